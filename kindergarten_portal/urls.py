@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Methodological office")
+admin.site.site_title = _("Methodological office")
+admin.site.index_title = _("Kindergarten portal administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("staff.urls")),
+    path("admin/", admin.site.urls),
+]

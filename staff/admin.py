@@ -1,0 +1,282 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .dates import add_months
+from .exports import staff_workbook
+from .forms import EmployeeAdminForm, StaffImportForm
+from .models import (
+    BASE_CATEGORIES,
+    Category,
+    CategoryDecision,
+    Employee,
+    KindergartenGroup,
+    Mentorship,
+    Training,
+)
+from .selectors import employees_with_dues, filter_attestation_due_within, filter_course_due_within
+from .services import staff_import, staff_import_template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DUE_CHOICES = (
+    ("overdue", _("already due")),
+    ("3", _("within 3 months")),
+    ("6", _("within 6 months")),
+    ("12", _("within 12 months")),
+)
+
+
+def _due_until(value):
+    today = timezone.localdate()
+    if value == "overdue":
+        return today
+    if value in {"3", "6", "12"}:
+        return add_months(today, int(value))
+    return None
+
+
+class EmploymentFilter(admin.SimpleListFilter):
+    title = _("employment")
+    parameter_name = "employment"
+
+    def lookups(self, request, model_admin):
+        return (("dismissed", _("dismissed")), ("all", _("all, with dismissed")))
+
+    def choices(self, changelist):
+        # "Current" is the default: dismissed staff stay in history but leave the everyday list.
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("current"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        if self.value() == "dismissed":
+            return queryset.exclude(pk__in=Employee.objects.current().values("pk"))
+        return queryset.current()
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = _("qualification category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(c.value, c.label) for c in BASE_CATEGORIES]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(category_now=self.value())
+        return queryset
+
+
+class AttestationDueFilter(admin.SimpleListFilter):
+    title = _("attestation due")
+    parameter_name = "attestation_due"
+
+    def lookups(self, request, model_admin):
+        return DUE_CHOICES
+
+    def queryset(self, request, queryset):
+        until = _due_until(self.value())
+        return filter_attestation_due_within(queryset, until=until) if until else queryset
+
+
+class CourseDueFilter(admin.SimpleListFilter):
+    title = _("course training due")
+    parameter_name = "course_due"
+
+    def lookups(self, request, model_admin):
+        return DUE_CHOICES
+
+    def queryset(self, request, queryset):
+        until = _due_until(self.value())
+        return filter_course_due_within(queryset, until=until) if until else queryset
+
+
+class CategoryDecisionInline(admin.TabularInline):
+    model = CategoryDecision
+    extra = 0
+    fields = ["category", "decision_date", "order_number", "valid_until"]
+
+
+class TrainingInline(admin.StackedInline):
+    model = Training
+    extra = 0
+    fields = [
+        ("kind", "hours"),
+        "programme",
+        "provider",
+        ("start_date", "end_date"),
+        ("certificate_number", "scan"),
+    ]
+
+
+class MenteeInline(admin.TabularInline):
+    model = Mentorship
+    fk_name = "mentor"
+    extra = 0
+    verbose_name = _("mentee")
+    verbose_name_plural = _("she mentors")
+    autocomplete_fields = ["mentee"]
+
+
+class MentorInline(admin.TabularInline):
+    model = Mentorship
+    fk_name = "mentee"
+    extra = 0
+    verbose_name = _("mentor")
+    verbose_name_plural = _("her mentors")
+    autocomplete_fields = ["mentor"]
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    form = EmployeeAdminForm
+    change_list_template = "admin/staff/employee/change_list.html"
+    list_display = [
+        "full_name",
+        "position",
+        "category_column",
+        "experience_column",
+        "young_column",
+        "attestation_due_column",
+        "course_due_column",
+    ]
+    list_filter = [
+        EmploymentFilter,
+        CategoryFilter,
+        "position",
+        "groups",
+        AttestationDueFilter,
+        CourseDueFilter,
+    ]
+    search_fields = ["surname", "name", "patronymic", "email", "phone"]
+    list_per_page = 50
+    inlines = [CategoryDecisionInline, TrainingInline, MentorInline, MenteeInline]
+    filter_horizontal = ["groups"]
+    autocomplete_fields = ["user"]
+    actions = ["export_xlsx"]
+    fieldsets = [
+        (None, {"fields": [("surname", "name", "patronymic"), "position", "groups", "user"]}),
+        (
+            _("Education"),
+            {
+                "fields": [
+                    "education_level",
+                    "education_institution",
+                    ("education_year", "education_speciality"),
+                ]
+            },
+        ),
+        (_("Experience and employment"), {"fields": ["experience_start", ("hire_date", "dismissal_date")]}),
+        (_("Contacts"), {"fields": [("phone", "email"), "photo"]}),
+    ]
+
+    def get_queryset(self, request):
+        return employees_with_dues(super().get_queryset(request))
+
+    @admin.display(description=_("category"), ordering="category_now")
+    def category_column(self, obj):
+        label = str(Category(obj.category_now).label)
+        titles = ", ".join(str(d.get_category_display()) for d in obj.current_titles)
+        return f"{label} ({titles})" if titles else label
+
+    @admin.display(description=_("experience"), ordering="experience_start")
+    def experience_column(self, obj):
+        return obj.experience_display
+
+    @admin.display(description=_("young teacher"), boolean=True)
+    def young_column(self, obj):
+        return obj.is_young_teacher
+
+    @admin.display(description=_("attestation due"), ordering="attestation_due_on")
+    def attestation_due_column(self, obj):
+        return date_filter(obj.attestation_due_on) if obj.attestation_due_on else "—"
+
+    @admin.display(description=_("course training due"), ordering="last_course_end")
+    def course_due_column(self, obj):
+        return date_filter(obj.course_due)
+
+    @admin.action(description=_("Export selected staff to Excel"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        content = staff_workbook(queryset.order_by("surname", "name", "patronymic"))
+        response = HttpResponse(content, content_type=XLSX)
+        stamp = timezone.localdate().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="staff-{stamp}.xlsx"'
+        return response
+
+    def get_urls(self):
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="staff_employee_import"),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="staff_employee_import_template",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_template_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(staff_import_template(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="staff-import-template.xlsx"'
+        return response
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        result = None
+        form = StaffImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            dry_run = "apply" not in request.POST
+            result = staff_import(file=form.cleaned_data["file"], dry_run=dry_run)
+            if result.written:
+                messages.success(
+                    request,
+                    _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
+            elif result.errors:
+                messages.error(
+                    request, _("Nothing was imported: fix the errors below and upload the file again.")
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import staff from Excel"),
+            "form": form,
+            "result": result,
+            "template_url": reverse("admin:staff_employee_import_template"),
+        }
+        return render(request, "admin/staff/employee/import.html", context)
+
+
+@admin.register(KindergartenGroup)
+class KindergartenGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "age_band", "orientation"]
+    list_filter = ["orientation"]
+    search_fields = ["name"]
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["programme", "employee", "kind", "hours", "end_date"]
+    list_filter = ["kind"]
+    search_fields = ["programme", "provider", "employee__surname"]
+    list_select_related = ["employee"]
+    date_hierarchy = "end_date"
+    autocomplete_fields = ["employee"]

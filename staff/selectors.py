@@ -1,0 +1,66 @@
+"""Reads of staff data used by the admin, the self-service pages and the reports."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .dates import add_years
+from .models import BASE_CATEGORIES, Category, CategoryDecision, Employee, TrainingKind
+
+
+def employee_for_user(user):
+    """The staff record linked to this user, with what her page shows, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Employee.objects.filter(user=user)
+        .select_related("user")
+        .prefetch_related(
+            "groups",
+            "category_decisions",
+            "trainings",
+            "mentorships_as_mentor__mentee",
+            "mentorships_as_mentee__mentor",
+        )
+        .first()
+    )
+
+
+def employees_with_dues(queryset=None, *, on: datetime.date | None = None):
+    """Employees annotated in SQL with `category_now`, `attestation_due_on` and `last_course_end`.
+
+    The annotations let lists filter and sort by them; the rows also carry the prefetches
+    the model's derived properties read, so rendering costs no query per row.
+    """
+    on = on or timezone.localdate()
+    queryset = Employee.objects.all() if queryset is None else queryset
+    in_force = CategoryDecision.objects.filter(
+        employee=OuterRef("pk"),
+        category__in=BASE_CATEGORIES,
+        decision_date__lte=on,
+        valid_until__gte=on,
+    ).order_by("-decision_date", "-pk")
+    return queryset.annotate(
+        category_now=Coalesce(Subquery(in_force.values("category")[:1]), Value(Category.NONE)),
+        attestation_due_on=Subquery(in_force.values("valid_until")[:1]),
+        last_course_end=Max("trainings__end_date", filter=Q(trainings__kind=TrainingKind.COURSE)),
+    ).prefetch_related("groups", "category_decisions", "trainings")
+
+
+def course_due_cutoff(on: datetime.date | None = None) -> datetime.date:
+    """A course that ended before this date no longer counts: its holder is due."""
+    on = on or timezone.localdate()
+    return add_years(on, -settings.COURSE_PERIOD_YEARS)
+
+
+def filter_course_due_within(queryset, *, until: datetime.date):
+    """Employees whose next course training falls due on or before `until`."""
+    cutoff = add_years(until, -settings.COURSE_PERIOD_YEARS)
+    return queryset.filter(Q(last_course_end__isnull=True) | Q(last_course_end__lte=cutoff))
+
+
+def filter_attestation_due_within(queryset, *, until: datetime.date):
+    return queryset.filter(attestation_due_on__isnull=False, attestation_due_on__lte=until)

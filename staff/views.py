@@ -1,0 +1,44 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .access import get_employee_for_user
+from .forms import ContactsForm
+from .selectors import employee_for_user
+
+
+@login_required
+def my_page(request):
+    employee = employee_for_user(request.user)
+    if employee is None:
+        raise Http404(_("Your account is not linked to a staff record."))
+    return render(request, "staff/my_page.html", {"employee": employee})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_contacts_edit(request):
+    employee = employee_for_user(request.user)
+    if employee is None:
+        raise Http404(_("Your account is not linked to a staff record."))
+    form = ContactsForm(request.POST or None, request.FILES or None, instance=employee)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your contacts are saved."))
+        return redirect("staff:my_page")
+    return render(request, "staff/contacts_form.html", {"form": form, "employee": employee})
+
+
+@login_required
+def photo(request, pk):
+    employee = get_employee_for_user(request.user, pk)
+    if not employee.photo:
+        raise Http404
+    try:
+        handle = employee.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, content_type="image/jpeg")

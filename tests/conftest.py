@@ -1,0 +1,96 @@
+"""Shared fixtures: the fixed personas every access test uses, and browser set-up."""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
+from tests.factories import UserFactory, teacher_user
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM guard must allow it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def anna(db):
+    return teacher_user("anna", surname="Антонова")
+
+
+@pytest.fixture
+def boris(db):
+    return teacher_user("boris", surname="Борисова")
+
+
+@pytest.fixture
+def head(db):
+    return UserFactory(username="head", role=HEAD)
+
+
+@pytest.fixture
+def senior(db):
+    return UserFactory(username="senior", role=SENIOR_EDUCATOR)
+
+
+@pytest.fixture
+def personas(anna, boris, head, senior):
+    return {"anonymous": None, "anna": anna, "boris": boris, "head": head, "senior": senior}
+
+
+@pytest.fixture
+def requires_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+# ---- browser tests (pytest-playwright with Debian's chromium; never `playwright install`)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium not found at {CHROMIUM}; CI must run the browser tests")
+        pytest.skip(f"chromium not found at {CHROMIUM}; install Debian's chromium to run browser tests")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Asia/Yekaterinburg"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()) and "page" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    # Under CI a browser test that skipped (no chromium, say) is a failure, not a pass.
+    if os.environ.get("CI") and report.skipped and item.get_closest_marker("browser"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped under CI: {report.longrepr}"

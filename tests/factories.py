@@ -1,0 +1,97 @@
+"""Test data builders (factory_boy). Personas live in conftest.py."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
+from staff.models import (
+    Category,
+    CategoryDecision,
+    Employee,
+    KindergartenGroup,
+    Mentorship,
+    Position,
+    Training,
+)
+
+PASSWORD = "test-password-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+            if extracted in (SENIOR_EDUCATOR, HEAD):
+                self.is_staff = True
+                self.save(update_fields=["is_staff"])
+
+
+class KindergartenGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KindergartenGroup
+
+    name = factory.Sequence(lambda n: f"Группа {n}")
+    age_band = "4–5 лет"
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employee
+
+    surname = factory.Sequence(lambda n: f"Фамилия{n}")
+    name = "Мария"
+    patronymic = "Ивановна"
+    position = Position.EDUCATOR
+    experience_start = datetime.date(2015, 9, 1)
+    hire_date = datetime.date(2016, 9, 1)
+
+
+class CategoryDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CategoryDecision
+
+    employee = factory.SubFactory(EmployeeFactory)
+    category = Category.FIRST
+    decision_date = datetime.date(2024, 3, 1)
+    order_number = factory.Sequence(lambda n: f"{n}-Д")
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    employee = factory.SubFactory(EmployeeFactory)
+    programme = "Современные образовательные технологии"
+    provider = "ИРО"
+    hours = 72
+    start_date = datetime.date(2025, 1, 10)
+    end_date = datetime.date(2025, 1, 24)
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentorship
+
+    mentor = factory.SubFactory(EmployeeFactory)
+    mentee = factory.SubFactory(EmployeeFactory)
+    start_date = datetime.date(2025, 9, 1)
+
+
+def teacher_user(username, *, surname=None, **employee_fields):
+    """A user in the Teacher group linked to a new staff record."""
+    user = UserFactory(username=username, role=TEACHER)
+    EmployeeFactory(user=user, surname=surname or username.capitalize(), **employee_fields)
+    return user
