@@ -13,5 +13,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("staff.urls")),
+    path("events/", include("events.urls")),
+    path("portfolio/", include("portfolios.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,37 @@
+"""The demo kindergarten of the seed documents, every app's part; safe to run again.
+
+It lives in `reports`, the top of the dependency chain (staff ← events ← portfolios ← reports),
+so it may call each app's `demo.build()` in order.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from staff import demo as staff_demo
+from staff.models import Employee
+
+
+class Command(BaseCommand):
+    help = "Create the demo kindergarten: staff, events, portfolios and reports of the seed documents."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if any employee exists.")
+
+    @transaction.atomic
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and Employee.objects.exists():
+            self.stdout.write("The database already has staff; demo data not loaded.")
+            return
+        today = timezone.localdate()
+        teachers = staff_demo.build(today=today)
+        for builder in self.later_builders():
+            builder(today=today, teachers=teachers)
+        self.stdout.write(self.style.SUCCESS("Demo kindergarten ready."))
+        self.stdout.write(f"Demo sign-ins (password for all: {staff_demo.DEMO_PASSWORD}):")
+        for username, _first, _last, role, _index in staff_demo.USERS:
+            self.stdout.write(f"  {role:16} {username}")
+
+    def later_builders(self):
+        """Each later app's demo part, in dependency order; an app joins by adding a line."""
+        return []
