@@ -66,9 +66,9 @@ def staff_workbook(employees) -> bytes:
         ws.append(
             [
                 text_cell(ws, employee.full_name),
-                employee.get_position_display(),
+                str(employee.get_position_display()),
                 text_cell(ws, ", ".join(g.name for g in employee.groups.all())),
-                employee.current_category_display,
+                str(employee.current_category_display),
                 date_cell(employee.attestation_due),
                 years,
                 _("yes") if employee.is_young_teacher else _("no"),

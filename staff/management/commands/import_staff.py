@@ -25,13 +25,11 @@ class Command(BaseCommand):
         for row in result.rows:
             if row.action != "unchanged":
                 self.stdout.write(f"{row.row}: {row.action} {row.full_name}")
-        verb = _("Would create") if dry_run else _("Created")
-        self.stdout.write(
-            _("%(verb)s %(created)d, updated %(updated)d, unchanged %(unchanged)d.")
-            % {
-                "verb": verb,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            }
-        )
+        counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        if dry_run:
+            message = _(
+                "Dry run, nothing written: would create %(created)d, update %(updated)d; %(unchanged)d unchanged."
+            )
+        else:
+            message = _("Created %(created)d, updated %(updated)d; %(unchanged)d unchanged.")
+        self.stdout.write(message % counts)

@@ -1,0 +1,148 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from staff.dates import add_months, add_years
+from staff.models import Category, Employee
+from tests.factories import (
+    CategoryDecisionFactory,
+    EmployeeFactory,
+    KindergartenGroupFactory,
+    TrainingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/staff/employee/"
+
+
+def make_staff(count):
+    today = timezone.localdate()
+    group = KindergartenGroupFactory()
+    for n in range(count):
+        employee = EmployeeFactory()
+        employee.groups.add(group)
+        CategoryDecisionFactory(
+            employee=employee, category=Category.FIRST, decision_date=add_months(today, -n - 1)
+        )
+        TrainingFactory(
+            employee=employee, end_date=add_months(today, -n - 1), start_date=add_months(today, -n - 2)
+        )
+
+
+@pytest.mark.parametrize("persona", ["senior", "head"])
+def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
+    client, django_assert_num_queries, persona, request
+):
+    client.force_login(request.getfixturevalue(persona))
+    make_staff(1)
+    client.get(CHANGELIST)  # warm caches (content types, permissions)
+    with django_assert_num_queries(12) as one:
+        response = client.get(CHANGELIST)
+    assert response.content.decode().count('class="field-full_name"') == 1
+    make_staff(29)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(CHANGELIST)
+    assert response.content.decode().count('class="field-full_name"') == 30
+
+
+def test_staff_list_shows_category_dues_and_hides_dismissed(client, senior):
+    today = timezone.localdate()
+    employee = EmployeeFactory(surname="Видимова")
+    CategoryDecisionFactory(employee=employee, category=Category.HIGHEST, decision_date=add_years(today, -1))
+    TrainingFactory(employee=employee, end_date=add_years(today, -1), start_date=add_years(today, -1))
+    EmployeeFactory(surname="Уволенова", dismissal_date=today - datetime.timedelta(days=1))
+    client.force_login(senior)
+    body = client.get(CHANGELIST).content.decode()
+    assert "Видимова" in body and "Уволенова" not in body
+    assert "высшая" in body
+    assert add_years(add_years(today, -1), 5).strftime("%d.%m.%Y") in body
+    assert add_years(today, 2).strftime("%d.%m.%Y") in body  # course due three years after the course
+    body = client.get(CHANGELIST + "?employment=dismissed").content.decode()
+    assert "Уволенова" in body and "Видимова" not in body
+
+
+def test_filters_by_category_and_due_dates(client, senior):
+    today = timezone.localdate()
+    due_soon = EmployeeFactory(surname="Скороаттестова")
+    CategoryDecisionFactory(employee=due_soon, category=Category.FIRST, decision_date=add_months(today, -58))
+    TrainingFactory(employee=due_soon, end_date=add_months(today, -35), start_date=add_months(today, -36))
+    calm = EmployeeFactory(surname="Спокойнова")
+    CategoryDecisionFactory(employee=calm, category=Category.HIGHEST, decision_date=add_months(today, -1))
+    TrainingFactory(employee=calm, end_date=add_months(today, -1), start_date=add_months(today, -2))
+    client.force_login(senior)
+
+    def names(query):
+        body = client.get(CHANGELIST + query).content.decode()
+        return {n for n in ("Скороаттестова", "Спокойнова") if n in body}
+
+    assert names("?category=highest") == {"Спокойнова"}
+    assert names("?category=first") == {"Скороаттестова"}
+    assert names("?attestation_due=3") == {"Скороаттестова"}
+    assert names("?attestation_due=overdue") == set()
+    assert names("?course_due=3") == {"Скороаттестова"}
+    assert names("?course_due=12") == {"Скороаттестова"}
+    assert names("?q=Спокойн") == {"Спокойнова"}
+
+
+def test_export_selected_staff_to_xlsx(client, head):
+    today = timezone.localdate()
+    first = EmployeeFactory(surname="=Формулова", phone="+7 900 1")
+    CategoryDecisionFactory(employee=first, category=Category.HIGHEST, decision_date=today)
+    TrainingFactory(employee=first, programme="ФГОС ДО", end_date=today, start_date=today)
+    EmployeeFactory(surname="Невыбранова")
+    client.force_login(head)
+    response = client.post(CHANGELIST, {"action": "export_xlsx", "_selected_action": [first.pk]})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:4] == ["ФИО", "Должность", "Группы", "Категория"]
+    assert sheet.max_row == 2
+    assert sheet["A2"].value == "=Формулова Мария Ивановна"
+    assert sheet["A2"].data_type == "s"  # formula-looking text stays text
+    assert sheet["D2"].value == "высшая"
+    assert sheet["E2"].value.date() == add_years(today, 5)
+    assert sheet["E2"].number_format == "DD.MM.YYYY"
+    assert sheet["H2"].value == "ФГОС ДО"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:L2"
+
+
+def test_head_sees_but_cannot_change(client, head):
+    employee = EmployeeFactory(surname="Неизменнова")
+    client.force_login(head)
+    url = reverse("admin:staff_employee_change", args=[employee.pk])
+    body = client.get(url).content.decode()
+    assert "Неизменнова" in body and 'name="_save"' not in body
+    response = client.post(url, {"surname": "Изменённова", "name": "Мария", "position": "educator"})
+    assert response.status_code == 403
+    assert Employee.objects.get(pk=employee.pk).surname == "Неизменнова"
+
+
+def test_senior_educator_adds_a_decision_inline_and_valid_until_defaults(client, senior):
+    employee = EmployeeFactory(surname="Аттестуева")
+    client.force_login(senior)
+    url = reverse("admin:staff_employee_change", args=[employee.pk])
+    data = {
+        "surname": "Аттестуева",
+        "name": "Мария",
+        "patronymic": "",
+        "position": "educator",
+        "experience_start": "01.09.2015",
+        "category_decisions-TOTAL_FORMS": "1",
+        "category_decisions-INITIAL_FORMS": "0",
+        "category_decisions-0-category": "first",
+        "category_decisions-0-decision_date": "15.03.2024",
+        "category_decisions-0-order_number": "12-Д",
+        "category_decisions-0-valid_until": "",
+    }
+    for prefix in ("trainings", "mentorships_as_mentee", "mentorships_as_mentor"):
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    decision = employee.category_decisions.get()
+    assert decision.valid_until == datetime.date(2029, 3, 15)

@@ -1,0 +1,37 @@
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from staff.models import Category, Employee
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_the_seed_kindergarten_and_is_idempotent(django_user_model):
+    call_command("seed_demo")
+    counts = {model: model.objects.count() for model in (Employee, django_user_model)}
+    call_command("seed_demo")
+    assert {model: model.objects.count() for model in counts} == counts
+
+    teachers = list(Employee.objects.prefetch_related("category_decisions", "trainings", "groups"))
+    assert len(teachers) == 20
+    assert Counter(t.current_category for t in teachers) == {
+        Category.HIGHEST: 9,
+        Category.FIRST: 10,
+        Category.NONE: 1,
+    }
+    young = [t for t in teachers if t.is_young_teacher]
+    assert len(young) == 1 and young[0].mentorships_as_mentee.exists()
+    assert not any(t.course_overdue_on() for t in teachers)  # every teacher within the last 3 years
+    orientations = {g.orientation for t in teachers for g in t.groups.all()}
+    assert {"general", "compensatory"} <= orientations
+    for username in ("metodist", "head", "anna"):
+        assert django_user_model.objects.get(username=username).check_password("demo-portal-2026")
+    assert Employee.objects.get(user__username="anna").surname == "Антонова"
+
+
+def test_seed_demo_if_empty_leaves_existing_data_alone():
+    Employee.objects.create(surname="Своя", name="Данные", position="educator")
+    call_command("seed_demo", "--if-empty")
+    assert Employee.objects.count() == 1

@@ -1,0 +1,141 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from staff.models import Category, Employee, Position
+from tests.factories import CategoryDecisionFactory, EmployeeFactory, MentorshipFactory, TrainingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg_bytes(size=(1600, 1200), exif_orientation=None):
+    image = Image.new("RGB", size, (200, 30, 30))
+    out = io.BytesIO()
+    if exif_orientation:
+        exif = Image.Exif()
+        exif[0x0112] = exif_orientation
+        image.save(out, format="JPEG", exif=exif)
+    else:
+        image.save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_my_page_shows_her_record_in_russian(client, anna):
+    employee = anna.employee
+    CategoryDecisionFactory(
+        employee=employee, category=Category.HIGHEST, decision_date=datetime.date(2024, 3, 1)
+    )
+    TrainingFactory(
+        employee=employee, programme="Инклюзивное образование", end_date=datetime.date(2025, 1, 24)
+    )
+    mentee = EmployeeFactory(surname="Молодцова")
+    MentorshipFactory(mentor=employee, mentee=mentee)
+    client.force_login(anna)
+    body = client.get(reverse("staff:my_page")).content.decode()
+    assert "Антонова Мария Ивановна" in body
+    assert "Высшая" in body
+    assert "01.03.2029" in body  # category valid until, d.m.Y
+    assert "Инклюзивное образование" in body
+    assert "24.01.2028" in body  # next course due
+    assert "Я наставник: Молодцова" in body
+
+
+def test_my_page_in_english_after_switching_language(client, anna):
+    client.force_login(anna)
+    client.post(reverse("set_language"), {"language": "en", "next": "/staff/me/"})
+    body = client.get(reverse("staff:my_page")).content.decode()
+    assert "Qualification category" in body
+    assert "Квалификационная категория" not in body
+
+
+def test_my_page_query_count_does_not_grow_with_history(client, anna, django_assert_num_queries):
+    client.force_login(anna)
+    employee = anna.employee
+    TrainingFactory(employee=employee)
+    MentorshipFactory(mentor=employee)
+    client.get(reverse("staff:my_page"))
+    with django_assert_num_queries(11) as one:
+        client.get(reverse("staff:my_page"))
+    for _ in range(5):
+        TrainingFactory(employee=employee)
+        CategoryDecisionFactory(employee=employee)
+        MentorshipFactory(mentor=employee)
+    with django_assert_num_queries(len(one.captured_queries)):
+        body = client.get(reverse("staff:my_page")).content.decode()
+    assert body.count("Современные образовательные технологии") == 6
+    assert body.count("Я наставник") == 6
+
+
+def test_teacher_edits_only_contacts(client, anna):
+    client.force_login(anna)
+    response = client.post(
+        reverse("staff:my_contacts_edit"),
+        {
+            "phone": "+7 912 000-11-22",
+            "email": "anna@example.org",
+            "position": Position.PSYCHOLOGIST,
+            "surname": "X",
+        },
+    )
+    assert response.status_code == 302
+    employee = Employee.objects.get(pk=anna.employee.pk)
+    assert employee.phone == "+7 912 000-11-22"
+    assert employee.position == Position.EDUCATOR
+    assert employee.surname == "Антонова"
+
+
+def test_photo_upload_is_resized_and_rotated(client, anna, settings):
+    settings.PHOTO_MAX_SIDE = 400
+    client.force_login(anna)
+    upload = SimpleUploadedFile("IMG_0001.jpg", jpeg_bytes((1600, 1200), exif_orientation=6), "image/jpeg")
+    response = client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": "", "photo": upload})
+    assert response.status_code == 302
+    employee = Employee.objects.get(pk=anna.employee.pk)
+    with Image.open(employee.photo.path) as stored:
+        assert stored.format == "JPEG"
+        assert stored.size == (300, 400)  # turned upright by EXIF, longest side 400
+    served = client.get(reverse("staff:photo", args=[employee.pk]))
+    assert served["Content-Type"] == "image/jpeg"
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [("photo.jpg", b"MZ\x90\x00 this is an exe"), ("photo.png", b"<html><script>alert(1)</script></html>")],
+)
+def test_bad_photo_is_refused_and_typed_contacts_are_kept(client, anna, name, content):
+    client.force_login(anna)
+    response = client.post(
+        reverse("staff:my_contacts_edit"),
+        {"phone": "+7 999 123", "email": "a@example.org", "photo": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "изображение" in body or "фотографией" in body
+    assert 'value="+7 999 123"' in body
+    employee = Employee.objects.get(pk=anna.employee.pk)
+    assert not employee.photo and employee.phone == ""
+
+
+def test_oversized_photo_is_refused(client, anna, settings):
+    settings.UPLOAD_MAX_MB = 0
+    client.force_login(anna)
+    upload = SimpleUploadedFile("big.jpg", jpeg_bytes((50, 50)), "image/jpeg")
+    body = client.post(reverse("staff:my_contacts_edit"), {"photo": upload}).content.decode()
+    assert "Файл больше 0 МБ" in body
+    assert not Employee.objects.get(pk=anna.employee.pk).photo
+
+
+def test_home_page_shows_role_specific_links(client, anna, senior, head):
+    client.force_login(anna)
+    body = client.get("/").content.decode()
+    assert reverse("staff:my_page") in body and "/admin/" not in body
+    client.force_login(senior)
+    body = client.get("/").content.decode()
+    assert reverse("admin:staff_employee_import") in body
+    client.force_login(head)
+    body = client.get("/").content.decode()
+    assert "только просмотр" in body.lower() and reverse("admin:staff_employee_import") not in body
