@@ -1,0 +1,60 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_and_out(client, anna):
+    response = client.post(reverse("login"), {"username": "anna", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert "Антонова" in client.get(reverse("staff:my_page")).content.decode()
+    client.post(reverse("logout"))
+    assert client.get(reverse("staff:my_page")).status_code == 302
+
+
+def test_wrong_password_keeps_the_username_and_says_why(client, anna):
+    body = client.post(reverse("login"), {"username": "anna", "password": "wrong"}).content.decode()
+    assert 'value="anna"' in body
+    assert "Пожалуйста, введите правильные имя пользователя и пароль" in body
+
+
+def test_password_reset_by_email_end_to_end(client, anna):
+    anna.email = "anna@sad.ru"
+    anna.save()
+    client.post(reverse("password_reset"), {"email": "anna@sad.ru"})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["anna@sad.ru"]
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    response = client.post(
+        form_url, {"new_password1": "Ново-пароль-2026", "new_password2": "Ново-пароль-2026"}
+    )
+    assert response.status_code == 302
+    assert client.login(username="anna", password="Ново-пароль-2026")
+
+
+def test_password_reset_for_unknown_address_sends_nothing_but_looks_the_same(client):
+    response = client.post(reverse("password_reset"), {"email": "nobody@sad.ru"}, follow=True)
+    assert "Проверьте почту" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_password_change(client, anna):
+    client.force_login(anna)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Другой-пароль-77", "new_password2": "Другой-пароль-77"},
+    )
+    assert response.status_code == 302
+    anna.refresh_from_db()
+    assert anna.check_password("Другой-пароль-77")
+
+
+def test_teacher_has_no_admin(client, anna):
+    client.force_login(anna)
+    response = client.get("/admin/staff/employee/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
