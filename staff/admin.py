@@ -6,6 +6,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .dates import add_months
 from .exports import staff_workbook
@@ -20,7 +21,7 @@ from .models import (
     Training,
 )
 from .selectors import employees_with_dues, filter_attestation_due_within, filter_course_due_within
-from .services import staff_import, staff_import_template
+from .services import accounts_create_for_teachers, staff_import, staff_import_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DUE_CHOICES = (
@@ -168,7 +169,7 @@ class EmployeeAdmin(admin.ModelAdmin):
     inlines = [CategoryDecisionInline, TrainingInline, MentorInline, MenteeInline]
     filter_horizontal = ["groups"]
     autocomplete_fields = ["user"]
-    actions = ["export_xlsx"]
+    actions = ["export_xlsx", "create_accounts"]
     fieldsets = [
         (None, {"fields": [("surname", "name", "patronymic"), "position", "groups", "user"]}),
         (
@@ -217,6 +218,27 @@ class EmployeeAdmin(admin.ModelAdmin):
         stamp = timezone.localdate().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="staff-{stamp}.xlsx"'
         return response
+
+    @admin.action(
+        description=_("Create sign-in accounts and e-mail a link to set the password"), permissions=["change"]
+    )
+    def create_accounts(self, request, queryset):
+        result = accounts_create_for_teachers(employees=queryset.select_related("user"), request=request)
+        if result.created:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d account created: %(names)s.",
+                    "%(count)d accounts created: %(names)s.",
+                    len(result.created),
+                )
+                % {
+                    "count": len(result.created),
+                    "names": ", ".join(f"{e.short_name} ({username})" for e, username in result.created),
+                },
+            )
+        for employee, reason in result.skipped:
+            messages.warning(request, f"{employee.short_name}: {reason}")
 
     def get_urls(self):
         own = [

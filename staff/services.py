@@ -414,3 +414,72 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
             employee.groups.set([groups[_norm(name)] for name in row.groups])
     result.written = True
     return result
+
+
+# ---------------------------------------------------------------- sign-in accounts
+
+
+@dataclass
+class AccountsResult:
+    created: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (employee, reason)
+
+
+def _username_for(employee, taken):
+    base = (employee.email.split("@")[0] if employee.email else "").lower()
+    base = "".join(ch for ch in base if ch.isalnum() or ch in "._-") or f"teacher{employee.pk}"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
+    """Give each selected employee without an account a Teacher sign-in and e-mail her a link.
+
+    The link is Django's password-reset link, so the office never sees or sends a password.
+    Employees who already have an account, or have no e-mail, are skipped with a reason.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.models import Group
+    from django.utils.crypto import get_random_string
+
+    from kindergarten_portal.roles import TEACHER
+
+    User = get_user_model()
+    result = AccountsResult()
+    teacher_group = Group.objects.get(name=TEACHER)
+    taken = set(User.objects.values_list("username", flat=True))
+    for employee in employees:
+        if employee.user_id:
+            result.skipped.append((employee, _("already has an account")))
+            continue
+        if not employee.email:
+            result.skipped.append((employee, _("no e-mail on the staff record")))
+            continue
+        with transaction.atomic():
+            username = _username_for(employee, taken)
+            taken.add(username)
+            user = User.objects.create_user(
+                username=username,
+                email=employee.email,
+                password=get_random_string(32),
+                first_name=employee.name,
+                last_name=employee.surname,
+            )
+            user.groups.add(teacher_group)
+            employee.user = user
+            employee.save(update_fields=["user"])
+        form = PasswordResetForm({"email": employee.email})
+        if form.is_valid():
+            form.save(
+                request=request,
+                use_https=bool(request and request.is_secure()),
+                domain_override=None if request else "localhost",
+                email_template_name="registration/account_created_email.txt",
+                subject_template_name="registration/account_created_subject.txt",
+            )
+        result.created.append((employee, username))
+    return result

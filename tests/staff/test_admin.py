@@ -146,3 +146,24 @@ def test_senior_educator_adds_a_decision_inline_and_valid_until_defaults(client,
     assert response.status_code == 302, response.content.decode()[:3000]
     decision = employee.category_decisions.get()
     assert decision.valid_until == datetime.date(2029, 3, 15)
+
+
+def test_create_accounts_links_users_and_emails_a_set_password_link(client, senior, mailoutbox):
+    with_mail = EmployeeFactory(surname="Почтова", email="pochtova@sad.ru")
+    no_mail = EmployeeFactory(surname="Безпочтова", email="")
+    client.force_login(senior)
+    response = client.post(
+        CHANGELIST, {"action": "create_accounts", "_selected_action": [with_mail.pk, no_mail.pk]}, follow=True
+    )
+    body = response.content.decode()
+    assert "Создана 1 учётная запись" in body
+    assert "нет e-mail" in body
+    with_mail.refresh_from_db()
+    assert with_mail.user.username == "pochtova"
+    assert with_mail.user.groups.filter(name="teacher").exists()
+    assert Employee.objects.get(pk=no_mail.pk).user is None
+    assert len(mailoutbox) == 1 and "pochtova" in mailoutbox[0].body
+    assert "/accounts/reset/" in mailoutbox[0].body
+    # Running it again creates nothing twice.
+    client.post(CHANGELIST, {"action": "create_accounts", "_selected_action": [with_mail.pk]})
+    assert len(mailoutbox) == 1
