@@ -7,6 +7,7 @@ from . import views
 admin.site.site_header = _("Methodological office")
 admin.site.site_title = _("Methodological office")
 admin.site.index_title = _("Kindergarten portal administration")
+admin.site.enable_nav_sidebar = False  # the staff list needs the width more than a second menu
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -148,7 +148,7 @@ class EmployeeAdmin(admin.ModelAdmin):
     form = EmployeeAdminForm
     change_list_template = "admin/staff/employee/change_list.html"
     list_display = [
-        "full_name",
+        "name_column",
         "position",
         "category_column",
         "experience_column",
@@ -189,19 +189,24 @@ class EmployeeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return employees_with_dues(super().get_queryset(request))
 
+    @admin.display(description=_("full name"), ordering="surname")
+    def name_column(self, obj):
+        return obj.full_name
+
     @admin.display(description=_("category"), ordering="category_now")
     def category_column(self, obj):
         label = str(Category(obj.category_now).label)
         titles = ", ".join(str(d.get_category_display()) for d in obj.current_titles)
         return f"{label} ({titles})" if titles else label
 
-    @admin.display(description=_("experience"), ordering="experience_start")
+    @admin.display(description=_("experience"), ordering="-experience_start")
     def experience_column(self, obj):
-        return obj.experience_display
+        years, months = obj.experience_on()
+        return _("%(years)d y. %(months)d m.") % {"years": years, "months": months}
 
-    @admin.display(description=_("young teacher"), boolean=True)
+    @admin.display(description=_("young teacher"))
     def young_column(self, obj):
-        return obj.is_young_teacher
+        return _("yes") if obj.is_young_teacher else ""
 
     @admin.display(description=_("attestation due"), ordering="attestation_due_on")
     def attestation_due_column(self, obj):

@@ -43,11 +43,11 @@ def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
     client.get(CHANGELIST)  # warm caches (content types, permissions)
     with django_assert_num_queries(12) as one:
         response = client.get(CHANGELIST)
-    assert response.content.decode().count('class="field-full_name"') == 1
+    assert response.content.decode().count('class="field-name_column"') == 1
     make_staff(29)
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(CHANGELIST)
-    assert response.content.decode().count('class="field-full_name"') == 30
+    assert response.content.decode().count('class="field-name_column"') == 30
 
 
 def test_staff_list_shows_category_dues_and_hides_dismissed(client, senior):
