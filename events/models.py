@@ -1,1 +1,506 @@
-# Filled by its own issue; see README "Roadmap".
+"""Network interaction: partners, directions and year-long series, events, participation, outbox."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Employee
+
+
+class OrganizationKind(models.TextChoices):
+    KINDERGARTEN = "kindergarten", _("kindergarten")
+    LIBRARY = "library", _("library")
+    POLYCLINIC = "polyclinic", _("children's polyclinic")
+    ADDITIONAL_EDUCATION = "additional_education", _("institution of additional education")
+    SCHOOL = "school", _("school")
+    IMC = "imc", _("city methodological centre (IMC)")
+    GMO = "gmo", _("city methodological association (GMO)")
+    OTHER = "other", _("other")
+
+
+class EventFormat(models.TextChoices):
+    SEMINAR = "seminar", _("seminar")
+    WORKSHOP = "workshop", _("seminar-workshop")
+    MASTER_CLASS = "master_class", _("master class")
+    OPEN_SHOW = "open_show", _("open show of work with children")
+    CONSULTATION = "consultation", _("consultation")
+    WEBINAR = "webinar", _("webinar")
+    CONFERENCE = "conference", _("conference")
+    ROUND_TABLE = "round_table", _("round table")
+    AUCTION = "auction", _("pedagogical auction")
+    MUTUAL_VISIT = "mutual_visit", _("mutual visit")
+    OPEN_DOOR_DAY = "open_door_day", _("open-door day")
+    TRAINING = "training", _("training")
+    COMPETITION = "competition", _("competition")
+    FESTIVAL = "festival", _("festival")
+    CAMPAIGN = "campaign", _("campaign")
+
+
+class Level(models.TextChoices):
+    """Level of an event or an achievement (reused by portfolios)."""
+
+    INSTITUTIONAL = "institutional", _("institutional")
+    MUNICIPAL = "municipal", _("municipal")
+    REGIONAL = "regional", _("regional")
+    FEDERAL = "federal", _("federal")
+    INTERNATIONAL = "international", _("international")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ParticipationRole(models.TextChoices):
+    LISTENER = "listener", _("listener")
+    SPEAKER = "speaker", _("speaker")
+    ORGANIZER = "organizer", _("organizer")
+    OPEN_SHOW_PRESENTER = "open_show_presenter", _("presenter of an open show")
+    JURY = "jury", _("jury member")
+
+
+class ParticipationStatus(models.TextChoices):
+    # A recommendation the teacher has not acted on yet: no place is taken.
+    RECOMMENDED = "recommended", _("recommended, not signed up")
+    SIGNED_UP = "signed_up", _("signed up")
+    WAITING = "waiting", _("waiting list")
+    ATTENDED = "attended", _("attended")
+    ABSENT = "absent", _("absent")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# Statuses that hold a place against the event's capacity.
+PLACE_TAKING = (ParticipationStatus.SIGNED_UP, ParticipationStatus.ATTENDED)
+
+
+class RecommendationReason(models.TextChoices):
+    DIFFICULTY = "difficulty", _("difficulty in an educational area")
+    OPEN_EVENT = "open_event", _("preparing an open event")
+
+
+class EducationalArea(models.TextChoices):
+    """The five educational areas of the federal standard (ФГОС ДО)."""
+
+    SOCIAL_COMMUNICATIVE = "social_communicative", _("social and communicative development")
+    COGNITIVE = "cognitive", _("cognitive development")
+    SPEECH = "speech", _("speech development")
+    ARTISTIC = "artistic", _("artistic and aesthetic development")
+    PHYSICAL = "physical", _("physical development")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
+    is_own = models.BooleanField(
+        _("our kindergarten"), default=False, help_text=_("Events it organizes are internal ones.")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(fields=["is_own"], condition=Q(is_own=True), name="one_own_organization")
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class NetworkMembership(models.Model):
+    """One period of an organization's membership in the network; history is never deleted."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    joined = models.DateField(_("joined"))
+    left = models.DateField(_("left"), null=True, blank=True)
+    agreement_number = models.CharField(_("agreement number"), max_length=50, blank=True)
+    agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-joined"]
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network membership")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left__isnull=True) | Q(left__gte=F("joined")), name="membership_left_after_joined"
+            )
+        ]
+
+    def __str__(self):
+        left = f"{self.left:%d.%m.%Y}" if self.left else "…"
+        return f"{self.organization}: {self.joined:%d.%m.%Y} – {left}"
+
+    def clean(self):
+        if self.left and self.joined and self.left < self.joined:
+            raise ValidationError({"left": _("An organization cannot leave before it joined.")})
+
+    def is_active_on(self, day):
+        return self.joined <= day and (self.left is None or self.left >= day)
+
+
+class Direction(models.Model):
+    """A significant direction of network interaction (значимое направление)."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("direction of interaction")
+        verbose_name_plural = _("directions of interaction")
+
+    def __str__(self):
+        return self.name
+
+
+class Series(models.Model):
+    """A year-long series of events on one theme (годовой семинар)."""
+
+    theme = models.CharField(_("theme"), max_length=500)
+    academic_year = models.PositiveSmallIntegerField(
+        _("academic year"), help_text=_("The year it starts in: 2025 means 2025/2026.")
+    )
+    direction = models.ForeignKey(
+        Direction, verbose_name=_("direction"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    lead = models.ForeignKey(
+        Employee,
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="series_led",
+    )
+    initiative_group = models.ManyToManyField(
+        Employee, verbose_name=_("initiative group"), blank=True, related_name="series_groups"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-academic_year", "theme"]
+        verbose_name = _("year-long series")
+        verbose_name_plural = _("year-long series")
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "academic_year"], name="series_theme_year_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.theme} ({self.academic_year_display})"
+
+    @property
+    def academic_year_display(self):
+        return f"{self.academic_year}/{self.academic_year + 1}"
+
+
+class Event(models.Model):
+    title = models.CharField(_("title"), max_length=500)
+    format = models.CharField(_("format"), max_length=30, choices=EventFormat.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    organizer = models.ForeignKey(
+        Organization, verbose_name=_("organizer"), on_delete=models.PROTECT, related_name="events_organized"
+    )
+    co_organizers = models.ManyToManyField(
+        Organization, verbose_name=_("co-organizers"), blank=True, related_name="events_co_organized"
+    )
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("year-long series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name=_("direction"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    place = models.CharField(_("place"), max_length=500, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    audience = models.CharField(_("audience"), max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    signup_deadline = models.DateTimeField(
+        _("sign-up deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to allow sign-up until the start."),
+    )
+    is_open = models.BooleanField(
+        _("open to partners"),
+        default=False,
+        help_text=_("Shown on the public page, where colleagues from partner organizations register."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    results_text = models.TextField(
+        _("results"), blank=True, help_text=_("Short description, participants, congratulations.")
+    )
+    results_published = models.BooleanField(_("results published"), default=False)
+    results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="event_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(results_published=False) | Q(status="held"), name="event_results_only_when_held"
+            ),
+        ]
+        indexes = [models.Index(fields=["start"])]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.start):%d.%m.%Y})"
+
+    def save(self, *args, **kwargs):
+        if self.results_published and self.results_published_at is None:
+            self.results_published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("The end cannot precede the start.")
+        if self.start and self.signup_deadline and self.signup_deadline > self.start:
+            errors["signup_deadline"] = _("The sign-up deadline cannot be after the start.")
+        if self.results_published and self.status != EventStatus.HELD:
+            errors["results_published"] = _("Only the results of a held event can be published.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def deadline(self):
+        """The moment sign-up closes: the sign-up deadline, or the start when none is set."""
+        return self.signup_deadline or self.start
+
+    def is_signup_open(self, now=None):
+        return self.status == EventStatus.PLANNED and (now or timezone.now()) < self.deadline
+
+    @property
+    def signup_is_open(self):
+        return self.is_signup_open()
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.places_left == 0
+
+    @property
+    def is_external(self):
+        return not self.organizer.is_own
+
+    # The two below read the annotations of selectors.with_places().
+
+    @property
+    def places_taken(self):
+        return self.teachers_taken + self.externals_taken
+
+    @property
+    def places_left(self):
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.places_taken, 0)
+
+
+class EventPhoto(models.Model):
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="events/photos/")
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class Participation(models.Model):
+    """A teacher at an event: sign-up, recommendation, attendance and experience sharing in one row."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
+    )
+    teacher = models.ForeignKey(
+        Employee, verbose_name=_("teacher"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(
+        _("role"), max_length=30, choices=ParticipationRole.choices, default=ParticipationRole.LISTENER
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ParticipationStatus.choices, default=ParticipationStatus.SIGNED_UP
+    )
+    # Orders the waiting list: the first in line is the one who joined it first.
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recommended by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recommended_at = models.DateTimeField(_("recommended at"), null=True, blank=True)
+    recommendation_reason = models.CharField(
+        _("reason for the recommendation"), max_length=20, choices=RecommendationReason.choices, blank=True
+    )
+    recommendation_area = models.CharField(
+        _("educational area"), max_length=30, choices=EducationalArea.choices, blank=True
+    )
+    recommendation_comment = models.TextField(_("comment on the recommendation"), blank=True)
+
+    sharing_due = models.DateField(_("experience sharing due"), null=True, blank=True)
+    sharing_done = models.DateField(_("experience shared on"), null=True, blank=True)
+    sharing_account = models.TextField(_("how and to whom the experience was shared"), blank=True)
+
+    class Meta:
+        ordering = ["event__start", "status_changed_at", "pk"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participation")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "teacher"], name="participation_once_per_event"),
+            models.CheckConstraint(
+                condition=~Q(recommendation_reason="difficulty") | ~Q(recommendation_area=""),
+                name="participation_difficulty_has_area",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} — {self.event.title}"
+
+    def clean(self):
+        errors = {}
+        if self.recommendation_reason == RecommendationReason.DIFFICULTY and not self.recommendation_area:
+            errors["recommendation_area"] = _("Name the educational area of the difficulty.")
+        if self.sharing_done and not self.sharing_account.strip():
+            errors["sharing_account"] = _("Say briefly how and to whom the experience was shared.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_recommended(self):
+        return bool(self.recommendation_reason)
+
+    @property
+    def sharing_open(self):
+        return self.sharing_due is not None and self.sharing_done is None
+
+
+class ExternalParticipant(models.Model):
+    """A colleague from a partner organization registered for an open event on the public page."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="external_participants"
+    )
+    full_name = models.CharField(_("full name"), max_length=255)
+    organization = models.CharField(_("organization"), max_length=255)
+    position = models.CharField(_("position"), max_length=255)
+    email = models.EmailField(_("e-mail"))
+    consent = models.BooleanField(_("consent to personal-data processing"), default=False)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("external participant")
+        verbose_name_plural = _("external participants")
+        constraints = [
+            # E-mails are stored lower-cased by the registration service.
+            models.UniqueConstraint(fields=["event", "email"], name="external_participant_once_per_event"),
+            models.CheckConstraint(
+                condition=Q(consent=True, consent_at__isnull=False), name="external_participant_consented"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.organization})"
+
+
+class CalendarToken(models.Model):
+    """The secret part of a teacher's personal iCalendar address; regenerating revokes the old one."""
+
+    employee = models.OneToOneField(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self):
+        return str(self.employee)
+
+    @staticmethod
+    def new_token():
+        return secrets.token_urlsafe(32)
+
+
+class NotificationKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", _("recommendation received")
+    PLACE_FREED = "place_freed", _("waiting-list place freed")
+    REMINDER = "reminder", _("reminder the day before")
+    SHARING_DUE = "sharing_due", _("experience sharing due")
+    REGISTRATION = "registration", _("registration confirmed")
+
+
+class Notification(models.Model):
+    """The e-mail outbox. `key` is unique, so the same notice is never queued twice;
+    `sent_at` is claimed before sending, so it is never sent twice."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
+    participation = models.ForeignKey(
+        Participation, verbose_name=_("participation"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    external_participant = models.ForeignKey(
+        ExternalParticipant,
+        verbose_name=_("external participant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401  (patterns are added by this app's issue)
+from django.urls import path
+
+from . import feeds, views
 
 app_name = "events"
-urlpatterns = []
+urlpatterns = [
+    # Teachers (signed in)
+    path("", views.plan, name="plan"),
+    path("<int:year>/<int:month>/", views.month, name="month"),
+    path("<int:year>/<int:month>/calendar/", views.month_calendar, name="calendar"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sign-up/", views.sign_up, name="sign_up"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("my/", views.my_events, name="my"),
+    path("my/sharing/<int:pk>/", views.sharing, name="sharing"),
+    path("my/calendar/", views.my_calendar, name="my_calendar"),
+    path("calendar/<str:token>.ics", views.personal_ics, name="personal_ics"),
+    # Public (no sign-in)
+    path("open/", views.open_events, name="open_list"),
+    path("open/<int:pk>/", views.open_event_detail, name="open_detail"),
+    path("open.ics", views.open_ics, name="open_ics"),
+    path("results/", views.results, name="results"),
+    path("results/<int:pk>/", views.result_detail, name="result_detail"),
+    path("results/feed/", feeds.ResultsFeed(), name="results_feed"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+]

@@ -1,0 +1,422 @@
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .forms import EventImportForm, EventPhotoForm, RecommendForm
+from .importing import event_import, event_import_template
+from .models import (
+    Direction,
+    Event,
+    EventPhoto,
+    ExternalParticipant,
+    NetworkMembership,
+    Notification,
+    Organization,
+    Participation,
+    ParticipationStatus,
+    Series,
+)
+from .selectors import organizations_with_membership, with_places
+from .services import attendance_mark, event_copy, event_fill_from_waiting_list, recommend
+
+# Links typed without a scheme are taken as https (Django 6's default).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _local(moment):
+    return date_filter(timezone.localtime(moment), "d.m.Y H:i") if moment else "—"
+
+
+class NetworkMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    fields = ["joined", "left", "agreement_number", "agreement_date"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Membership history is kept: a partner that leaves gets a «left» date instead.
+        return False
+
+
+class MembershipFilter(admin.SimpleListFilter):
+    title = _("network membership")
+    parameter_name = "member"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("in the network now")), ("no", _("not in the network now")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(active_periods__gt=0)
+        if self.value() == "no":
+            return queryset.filter(active_periods=0)
+        return queryset
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
+    list_display = ["name", "kind", "is_own", "member_column", "contact_person", "phone"]
+    list_filter = [MembershipFilter, "kind", "is_own"]
+    search_fields = ["name", "short_name", "contact_person", "email"]
+    inlines = [NetworkMembershipInline]
+    fieldsets = [
+        (None, {"fields": [("name", "short_name"), ("kind", "is_own")]}),
+        (_("Contacts"), {"fields": ["address", ("contact_person", "phone"), ("email", "website")]}),
+    ]
+
+    def get_queryset(self, request):
+        return organizations_with_membership()
+
+    @admin.display(description=_("in the network now"), boolean=True, ordering="active_periods")
+    def member_column(self, obj):
+        return obj.active_periods > 0
+
+    def has_delete_permission(self, request, obj=None):
+        # Partners join and leave; nothing of their history is deleted.
+        return False
+
+
+@admin.register(Direction)
+class DirectionAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["theme", "academic_year_column", "lead", "direction"]
+    list_filter = ["academic_year", "direction"]
+    list_select_related = ["lead", "direction"]
+    search_fields = ["theme"]
+    autocomplete_fields = ["lead"]
+    filter_horizontal = ["initiative_group"]
+
+    @admin.display(description=_("academic year"), ordering="academic_year")
+    def academic_year_column(self, obj):
+        return obj.academic_year_display
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = [
+        "teacher",
+        "role",
+        "status",
+        "recommendation_reason",
+        "recommendation_area",
+        "sharing_due",
+        "sharing_done",
+    ]
+    autocomplete_fields = ["teacher"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("teacher")
+
+
+class ExternalParticipantInline(admin.TabularInline):
+    model = ExternalParticipant
+    extra = 0
+    fields = ["full_name", "organization", "position", "email", "consent_at"]
+    readonly_fields = ["consent_at"]
+
+    def has_add_permission(self, request, obj=None):
+        # They register themselves on the public page, giving their consent there.
+        return False
+
+
+class EventPhotoInline(admin.TabularInline):
+    model = EventPhoto
+    form = EventPhotoForm
+    extra = 0
+
+
+class OrganizerKindFilter(admin.SimpleListFilter):
+    title = _("organizer")
+    parameter_name = "internal"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("our kindergarten")), ("no", _("external")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(organizer__is_own=True)
+        if self.value() == "no":
+            return queryset.filter(organizer__is_own=False)
+        return queryset
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
+    change_list_template = "admin/events/event/change_list.html"
+    list_display = [
+        "title",
+        "start_column",
+        "format",
+        "level",
+        "organizer",
+        "status",
+        "places_column",
+        "is_open",
+        "results_published",
+    ]
+    list_filter = ["status", "format", "level", OrganizerKindFilter, "is_open", "series", "direction"]
+    search_fields = ["title", "description", "place"]
+    date_hierarchy = "start"
+    list_per_page = 50
+    inlines = [ParticipationInline, ExternalParticipantInline, EventPhotoInline]
+    filter_horizontal = ["co_organizers"]
+    autocomplete_fields = ["organizer", "series"]
+    actions = ["copy_events", "recommend_action", "mark_attended"]
+    fieldsets = [
+        (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
+        (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
+        (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience"]}),
+        (_("About"), {"fields": ["description", ("series", "direction")]}),
+        (_("Results"), {"fields": ["results_text", "results_published"]}),
+    ]
+
+    def get_queryset(self, request):
+        return with_places(super().get_queryset(request).select_related("organizer"))
+
+    @admin.display(description=_("start"), ordering="start")
+    def start_column(self, obj):
+        return _local(obj.start)
+
+    @admin.display(description=_("places taken"))
+    def places_column(self, obj):
+        taken = obj.places_taken
+        return f"{taken} / {obj.capacity}" if obj.capacity is not None else str(taken)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A larger capacity or a cancellation entered here frees places for the waiting list.
+        promoted = event_fill_from_waiting_list(event=form.instance)
+        if promoted:
+            names = ", ".join(p.teacher.short_name for p in promoted)
+            messages.info(request, _("From the waiting list, now signed up: %(names)s.") % {"names": names})
+
+    @admin.action(description=_("Copy selected events (as drafts)"), permissions=["add"])
+    def copy_events(self, request, queryset):
+        copies = [event_copy(event=event) for event in queryset.prefetch_related("co_organizers")]
+        self.message_user(
+            request,
+            ngettext("%(count)d draft copy made.", "%(count)d draft copies made.", len(copies))
+            % {"count": len(copies)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Recommend selected events to teachers"), permissions=["change"])
+    def recommend_action(self, request, queryset):
+        events = list(queryset.order_by("start"))
+        form = RecommendForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            try:
+                for event in events:
+                    recommend(
+                        event=event,
+                        teachers=data["teachers"],
+                        reason=data["reason"],
+                        area=data["area"],
+                        comment=data["comment"],
+                        recommended_by=request.user,
+                    )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("Recommended %(events)d event(s) to %(teachers)d teacher(s); they are notified by e-mail.")
+                % {"events": len(events), "teachers": len(data["teachers"])},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Recommend events to teachers"),
+            "events": events,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/events/event/recommend.html", context)
+
+    @admin.action(description=_("Mark everyone signed up as attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        participations = Participation.objects.filter(
+            event__in=queryset, status=ParticipationStatus.SIGNED_UP
+        )
+        try:
+            count = attendance_mark(participations=participations, attended=True)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
+
+    def get_urls(self):
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="events_event_import"),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="events_event_import_template",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def import_template_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(event_import_template(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="events-plan-template.xlsx"'
+        return response
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        result = None
+        form = EventImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = event_import(file=form.cleaned_data["file"], dry_run="apply" not in request.POST)
+            if result.written:
+                messages.success(
+                    request,
+                    _("Import done: %(created)d created, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+            elif result.errors:
+                messages.error(
+                    request, _("Nothing was imported: fix the errors below and upload the file again.")
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import a month's plan from Excel"),
+            "form": form,
+            "result": result,
+            "template_url": reverse("admin:events_event_import_template"),
+        }
+        return render(request, "admin/events/event/import.html", context)
+
+
+class SharingOwedFilter(admin.SimpleListFilter):
+    title = _("experience sharing")
+    parameter_name = "sharing"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("owed", _("still owed")),
+            ("overdue", _("overdue")),
+            ("done", _("done")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "owed":
+            return queryset.filter(sharing_due__isnull=False, sharing_done__isnull=True)
+        if self.value() == "overdue":
+            return queryset.filter(sharing_due__lt=timezone.localdate(), sharing_done__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(sharing_done__isnull=False)
+        return queryset
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = [
+        "teacher",
+        "event",
+        "event_start_column",
+        "role",
+        "status",
+        "recommendation_column",
+        "sharing_due",
+        "sharing_done",
+    ]
+    list_filter = [SharingOwedFilter, "status", "role", "recommendation_reason", "event__level"]
+    list_select_related = ["teacher", "event"]
+    search_fields = ["teacher__surname", "teacher__name", "event__title"]
+    autocomplete_fields = ["event", "teacher"]
+    readonly_fields = ["recommended_by", "recommended_at", "created_at", "status_changed_at"]
+    actions = ["mark_attended", "mark_absent"]
+    list_per_page = 100
+    fieldsets = [
+        (None, {"fields": ["event", "teacher", ("role", "status"), ("created_at", "status_changed_at")]}),
+        (
+            _("Recommendation"),
+            {
+                "fields": [
+                    ("recommendation_reason", "recommendation_area"),
+                    "recommendation_comment",
+                    ("recommended_by", "recommended_at"),
+                ]
+            },
+        ),
+        (_("Experience sharing"), {"fields": [("sharing_due", "sharing_done"), "sharing_account"]}),
+    ]
+
+    @admin.display(description=_("event start"), ordering="event__start")
+    def event_start_column(self, obj):
+        return _local(obj.event.start)
+
+    @admin.display(description=_("recommendation"), ordering="recommendation_reason")
+    def recommendation_column(self, obj):
+        if not obj.recommendation_reason:
+            return "—"
+        area = obj.get_recommendation_area_display()
+        return format_html(
+            "{}{}", obj.get_recommendation_reason_display(), f": {area}" if obj.recommendation_area else ""
+        )
+
+    def _mark(self, request, queryset, attended):
+        try:
+            count = attendance_mark(participations=queryset, attended=attended)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark as attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        self._mark(request, queryset, True)
+
+    @admin.action(description=_("Mark as absent"), permissions=["change"])
+    def mark_absent(self, request, queryset):
+        self._mark(request, queryset, False)
+
+
+@admin.register(ExternalParticipant)
+class ExternalParticipantAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "organization", "position", "email", "event", "created_at"]
+    list_select_related = ["event"]
+    list_filter = ["event__status"]
+    search_fields = ["full_name", "organization", "email", "event__title"]
+    readonly_fields = ["event", "consent", "consent_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "subject", "created_at", "sent_at"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient", "subject"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

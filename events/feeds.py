@@ -1,0 +1,86 @@
+"""Feeds: iCalendar (RFC 5545) for the open events and each teacher's own, Atom for published results."""
+
+import datetime
+
+import icalendar
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import EventStatus
+from .selectors import published_results
+
+PRODID = "-//Kindergarten methodological office//Events//RU"
+
+
+def _utc(moment):
+    return moment.astimezone(datetime.UTC)
+
+
+def calendar_response(request, events, *, name, public):
+    """An iCalendar document of `events`; times in UTC so no VTIMEZONE is needed."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", str(name))
+    calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
+    stamp = _utc(timezone.now())
+    host = request.get_host().split(":")[0]
+    for event in events:
+        item = icalendar.Event()
+        item.add("uid", f"event-{event.pk}@{host}")
+        item.add("dtstamp", stamp)
+        item.add("last-modified", _utc(event.updated_at))
+        item.add("dtstart", _utc(event.start))
+        item.add("dtend", _utc(event.end))
+        item.add("summary", event.title)
+        location = event.place or event.online_link
+        if location:
+            item.add("location", location)
+        description = "\n\n".join(part for part in (event.description, str(event.organizer)) if part)
+        if description:
+            item.add("description", description)
+        path = reverse("events:open_detail" if public else "events:detail", args=[event.pk])
+        item.add("url", request.build_absolute_uri(path))
+        item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+        calendar.add_component(item)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response
+
+
+class ResultsFeed(Feed):
+    """Atom feed of published event results, newest first."""
+
+    feed_type = Atom1Feed
+    title = _("Results of network events")
+    subtitle = _("Published results of the events of the kindergarten and its partners.")
+
+    def link(self):
+        return reverse("events:results")
+
+    def items(self):
+        return published_results()[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.results_text or item.description
+
+    def item_link(self, item):
+        return reverse("events:result_detail", args=[item.pk])
+
+    def item_pubdate(self, item):
+        return item.results_published_at or item.end
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return str(item.organizer)

@@ -1,0 +1,114 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Employee
+from staff.services import photo_prepare
+
+from .models import (
+    Direction,
+    EducationalArea,
+    Event,
+    EventFormat,
+    EventPhoto,
+    ExternalParticipant,
+    Level,
+    RecommendationReason,
+)
+
+
+class EventFilter(django_filters.FilterSet):
+    """Filters of the month plan and calendar (format, level, direction)."""
+
+    format = django_filters.ChoiceFilter(label=_("Format"), choices=EventFormat.choices, empty_label=_("any"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("any"))
+    direction = django_filters.ModelChoiceFilter(
+        label=_("Direction"), queryset=Direction.objects.all(), empty_label=_("any")
+    )
+
+    class Meta:
+        model = Event
+        fields = ["format", "level", "direction"]
+
+
+class ExternalRegistrationForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_("I consent to the processing of my personal data for the organization of this event."),
+        required=True,
+        error_messages={"required": _("Registration needs your consent to personal-data processing.")},
+    )
+
+    class Meta:
+        model = ExternalParticipant
+        fields = ["full_name", "organization", "position", "email", "consent"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+
+
+class SharingDoneForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Shared on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    account = forms.CharField(
+        label=_("How and to whom"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_(
+            "For example: a consultation for the educators of the middle groups at the teachers' meeting."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"done_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class RecommendForm(forms.Form):
+    teachers = forms.ModelMultipleChoiceField(
+        label=_("Teachers"),
+        queryset=Employee.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=RecommendationReason.choices)
+    area = forms.ChoiceField(
+        label=_("Educational area"),
+        choices=[("", "—"), *EducationalArea.choices],
+        required=False,
+        help_text=_("Needed when the reason is a difficulty in an educational area."),
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = Employee.objects.current()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == RecommendationReason.DIFFICULTY and not cleaned.get("area"):
+            self.add_error("area", _("Name the educational area of the difficulty."))
+        return cleaned
+
+
+class EventImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+
+class EventPhotoForm(forms.ModelForm):
+    """Checks an uploaded photo by its content and stores it as a resized JPEG."""
+
+    class Meta:
+        model = EventPhoto
+        fields = ["image", "caption"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):
+            return photo_prepare(image)
+        return image

@@ -1,0 +1,172 @@
+"""Reads of events used by the teacher pages, the public pages, the feeds and the admin."""
+
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import (
+    PLACE_TAKING,
+    Event,
+    EventStatus,
+    ExternalParticipant,
+    Organization,
+    Participation,
+    ParticipationStatus,
+)
+
+# What teachers see in the plan: drafts stay with the office.
+VISIBLE_STATUSES = (EventStatus.PLANNED, EventStatus.HELD, EventStatus.CANCELLED)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moment of the month and of the next one, in the portal's time zone."""
+    tz = timezone.get_current_timezone()
+    first = datetime.datetime(year, month, 1, tzinfo=tz)
+    following = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+    return first, following
+
+
+def with_places(queryset):
+    """Annotate `places_taken` (teachers holding a place + external registrations) in SQL."""
+    teachers = (
+        Participation.objects.filter(event=OuterRef("pk"), status__in=PLACE_TAKING)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    externals = (
+        ExternalParticipant.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        teachers_taken=Coalesce(Subquery(teachers, output_field=IntegerField()), Value(0)),
+        externals_taken=Coalesce(Subquery(externals, output_field=IntegerField()), Value(0)),
+    )
+
+
+def _with_my_participation(queryset, teacher):
+    if teacher is None:
+        return queryset
+    return queryset.prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.filter(teacher=teacher),
+            to_attr="my_participations",
+        )
+    )
+
+
+def events_of_month(*, year: int, month: int, teacher=None, queryset=None):
+    """Events starting in the month that teachers may see, with organizer, series, direction,
+    `teachers_taken`/`externals_taken` and, for `teacher`, `my_participations` (a list of 0 or 1)."""
+    first, following = month_bounds(year, month)
+    queryset = Event.objects.all() if queryset is None else queryset
+    queryset = (
+        queryset.filter(status__in=VISIBLE_STATUSES, start__gte=first, start__lt=following)
+        .select_related("organizer", "series", "direction")
+        .order_by("start", "pk")
+    )
+    return _with_my_participation(with_places(queryset), teacher)
+
+
+def event_for_page(*, pk, teacher=None, include_drafts=False):
+    """One event with what its page shows; raises Event.DoesNotExist for hidden ones."""
+    queryset = Event.objects.all() if include_drafts else Event.objects.filter(status__in=VISIBLE_STATUSES)
+    queryset = with_places(queryset.select_related("organizer", "series", "direction")).prefetch_related(
+        "co_organizers"
+    )
+    return _with_my_participation(queryset, teacher).get(pk=pk)
+
+
+def my_events(*, teacher, now=None):
+    """The teacher's page, in four lists of participations with their events:
+    `recommended` (recommendations of events still ahead, newest first), `upcoming`, `sharing`
+    (open experience-sharing follow-ups) and `past`."""
+    now = now or timezone.now()
+    rows = list(
+        Participation.objects.filter(teacher=teacher)
+        .select_related("recommended_by")
+        .order_by("event__start", "pk")
+    )
+    # The events come with their places taken (for the sign-up buttons), in one more query.
+    events = with_places(
+        Event.objects.filter(pk__in={p.event_id for p in rows}).select_related("organizer")
+    ).in_bulk()
+    for participation in rows:
+        participation.event = events[participation.event_id]
+    recommended = sorted(
+        (p for p in rows if p.is_recommended and p.event.end >= now and p.event.status != EventStatus.DRAFT),
+        key=lambda p: p.recommended_at or now,
+        reverse=True,
+    )
+    upcoming = [
+        p
+        for p in rows
+        if p.event.end >= now
+        and p.status in (ParticipationStatus.SIGNED_UP, ParticipationStatus.WAITING)
+        and p not in recommended
+    ]
+    sharing = [p for p in rows if p.sharing_open]
+    past = [p for p in rows if p.event.end < now and p.status in (ParticipationStatus.ATTENDED,)]
+    return {"recommended": recommended, "upcoming": upcoming, "sharing": sharing, "past": past}
+
+
+def upcoming_open_events(*, now=None):
+    """Events open to partners, planned and not yet started, with places taken."""
+    now = now or timezone.now()
+    return with_places(
+        Event.objects.filter(is_open=True, status=EventStatus.PLANNED, start__gt=now)
+        .select_related("organizer")
+        .order_by("start", "pk")
+    )
+
+
+def published_results():
+    """Held events whose results are published, newest first, with photos, co-organizers and
+    the teachers who took part (attended)."""
+    attended = Participation.objects.filter(status=ParticipationStatus.ATTENDED).select_related("teacher")
+    return (
+        Event.objects.filter(status=EventStatus.HELD, results_published=True)
+        .select_related("organizer")
+        .prefetch_related(
+            "photos",
+            "co_organizers",
+            Prefetch("participations", queryset=attended, to_attr="attended_participations"),
+        )
+        .order_by("-start", "-pk")
+    )
+
+
+def events_of_teacher_calendar(*, teacher):
+    """Events the teacher is signed up for, attended or waits for, for her personal calendar."""
+    return (
+        Event.objects.filter(
+            participations__teacher=teacher,
+            participations__status__in=(
+                ParticipationStatus.SIGNED_UP,
+                ParticipationStatus.WAITING,
+                ParticipationStatus.ATTENDED,
+            ),
+        )
+        .exclude(status=EventStatus.DRAFT)
+        .select_related("organizer")
+        .order_by("start", "pk")
+    )
+
+
+def organizations_with_membership(*, on=None):
+    """Organizations annotated with `is_member` (a membership period covers `on`, default today)."""
+    on = on or timezone.localdate()
+    return Organization.objects.annotate(
+        active_periods=Count(
+            "memberships",
+            filter=Q(memberships__joined__lte=on)
+            & (Q(memberships__left__isnull=True) | Q(memberships__left__gte=on)),
+        )
+    )

@@ -1,0 +1,295 @@
+"""Writes with rules for events: sign-up and the waiting list, recommendations, attendance,
+experience sharing, public registration, copies of events and personal calendar addresses."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import notifications
+from .models import (
+    PLACE_TAKING,
+    CalendarToken,
+    Event,
+    EventStatus,
+    ExternalParticipant,
+    Participation,
+    ParticipationStatus,
+    RecommendationReason,
+)
+
+# Days after an attended external event within which the teacher shares the experience.
+SHARING_DAYS = 30
+
+
+def places_taken(event) -> int:
+    """Places held at the event: teachers signed up or attended, plus registered external colleagues."""
+    teachers = Participation.objects.filter(event=event, status__in=PLACE_TAKING).count()
+    return teachers + ExternalParticipant.objects.filter(event=event).count()
+
+
+def _check_signup_open(event, now):
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError(_("The event is cancelled."))
+    if event.status == EventStatus.HELD:
+        raise ValidationError(_("The event has already been held."))
+    if event.status != EventStatus.PLANNED:
+        raise ValidationError(_("Sign-up for this event is not open."))
+    if now >= event.deadline:
+        raise ValidationError(_("The sign-up deadline has passed."))
+
+
+def participation_sign_up(*, event, teacher, now=None) -> Participation:
+    """Sign `teacher` up for `event`, or put her on the waiting list when the event is full.
+
+    The event row is locked for the transaction, so two teachers taking the last place at once
+    cannot overbook it: the second one waits for the lock and lands on the waiting list.
+    Returns the participation (status signed_up or waiting); ValidationError if sign-up is closed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        _check_signup_open(event, now)
+        participation = Participation.objects.filter(event=event, teacher=teacher).first()
+        if participation is not None:
+            if participation.status == ParticipationStatus.WAITING:
+                raise ValidationError(_("You are already on the waiting list."))
+            if participation.status not in (ParticipationStatus.RECOMMENDED, ParticipationStatus.CANCELLED):
+                raise ValidationError(_("You are already signed up for this event."))
+        else:
+            participation = Participation(event=event, teacher=teacher)
+        full = event.capacity is not None and places_taken(event) >= event.capacity
+        participation.status = ParticipationStatus.WAITING if full else ParticipationStatus.SIGNED_UP
+        participation.status_changed_at = now
+        participation.full_clean()
+        participation.save()
+    return participation
+
+
+def participation_cancel(*, participation, now=None) -> Participation | None:
+    """Cancel a sign-up (or leave the waiting list) before the deadline.
+
+    A freed place goes to the first in line, who is notified. Returns the promoted participation or None.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=participation.event_id)
+        participation = Participation.objects.select_for_update().get(pk=participation.pk)
+        if participation.status not in (ParticipationStatus.SIGNED_UP, ParticipationStatus.WAITING):
+            raise ValidationError(_("You are not signed up for this event."))
+        if event.status != EventStatus.PLANNED or now >= event.deadline:
+            raise ValidationError(_("It is too late to cancel: the sign-up deadline has passed."))
+        held_a_place = participation.status == ParticipationStatus.SIGNED_UP
+        participation.status = ParticipationStatus.CANCELLED
+        participation.status_changed_at = now
+        participation.save(update_fields=["status", "status_changed_at"])
+        promoted = _fill_from_waiting_list(event, now) if held_a_place else []
+    return promoted[0] if promoted else None
+
+
+def _fill_from_waiting_list(event, now):
+    promoted = []
+    waiting = (
+        Participation.objects.select_for_update(of=("self",))
+        .filter(event=event, status=ParticipationStatus.WAITING)
+        .select_related("teacher__user", "event")
+        .order_by("status_changed_at", "pk")
+    )
+    free = None if event.capacity is None else event.capacity - places_taken(event)
+    for participation in waiting:
+        if free is not None and free <= 0:
+            break
+        participation.status = ParticipationStatus.SIGNED_UP
+        participation.status_changed_at = now
+        participation.save(update_fields=["status", "status_changed_at"])
+        notifications.queue_place_freed(participation)
+        promoted.append(participation)
+        if free is not None:
+            free -= 1
+    return promoted
+
+
+def event_fill_from_waiting_list(*, event, now=None) -> list[Participation]:
+    """Give free places (after a cancellation or a larger capacity) to the waiting list, in order.
+
+    Returns the promoted participations; each promoted teacher is notified.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status != EventStatus.PLANNED:
+            return []
+        return _fill_from_waiting_list(event, now)
+
+
+def recommend(
+    *, event, teachers, reason, recommended_by, area="", comment="", now=None
+) -> list[Participation]:
+    """Recommend `event` to each of `teachers` with a reason; each is notified.
+
+    A teacher who has not signed up gets a participation with status «recommended» (no place taken);
+    one who has keeps her status. Returns the participations.
+    """
+    now = now or timezone.now()
+    if event.status not in (EventStatus.DRAFT, EventStatus.PLANNED):
+        raise ValidationError(_("Only a planned event can be recommended."))
+    if reason not in RecommendationReason.values:
+        raise ValidationError(_("Choose the reason for the recommendation."))
+    if reason != RecommendationReason.DIFFICULTY:
+        area = ""
+    result = []
+    with transaction.atomic():
+        for teacher in teachers:
+            participation = Participation.objects.filter(event=event, teacher=teacher).first()
+            if participation is None:
+                participation = Participation(
+                    event=event,
+                    teacher=teacher,
+                    status=ParticipationStatus.RECOMMENDED,
+                    status_changed_at=now,
+                )
+            elif participation.status == ParticipationStatus.CANCELLED:
+                participation.status = ParticipationStatus.RECOMMENDED
+                participation.status_changed_at = now
+            participation.recommended_by = recommended_by
+            participation.recommended_at = now
+            participation.recommendation_reason = reason
+            participation.recommendation_area = area
+            participation.recommendation_comment = comment
+            participation.full_clean()
+            participation.save()
+            participation.event = event
+            participation.teacher = teacher
+            notifications.queue_recommendation(participation)
+            result.append(participation)
+    return result
+
+
+def attendance_mark(*, participations, attended: bool, now=None) -> int:
+    """Mark teachers as attended or absent. Attending an external event opens an experience-sharing
+    follow-up due SHARING_DAYS after it. Each row is saved on its own so receivers see every change.
+
+    Returns how many were marked; ValidationError if an event has not started yet.
+    """
+    now = now or timezone.now()
+    status = ParticipationStatus.ATTENDED if attended else ParticipationStatus.ABSENT
+    rows = list(participations.select_related("event__organizer"))
+    not_started = sorted({p.event.title for p in rows if p.event.start > now})
+    if not_started:
+        raise ValidationError(
+            _("Attendance can be marked only after the event has started: %(events)s.")
+            % {"events": ", ".join(not_started)}
+        )
+    with transaction.atomic():
+        for participation in rows:
+            participation.status = status
+            participation.status_changed_at = now
+            if attended and participation.event.is_external and participation.sharing_due is None:
+                end_day = timezone.localdate(participation.event.end)
+                participation.sharing_due = end_day + datetime.timedelta(days=SHARING_DAYS)
+            if not attended and participation.sharing_done is None:
+                participation.sharing_due = None
+            participation.save()
+    return len(rows)
+
+
+def sharing_mark_done(*, participation, done_on, account, today=None) -> Participation:
+    """Close an experience-sharing follow-up with the date and a short account of how and to whom."""
+    today = today or timezone.localdate()
+    if participation.sharing_due is None:
+        raise ValidationError(_("This event has no experience-sharing follow-up."))
+    if participation.sharing_done is not None:
+        raise ValidationError(_("This follow-up is already closed."))
+    if done_on > today:
+        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    if done_on < timezone.localdate(participation.event.start):
+        raise ValidationError({"done_on": _("The experience cannot be shared before the event.")})
+    participation.sharing_done = done_on
+    participation.sharing_account = account.strip()
+    participation.full_clean()
+    participation.save()
+    return participation
+
+
+def external_register(
+    *, event, full_name, organization, position, email, consent, now=None
+) -> ExternalParticipant:
+    """Register a colleague from a partner organization for an open event and queue her confirmation.
+
+    Refuses a closed or full event, a missing consent and a second registration of the same e-mail.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if not event.is_open:
+            raise ValidationError(_("This event is not open to partners."))
+        _check_signup_open(event, now)
+        if not consent:
+            raise ValidationError(
+                {"consent": _("Registration needs your consent to personal-data processing.")}
+            )
+        if ExternalParticipant.objects.filter(event=event, email=email).exists():
+            raise ValidationError({"email": _("This e-mail is already registered for this event.")})
+        if event.capacity is not None and places_taken(event) >= event.capacity:
+            raise ValidationError(_("There are no places left."))
+        external = ExternalParticipant(
+            event=event,
+            full_name=full_name.strip(),
+            organization=organization.strip(),
+            position=position.strip(),
+            email=email,
+            consent=True,
+            consent_at=now,
+        )
+        external.full_clean()
+        external.save()
+        notifications.queue_registration_confirmed(external)
+    return external
+
+
+def event_copy(*, event) -> Event:
+    """A draft copy of the event (same details and co-organizers, no participants or results)."""
+    copy = Event(
+        title=_("%(title)s (copy)") % {"title": event.title},
+        format=event.format,
+        level=event.level,
+        organizer_id=event.organizer_id,
+        series_id=event.series_id,
+        direction_id=event.direction_id,
+        start=event.start,
+        end=event.end,
+        place=event.place,
+        online_link=event.online_link,
+        description=event.description,
+        audience=event.audience,
+        capacity=event.capacity,
+        signup_deadline=event.signup_deadline,
+        is_open=event.is_open,
+        status=EventStatus.DRAFT,
+    )
+    copy.title = copy.title[:500]
+    with transaction.atomic():
+        copy.full_clean()
+        copy.save()
+        copy.co_organizers.set(event.co_organizers.all())
+    return copy
+
+
+def calendar_token_get(*, employee) -> CalendarToken:
+    """The teacher's personal calendar token, created on first use."""
+    token, _created = CalendarToken.objects.get_or_create(
+        employee=employee, defaults={"token": CalendarToken.new_token()}
+    )
+    return token
+
+
+def calendar_token_regenerate(*, employee) -> CalendarToken:
+    """Replace the teacher's calendar token: the old address stops working at once."""
+    token = calendar_token_get(employee=employee)
+    token.token = CalendarToken.new_token()
+    token.created_at = timezone.now()
+    token.save(update_fields=["token", "created_at"])
+    return token

@@ -1,0 +1,322 @@
+import calendar as pycalendar
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kindergarten_portal.roles import can_read_everything
+from staff.dates import add_months
+
+from . import selectors, services
+from .access import events_visible_to, get_own_participation, teacher_for_user
+from .feeds import calendar_response
+from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
+from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
+
+# Public registration: attempts per client address per hour.
+REGISTRATION_LIMIT = 10
+REGISTRATION_WINDOW = 60 * 60
+
+
+def _teacher_or_none(user):
+    try:
+        return teacher_for_user(user)
+    except Http404:
+        return None
+
+
+def _validation_messages(exc):
+    return [str(m) for m in exc.messages]
+
+
+def _month_or_404(year, month):
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+    return datetime.date(year, month, 1)
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+# ---------------------------------------------------------------- the plan (signed in)
+
+
+@login_required
+def plan(request):
+    """Next month's plan: what teachers choose from at the end of each month."""
+    following = add_months(timezone.localdate().replace(day=1), 1)
+    url = reverse("events:month", args=[following.year, following.month])
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return redirect(url)
+
+
+def _month_context(request, year, month):
+    first_day = _month_or_404(year, month)
+    teacher = _teacher_or_none(request.user)
+    base = selectors.events_of_month(year=year, month=month, teacher=teacher)
+    event_filter = EventFilter(request.GET or None, queryset=base)
+    events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
+    previous, following = add_months(first_day, -1), add_months(first_day, 1)
+    return {
+        "first_day": first_day,
+        "year": year,
+        "month": month,
+        "teacher": teacher,
+        "filter": event_filter,
+        "events": events,
+        "previous": previous,
+        "following": following,
+        "query": request.GET.urlencode(),
+        "now": timezone.now(),
+    }
+
+
+@login_required
+def month(request, year, month):
+    context = _month_context(request, year, month)
+    return render(request, "events/month.html", context)
+
+
+@login_required
+def month_calendar(request, year, month):
+    context = _month_context(request, year, month)
+    by_day = {}
+    for event in context["events"]:
+        by_day.setdefault(timezone.localdate(event.start), []).append(event)
+    weeks = [
+        [{"day": day, "in_month": day.month == month, "events": by_day.get(day, [])} for day in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    context["weeks"] = weeks
+    context["weekdays"] = [datetime.date(2024, 1, 1) + datetime.timedelta(days=i) for i in range(7)]
+    context["today"] = timezone.localdate()
+    return render(request, "events/calendar.html", context)
+
+
+@login_required
+def detail(request, pk):
+    teacher = _teacher_or_none(request.user)
+    try:
+        event = selectors.event_for_page(
+            pk=pk, teacher=teacher, include_drafts=can_read_everything(request.user)
+        )
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+    participation = event.my_participations[0] if teacher and event.my_participations else None
+    return render(
+        request,
+        "events/detail.html",
+        {"event": event, "teacher": teacher, "participation": participation, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def sign_up(request, pk):
+    teacher = teacher_for_user(request.user)
+    event = get_object_or_404(events_visible_to(request.user), pk=pk)
+    try:
+        participation = services.participation_sign_up(event=event, teacher=teacher)
+    except ValidationError as exc:
+        for message in _validation_messages(exc):
+            messages.error(request, message)
+    else:
+        if participation.status == ParticipationStatus.WAITING:
+            messages.warning(
+                request,
+                _(
+                    "The event is full: you are on the waiting list. If a place is freed, it is yours and we tell you."
+                ),
+            )
+        else:
+            messages.success(request, _("You are signed up for «%(title)s».") % {"title": event.title})
+    return redirect(_safe_next(request, reverse("events:detail", args=[event.pk])))
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    teacher = teacher_for_user(request.user)
+    participation = get_object_or_404(
+        Participation.objects.select_related("event"), event_id=pk, teacher=teacher
+    )
+    try:
+        services.participation_cancel(participation=participation)
+    except ValidationError as exc:
+        for message in _validation_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Your sign-up for «%(title)s» is cancelled.") % {"title": participation.event.title}
+        )
+    return redirect(_safe_next(request, reverse("events:detail", args=[pk])))
+
+
+# ---------------------------------------------------------------- my events
+
+
+@login_required
+def my_events(request):
+    teacher = teacher_for_user(request.user)
+    lists = selectors.my_events(teacher=teacher)
+    return render(
+        request, "events/my_events.html", {"teacher": teacher, "today": timezone.localdate(), **lists}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing(request, pk):
+    participation = get_own_participation(request.user, pk)
+    if participation.sharing_due is None:
+        raise Http404
+    form = SharingDoneForm(request.POST or None)
+    if request.method == "POST" and participation.sharing_done is None and form.is_valid():
+        try:
+            services.sharing_mark_done(
+                participation=participation,
+                done_on=form.cleaned_data["done_on"],
+                account=form.cleaned_data["account"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you: the experience sharing is recorded."))
+            return redirect("events:my")
+    return render(request, "events/sharing_form.html", {"participation": participation, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_calendar(request):
+    teacher = teacher_for_user(request.user)
+    if request.method == "POST":
+        services.calendar_token_regenerate(employee=teacher)
+        messages.success(request, _("A new address is made; the old one no longer works."))
+        return redirect("events:my_calendar")
+    token = services.calendar_token_get(employee=teacher)
+    feed_url = request.build_absolute_uri(reverse("events:personal_ics", args=[token.token]))
+    return render(request, "events/my_calendar.html", {"feed_url": feed_url, "token": token})
+
+
+def personal_ics(request, token):
+    """A teacher's own events; the secret address is the only key (calendar apps cannot sign in)."""
+    token = get_object_or_404(CalendarToken.objects.select_related("employee"), token=token)
+    events = selectors.events_of_teacher_calendar(teacher=token.employee)
+    name = _("My events — %(name)s") % {"name": token.employee.short_name}
+    return calendar_response(request, events, name=name, public=False)
+
+
+# ---------------------------------------------------------------- public pages
+
+
+def open_events(request):
+    events = list(selectors.upcoming_open_events())
+    return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
+
+
+def _client_address(request):
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _over_rate_limit(request):
+    """Count this registration attempt for the client address; True once over the hourly limit."""
+    key = f"events:register:{_client_address(request)}"
+    cache.add(key, 0, REGISTRATION_WINDOW)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, REGISTRATION_WINDOW)
+        attempts = 1
+    return attempts > REGISTRATION_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def open_event_detail(request, pk):
+    queryset = selectors.with_places(
+        Event.objects.filter(is_open=True).exclude(status=EventStatus.DRAFT).select_related("organizer")
+    )
+    event = get_object_or_404(queryset, pk=pk)
+    form = ExternalRegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if _over_rate_limit(request):
+            form.add_error(None, _("Too many registrations from your address. Please try again in an hour."))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.external_register(
+                    event=event,
+                    full_name=data["full_name"],
+                    organization=data["organization"],
+                    position=data["position"],
+                    email=data["email"],
+                    consent=data["consent"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                return render(
+                    request, "events/open_registered.html", {"event": event, "email": data["email"]}
+                )
+    return render(
+        request,
+        "events/open_detail.html",
+        {"event": event, "form": form, "signup_open": event.is_signup_open()},
+        status=status,
+    )
+
+
+def open_ics(request):
+    events = Event.objects.filter(
+        is_open=True,
+        status__in=(EventStatus.PLANNED, EventStatus.CANCELLED, EventStatus.HELD),
+        end__gte=timezone.now() - datetime.timedelta(days=31),
+    ).select_related("organizer")
+    return calendar_response(request, events, name=_("Open events"), public=True)
+
+
+def results(request):
+    events = list(selectors.published_results()[:50])
+    return render(request, "events/results.html", {"events": events})
+
+
+def result_detail(request, pk):
+    event = get_object_or_404(selectors.published_results(), pk=pk)
+    return render(request, "events/result_detail.html", {"event": event})
+
+
+def photo(request, pk):
+    """A photo of an event: public once the results are published, else for the office only."""
+    queryset = EventPhoto.objects.all()
+    if not can_read_everything(request.user):
+        queryset = queryset.filter(event__status=EventStatus.HELD, event__results_published=True)
+    event_photo = get_object_or_404(queryset, pk=pk)
+    try:
+        handle = event_photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, content_type="image/jpeg")

@@ -1,0 +1,134 @@
+"""Access-matrix rows for the events app (collected by tests/test_access_matrix.py)."""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from events.models import EventPhoto, EventStatus, Participation, ParticipationStatus
+from events.services import calendar_token_get
+from tests.events.factories import EventFactory, in_days
+
+EVERYONE = dict(anonymous=200, anna=200, boris=200, head=200, senior=200)
+SIGNED_IN = dict(anonymous=302, anna=200, boris=200, head=200, senior=200)
+TEACHERS_ONLY = dict(anonymous=302, anna=200, boris=200, head=404, senior=404)
+OFFICE_ONLY = dict(anonymous=404, anna=404, boris=404, head=200, senior=200)
+NOBODY = dict(anonymous=404, anna=404, boris=404, head=404, senior=404)
+POST_ONLY = dict(anonymous=302, anna=405, boris=405, head=405, senior=405)
+ADMIN_READ = dict(anonymous=302, anna=302, boris=302, head=200, senior=200)
+ADMIN_WRITE = dict(anonymous=302, anna=302, boris=302, head=403, senior=200)
+
+
+def _planned_event(personas):
+    return reverse("events:detail", args=[EventFactory().pk])
+
+
+def _draft_event(personas):
+    return reverse("events:detail", args=[EventFactory(status=EventStatus.DRAFT).pk])
+
+
+def _sign_up(personas):
+    return reverse("events:sign_up", args=[EventFactory().pk])
+
+
+def _cancel(personas):
+    return reverse("events:cancel", args=[EventFactory().pk])
+
+
+def _annas_sharing(personas):
+    event = EventFactory(start=in_days(-10), status=EventStatus.HELD)
+    participation = Participation.objects.create(
+        event=event,
+        teacher=personas["anna"].employee,
+        status=ParticipationStatus.ATTENDED,
+        sharing_due=datetime.date.today() + datetime.timedelta(days=20),
+    )
+    return reverse("events:sharing", args=[participation.pk])
+
+
+def _annas_calendar(personas):
+    token = calendar_token_get(employee=personas["anna"].employee)
+    return reverse("events:personal_ics", args=[token.token])
+
+
+def _bogus_calendar(personas):
+    return reverse("events:personal_ics", args=["not-a-token"])
+
+
+def _open_event(personas):
+    return reverse("events:open_detail", args=[EventFactory(is_open=True).pk])
+
+
+def _internal_event_public(personas):
+    return reverse("events:open_detail", args=[EventFactory(is_open=False).pk])
+
+
+def _published(**fields):
+    return EventFactory(
+        start=in_days(-5), status=EventStatus.HELD, results_published=True, results_text="Итоги", **fields
+    )
+
+
+def _published_result(personas):
+    return reverse("events:result_detail", args=[_published().pk])
+
+
+def _unpublished_result(personas):
+    event = EventFactory(start=in_days(-5), status=EventStatus.HELD)
+    return reverse("events:result_detail", args=[event.pk])
+
+
+def _photo(event):
+    photo = EventPhoto(event=event, caption="Фото")
+    photo.image.save("p.jpg", ContentFile(b"\xff\xd8\xff\xe0fake-jpeg"), save=True)
+    return reverse("events:photo", args=[photo.pk])
+
+
+def _published_photo(personas):
+    return _photo(_published())
+
+
+def _unpublished_photo(personas):
+    return _photo(EventFactory(start=in_days(-5), status=EventStatus.HELD))
+
+
+def _admin_event_change(personas):
+    return reverse("admin:events_event_change", args=[EventFactory().pk])
+
+
+ROWS = [
+    ("events:plan", "/events/", dict(anonymous=302, anna=302, boris=302, head=302, senior=302)),
+    ("events:month", "/events/2026/5/", SIGNED_IN),
+    ("events:month", "/events/2026/13/", dict(anonymous=302, anna=404, boris=404, head=404, senior=404)),
+    ("events:calendar", "/events/2026/5/calendar/", SIGNED_IN),
+    ("events:detail", _planned_event, SIGNED_IN),
+    ("events:detail", _draft_event, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
+    ("events:sign_up", _sign_up, POST_ONLY),
+    ("events:cancel", _cancel, POST_ONLY),
+    ("events:my", "/events/my/", TEACHERS_ONLY),
+    ("events:sharing", _annas_sharing, dict(anonymous=302, anna=200, boris=404, head=404, senior=404)),
+    ("events:my_calendar", "/events/my/calendar/", TEACHERS_ONLY),
+    ("events:personal_ics", _annas_calendar, EVERYONE),
+    ("events:personal_ics", _bogus_calendar, NOBODY),
+    ("events:open_list", "/events/open/", EVERYONE),
+    ("events:open_detail", _open_event, EVERYONE),
+    ("events:open_detail", _internal_event_public, NOBODY),
+    ("events:open_ics", "/events/open.ics", EVERYONE),
+    ("events:results", "/events/results/", EVERYONE),
+    ("events:result_detail", _published_result, EVERYONE),
+    ("events:result_detail", _unpublished_result, NOBODY),
+    ("events:results_feed", "/events/results/feed/", EVERYONE),
+    ("events:photo", _published_photo, EVERYONE),
+    ("events:photo", _unpublished_photo, OFFICE_ONLY),
+    ("admin:events_event_changelist", "/admin/events/event/", ADMIN_READ),
+    ("admin:events_event_change", _admin_event_change, ADMIN_READ),
+    ("admin:events_event_add", "/admin/events/event/add/", ADMIN_WRITE),
+    ("admin:events_event_import", "/admin/events/event/import/", ADMIN_WRITE),
+    ("admin:events_event_import_template", "/admin/events/event/import/template/", ADMIN_READ),
+    ("admin:events_participation_changelist", "/admin/events/participation/", ADMIN_READ),
+    ("admin:events_organization_changelist", "/admin/events/organization/", ADMIN_READ),
+    ("admin:events_series_changelist", "/admin/events/series/", ADMIN_READ),
+    ("admin:events_direction_changelist", "/admin/events/direction/", ADMIN_READ),
+    ("admin:events_externalparticipant_changelist", "/admin/events/externalparticipant/", ADMIN_READ),
+    ("admin:events_notification_changelist", "/admin/events/notification/", ADMIN_READ),
+]

@@ -1,0 +1,75 @@
+"""Test data builders of the events app."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from events.models import (
+    Event,
+    EventFormat,
+    EventStatus,
+    ExternalParticipant,
+    Level,
+    Organization,
+    OrganizationKind,
+    Participation,
+    ParticipationStatus,
+)
+from tests.factories import EmployeeFactory
+
+
+def in_days(days, hour=10):
+    """An aware moment `days` from today at `hour` local time."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Партнёр {n}")
+    kind = OrganizationKind.KINDERGARTEN
+
+
+def own_organization():
+    return OrganizationFactory(name="Наш детский сад", is_own=True)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Семинар {n}")
+    format = EventFormat.SEMINAR
+    level = Level.MUNICIPAL
+    organizer = factory.SubFactory(OrganizationFactory)
+    start = factory.LazyFunction(lambda: in_days(10))
+    end = factory.LazyAttribute(lambda e: e.start + datetime.timedelta(hours=2))
+    place = "ИМЦ, ауд. 12"
+    status = EventStatus.PLANNED
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    event = factory.SubFactory(EventFactory)
+    teacher = factory.SubFactory(EmployeeFactory)
+    status = ParticipationStatus.SIGNED_UP
+
+
+class ExternalParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExternalParticipant
+
+    event = factory.SubFactory(EventFactory, is_open=True)
+    full_name = factory.Sequence(lambda n: f"Коллега {n}")
+    organization = "МБДОУ № 15"
+    position = "воспитатель"
+    email = factory.Sequence(lambda n: f"colleague{n}@example.org")
+    consent = True
+    consent_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,184 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from events.importing import IMPORT_COLUMNS, event_import, event_import_template
+from events.models import Event, EventFormat, EventStatus, Level
+from tests.events.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "Title",
+    "Format",
+    "Level",
+    "Organizer",
+    "Start",
+    "End",
+    "Place",
+    "Capacity",
+    "Sign-up deadline",
+    "Open to partners",
+]
+
+
+def _day(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def _workbook(rows, headers=HEADERS):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def _good_rows():
+    start = datetime.datetime.combine(_day(20), datetime.time(10, 0))
+    return [
+        ["Семинар по речи", "seminar", "municipal", "ГМО воспитателей", start, "12:00", "ИМЦ", 20, _day(18), "да"],
+        ["Мастер-класс", "master class", "regional", "ИМЦ", f"{_day(21):%d.%m.%Y} 14:00", f"{_day(21):%d.%m.%Y} 16:00", "", "", "", "нет"],
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def organizers():
+    OrganizationFactory(name="ГМО воспитателей дошкольных организаций", short_name="ГМО воспитателей")
+    OrganizationFactory(name="Информационно-методический центр", short_name="ИМЦ")
+
+
+def test_dry_run_checks_and_writes_nothing(organizers):
+    result = event_import(file=_workbook(_good_rows()), dry_run=True)
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.created == 2
+    assert not result.written
+    assert not Event.objects.exists()
+
+
+def test_import_writes_every_row_as_planned(organizers):
+    result = event_import(file=_workbook(_good_rows()), dry_run=False)
+    assert result.written
+    seminar = Event.objects.get(title="Семинар по речи")
+    assert seminar.status == EventStatus.PLANNED
+    assert seminar.format == EventFormat.SEMINAR
+    assert seminar.level == Level.MUNICIPAL
+    assert seminar.organizer.short_name == "ГМО воспитателей"
+    assert timezone.localtime(seminar.start).time() == datetime.time(10, 0)
+    assert timezone.localtime(seminar.end).time() == datetime.time(12, 0)
+    assert seminar.capacity == 20
+    assert timezone.localtime(seminar.signup_deadline).date() == _day(18)
+    assert seminar.is_open is True
+    master = Event.objects.get(title="Мастер-класс")
+    assert master.format == EventFormat.MASTER_CLASS
+    assert master.level == Level.REGIONAL
+    assert master.capacity is None and master.is_open is False
+
+
+def test_import_again_updates_instead_of_duplicating(organizers):
+    event_import(file=_workbook(_good_rows()), dry_run=False)
+    rows = _good_rows()
+    rows[0][7] = 30
+    result = event_import(file=_workbook(rows), dry_run=False)
+    assert (result.created, result.updated) == (0, 2)
+    assert Event.objects.count() == 2
+    assert Event.objects.get(title="Семинар по речи").capacity == 30
+
+
+def test_one_bad_row_writes_nothing_and_is_named(organizers):
+    rows = _good_rows()
+    start = datetime.datetime.combine(_day(22), datetime.time(15, 0))
+    rows.append(
+        ["Круглый стол", "round table", "municipal", "ГМО воспитателей", start, "13:00", "", "", "", ""]
+    )
+    rows.append(
+        ["Конкурс", "competition", "галактический", "Неизвестный центр", start, "17:00", "", "-3", "", ""]
+    )
+    result = event_import(file=_workbook(rows), dry_run=False)
+    assert not result.written
+    assert not Event.objects.exists()
+    messages = [str(e) for e in result.errors]
+    end_label = str(next(c.label for c in IMPORT_COLUMNS if c.key == "end"))
+    assert [e.column for e in result.errors if e.row == 4] == [end_label]  # ends before it starts
+    assert {e.row for e in result.errors} == {4, 5}
+    assert any("галактический" in m for m in messages)
+    assert any("Неизвестный центр" in m for m in messages)
+    assert any("-3" in m for m in messages)
+
+
+def test_missing_required_column_is_reported(organizers):
+    result = event_import(file=_workbook([["Семинар"]], headers=["Title"]), dry_run=False)
+    assert not result.written
+    assert len(result.errors) == 5  # format, level, organizer, start, end
+
+
+def test_not_a_workbook_is_reported():
+    result = event_import(file=io.BytesIO(b"not a zip"), dry_run=True)
+    assert result.errors and result.errors[0].row is None
+
+
+def test_template_reimports_once_the_organizer_exists():
+    OrganizationFactory(name="ГМО воспитателей")
+    result = event_import(file=io.BytesIO(event_import_template()), dry_run=True)
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.created == 1
+    assert load_workbook(io.BytesIO(event_import_template())).active.freeze_panes == "A2"
+
+
+def test_command_dry_run_and_failure(organizers, tmp_path):
+    good = tmp_path / "plan.xlsx"
+    good.write_bytes(_workbook(_good_rows()).getvalue())
+    out = io.StringIO()
+    call_command("import_events", str(good), "--dry-run", stdout=out)
+    assert "Семинар по речи" in out.getvalue()
+    assert not Event.objects.exists()
+    call_command("import_events", str(good), stdout=io.StringIO())
+    assert Event.objects.count() == 2
+
+    rows = _good_rows()
+    rows[1][3] = "Нет такой"
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_workbook(rows).getvalue())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_events", str(bad), stderr=err, stdout=io.StringIO())
+    assert "3" in err.getvalue() and "Нет такой" in err.getvalue()
+
+
+def test_admin_import_view_checks_then_imports(client, senior, organizers):
+    client.force_login(senior)
+    url = reverse("admin:events_event_import")
+    response = client.post(url, {"file": _named(_workbook(_good_rows())), "check": "1"})
+    assert response.status_code == 200
+    assert response.context["result"].created == 2
+    assert not Event.objects.exists()
+    response = client.post(url, {"file": _named(_workbook(_good_rows())), "apply": "1"})
+    assert response.context["result"].written
+    assert Event.objects.count() == 2
+
+
+def test_admin_import_with_bad_row_names_it(client, senior, organizers):
+    rows = _good_rows()
+    rows[1][1] = "пикник"
+    client.force_login(senior)
+    response = client.post(
+        reverse("admin:events_event_import"), {"file": _named(_workbook(rows)), "apply": "1"}
+    )
+    content = response.content.decode()
+    assert "пикник" in content
+    assert "3" in content
+    assert not Event.objects.exists()
+
+
+def _named(buffer):
+    buffer.name = "plan.xlsx"
+    return buffer

@@ -1,0 +1,196 @@
+import xml.etree.ElementTree as ET
+
+import icalendar
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from events.models import EventStatus, ExternalParticipant, ParticipationStatus
+from events.services import calendar_token_get
+from events.views import REGISTRATION_LIMIT
+from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory, in_days
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _form(**overrides):
+    data = {
+        "full_name": "Петрова Мария Ивановна",
+        "organization": "МБДОУ «Детский сад № 15»",
+        "position": "воспитатель",
+        "email": "petrova@example.org",
+        "consent": "on",
+    }
+    return data | overrides
+
+
+def test_open_list_shows_upcoming_open_events_only(client):
+    EventFactory(title="Открытый показ", is_open=True)
+    EventFactory(title="Внутренний семинар", is_open=False)
+    EventFactory(title="Прошедший показ", is_open=True, start=in_days(-3))
+    EventFactory(title="Черновик показа", is_open=True, status=EventStatus.DRAFT)
+    content = client.get(reverse("events:open_list")).content.decode()
+    assert "Открытый показ" in content
+    assert "Внутренний семинар" not in content
+    assert "Прошедший показ" not in content
+    assert "Черновик показа" not in content
+
+
+def test_colleague_registers_and_gets_a_confirmation(client, django_capture_on_commit_callbacks):
+    event = EventFactory(is_open=True, capacity=10, title="Открытый показ игры")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:open_detail", args=[event.pk]), _form())
+    assert response.status_code == 200
+    assert "petrova@example.org" in response.content.decode()
+    registered = ExternalParticipant.objects.get(event=event)
+    assert registered.full_name == "Петрова Мария Ивановна"
+    assert registered.consent and registered.consent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["petrova@example.org"]
+    assert "Открытый показ игры" in mail.outbox[0].body
+
+
+def test_registration_without_consent_keeps_the_form(client):
+    event = EventFactory(is_open=True)
+    response = client.post(reverse("events:open_detail", args=[event.pk]), _form(consent=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["consent"]
+    assert "Петрова Мария Ивановна" in response.content.decode()
+    assert not ExternalParticipant.objects.exists()
+
+
+def test_second_registration_of_same_email_is_rejected(client):
+    event = EventFactory(is_open=True)
+    url = reverse("events:open_detail", args=[event.pk])
+    client.post(url, _form())
+    response = client.post(url, _form(email="PETROVA@example.org", full_name="Другая"))
+    assert response.context["form"].errors["email"]
+    assert ExternalParticipant.objects.filter(event=event).count() == 1
+
+
+def test_registration_after_deadline_or_when_full_is_refused(client):
+    late = EventFactory(is_open=True, signup_deadline=in_days(-1), start=in_days(3))
+    response = client.post(reverse("events:open_detail", args=[late.pk]), _form())
+    assert response.context["form"].non_field_errors()
+    assert 'id="registration-closed"' in response.content.decode()  # the page says why
+    assert not ExternalParticipant.objects.filter(event=late).exists()
+    full = EventFactory(is_open=True, capacity=1)
+    ParticipationFactory(event=full)
+    response = client.post(reverse("events:open_detail", args=[full.pk]), _form())
+    assert response.context["form"].non_field_errors()
+    assert not ExternalParticipant.objects.filter(event=full).exists()
+
+
+def test_registration_is_rate_limited_per_address(client):
+    event = EventFactory(is_open=True)
+    url = reverse("events:open_detail", args=[event.pk])
+    for n in range(REGISTRATION_LIMIT):
+        assert client.post(url, _form(email=f"c{n}@example.org")).status_code == 200
+    response = client.post(url, _form(email="one-more@example.org"))
+    assert response.status_code == 429
+    assert not ExternalParticipant.objects.filter(email="one-more@example.org").exists()
+    assert ExternalParticipant.objects.count() == REGISTRATION_LIMIT
+    # another address is not affected
+    other = client.post(url, _form(email="other@example.org"), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+    assert ExternalParticipant.objects.filter(email="other@example.org").exists()
+
+
+def test_open_ics_parses_and_lists_open_events(client):
+    shown = EventFactory(is_open=True, title="Открытый показ; игра", place="Группа «Колокольчик»")
+    EventFactory(is_open=False, title="Внутреннее")
+    response = client.get(reverse("events:open_ics"))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["version"]) == "2.0"
+    assert calendar["prodid"]
+    items = calendar.walk("VEVENT")
+    assert [str(item["summary"]) for item in items] == ["Открытый показ; игра"]
+    item = items[0]
+    assert item.decoded("dtstart") == shown.start
+    assert item.decoded("dtend") == shown.end
+    assert str(item["location"]) == "Группа «Колокольчик»"
+    assert str(item["uid"]).startswith(f"event-{shown.pk}@")
+    assert "dtstamp" in item
+
+
+def test_personal_ics_lists_her_own_events_only(client, anna, boris):
+    mine = ParticipationFactory(teacher=anna.employee, event=EventFactory(title="Мой семинар")).event
+    ParticipationFactory(
+        teacher=anna.employee, event=EventFactory(title="Отказалась"), status=ParticipationStatus.CANCELLED
+    )
+    ParticipationFactory(teacher=boris.employee, event=EventFactory(title="Семинар Бориса"))
+    token = calendar_token_get(employee=anna.employee).token
+    response = client.get(reverse("events:personal_ics", args=[token]))
+    calendar = icalendar.Calendar.from_ical(response.content)
+    items = calendar.walk("VEVENT")
+    assert [str(item["summary"]) for item in items] == ["Мой семинар"]
+    assert items[0].decoded("dtstart") == mine.start
+
+
+def _published(title, days_ago, **fields):
+    return EventFactory(
+        title=title,
+        start=in_days(-days_ago),
+        status=EventStatus.HELD,
+        results_published=True,
+        results_text=f"Итоги: {title}",
+        **fields,
+    )
+
+
+def test_results_page_and_feed_show_published_results(client, anna):
+    older = _published("Семинар-практикум", 30)
+    newer = _published("Педагогический аукцион", 5)
+    EventFactory(title="Неопубликованный", start=in_days(-3), status=EventStatus.HELD)
+    ParticipationFactory(event=newer, teacher=anna.employee, status=ParticipationStatus.ATTENDED)
+    content = client.get(reverse("events:results")).content.decode()
+    assert content.index("Педагогический аукцион") < content.index("Семинар-практикум")
+    assert "Неопубликованный" not in content
+    assert anna.employee.full_name in content
+
+    response = client.get(reverse("events:results_feed"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == ["Педагогический аукцион", "Семинар-практикум"]
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.endswith(reverse("events:result_detail", args=[newer.pk]))
+    assert "Итоги: Педагогический аукцион" in entries[0].find(f"{ATOM}summary").text
+    assert older.pk != newer.pk
+
+
+def test_results_query_count_is_constant(client, django_assert_num_queries):
+    _published("Первый", 3)
+    client.get(reverse("events:results"))
+    with django_assert_num_queries(4):
+        client.get(reverse("events:results"))
+    for n in range(6):
+        event = _published(f"Итог {n}", 10 + n)
+        ParticipationFactory(event=event, status=ParticipationStatus.ATTENDED)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("events:results"))
+    assert len(response.context["events"]) == 7
+
+
+def test_open_list_query_count_is_constant(client, django_assert_num_queries):
+    EventFactory(is_open=True, capacity=5)
+    with django_assert_num_queries(1):
+        client.get(reverse("events:open_list"))
+    for _ in range(5):
+        event = EventFactory(is_open=True, capacity=5)
+        ExternalParticipantFactory(event=event)
+    with django_assert_num_queries(1):
+        response = client.get(reverse("events:open_list"))
+    assert len(response.context["events"]) == 6
+
+
+def test_results_are_published_only_when_held():
+    event = EventFactory(start=in_days(-1))
+    event.results_published = True
+    with pytest.raises(ValidationError) as exc:
+        event.full_clean()
+    assert "results_published" in exc.value.message_dict

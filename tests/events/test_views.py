@@ -1,0 +1,299 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import (
+    EducationalArea,
+    EventFormat,
+    EventStatus,
+    Level,
+    Participation,
+    ParticipationStatus,
+    RecommendationReason,
+)
+from events.selectors import month_bounds
+from staff.dates import add_months
+from tests.events.factories import EventFactory, ParticipationFactory, in_days
+
+pytestmark = pytest.mark.django_db
+
+
+def _next_month():
+    return add_months(timezone.localdate().replace(day=1), 1)
+
+
+def _in_next_month(day, hour=10, **fields):
+    first, _ = month_bounds(_next_month().year, _next_month().month)
+    start = first + datetime.timedelta(days=day - 1, hours=hour)
+    return EventFactory(start=start, end=start + datetime.timedelta(hours=2), **fields)
+
+
+def test_plan_redirects_to_next_month_keeping_filters(client, anna):
+    client.force_login(anna)
+    response = client.get(reverse("events:plan") + "?level=regional")
+    following = _next_month()
+    assert response.status_code == 302
+    assert response["Location"] == f"/events/{following.year}/{following.month}/?level=regional"
+
+
+def test_month_lists_visible_events_of_that_month_only(client, anna):
+    shown = _in_next_month(5, title="Семинар ГМО по речи")
+    cancelled = _in_next_month(6, title="Отменённый круглый стол", status=EventStatus.CANCELLED)
+    _in_next_month(7, title="Черновик плана", status=EventStatus.DRAFT)
+    EventFactory(start=in_days(-60), title="Давний семинар")
+    client.force_login(anna)
+    following = _next_month()
+    content = client.get(reverse("events:month", args=[following.year, following.month])).content.decode()
+    assert shown.title in content
+    assert cancelled.title in content
+    assert "Черновик плана" not in content
+    assert "Давний семинар" not in content
+
+
+def test_month_filters_by_format_and_level(client, anna):
+    _in_next_month(
+        5, title="Мастер-класс региональный", format=EventFormat.MASTER_CLASS, level=Level.REGIONAL
+    )
+    _in_next_month(6, title="Семинар муниципальный", format=EventFormat.SEMINAR, level=Level.MUNICIPAL)
+    client.force_login(anna)
+    following = _next_month()
+    url = reverse("events:month", args=[following.year, following.month])
+    content = client.get(url, {"level": Level.REGIONAL}).content.decode()
+    assert "Мастер-класс региональный" in content
+    assert "Семинар муниципальный" not in content
+    content = client.get(url, {"format": EventFormat.SEMINAR}).content.decode()
+    assert "Мастер-класс региональный" not in content
+    assert "Семинар муниципальный" in content
+
+
+def test_calendar_places_events_on_their_days(client, anna):
+    event = _in_next_month(14, title="Вебинар ИМЦ")
+    client.force_login(anna)
+    following = _next_month()
+    response = client.get(reverse("events:calendar", args=[following.year, following.month]))
+    weeks = response.context["weeks"]
+    cells = [cell for week in weeks for cell in week if cell["events"]]
+    assert [(cell["day"].day, [e.pk for e in cell["events"]]) for cell in cells] == [(14, [event.pk])]
+    assert "Вебинар ИМЦ" in response.content.decode()
+
+
+def _month_url():
+    following = _next_month()
+    return reverse("events:month", args=[following.year, following.month])
+
+
+@pytest.mark.parametrize("view", ["events:month", "events:calendar"])
+def test_month_and_calendar_query_count_is_constant(client, anna, boris, django_assert_num_queries, view):
+    following = _next_month()
+    url = reverse(view, args=[following.year, following.month])
+    client.force_login(anna)
+    ParticipationFactory(event=_in_next_month(3, capacity=3), teacher=anna.employee)
+    client.get(url)  # warm-up: session, content types
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["events"]) == 1
+    for day in range(4, 20):
+        event = _in_next_month(day, capacity=5)
+        ParticipationFactory(event=event, teacher=anna.employee)
+        ParticipationFactory(event=event, teacher=boris.employee)
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["events"]) == 17
+
+
+def test_teacher_signs_up_from_the_month_list(client, anna):
+    event = _in_next_month(5, capacity=10)
+    client.force_login(anna)
+    response = client.post(reverse("events:sign_up", args=[event.pk]), {"next": _month_url()}, follow=True)
+    assert response.redirect_chain[-1][0] == _month_url()
+    participation = Participation.objects.get(event=event, teacher=anna.employee)
+    assert participation.status == ParticipationStatus.SIGNED_UP
+    content = response.content.decode()
+    assert "You are signed up" in content or "Вы записаны" in content
+
+
+def test_sign_up_after_deadline_shows_the_reason(client, anna):
+    event = _in_next_month(5, signup_deadline=in_days(-1))
+    client.force_login(anna)
+    response = client.post(reverse("events:sign_up", args=[event.pk]), follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("deadline" in m or "срок" in m for m in messages)
+    assert not Participation.objects.exists()
+
+
+def test_sign_up_ignores_an_outside_next_url(client, anna):
+    event = _in_next_month(5)
+    client.force_login(anna)
+    response = client.post(reverse("events:sign_up", args=[event.pk]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("events:detail", args=[event.pk])
+
+
+def test_teacher_cannot_sign_up_to_a_draft(client, anna):
+    event = _in_next_month(5, status=EventStatus.DRAFT)
+    client.force_login(anna)
+    assert client.post(reverse("events:sign_up", args=[event.pk])).status_code == 404
+
+
+def test_head_without_staff_record_cannot_sign_up(client, head):
+    event = _in_next_month(5)
+    client.force_login(head)
+    assert client.post(reverse("events:sign_up", args=[event.pk])).status_code == 404
+
+
+def test_cancel_acts_on_own_participation_only(client, anna, boris):
+    event = _in_next_month(5)
+    borises = ParticipationFactory(event=event, teacher=boris.employee)
+    client.force_login(anna)
+    assert client.post(reverse("events:cancel", args=[event.pk])).status_code == 404
+    borises.refresh_from_db()
+    assert borises.status == ParticipationStatus.SIGNED_UP
+
+
+def test_cancel_frees_place(client, anna):
+    event = _in_next_month(5)
+    participation = ParticipationFactory(event=event, teacher=anna.employee)
+    client.force_login(anna)
+    client.post(reverse("events:cancel", args=[event.pk]))
+    participation.refresh_from_db()
+    assert participation.status == ParticipationStatus.CANCELLED
+
+
+def _recommend(event, teacher, senior, **fields):
+    return ParticipationFactory(
+        event=event,
+        teacher=teacher,
+        status=ParticipationStatus.RECOMMENDED,
+        recommended_by=senior,
+        recommended_at=timezone.now(),
+        **fields,
+    )
+
+
+def test_my_events_shows_recommendations_first_with_reason(client, anna, senior):
+    signed = _in_next_month(3, title="Мой вебинар")
+    ParticipationFactory(event=signed, teacher=anna.employee)
+    _recommend(
+        _in_next_month(9, title="Семинар по речи"),
+        anna.employee,
+        senior,
+        recommendation_reason=RecommendationReason.DIFFICULTY,
+        recommendation_area=EducationalArea.SPEECH,
+        recommendation_comment="Диалогическая речь",
+    )
+    client.force_login(anna)
+    content = client.get(reverse("events:my")).content.decode()
+    assert content.index("Семинар по речи") < content.index("Мой вебинар")
+    assert "Диалогическая речь" in content
+    assert str(EducationalArea.SPEECH.label) in content or "речев" in content
+
+
+def test_my_events_never_shows_others_recommendations(client, anna, boris, senior):
+    _recommend(
+        _in_next_month(9, title="Только для Бориса"),
+        boris.employee,
+        senior,
+        recommendation_reason=RecommendationReason.OPEN_EVENT,
+        recommendation_comment="Секретный комментарий",
+    )
+    client.force_login(anna)
+    content = client.get(reverse("events:my")).content.decode()
+    assert "Только для Бориса" not in content
+    assert "Секретный комментарий" not in content
+    # nor on the event page
+    event = Participation.objects.get().event
+    content = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "Секретный комментарий" not in content
+
+
+def test_my_events_query_count_is_constant(client, anna, senior, django_assert_num_queries):
+    url = reverse("events:my")
+    client.force_login(anna)
+    _recommend(
+        _in_next_month(2), anna.employee, senior, recommendation_reason=RecommendationReason.OPEN_EVENT
+    )
+    client.get(url)
+    with django_assert_num_queries(7):
+        client.get(url)
+    for day in range(3, 12):
+        _recommend(
+            _in_next_month(day, capacity=3),
+            anna.employee,
+            senior,
+            recommendation_reason=RecommendationReason.OPEN_EVENT,
+        )
+        ParticipationFactory(event=_in_next_month(day, capacity=2), teacher=anna.employee)
+        ParticipationFactory(
+            event=EventFactory(start=in_days(-day), status=EventStatus.HELD),
+            teacher=anna.employee,
+            status=ParticipationStatus.ATTENDED,
+            sharing_due=timezone.localdate(),
+        )
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["recommended"]) == 10
+    assert len(response.context["sharing"]) == 9
+
+
+def _follow_up(teacher):
+    return ParticipationFactory(
+        event=EventFactory(start=in_days(-7), status=EventStatus.HELD, title="Литературная гостиная"),
+        teacher=teacher,
+        status=ParticipationStatus.ATTENDED,
+        sharing_due=timezone.localdate() + datetime.timedelta(days=10),
+    )
+
+
+def test_teacher_closes_her_follow_up(client, anna):
+    participation = _follow_up(anna.employee)
+    client.force_login(anna)
+    assert "Литературная гостиная" in client.get(reverse("events:my")).content.decode()
+    response = client.post(
+        reverse("events:sharing", args=[participation.pk]),
+        {"done_on": timezone.localdate().isoformat(), "account": "Консультация для коллег на педчасе"},
+    )
+    assert response.status_code == 302
+    participation.refresh_from_db()
+    assert participation.sharing_done == timezone.localdate()
+    assert participation.sharing_account == "Консультация для коллег на педчасе"
+    content = client.get(reverse("events:my")).content.decode()
+    assert reverse("events:sharing", args=[participation.pk]) not in content
+
+
+def test_follow_up_with_future_date_keeps_what_was_typed(client, anna):
+    participation = _follow_up(anna.employee)
+    client.force_login(anna)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("events:sharing", args=[participation.pk]),
+        {"done_on": tomorrow.isoformat(), "account": "Мой рассказ"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["done_on"]
+    assert "Мой рассказ" in response.content.decode()
+    participation.refresh_from_db()
+    assert participation.sharing_done is None
+
+
+def test_teacher_cannot_close_someone_elses_follow_up(client, anna, boris):
+    participation = _follow_up(boris.employee)
+    client.force_login(anna)
+    response = client.post(
+        reverse("events:sharing", args=[participation.pk]),
+        {"done_on": timezone.localdate().isoformat(), "account": "чужое"},
+    )
+    assert response.status_code == 404
+    participation.refresh_from_db()
+    assert participation.sharing_done is None
+
+
+def test_my_calendar_regenerates_the_address(client, anna):
+    client.force_login(anna)
+    old = client.get(reverse("events:my_calendar")).context["token"].token
+    assert client.get(reverse("events:personal_ics", args=[old])).status_code == 200
+    client.post(reverse("events:my_calendar"))
+    new = client.get(reverse("events:my_calendar")).context["token"].token
+    assert new != old
+    assert client.get(reverse("events:personal_ics", args=[old])).status_code == 404
+    assert client.get(reverse("events:personal_ics", args=[new])).status_code == 200
