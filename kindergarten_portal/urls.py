@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("events/", include("events.urls")),
     path("portfolio/", include("portfolios.urls")),
+    path("t/", include("portfolios.site_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,312 @@
-# Filled by its own issue; see README "Roadmap".
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Level
+from staff.models import Employee
+
+from .academic import academic_year_of
+
+
+class ReportItem(models.TextChoices):
+    """The items of the year-end self-report (seed 002); the value is the item's number."""
+
+    ATTESTATION = "1.1", _("1.1 Attestation")
+    HIGHER_EDUCATION = "1.2", _("1.2 Higher education")
+    RETRAINING = "1.3", _("1.3 Professional retraining")
+    COURSE_TRAINING = "1.4", _("1.4 Course training")
+    PARENTS = "1.5", _("1.5 Lectures and trainings with parents")
+    SELF_EDUCATION = "1.6", _("1.6 Self-education")
+    AWARDS = "2", _("2 Letters of gratitude, awards")
+    METHODOLOGICAL = "3.1", _("3.1 Methodological associations, speeches")
+    EXPERIENCE_SHARING = "3.2", _("3.2 Sharing of experience")
+    COMPETITIONS = "3.3", _("3.3 Participation in competitions")
+    PUPILS = "4", _("4 Pupils' competitions and festivals")
+
+
+ITEM_ORDER = [item.value for item in ReportItem]
+
+
+class EntryKind(models.TextChoices):
+    CERTIFICATE = "certificate", _("certificate")
+    DIPLOMA = "diploma", _("diploma")
+    GRATITUDE = "gratitude", _("letter of gratitude")
+    AWARD = "award", _("award")
+    COMPETITION_RESULT = "competition_result", _("competition result")
+    PUBLICATION = "publication", _("publication")
+    SPEECH = "speech", _("speech")
+    OPEN_EVENT = "open_event", _("open event conducted")
+    MASTER_CLASS = "master_class", _("master class conducted")
+    COURSE = "course", _("course training")
+    RETRAINING = "retraining", _("professional retraining")
+    HIGHER_EDUCATION = "higher_education", _("higher education")
+    ATTESTATION = "attestation", _("attestation")
+    PARENTS_LECTURE = "parents_lecture", _("lecture or training for parents")
+    EVENT_ATTENDED = "event_attended", _("webinar or seminar attended")
+    EVENT_ORGANIZED = "event_organized", _("event organized")
+    JURY = "jury", _("jury member")
+    PUPILS_RESULT = "pupils_result", _("pupils' result")
+    OTHER = "other", _("other")
+
+
+class Result(models.TextChoices):
+    PARTICIPANT = "participant", _("participant")
+    PRIZE_WINNER = "prize_winner", _("prize-winner")
+    WINNER = "winner", _("winner")
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+    # An entry derived from a staff or event record that no longer holds (attendance unmarked...).
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# Kinds where a competition result (participant / prize-winner / winner) applies.
+RESULT_KINDS = {EntryKind.COMPETITION_RESULT, EntryKind.PUPILS_RESULT, EntryKind.AWARD, EntryKind.DIPLOMA}
+
+
+class EntryQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=EntryStatus.APPROVED)
+
+    def of_academic_year(self, start, end):
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class PortfolioEntry(models.Model):
+    teacher = models.ForeignKey(
+        Employee, verbose_name=_("teacher"), on_delete=models.CASCADE, related_name="portfolio_entries"
+    )
+    item = models.CharField(_("self-report item"), max_length=4, choices=ReportItem.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=EntryKind.choices)
+    title = models.CharField(_("title"), max_length=500)
+    date = models.DateField(_("date"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
+    organizer = models.CharField(_("organizer"), max_length=255, blank=True)
+    hours = models.PositiveIntegerField(_("hours"), null=True, blank=True)
+    pupils_count = models.PositiveSmallIntegerField(
+        _("number of pupils"),
+        null=True,
+        blank=True,
+        help_text=_("For pupils' results: how many children took part (no names)."),
+    )
+    competition = models.CharField(_("competition or festival"), max_length=255, blank=True)
+    is_public = models.BooleanField(
+        _("show on my mini-site"), default=True, help_text=_("Only approved entries are ever shown.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT, db_index=True
+    )
+    reviewer_comment = models.TextField(_("reviewer's comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The staff or event record an entry was derived from ("staff.training", pk); empty for own entries.
+    source_type = models.CharField(_("source"), max_length=50, blank=True, editable=False)
+    source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("portfolio entry")
+        verbose_name_plural = _("portfolio entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=~Q(source_type=""),
+                name="portfolio_entry_one_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_type="", source_id__isnull=True)
+                | (~Q(source_type="") & Q(source_id__isnull=False)),
+                name="portfolio_entry_source_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="portfolio_entry_approved_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["teacher", "date"]), models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.item == ReportItem.PUPILS:
+            if not self.pupils_count:
+                errors["pupils_count"] = _("Give the number of pupils who took part.")
+            if not self.competition:
+                errors["competition"] = _("Name the competition or festival.")
+        if (
+            self.result
+            and self.kind not in RESULT_KINDS
+            and self.item
+            not in (
+                ReportItem.COMPETITIONS,
+                ReportItem.PUPILS,
+            )
+        ):
+            errors["result"] = _("A result applies only to competitions, awards and diplomas.")
+        if self.hours is not None and self.hours == 0:
+            errors["hours"] = _("Hours must be a positive number.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def academic_year(self):
+        return academic_year_of(self.date)
+
+    @property
+    def is_derived(self):
+        return bool(self.source_type)
+
+    @property
+    def is_editable(self):
+        """The teacher may change it: her own entry that is not under review or approved."""
+        return not self.is_derived and self.status in (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+    @property
+    def status_badge(self):
+        return {
+            EntryStatus.DRAFT: "secondary",
+            EntryStatus.SUBMITTED: "primary",
+            EntryStatus.APPROVED: "success",
+            EntryStatus.RETURNED: "warning",
+            EntryStatus.WITHDRAWN: "dark",
+        }[self.status]
+
+
+def evidence_upload_to(instance, filename):
+    # A random name under a private folder: MEDIA is never served; the view checks access.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"portfolios/evidence/{instance.entry.teacher_id}/{uuid.uuid4().hex}.{extension}"
+
+
+def thumbnail_upload_to(instance, filename):
+    return f"portfolios/thumbnails/{instance.entry.teacher_id}/{uuid.uuid4().hex}.jpg"
+
+
+class EvidenceFile(models.Model):
+    entry = models.ForeignKey(
+        PortfolioEntry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="evidence_files"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_upload_to, blank=True, max_length=255)
+    content_type = models.CharField(_("content type"), max_length=50)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("content hash"), max_length=64, db_index=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("same file as"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The teacher uploaded this very file before and confirmed uploading it again."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_pdf(self):
+        return self.content_type == "application/pdf"
+
+
+class StatusChange(models.Model):
+    """Every status change of an entry, with who made it; approvals and returns notify the teacher."""
+
+    entry = models.ForeignKey(
+        PortfolioEntry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=EntryStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=EntryStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+    notify = models.BooleanField(_("tell the teacher"), default=False)
+    notified_at = models.DateTimeField(_("teacher told at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["notify", "notified_at"])]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class MiniSite(models.Model):
+    """A teacher's public page at /t/<slug>/: opt-in, with the date she consented."""
+
+    teacher = models.OneToOneField(
+        Employee, verbose_name=_("teacher"), on_delete=models.CASCADE, related_name="minisite"
+    )
+    slug = models.SlugField(
+        _("address"),
+        max_length=80,
+        unique=True,
+        help_text=_("Latin letters, digits and hyphens: the page will be at /t/<address>/."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+    consent_at = models.DateTimeField(_("consent to publish given at"), null=True, blank=True)
+    about = models.TextField(_("about me"), blank=True)
+    credo = models.TextField(_("pedagogical credo"), blank=True)
+    show_photo = models.BooleanField(_("show my photo"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["teacher__surname", "teacher__name"]
+        verbose_name = _("mini-site")
+        verbose_name_plural = _("mini-sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(consent_at__isnull=False),
+                name="minisite_published_needs_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    def clean(self):
+        if self.published and not self.consent_at:
+            raise ValidationError(_("A mini-site can be published only with the teacher's consent."))

@@ -13,7 +13,9 @@ import pytest
 from django.urls import get_resolver, resolve
 
 PERSONAS = ["anonymous", "anna", "boris", "head", "senior"]
-OWN_NAMESPACES = ("staff", "events", "portfolios", "reports")
+APPS = ("staff", "events", "portfolios", "reports")
+# URL namespaces of our apps; "site" is the teachers' public mini-sites (portfolios app, /t/).
+OWN_NAMESPACES = (*APPS, "site")
 
 PORTAL_ROWS = [
     ("home", "/", dict(anonymous=302, anna=200, boris=200, head=200, senior=200)),
@@ -39,7 +41,7 @@ PORTAL_ROWS = [
 
 def _collect_rows():
     rows = list(PORTAL_ROWS)
-    for app in OWN_NAMESPACES:
+    for app in APPS:
         if importlib.util.find_spec(f"tests.{app}.access_rows") is not None:
             rows += importlib.import_module(f"tests.{app}.access_rows").ROWS
     return rows

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from events import demo as events_demo
+from portfolios import demo as portfolios_demo
 from staff import demo as staff_demo
 from staff.models import Employee
 
@@ -34,4 +36,4 @@ class Command(BaseCommand):
 
     def later_builders(self):
         """Each later app's demo part, in dependency order; an app joins by adding a line."""
-        return []
+        return [events_demo.build, portfolios_demo.build]

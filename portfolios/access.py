@@ -1,0 +1,71 @@
+"""What each user may see of portfolios, enforced in the query: someone else's entry or file is a 404.
+
+Rules: the owner, the senior educator and the head see every entry and file of a teacher; anyone,
+signed in or not, sees an entry and its files only when it is approved, public, and the teacher's
+mini-site is published.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from kindergarten_portal.roles import can_read_everything
+
+from .models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry
+
+
+def public_q(prefix=""):
+    """Entries (or, with prefix "entry__", files) anyone may see."""
+    return Q(
+        **{
+            f"{prefix}status": EntryStatus.APPROVED,
+            f"{prefix}is_public": True,
+            f"{prefix}teacher__minisite__published": True,
+        }
+    )
+
+
+def entries_visible_to(user):
+    if can_read_everything(user):
+        return PortfolioEntry.objects.all()
+    if user.is_authenticated:
+        return PortfolioEntry.objects.filter(teacher__user=user)
+    return PortfolioEntry.objects.none()
+
+
+def get_entry_for_user(user, pk):
+    """An entry the user may read (owner, senior educator, head), else 404."""
+    return get_object_or_404(entries_visible_to(user).select_related("teacher"), pk=pk)
+
+
+def get_own_entry(user, pk):
+    """An entry of the signed-in teacher herself, else 404 (the only one she may change)."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(PortfolioEntry.objects.select_related("teacher"), pk=pk, teacher__user=user)
+
+
+def evidence_visible_to(user):
+    if can_read_everything(user):
+        return EvidenceFile.objects.all()
+    public = public_q("entry__")
+    if user.is_authenticated:
+        return EvidenceFile.objects.filter(Q(entry__teacher__user=user) | public)
+    return EvidenceFile.objects.filter(public)
+
+
+def get_evidence_for_user(user, pk):
+    return get_object_or_404(evidence_visible_to(user).select_related("entry__teacher"), pk=pk)
+
+
+def get_own_evidence(user, pk):
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(
+        EvidenceFile.objects.select_related("entry__teacher"), pk=pk, entry__teacher__user=user
+    )
+
+
+def get_published_minisite(slug):
+    """A published mini-site, else 404: an unpublished page is as unreachable as a missing one."""
+    return get_object_or_404(MiniSite.objects.select_related("teacher"), slug=slug, published=True)

@@ -1,0 +1,165 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .files import ACCEPT, evidence_check
+from .models import MiniSite, PortfolioEntry
+from .services import ENTRY_FIELDS, evidence_duplicate_of
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django docs, "Uploading multiple files")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class EntryForm(forms.ModelForm):
+    """An entry and any new evidence files; every file is checked by content before anything is saved.
+
+    A file the teacher has uploaded before (same content hash) is flagged and kept out until she
+    ticks "upload it again".
+    """
+
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("Photos or scans: JPEG, PNG or PDF. You can choose several files."),
+    )
+    # Shown only once a duplicate has been found (see clean()).
+    confirm_duplicate = forms.BooleanField(
+        label=_("Upload it again: I know this file is already in my portfolio"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = PortfolioEntry
+        fields = ENTRY_FIELDS
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "title": forms.TextInput(),
+        }
+
+    def __init__(self, *args, teacher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teacher = teacher
+        self.checked_files = []
+        self.duplicates = []
+
+    def clean_files(self):
+        checked, errors = [], []
+        for uploaded in self.cleaned_data.get("files") or []:
+            try:
+                checked.append(evidence_check(uploaded))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = set()
+        pairs = []
+        for checked in cleaned.get("files") or []:
+            if checked.sha256 in seen:
+                continue  # the same file chosen twice in one go is stored once
+            seen.add(checked.sha256)
+            earlier = evidence_duplicate_of(teacher=self.teacher, sha256=checked.sha256)
+            if earlier is not None:
+                self.duplicates.append((checked, earlier))
+            pairs.append((checked, earlier))
+        if self.duplicates and not cleaned.get("confirm_duplicate"):
+            self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+            for checked, earlier in self.duplicates:
+                self.add_error(
+                    "files",
+                    _(
+                        "«%(name)s» is already in your portfolio (entry «%(entry)s»). Tick "
+                        "«Upload it again» below to save it anyway, or choose another file."
+                    )
+                    % {"name": checked.original_name, "entry": earlier.entry.title},
+                )
+        self.checked_files = pairs
+        return cleaned
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the teacher correct?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BulkReviewForm(forms.Form):
+    APPROVE, RETURN = "approve", "return"
+
+    entries = forms.ModelMultipleChoiceField(queryset=PortfolioEntry.objects.none())
+    action = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (RETURN, _("Return"))])
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = queryset
+        self.fields["entries"].error_messages["required"] = _("Choose at least one entry.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.RETURN and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Say what the teacher should correct."))
+        return cleaned
+
+
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+        "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+        "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+        "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    }
+)  # fmt: skip
+
+
+def suggested_slug(teacher) -> str:
+    """ "antonova-anna" for Антонова Анна: an address to start from."""
+    text = f"{teacher.surname} {teacher.name}".lower().translate(_TRANSLIT)
+    return slugify(text) or f"teacher-{teacher.pk}"
+
+
+class MiniSiteForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my name, photo, position, group, category, experience, the texts above and my "
+            "approved public portfolio entries are shown on a public web page."
+        ),
+        required=False,
+    )
+
+    class Meta:
+        model = MiniSite
+        fields = ["slug", "about", "credo", "show_photo", "published"]
+        widgets = {"about": forms.Textarea(attrs={"rows": 4}), "credo": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("published") and not self.instance.consent_at:
+            if cleaned.get("consent"):
+                self.instance.consent_at = timezone.now()  # kept by minisite_save when it publishes
+            else:
+                self.add_error(
+                    "consent", _("Publishing needs your consent to show this information publicly.")
+                )
+        return cleaned

@@ -1,0 +1,32 @@
+"""Every rule by which a lower app's record writes a portfolio entry, in one place.
+
+Courses, retraining and higher education (staff.Training), attestation decisions
+(staff.CategoryDecision) and attendance at events (events.Participation) each become an approved
+entry through `entries_sync_for_source`, which is idempotent and withdraws what no longer holds.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from events.models import Participation
+from staff.models import CategoryDecision, Training
+
+from .services import entries_sync_for_source
+
+SOURCES = (Training, CategoryDecision, Participation)
+
+
+@receiver(post_save, sender=Training, dispatch_uid="portfolios_training_saved")
+@receiver(post_save, sender=CategoryDecision, dispatch_uid="portfolios_decision_saved")
+@receiver(post_save, sender=Participation, dispatch_uid="portfolios_participation_saved")
+def source_saved(sender, instance, raw=False, **kwargs):
+    if raw:  # loading fixtures: the entries come with them
+        return
+    entries_sync_for_source(source=instance)
+
+
+@receiver(post_delete, sender=Training, dispatch_uid="portfolios_training_deleted")
+@receiver(post_delete, sender=CategoryDecision, dispatch_uid="portfolios_decision_deleted")
+@receiver(post_delete, sender=Participation, dispatch_uid="portfolios_participation_deleted")
+def source_deleted(sender, instance, **kwargs):
+    entries_sync_for_source(source=instance, deleted=True)

@@ -1,0 +1,79 @@
+"""Reads of portfolio data shared by the teacher's pages, the review queue, the mini-site and reports."""
+
+from django.db.models import Max, Min, Prefetch
+
+from staff.models import Employee
+
+from .academic import academic_year_range, academic_years_between, current_academic_year
+from .models import ITEM_ORDER, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem
+
+
+def group_by_item(entries):
+    """[(ReportItem, [entries…]), …] in the order of the self-report, items without entries left out."""
+    grouped = {}
+    for entry in entries:
+        grouped.setdefault(entry.item, []).append(entry)
+    return [(ReportItem(value), grouped[value]) for value in ITEM_ORDER if value in grouped]
+
+
+def portfolio_years(*, teacher) -> list[str]:
+    """Academic years from the teacher's earliest entry to now (newest first); at least the current one."""
+    bounds = PortfolioEntry.objects.filter(teacher=teacher).aggregate(first=Min("date"), last=Max("date"))
+    current = current_academic_year()
+    if bounds["first"] is None:
+        return [current]
+    start, _end = academic_year_range(current)
+    years = academic_years_between(bounds["first"], max(bounds["last"], start))
+    return years
+
+
+def portfolio_of(*, teacher, year: str):
+    """The teacher's entries of one academic year with files and status history, by self-report item."""
+    start, end = academic_year_range(year)
+    entries = (
+        PortfolioEntry.objects.filter(teacher=teacher, date__gte=start, date__lte=end)
+        .exclude(status=EntryStatus.WITHDRAWN)
+        .prefetch_related("evidence_files")
+        .order_by("date", "pk")
+    )
+    return group_by_item(entries)
+
+
+def review_queue():
+    """Submitted entries, oldest submission first, with teacher and evidence files (for previews)."""
+    return (
+        PortfolioEntry.objects.filter(status=EntryStatus.SUBMITTED)
+        .select_related("teacher")
+        .prefetch_related(
+            Prefetch("evidence_files", queryset=EvidenceFile.objects.select_related("duplicate_of__entry"))
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def minisites_published():
+    """Published mini-sites with what the index shows (teacher, her groups)."""
+    return (
+        MiniSite.objects.filter(published=True)
+        .select_related("teacher")
+        .prefetch_related("teacher__groups")
+        .order_by("teacher__surname", "teacher__name")
+    )
+
+
+def minisite_public_entries(*, teacher):
+    """Approved public entries of a teacher, grouped by academic year (newest first) and item."""
+    entries = (
+        PortfolioEntry.objects.filter(teacher=teacher, status=EntryStatus.APPROVED, is_public=True)
+        .prefetch_related("evidence_files")
+        .order_by("-date", "pk")
+    )
+    by_year = {}
+    for entry in entries:
+        by_year.setdefault(entry.academic_year, []).append(entry)
+    return [(year, group_by_item(items)) for year, items in by_year.items()]
+
+
+def minisite_teacher(*, site):
+    """The teacher of a mini-site with what her public card shows (groups, category decisions)."""
+    return Employee.objects.prefetch_related("groups", "category_decisions").get(pk=site.teacher_id)

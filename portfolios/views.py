@@ -1,0 +1,291 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kindergarten_portal.roles import is_senior_educator, role_required
+
+from .academic import academic_year_of, academic_year_range, current_academic_year
+from .access import (
+    get_entry_for_user,
+    get_evidence_for_user,
+    get_own_entry,
+    get_own_evidence,
+    get_published_minisite,
+)
+from .forms import BulkReviewForm, EntryForm, MiniSiteForm, ReturnForm, suggested_slug
+from .models import EntryStatus, MiniSite
+from .selectors import (
+    minisite_public_entries,
+    minisite_teacher,
+    minisites_published,
+    portfolio_of,
+    portfolio_years,
+    review_queue,
+)
+from .services import (
+    entries_review,
+    entry_create,
+    entry_delete,
+    entry_submit,
+    entry_update,
+    evidence_delete,
+    minisite_save,
+)
+
+# Set to the internal nginx location that maps to MEDIA_ROOT (e.g. "/protected-media/") to let
+# nginx send evidence files after this app has checked access; empty means Django sends them.
+X_ACCEL_SETTING = "PORTFOLIO_X_ACCEL_REDIRECT_PREFIX"
+
+
+def _teacher_of(request):
+    employee = getattr(request.user, "employee", None) if request.user.is_authenticated else None
+    if employee is None:
+        raise Http404(_("Your account is not linked to a staff record."))
+    return employee
+
+
+def _send_file(field, *, content_type, filename):
+    prefix = getattr(settings, X_ACCEL_SETTING, "")
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{field.name}"
+    else:
+        try:
+            handle = field.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+# ---------------------------------------------------------------- the teacher's portfolio
+
+
+@login_required
+def my_portfolio(request):
+    teacher = _teacher_of(request)
+    years = portfolio_years(teacher=teacher)
+    year = request.GET.get("year") or current_academic_year()
+    try:
+        academic_year_range(year)
+    except ValueError:
+        year = current_academic_year()
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    groups = portfolio_of(teacher=teacher, year=year)
+    site = MiniSite.objects.filter(teacher=teacher).first()
+    return render(
+        request,
+        "portfolios/my_portfolio.html",
+        {"teacher": teacher, "years": years, "year": year, "groups": groups, "site": site},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_add(request):
+    teacher = _teacher_of(request)
+    form = EntryForm(
+        request.POST or None,
+        request.FILES or None,
+        teacher=teacher,
+        initial={"date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = entry_create(
+            teacher=teacher, data=form.cleaned_data, files=form.checked_files, by=request.user
+        )
+        messages.success(request, _("The entry is saved as a draft. Check it and submit it for review."))
+        return redirect("portfolios:entry_detail", pk=entry.pk)
+    return render(request, "portfolios/entry_form.html", {"form": form, "entry": None})
+
+
+@login_required
+def entry_detail(request, pk):
+    entry = get_entry_for_user(request.user, pk)
+    is_owner = entry.teacher.user_id == request.user.pk
+    return render(
+        request,
+        "portfolios/entry_detail.html",
+        {
+            "entry": entry,
+            "is_owner": is_owner,
+            "files": entry.evidence_files.select_related("duplicate_of__entry"),
+            "history": entry.status_changes.select_related("by"),
+            "can_review": is_senior_educator(request.user) and entry.status == EntryStatus.SUBMITTED,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request, pk):
+    entry = get_own_entry(request.user, pk)
+    if not entry.is_editable:
+        messages.error(request, _("This entry can no longer be changed."))
+        return redirect("portfolios:entry_detail", pk=entry.pk)
+    form = EntryForm(request.POST or None, request.FILES or None, instance=entry, teacher=entry.teacher)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry_update(entry=entry, data=form.cleaned_data, files=form.checked_files, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The entry is saved."))
+        return redirect("portfolios:entry_detail", pk=entry.pk)
+    files = entry.evidence_files.all()
+    return render(request, "portfolios/entry_form.html", {"form": form, "entry": entry, "files": files})
+
+
+@login_required
+@require_POST
+def entry_submit_view(request, pk):
+    entry = get_own_entry(request.user, pk)
+    try:
+        entry_submit(entry=entry, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The entry is sent to the senior educator for review."))
+    return redirect("portfolios:entry_detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def entry_delete_view(request, pk):
+    entry = get_own_entry(request.user, pk)
+    try:
+        entry_delete(entry=entry, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portfolios:entry_detail", pk=entry.pk)
+    messages.success(request, _("The entry is deleted."))
+    return redirect(f"{reverse('portfolios:my_portfolio')}?year={academic_year_of(entry.date)}")
+
+
+@login_required
+@require_POST
+def evidence_delete_view(request, pk):
+    evidence = get_own_evidence(request.user, pk)
+    try:
+        evidence_delete(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portfolios:entry_detail", pk=evidence.entry_id)
+    messages.success(request, _("The file is removed."))
+    return redirect("portfolios:entry_edit", pk=evidence.entry_id)
+
+
+# ---------------------------------------------------------------- evidence files (access-checked)
+
+
+def evidence_file(request, pk):
+    """The file itself: to its owner, the senior educator and the head; to anyone once public."""
+    evidence = get_evidence_for_user(request.user, pk)
+    name = evidence.original_name or evidence.file.name.rsplit("/", 1)[-1]
+    return _send_file(evidence.file, content_type=evidence.content_type, filename=name)
+
+
+def evidence_thumbnail(request, pk):
+    evidence = get_evidence_for_user(request.user, pk)
+    if not evidence.thumbnail:
+        raise Http404
+    return _send_file(evidence.thumbnail, content_type="image/jpeg", filename=f"thumbnail-{evidence.pk}.jpg")
+
+
+# ---------------------------------------------------------------- review by the senior educator
+
+
+@role_required(is_senior_educator)
+def review(request):
+    entries = list(review_queue())
+    return render(request, "portfolios/review_queue.html", {"entries": entries, "return_form": ReturnForm()})
+
+
+@role_required(is_senior_educator)
+@require_POST
+def review_decide(request):
+    """Approve or return one entry or many; each is decided on its own."""
+    form = BulkReviewForm(request.POST, queryset=review_queue())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(next_url or "portfolios:review")
+    approve = form.cleaned_data["action"] == BulkReviewForm.APPROVE
+    done, refused = entries_review(
+        entries=form.cleaned_data["entries"],
+        reviewer=request.user,
+        approve=approve,
+        comment=form.cleaned_data["comment"],
+    )
+    if approve:
+        messages.success(request, _("Approved: %(count)d.") % {"count": done})
+    else:
+        messages.success(request, _("Returned to the teachers: %(count)d.") % {"count": done})
+    if refused:
+        messages.error(
+            request,
+            _("Not changed (no longer waiting for review): %(titles)s.")
+            % {"titles": ", ".join(e.title for e in refused)},
+        )
+    return redirect(next_url or "portfolios:review")
+
+
+# ---------------------------------------------------------------- the mini-site
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minisite_edit(request):
+    teacher = _teacher_of(request)
+    site = MiniSite.objects.filter(teacher=teacher).first()
+    instance = site or MiniSite(teacher=teacher, slug=suggested_slug(teacher))
+    form = MiniSiteForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = minisite_save(
+                teacher=teacher, by=request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if site.published:
+                messages.success(request, _("Your mini-site is published."))
+            else:
+                messages.success(request, _("Your mini-site is saved; it is not published."))
+            return redirect("portfolios:minisite_edit")
+    return render(request, "portfolios/minisite_form.html", {"form": form, "site": site})
+
+
+def site_index(request):
+    return render(request, "portfolios/site_index.html", {"sites": list(minisites_published())})
+
+
+def site_page(request, slug):
+    site = get_published_minisite(slug)
+    teacher = minisite_teacher(site=site)
+    years = minisite_public_entries(teacher=teacher)
+    return render(request, "portfolios/site_page.html", {"site": site, "teacher": teacher, "years": years})
+
+
+def site_photo(request, slug):
+    site = get_published_minisite(slug)
+    if not (site.show_photo and site.teacher.photo):
+        raise Http404
+    return _send_file(site.teacher.photo, content_type="image/jpeg", filename=f"{site.slug}.jpg")

@@ -1,0 +1,115 @@
+"""Bad evidence files are each refused with a clear message, and nothing is stored."""
+
+import struct
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portfolios.files import evidence_check
+from portfolios.models import EvidenceFile, PortfolioEntry
+from tests.portfolios.factories import PDF_BYTES, jpeg_bytes, png_bytes
+
+
+def _png_header(width, height):
+    """A PNG whose header claims width × height (no pixel data needed to claim it)."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+BAD_FILES = {
+    "exe_renamed": ("setup.jpg", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "is not a JPEG, PNG or PDF"),
+    "truncated_jpeg": ("photo.jpg", jpeg_bytes((400, 300))[:600], "is not a JPEG, PNG or PDF"),
+    "bomb_20000": ("huge.png", _png_header(20000, 20000), "too large"),
+    "html_as_png": (
+        "page.png",
+        b"<!doctype html><html><script>alert(1)</script></html>",
+        "is not a JPEG, PNG",
+    ),
+    "empty": ("empty.jpg", b"", "empty"),
+    "truncated_pdf": ("scan.pdf", PDF_BYTES[:40], "incomplete or damaged"),
+}
+
+
+def _form_data(**extra):
+    return {
+        "item": "2",
+        "kind": "gratitude",
+        "title": "Грамота за подготовку к утреннику",
+        "date": "2025-12-20",
+        "level": "municipal",
+        "result": "",
+        "organizer": "Управление образования",
+        "is_public": "on",
+        **extra,
+    }
+
+
+def _stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_file_refused_with_message_and_nothing_stored(client, anna, settings, case):
+    name, content, message = BAD_FILES[case]
+    client.force_login(anna)
+    upload = SimpleUploadedFile(name, content, content_type="image/jpeg")
+    response = client.post("/portfolio/entries/add/", _form_data(files=upload))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    # What was typed is kept.
+    assert "Грамота за подготовку к утреннику" in response.content.decode()
+    assert PortfolioEntry.objects.count() == 0
+    assert EvidenceFile.objects.count() == 0
+    assert _stored_files(settings) == []
+
+
+def test_file_over_the_limit_refused(client, anna, settings):
+    settings.UPLOAD_MAX_MB = 1
+    client.force_login(anna)
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10) + b"\n%%EOF\n")
+    response = client.post("/portfolio/entries/add/", _form_data(files=big))
+    assert "larger than 1 MB" in response.content.decode()
+    assert PortfolioEntry.objects.count() == 0
+    assert _stored_files(settings) == []
+
+
+def test_bomb_refused_before_pixels_are_decoded(settings):
+    settings.PORTFOLIO_MAX_IMAGE_PIXELS = 100 * 100
+    # 101 × 100 passes Pillow's own limit by far; ours is checked on the header alone.
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="too large"):
+        evidence_check(SimpleUploadedFile("a.png", png_bytes((101, 100))))
+    assert evidence_check(SimpleUploadedFile("b.png", png_bytes((100, 100)))).content_type == "image/png"
+
+
+def test_good_files_accepted_by_content_not_name():
+    jpeg = evidence_check(SimpleUploadedFile("looks-like.pdf", jpeg_bytes()))
+    assert (jpeg.content_type, jpeg.extension) == ("image/jpeg", "jpg")
+    assert jpeg.thumbnail.startswith(b"\xff\xd8")
+    pdf = evidence_check(SimpleUploadedFile("scan.jpg", PDF_BYTES))
+    assert (pdf.content_type, pdf.thumbnail, pdf.content) == ("application/pdf", None, PDF_BYTES)
+
+
+def test_exif_orientation_applied_and_exif_dropped():
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (80, 40), (10, 200, 10))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view"
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    checked = evidence_check(SimpleUploadedFile("phone.jpg", out.getvalue()))
+    with Image.open(io.BytesIO(checked.content)) as stored:
+        assert stored.size == (40, 80)
+        assert 0x0112 not in stored.getexif() and 0x010F not in stored.getexif()

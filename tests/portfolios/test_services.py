@@ -1,0 +1,135 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portfolios.academic import academic_year_of, academic_year_range
+from portfolios.models import EntryStatus, StatusChange
+from portfolios.notifications import send_due
+from portfolios.services import entries_review, entry_approve, entry_return, entry_submit, entry_update
+from tests.portfolios.factories import EntryFactory, submitted_entry, with_file
+
+
+def test_academic_year_runs_september_to_august():
+    import datetime
+
+    assert academic_year_of(datetime.date(2025, 9, 1)) == "2025/2026"
+    assert academic_year_of(datetime.date(2026, 8, 31)) == "2025/2026"
+    assert academic_year_of(datetime.date(2025, 8, 31)) == "2024/2025"
+    assert academic_year_range("2025/2026") == (datetime.date(2025, 9, 1), datetime.date(2026, 8, 31))
+    with pytest.raises(ValueError):
+        academic_year_range("2025/2027")
+
+
+def test_full_workflow_keeps_every_status_change(anna, senior):
+    entry = EntryFactory(teacher=anna.employee)
+    with_file(entry)
+    entry = entry_submit(entry=entry, by=anna)
+    assert entry.status == EntryStatus.SUBMITTED and entry.submitted_at
+    entry = entry_return(entry=entry, reviewer=senior, comment="Нет подписи на скане")
+    assert entry.status == EntryStatus.RETURNED and entry.reviewer_comment == "Нет подписи на скане"
+    data = {f: getattr(entry, f) for f in ("item", "kind", "date", "level", "result", "organizer", "hours")}
+    data |= {"title": "Исправлено", "pupils_count": None, "competition": "", "is_public": True}
+    entry_update(entry=entry, data=data, by=anna)
+    entry = entry_submit(entry=entry, by=anna)
+    entry = entry_approve(entry=entry, reviewer=senior)
+    entry.refresh_from_db()
+    assert (entry.status, entry.approved_by, entry.title) == (EntryStatus.APPROVED, senior, "Исправлено")
+    assert entry.approved_at is not None
+    history = [(c.from_status, c.to_status, c.by) for c in entry.status_changes.all()]
+    assert history == [
+        ("draft", "submitted", anna),
+        ("submitted", "returned", senior),
+        ("returned", "submitted", anna),
+        ("submitted", "approved", senior),
+    ]
+    assert entry.status_changes.get(to_status="returned").comment == "Нет подписи на скане"
+
+
+@pytest.mark.parametrize(
+    "status,action",
+    [
+        ("draft", "approve"),
+        ("draft", "return"),
+        ("approved", "submit"),
+        ("approved", "return"),
+        ("submitted", "submit"),
+        ("returned", "approve"),
+    ],
+)
+def test_disallowed_status_changes_refused(anna, senior, status, action):
+    entry = EntryFactory(teacher=anna.employee, status=status, approved_at="2025-10-01T10:00Z")
+    with_file(entry)
+    with pytest.raises(ValidationError, match="cannot become"):
+        if action == "approve":
+            entry_approve(entry=entry, reviewer=senior)
+        elif action == "return":
+            entry_return(entry=entry, reviewer=senior, comment="нет")
+        else:
+            entry_submit(entry=entry, by=anna)
+    entry.refresh_from_db()
+    assert entry.status == status
+    assert not StatusChange.objects.filter(entry=entry).exists()
+
+
+def test_only_owner_submits_and_only_senior_reviews(anna, boris, head, senior):
+    entry = EntryFactory(teacher=anna.employee)
+    with_file(entry)
+    with pytest.raises(PermissionDenied):
+        entry_submit(entry=entry, by=boris)
+    entry_submit(entry=entry, by=anna)
+    for user in (anna, head):
+        with pytest.raises(PermissionDenied):
+            entry_approve(entry=entry, reviewer=user)
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.SUBMITTED
+
+
+def test_submit_needs_evidence(anna):
+    entry = EntryFactory(teacher=anna.employee)
+    with pytest.raises(ValidationError, match="at least one evidence file"):
+        entry_submit(entry=entry, by=anna)
+
+
+def test_return_needs_comment(anna, senior):
+    entry = submitted_entry(anna.employee)
+    with pytest.raises(ValidationError, match="should correct"):
+        entry_return(entry=entry, reviewer=senior, comment="  ")
+
+
+def test_approved_entry_locked_for_teacher(anna, senior):
+    entry = submitted_entry(anna.employee)
+    entry_approve(entry=entry, reviewer=senior)
+    data = {"title": "Другое"}
+    with pytest.raises(ValidationError, match="no longer be changed"):
+        entry_update(entry=entry, data=data, by=anna)
+
+
+def test_bulk_review_decides_each_and_reports_refused(anna, boris, senior):
+    waiting = [submitted_entry(anna.employee), submitted_entry(boris.employee)]
+    draft = EntryFactory(teacher=anna.employee)
+    done, refused = entries_review(entries=[*waiting, draft], reviewer=senior, approve=True)
+    assert done == 2 and refused == [draft]
+    assert {e.status for e in waiting[0].__class__.objects.filter(pk__in=[w.pk for w in waiting])} == {
+        EntryStatus.APPROVED
+    }
+
+
+def test_send_due_mails_each_decision_once(anna, senior):
+    anna.employee.email = "anna@sad.example"
+    anna.employee.save()
+    approved = submitted_entry(anna.employee, title="Диплом победителя")
+    returned = submitted_entry(anna.employee, title="Сертификат")
+    entry_approve(entry=approved, reviewer=senior)
+    entry_return(entry=returned, reviewer=senior, comment="Скан нечитаем")
+    assert mail.outbox == []  # nothing is sent inline
+
+    assert send_due() == 2
+    assert send_due() == 0
+    assert len(mail.outbox) == 2
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert "Диплом победителя" in subjects[0] or "Диплом победителя" in subjects[1]
+    returned_mail = next(m for m in mail.outbox if "Сертификат" in m.subject)
+    assert "Скан нечитаем" in returned_mail.body and returned_mail.to == ["anna@sad.example"]
+    assert not StatusChange.objects.filter(notify=True, notified_at__isnull=True).exists()
+    # A submission is not mailed to anyone.
+    assert not StatusChange.objects.filter(notify=True, to_status=EntryStatus.SUBMITTED).exists()

@@ -1,0 +1,361 @@
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry
+from tests.factories import teacher_user
+from tests.portfolios.factories import (
+    PDF_BYTES,
+    EntryFactory,
+    approved_entry,
+    jpeg_bytes,
+    published_site,
+    submitted_entry,
+    upload,
+    with_file,
+)
+
+DAY = datetime.date(2025, 11, 5)
+YEAR = "2025/2026"
+
+
+def _form(**extra):
+    return {
+        "item": "3.3",
+        "kind": "competition_result",
+        "title": "Конкурс «Воспитатель года»",
+        "date": "2025-11-05",
+        "level": "municipal",
+        "result": "prize_winner",
+        "organizer": "Управление образования",
+        "is_public": "on",
+        **extra,
+    }
+
+
+# ---------------------------------------------------------------- the teacher's pages
+
+
+def test_add_entry_with_photo_then_preview_and_submit(client, anna):
+    client.force_login(anna)
+    response = client.post(
+        "/portfolio/entries/add/", _form(files=[upload("diploma.jpg"), upload("b.pdf", PDF_BYTES)])
+    )
+    entry = PortfolioEntry.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/portfolio/entries/{entry.pk}/"
+    assert (entry.teacher, entry.status, entry.result) == (anna.employee, EntryStatus.DRAFT, "prize_winner")
+    files = list(entry.evidence_files.order_by("content_type"))
+    assert [f.content_type for f in files] == ["application/pdf", "image/jpeg"]
+    assert files[1].thumbnail and not files[0].thumbnail
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Submit for review" in page and reverse("portfolios:evidence_thumbnail", args=[files[1].pk]) in page
+    )
+    client.post(reverse("portfolios:entry_submit", args=[entry.pk]))
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.SUBMITTED
+
+
+def test_same_file_twice_is_flagged_before_saving(client, anna):
+    client.force_login(anna)
+    content = jpeg_bytes(color=(1, 2, 3))
+    client.post("/portfolio/entries/add/", _form(files=upload("first.jpg", content)))
+    response = client.post(
+        "/portfolio/entries/add/", _form(title="Ещё раз", files=upload("again.jpg", content))
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "is already in your portfolio" in page
+    assert "Конкурс «Воспитатель года»" in page  # the earlier entry is named
+    assert PortfolioEntry.objects.count() == 1 and EvidenceFile.objects.count() == 1
+    response = client.post(
+        "/portfolio/entries/add/",
+        _form(title="Ещё раз", files=upload("again.jpg", content), confirm_duplicate="on"),
+    )
+    assert response.status_code == 302
+    second = EvidenceFile.objects.get(entry__title="Ещё раз")
+    assert second.duplicate_of == EvidenceFile.objects.get(entry__title="Конкурс «Воспитатель года»")
+
+
+def test_same_file_of_another_teacher_is_not_flagged(client, anna, boris):
+    content = jpeg_bytes(color=(9, 9, 9))
+    with_file(EntryFactory(teacher=boris.employee), content)
+    client.force_login(anna)
+    assert client.post("/portfolio/entries/add/", _form(files=upload("x.jpg", content))).status_code == 302
+
+
+def test_returned_entry_shows_comment_and_can_be_edited_and_resubmitted(client, anna):
+    entry = EntryFactory(teacher=anna.employee, status=EntryStatus.RETURNED, reviewer_comment="Добавьте скан")
+    with_file(entry)
+    client.force_login(anna)
+    page = client.get(f"/portfolio/?year={entry.academic_year}").content.decode()
+    assert "Добавьте скан" in page and "Returned" in page
+    response = client.post(f"/portfolio/entries/{entry.pk}/edit/", _form(title="Исправленная запись"))
+    assert response.status_code == 302
+    client.post(f"/portfolio/entries/{entry.pk}/submit/")
+    entry.refresh_from_db()
+    assert (entry.title, entry.status) == ("Исправленная запись", EntryStatus.SUBMITTED)
+
+
+def test_approved_entry_cannot_be_edited_or_deleted(client, anna):
+    entry = approved_entry(anna.employee, title="Утверждено")
+    client.force_login(anna)
+    response = client.post(f"/portfolio/entries/{entry.pk}/edit/", _form(title="Подмена"))
+    assert response.status_code == 302
+    client.post(f"/portfolio/entries/{entry.pk}/delete/")
+    entry.refresh_from_db()
+    assert entry.title == "Утверждено"
+
+
+def test_teacher_cannot_change_or_delete_another_teachers_entry_or_file(client, anna, boris):
+    entry = EntryFactory(teacher=anna.employee, title="Моя запись")
+    evidence = with_file(entry)
+    client.force_login(boris)
+    assert client.post(f"/portfolio/entries/{entry.pk}/edit/", _form(title="Чужая")).status_code == 404
+    assert client.post(f"/portfolio/entries/{entry.pk}/submit/").status_code == 404
+    assert client.post(f"/portfolio/entries/{entry.pk}/delete/").status_code == 404
+    assert client.post(f"/portfolio/files/{evidence.pk}/delete/").status_code == 404
+    assert client.get(f"/portfolio/files/{evidence.pk}/").status_code == 404
+    entry.refresh_from_db()
+    assert (entry.title, entry.status, entry.evidence_files.count()) == ("Моя запись", EntryStatus.DRAFT, 1)
+
+
+def test_owner_deletes_draft_file_and_it_leaves_the_disk(
+    client, anna, settings, django_capture_on_commit_callbacks
+):
+    evidence = with_file(EntryFactory(teacher=anna.employee))
+    paths = [settings.MEDIA_ROOT / evidence.file.name, settings.MEDIA_ROOT / evidence.thumbnail.name]
+    assert all(p.exists() for p in paths)
+    client.force_login(anna)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/portfolio/files/{evidence.pk}/delete/")
+    assert response.status_code == 302 and not EvidenceFile.objects.exists()
+    assert not any(p.exists() for p in paths)
+
+
+def test_portfolio_grouped_by_year_and_item(client, anna):
+    EntryFactory(teacher=anna.employee, title="Прошлый год", date=datetime.date(2025, 5, 1))
+    EntryFactory(teacher=anna.employee, title="Курсы", item="1.4", kind="course", date=DAY)
+    EntryFactory(teacher=anna.employee, title="Грамота", date=DAY)
+    client.force_login(anna)
+    page = client.get(f"/portfolio/?year={YEAR}").content.decode()
+    assert "Курсы" in page and "Грамота" in page and "Прошлый год" not in page
+    assert page.index("1.4 Course training") < page.index("2 Letters of gratitude")
+    assert "2024/2025" in page  # the earlier year can be chosen
+
+
+def _many_entries(teacher, n):
+    for i in range(n):
+        with_file(
+            EntryFactory(teacher=teacher, date=DAY, item=["2", "3.3", "1.6"][i % 3]),
+            jpeg_bytes(color=(i, 0, 0)),
+        )
+
+
+def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries):
+    client.force_login(anna)
+    _many_entries(anna.employee, 1)
+    client.get(f"/portfolio/?year={YEAR}")
+    with django_assert_num_queries(8):
+        client.get(f"/portfolio/?year={YEAR}")
+    _many_entries(anna.employee, 6)
+    with django_assert_num_queries(8):
+        response = client.get(f"/portfolio/?year={YEAR}")
+    assert response.content.decode().count('data-test="entry"') == 7
+
+
+# ---------------------------------------------------------------- review
+
+
+def test_review_queue_oldest_first_with_previews(client, anna, boris, senior):
+    older = submitted_entry(boris.employee, title="Старая")
+    older.submitted_at = timezone.now() - datetime.timedelta(days=3)
+    older.save()
+    with_file(older)
+    with_file(submitted_entry(anna.employee, title="Новая"))
+    EntryFactory(teacher=anna.employee, title="Черновик")
+    client.force_login(senior)
+    page = client.get("/portfolio/review/").content.decode()
+    assert page.index("Старая") < page.index("Новая") and "Черновик" not in page
+    assert page.count('data-test="evidence"') == 2
+
+
+def test_review_queue_constant_queries(client, anna, senior, django_assert_num_queries):
+    client.force_login(senior)
+    with_file(submitted_entry(anna.employee))
+    client.get("/portfolio/review/")
+    with django_assert_num_queries(6):
+        client.get("/portfolio/review/")
+    for _ in range(5):
+        with_file(submitted_entry(anna.employee), jpeg_bytes(color=(_, 5, 5)))
+    with django_assert_num_queries(6):
+        response = client.get("/portfolio/review/")
+    assert response.content.decode().count('data-test="queue-entry"') == 6
+
+
+def test_review_approve_one_and_return_many(client, anna, boris, senior):
+    a, b, c = (submitted_entry(t.employee) for t in (anna, boris, anna))
+    client.force_login(senior)
+    client.post("/portfolio/review/decide/", {"entries": [a.pk], "action": "approve"})
+    response = client.post(
+        "/portfolio/review/decide/", {"entries": [b.pk, c.pk], "action": "return", "comment": ""}
+    )
+    assert response.status_code == 302
+    b.refresh_from_db()
+    assert b.status == EntryStatus.SUBMITTED  # a return needs a comment
+    client.post(
+        "/portfolio/review/decide/", {"entries": [b.pk, c.pk], "action": "return", "comment": "Нет печати"}
+    )
+    statuses = dict(PortfolioEntry.objects.values_list("pk", "status"))
+    assert statuses == {a.pk: "approved", b.pk: "returned", c.pk: "returned"}
+    a.refresh_from_db()
+    assert a.approved_by == senior
+
+
+def test_teacher_and_head_cannot_review(client, anna, head):
+    entry = submitted_entry(anna.employee)
+    for user in (anna, head):
+        client.force_login(user)
+        assert (
+            client.post("/portfolio/review/decide/", {"entries": [entry.pk], "action": "approve"}).status_code
+            == 403
+        )
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.SUBMITTED
+
+
+def test_admin_bulk_actions(client, anna, senior):
+    a, b = submitted_entry(anna.employee), submitted_entry(anna.employee)
+    client.force_login(senior)
+    url = "/admin/portfolios/portfolioentry/"
+    client.post(url, {"action": "approve_selected", "_selected_action": [a.pk]})
+    page = client.post(url, {"action": "return_selected", "_selected_action": [b.pk]})
+    assert "What should the teacher correct?" in page.content.decode()
+    client.post(url, {"action": "return_selected", "_selected_action": [b.pk], "comment": "Уточните дату"})
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status, b.reviewer_comment) == ("approved", "returned", "Уточните дату")
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_file_served_by_content_type_and_with_x_accel(client, anna, settings):
+    evidence = with_file(EntryFactory(teacher=anna.employee))
+    client.force_login(anna)
+    response = client.get(f"/portfolio/files/{evidence.pk}/")
+    assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
+    settings.PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = "/protected-media/"
+    response = client.get(f"/portfolio/files/{evidence.pk}/")
+    assert response["X-Accel-Redirect"] == f"/protected-media/{evidence.file.name}"
+    assert response.content == b""
+
+
+def test_public_file_becomes_404_when_unpublished_or_private(client, anna):
+    site = published_site(anna.employee, slug="anna")
+    entry = approved_entry(anna.employee)
+    evidence = with_file(entry)
+    url = f"/portfolio/files/{evidence.pk}/"
+    assert client.get(url).status_code == 200
+    entry.is_public = False
+    entry.save()
+    assert client.get(url).status_code == 404
+    entry.is_public = True
+    entry.save()
+    site.published = False
+    site.save()
+    assert client.get(url).status_code == 404
+
+
+def test_guessing_file_ids_reveals_nothing(client, anna, boris):
+    files = [with_file(EntryFactory(teacher=anna.employee)) for _ in range(3)]
+    client.force_login(boris)
+    for pk in [f.pk for f in files] + [max(f.pk for f in files) + 1]:
+        assert client.get(f"/portfolio/files/{pk}/").status_code == 404
+        assert client.get(f"/portfolio/files/{pk}/thumbnail/").status_code == 404
+    assert client.get("/media/" + files[0].file.name).status_code == 404
+
+
+# ---------------------------------------------------------------- mini-site
+
+
+def test_publish_needs_consent_and_records_it(client, anna):
+    client.force_login(anna)
+    data = {"slug": "antonova", "about": "О себе", "credo": "Кредо", "show_photo": "on", "published": "on"}
+    page = client.post("/portfolio/mini-site/", data).content.decode()
+    assert "needs your consent" in page and not MiniSite.objects.filter(published=True).exists()
+    assert 'value="antonova"' in page
+    client.post("/portfolio/mini-site/", {**data, "consent": "on"})
+    site = MiniSite.objects.get()
+    assert site.published and site.consent_at is not None
+    assert client.get("/t/antonova/").status_code == 200
+    client.post("/portfolio/mini-site/", {**data, "published": ""})
+    client.logout()
+    assert client.get("/t/antonova/").status_code == 404
+    assert "antonova" not in client.get("/t/").content.decode()
+
+
+def test_minisite_shows_only_approved_public_entries_and_no_contacts(client, anna):
+    teacher = anna.employee
+    teacher.phone, teacher.email = "+7 900 123-45-67", "anna-private@example.org"
+    teacher.save()
+    published_site(teacher, slug="anna", about="Люблю свою работу")
+    approved_entry(teacher, title="Победитель конкурса")
+    approved_entry(teacher, title="Скрытая запись", is_public=False)
+    EntryFactory(teacher=teacher, title="Черновик записи")
+    submitted_entry(teacher, title="На проверке")
+    EntryFactory(
+        teacher=teacher, title="Возвращённая", status=EntryStatus.RETURNED, reviewer_comment="секрет"
+    )
+    page = client.get("/t/anna/").content.decode()
+    assert "Победитель конкурса" in page and "Люблю свою работу" in page
+    for private in (
+        "Скрытая запись",
+        "Черновик записи",
+        "На проверке",
+        "Возвращённая",
+        "секрет",
+        "+7 900",
+        "anna-private",
+    ):
+        assert private not in page
+
+
+def test_minisite_pages_constant_queries(client, anna, boris, django_assert_num_queries):
+    published_site(anna.employee, slug="anna")
+    with_file(approved_entry(anna.employee))
+    client.get("/t/anna/")
+    with django_assert_num_queries(6):
+        client.get("/t/anna/")
+    with django_assert_num_queries(2):
+        client.get("/t/")
+    for i in range(5):
+        with_file(
+            approved_entry(anna.employee, item=["2", "3.1"][i % 2], date=DAY.replace(year=2023 + i % 3)),
+            jpeg_bytes(color=(0, i, 0)),
+        )
+    published_site(boris.employee, slug="boris")
+    for i in range(3):
+        user = teacher_user(f"t{i}")
+        published_site(user.employee, slug=f"t{i}")
+    with django_assert_num_queries(6):
+        response = client.get("/t/anna/")
+    assert response.content.decode().count('data-test="public-entry"') == 6
+    with django_assert_num_queries(2):
+        response = client.get("/t/")
+    assert response.content.decode().count('data-test="minisite"') == 5
+
+
+def test_photo_only_on_published_site(client, anna):
+    from django.core.files.base import ContentFile
+
+    anna.employee.photo.save("p.jpg", ContentFile(jpeg_bytes()), save=True)
+    site = published_site(anna.employee, slug="anna")
+    assert client.get("/t/anna/photo/").status_code == 200
+    site.show_photo = False
+    site.save()
+    assert client.get("/t/anna/photo/").status_code == 404
+    site.show_photo, site.published = True, False
+    site.save()
+    assert client.get("/t/anna/photo/").status_code == 404
