@@ -7,12 +7,20 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from staff.services import Column, ImportError_, _cell_text, _choice_lookup, _norm, _read_sheet
+from kindergarten_portal.spreadsheets import (
+    Column,
+    ImportIssue,
+    cell_text,
+    choice_lookup,
+    locate_columns,
+    norm,
+    read_first_sheet,
+)
 
 from .models import Direction, Event, EventFormat, EventStatus, Level, Organization, Series
 
@@ -73,16 +81,6 @@ class EventImportResult:
         return sum(1 for r in self.rows if r.action == "update")
 
 
-def _header_lookup():
-    lookup = {}
-    for column in IMPORT_COLUMNS:
-        lookup[_norm(column.key)] = column
-        for lang in ("ru", "en"):
-            with translation.override(lang):
-                lookup[_norm(str(column.label))] = column
-    return lookup
-
-
 def _aware(value: datetime.datetime):
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
@@ -91,7 +89,7 @@ def _parse_datetime(value):
     """A cell with date and time; text as DD.MM.YYYY HH:MM. ValueError otherwise."""
     if isinstance(value, datetime.datetime):
         return _aware(value)
-    text = _cell_text(value)
+    text = cell_text(value)
     for fmt in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H.%M", "%Y-%m-%d %H:%M:%S"):
         try:
             return _aware(datetime.datetime.strptime(text, fmt))
@@ -104,7 +102,7 @@ def _parse_end(value, start):
     """The end: a full date and time, or only a time on the start's day."""
     if isinstance(value, datetime.time):
         return _aware(datetime.datetime.combine(timezone.localtime(start).date(), value))
-    text = _cell_text(value)
+    text = cell_text(value)
     for fmt in ("%H:%M", "%H.%M"):
         try:
             moment = datetime.datetime.strptime(text, fmt).time()
@@ -120,7 +118,7 @@ def _parse_deadline(value):
         return _aware(value)
     if isinstance(value, datetime.date):
         return _aware(datetime.datetime.combine(value, datetime.time(23, 59)))
-    text = _cell_text(value)
+    text = cell_text(value)
     try:
         day = datetime.datetime.strptime(text, "%d.%m.%Y").date()
     except ValueError:
@@ -174,7 +172,7 @@ def _names_lookup(queryset, *attrs):
         for attr in attrs:
             value = getattr(obj, attr)
             if value:
-                lookup.setdefault(_norm(value), obj)
+                lookup.setdefault(norm(value), obj)
     return lookup
 
 
@@ -186,30 +184,17 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
     """
     result = EventImportResult(dry_run=dry_run)
     try:
-        sheet = _read_sheet(file)
+        sheet = read_first_sheet(file)
     except ValueError as exc:
-        result.errors.append(ImportError_(None, "", str(exc)))
+        result.errors.append(ImportIssue(None, "", str(exc)))
         return result
-    header_index = next((i for i, row in enumerate(sheet) if any(_cell_text(v) for v in row)), None)
-    if header_index is None:
-        result.errors.append(ImportError_(None, "", _("The sheet is empty.")))
-        return result
-    headers = _header_lookup()
-    positions = {}
-    for index, value in enumerate(sheet[header_index]):
-        column = headers.get(_norm(_cell_text(value).rstrip("*").strip()))
-        if column is not None and column.key not in positions:
-            positions[column.key] = index
-    missing = [c for c in IMPORT_COLUMNS if c.required and c.key not in positions]
-    for column in missing:
-        result.errors.append(
-            ImportError_(None, "", _("Required column «%(column)s» is missing.") % {"column": column.label})
-        )
-    if missing:
+    header_index, positions, issues = locate_columns(sheet, IMPORT_COLUMNS)
+    if issues:
+        result.errors.extend(issues)
         return result
 
-    formats = _choice_lookup(EventFormat)
-    levels = _choice_lookup(Level)
+    formats = choice_lookup(EventFormat)
+    levels = choice_lookup(Level)
     organizations = _names_lookup(Organization.objects.all(), "name", "short_name")
     series_lookup = _names_lookup(Series.objects.order_by("-academic_year"), "theme")
     directions = _names_lookup(Direction.objects.all(), "name")
@@ -218,15 +203,15 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
 
     for number, raw in enumerate(sheet[header_index + 1 :], start=header_index + 2):
         cells = {key: (raw[i] if i < len(raw) else None) for key, i in positions.items()}
-        if not any(_cell_text(v) for v in cells.values()):
+        if not any(cell_text(v) for v in cells.values()):
             continue
         errors_before = len(result.errors)
 
         def error(key, message, row=number):
-            result.errors.append(ImportError_(row, labels.get(key, ""), message))
+            result.errors.append(ImportIssue(row, labels.get(key, ""), message))
 
         values = {
-            key: _cell_text(cells.get(key))
+            key: cell_text(cells.get(key))
             for key in ("title", "place", "online_link", "description", "audience")
         }
         if not values["title"]:
@@ -235,15 +220,15 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
             ("format", formats, _("unknown format «%(value)s».")),
             ("level", levels, _("unknown level «%(value)s».")),
         ):
-            text = _cell_text(cells.get(key))
-            values[key] = lookup.get(_norm(text))
+            text = cell_text(cells.get(key))
+            values[key] = lookup.get(norm(text))
             if not text:
                 error(key, _("this field is required."))
             elif values[key] is None:
                 error(key, message % {"value": text})
 
-        organizer_text = _cell_text(cells.get("organizer"))
-        values["organizer"] = organizations.get(_norm(organizer_text))
+        organizer_text = cell_text(cells.get("organizer"))
+        values["organizer"] = organizations.get(norm(organizer_text))
         if not organizer_text:
             error("organizer", _("this field is required."))
         elif values["organizer"] is None:
@@ -260,7 +245,7 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
             error(
                 "start",
                 _("«%(value)s» is not a date and time; use DD.MM.YYYY HH:MM.")
-                % {"value": _cell_text(cells.get("start"))},
+                % {"value": cell_text(cells.get("start"))},
             )
         if values["start"] is not None:
             try:
@@ -269,19 +254,19 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
                 error(
                     "end",
                     _("«%(value)s» is not a time or a date and time; use HH:MM or DD.MM.YYYY HH:MM.")
-                    % {"value": _cell_text(cells.get("end"))},
+                    % {"value": cell_text(cells.get("end"))},
                 )
-        if _cell_text(cells.get("signup_deadline")):
+        if cell_text(cells.get("signup_deadline")):
             try:
                 values["signup_deadline"] = _parse_deadline(cells.get("signup_deadline"))
             except ValueError:
                 error(
                     "signup_deadline",
                     _("«%(value)s» is not a date; use DD.MM.YYYY.")
-                    % {"value": _cell_text(cells.get("signup_deadline"))},
+                    % {"value": cell_text(cells.get("signup_deadline"))},
                 )
 
-        capacity_text = _cell_text(cells.get("capacity"))
+        capacity_text = cell_text(cells.get("capacity"))
         values["capacity"] = None
         if capacity_text:
             if capacity_text.isdigit() and int(capacity_text) > 0:
@@ -289,7 +274,7 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
             else:
                 error("capacity", _("«%(value)s» is not a positive whole number.") % {"value": capacity_text})
 
-        open_text = _norm(_cell_text(cells.get("is_open")))
+        open_text = norm(cell_text(cells.get("is_open")))
         if open_text in YES:
             values["is_open"] = True
         elif open_text in NO:
@@ -297,20 +282,20 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
         else:
             error(
                 "is_open",
-                _("write «yes» or «no», not «%(value)s».") % {"value": _cell_text(cells.get("is_open"))},
+                _("write «yes» or «no», not «%(value)s».") % {"value": cell_text(cells.get("is_open"))},
             )
 
         for key, lookup, message in (
             ("series", series_lookup, _("unknown year-long series «%(value)s».")),
             ("direction", directions, _("unknown direction «%(value)s».")),
         ):
-            text = _cell_text(cells.get(key))
-            values[key] = lookup.get(_norm(text)) if text else None
+            text = cell_text(cells.get(key))
+            values[key] = lookup.get(norm(text)) if text else None
             if text and values[key] is None:
                 error(key, message % {"value": text})
 
         if values["title"] and values["start"] is not None:
-            identity = (_norm(values["title"]), values["start"])
+            identity = (norm(values["title"]), values["start"])
             if identity in seen:
                 error(
                     "title",
@@ -341,7 +326,7 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
         )
 
     if not result.rows and not result.errors:
-        result.errors.append(ImportError_(None, "", _("The sheet has no rows with data.")))
+        result.errors.append(ImportIssue(None, "", _("The sheet has no rows with data.")))
     if result.errors or dry_run:
         return result
 

@@ -174,6 +174,16 @@ COURSE_PERIOD_YEARS = env_int("COURSE_PERIOD_YEARS", 3)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 800)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
 
+# Absolute links in e-mails (password resets take the host from the request; notices sent by cron
+# have no request), e.g. https://portal.sad12.ru
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+# send_notifications (events) also calls these, so higher apps' notices go out through one command.
+NOTIFICATION_SENDERS = ["portfolios.notifications.send_due"]
+# Set to e.g. /protected-media/ when nginx serves checked files via X-Accel-Redirect (see README).
+PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_PREFIX", "")
+# Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.
+PORTFOLIO_MAX_IMAGE_PIXELS = env_int("PORTFOLIO_MAX_IMAGE_PIXELS", 60_000_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,17 +9,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-DATE_FORMAT = "DD.MM.YYYY"
+from kindergarten_portal.spreadsheets import DATE_FORMAT, text_cell
+
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def text_cell(ws, value):
-    """A string cell that is never read as a formula, whatever it starts with (= + - @)."""
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
-    return cell
 
 
 def staff_workbook(employees) -> bytes:

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -10,12 +9,23 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from kindergarten_portal.spreadsheets import (
+    DATE_FORMAT,
+    Column,
+    ImportIssue,
+    cell_text,
+    choice_lookup,
+    locate_columns,
+    norm,
+    parse_date,
+    read_first_sheet,
+)
 
 from .models import EducationLevel, Employee, KindergartenGroup, Position
 
@@ -52,13 +62,6 @@ def photo_prepare(uploaded) -> ContentFile:
 # ---------------------------------------------------------------- staff import
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: object  # lazy translation; the header text in the template
-    required: bool = False
-
-
 IMPORT_COLUMNS = [
     Column("surname", gettext_lazy("Surname"), required=True),
     Column("name", gettext_lazy("Name"), required=True),
@@ -90,24 +93,6 @@ class ImportRow:
 
 
 @dataclass
-class ImportError_:
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self):
-        if self.row is None:
-            return self.message
-        if self.column:
-            return _("Row %(row)d, column «%(column)s»: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
-
-
-@dataclass
 class ImportResult:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
@@ -133,55 +118,6 @@ class ImportResult:
     @property
     def unchanged(self):
         return self.count("unchanged")
-
-
-def _norm(text) -> str:
-    return " ".join(str(text or "").replace("ё", "е").replace("Ё", "Е").split()).casefold()
-
-
-def _choice_lookup(choices_cls):
-    """Accept a choice by its code or by its label in Russian or English."""
-    lookup = {}
-    for value, label in choices_cls.choices:
-        lookup[_norm(value)] = value
-        for lang in ("ru", "en"):
-            with translation.override(lang):
-                lookup[_norm(str(label))] = value
-    return lookup
-
-
-def _header_lookup():
-    lookup = {}
-    for column in IMPORT_COLUMNS:
-        lookup[_norm(column.key)] = column
-        for lang in ("ru", "en"):
-            with translation.override(lang):
-                lookup[_norm(str(column.label))] = column
-    return lookup
-
-
-def _parse_date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def staff_import_template() -> bytes:
@@ -211,28 +147,11 @@ def staff_import_template() -> bytes:
         letter = ws.cell(row=1, column=index).column_letter
         ws.column_dimensions[letter].width = max(14, len(str(column.label)) + 4)
         if column.key in DATE_KEYS:
-            ws.cell(row=2, column=index).number_format = "DD.MM.YYYY"
+            ws.cell(row=2, column=index).number_format = DATE_FORMAT
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _read_sheet(file):
-    """Rows of the first sheet as lists of cell values; ValueError with a message if unreadable."""
-    try:
-        file.seek(0)
-    except (AttributeError, OSError):
-        pass
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValueError(_("The file is not an Excel workbook (.xlsx).")) from exc
-    try:
-        ws = wb.worksheets[0]
-        return [list(row) for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
 
 
 def staff_import(*, file, dry_run: bool) -> ImportResult:
@@ -244,49 +163,33 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
     """
     result = ImportResult(dry_run=dry_run)
     try:
-        sheet = _read_sheet(file)
+        sheet = read_first_sheet(file)
     except ValueError as exc:
-        result.errors.append(ImportError_(None, "", str(exc)))
+        result.errors.append(ImportIssue(None, "", str(exc)))
+        return result
+    header_index, positions_by_key, issues = locate_columns(sheet, IMPORT_COLUMNS)
+    if issues:
+        result.errors.extend(issues)
         return result
 
-    # Skip leading blank rows; the first non-blank row is the header.
-    header_index = next((i for i, row in enumerate(sheet) if any(_cell_text(v) for v in row)), None)
-    if header_index is None:
-        result.errors.append(ImportError_(None, "", _("The sheet is empty.")))
-        return result
-
-    headers = _header_lookup()
-    positions_by_key = {}
-    for index, value in enumerate(sheet[header_index]):
-        column = headers.get(_norm(_cell_text(value).rstrip("*").strip()))
-        if column is not None and column.key not in positions_by_key:
-            positions_by_key[column.key] = index
-    missing = [c for c in IMPORT_COLUMNS if c.required and c.key not in positions_by_key]
-    for column in missing:
-        result.errors.append(
-            ImportError_(None, "", _("Required column «%(column)s» is missing.") % {"column": column.label})
-        )
-    if missing:
-        return result
-
-    position_lookup = _choice_lookup(Position)
-    education_lookup = _choice_lookup(EducationLevel)
+    position_lookup = choice_lookup(Position)
+    education_lookup = choice_lookup(EducationLevel)
     existing = {}
     for employee in Employee.objects.prefetch_related("groups"):
-        existing.setdefault(_norm(employee.full_name), []).append(employee)
-    known_groups = {_norm(g.name): g.name for g in KindergartenGroup.objects.all()}
+        existing.setdefault(norm(employee.full_name), []).append(employee)
+    known_groups = {norm(g.name): g.name for g in KindergartenGroup.objects.all()}
     seen_names = {}
     today = timezone.localdate()
     labels = {c.key: str(c.label) for c in IMPORT_COLUMNS}
 
     for offset, raw in enumerate(sheet[header_index + 1 :], start=header_index + 2):
         cells = {key: (raw[i] if i < len(raw) else None) for key, i in positions_by_key.items()}
-        if not any(_cell_text(v) for v in cells.values()):
+        if not any(cell_text(v) for v in cells.values()):
             continue
         errors_before = len(result.errors)
 
         def error(key, message, row=offset):
-            result.errors.append(ImportError_(row, labels.get(key, ""), message))
+            result.errors.append(ImportIssue(row, labels.get(key, ""), message))
 
         values = {}
         for key in (
@@ -297,24 +200,24 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
             "education_speciality",
             "phone",
         ):
-            values[key] = _cell_text(cells.get(key))
+            values[key] = cell_text(cells.get(key))
         for key in ("surname", "name"):
             if not values[key]:
                 error(key, _("this field is required."))
 
-        position_text = _cell_text(cells.get("position"))
-        values["position"] = position_lookup.get(_norm(position_text))
+        position_text = cell_text(cells.get("position"))
+        values["position"] = position_lookup.get(norm(position_text))
         if not position_text:
             error("position", _("this field is required."))
         elif values["position"] is None:
             error("position", _("unknown position «%(value)s».") % {"value": position_text})
 
-        level_text = _cell_text(cells.get("education_level"))
-        values["education_level"] = education_lookup.get(_norm(level_text), "") if level_text else ""
+        level_text = cell_text(cells.get("education_level"))
+        values["education_level"] = education_lookup.get(norm(level_text), "") if level_text else ""
         if level_text and not values["education_level"]:
             error("education_level", _("unknown education level «%(value)s».") % {"value": level_text})
 
-        year_text = _cell_text(cells.get("education_year"))
+        year_text = cell_text(cells.get("education_year"))
         values["education_year"] = None
         if year_text:
             if year_text.isdigit() and 1940 <= int(year_text) <= today.year:
@@ -324,18 +227,18 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
 
         for key in sorted(DATE_KEYS):
             try:
-                values[key] = _parse_date(cells.get(key))
+                values[key] = parse_date(cells.get(key))
             except ValueError:
                 error(
                     key,
-                    _("«%(value)s» is not a date; use DD.MM.YYYY.") % {"value": _cell_text(cells.get(key))},
+                    _("«%(value)s» is not a date; use DD.MM.YYYY.") % {"value": cell_text(cells.get(key))},
                 )
                 values[key] = None
             else:
                 if values[key] and values[key] > today:
                     error(key, _("the date is in the future."))
 
-        values["email"] = _cell_text(cells.get("email"))
+        values["email"] = cell_text(cells.get("email"))
         if values["email"]:
             try:
                 validate_email(values["email"])
@@ -343,13 +246,13 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
                 error("email", _("«%(value)s» is not an e-mail address.") % {"value": values["email"]})
 
         group_names = []
-        for part in _cell_text(cells.get("groups")).replace(",", ";").split(";"):
+        for part in cell_text(cells.get("groups")).replace(",", ";").split(";"):
             name = " ".join(part.split())
-            if name and _norm(name) not in {_norm(g) for g in group_names}:
-                group_names.append(known_groups.get(_norm(name), name))
+            if name and norm(name) not in {norm(g) for g in group_names}:
+                group_names.append(known_groups.get(norm(name), name))
 
         full_name = " ".join(v for v in (values["surname"], values["name"], values["patronymic"]) if v)
-        key = _norm(full_name)
+        key = norm(full_name)
         if key and key in seen_names:
             error(
                 "surname",
@@ -386,24 +289,24 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
             employee = matches[0]
             row.employee = employee
             row.changed = [k for k in SCALAR_KEYS if getattr(employee, k) != values[k]]
-            current_groups = sorted(_norm(g.name) for g in employee.groups.all())
-            if current_groups != sorted(_norm(g) for g in group_names):
+            current_groups = sorted(norm(g.name) for g in employee.groups.all())
+            if current_groups != sorted(norm(g) for g in group_names):
                 row.changed.append("groups")
             row.action = "update" if row.changed else "unchanged"
         result.rows.append(row)
         for name in group_names:
-            if _norm(name) not in known_groups and name not in result.new_groups:
+            if norm(name) not in known_groups and name not in result.new_groups:
                 result.new_groups.append(name)
 
     if not result.rows and not result.errors:
-        result.errors.append(ImportError_(None, "", _("The sheet has no rows with data.")))
+        result.errors.append(ImportIssue(None, "", _("The sheet has no rows with data.")))
     if result.errors or dry_run:
         return result
 
     with transaction.atomic():
-        groups = {_norm(g.name): g for g in KindergartenGroup.objects.all()}
+        groups = {norm(g.name): g for g in KindergartenGroup.objects.all()}
         for name in result.new_groups:
-            groups[_norm(name)] = KindergartenGroup.objects.create(name=name)
+            groups[norm(name)] = KindergartenGroup.objects.create(name=name)
         for row in result.rows:
             if row.action == "unchanged":
                 continue
@@ -411,7 +314,7 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
             for key, value in row.values.items():
                 setattr(employee, key, value)
             employee.save()
-            employee.groups.set([groups[_norm(name)] for name in row.groups])
+            employee.groups.set([groups[norm(name)] for name in row.groups])
     result.written = True
     return result
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,3 +135,15 @@ def test_send_due_mails_each_decision_once(anna, senior):
     assert not StatusChange.objects.filter(notify=True, notified_at__isnull=True).exists()
     # A submission is not mailed to anyone.
     assert not StatusChange.objects.filter(notify=True, to_status=EntryStatus.SUBMITTED).exists()
+
+
+def test_send_notifications_command_also_sends_portfolio_decisions_once(anna, senior):
+    from django.core.management import call_command
+
+    anna.employee.email = "anna@sad.example"
+    anna.employee.save()
+    entry_approve(entry=submitted_entry(anna.employee, title="Грамота ГМО"), reviewer=senior)
+    call_command("send_notifications", stdout=io.StringIO())
+    call_command("send_notifications", stdout=io.StringIO())
+    assert [m.subject for m in mail.outbox if "Грамота ГМО" in m.subject] != []
+    assert len([m for m in mail.outbox if "Грамота ГМО" in m.subject]) == 1
