@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from events import demo as events_demo
 from portfolios import demo as portfolios_demo
+from reports import demo as reports_demo
 from staff import demo as staff_demo
 from staff.models import Employee
 
@@ -36,4 +37,4 @@ class Command(BaseCommand):
 
     def later_builders(self):
         """Each later app's demo part, in dependency order; an app joins by adding a line."""
-        return [events_demo.build, portfolios_demo.build]
+        return [events_demo.build, portfolios_demo.build, reports_demo.build]

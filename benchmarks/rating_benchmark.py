@@ -1,0 +1,229 @@
+"""City-scale rating benchmark on PostgreSQL: prints figures, asserts nothing.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kp_bench .venv/bin/python benchmarks/rating_benchmark.py
+
+Creates (once; again with --recreate) 6 000 teachers and 300 000 approved portfolio entries in one
+academic year with bulk inserts, then prints: the time of one raw SQL GROUP BY over those entries
+(the floor no build can beat), the rating build's time and its ratio to the floor, the workbook's
+time and size, and peak Python memory of both (tracemalloc, measured in a separate run so that
+the timings are not slowed by it). Targets: build within 3x the floor, workbook peak under 200 MB.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindergarten_portal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+TEACHERS = 6_000
+ENTRIES = 300_000
+YEAR = 2025  # the academic year 2025/2026
+BATCH = 10_000
+
+
+def ensure_database(url):
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not cursor.fetchone():
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+
+
+def populate(recreate):
+    from django.db import connection
+
+    from events.models import Level
+    from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, Result
+    from staff.models import Category, CategoryDecision, Employee, Position, Training, TrainingKind
+
+    have = PortfolioEntry.objects.count()
+    if have == ENTRIES and Employee.objects.count() == TEACHERS and not recreate:
+        print(f"data present: {TEACHERS} teachers, {ENTRIES} entries")
+        return
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE reports_ratingrow, reports_ratingbuild, reports_selfreport, portfolios_portfolioentry,"
+            " staff_categorydecision, staff_training, staff_employee CASCADE"
+        )
+    rng = random.Random(2025)
+    employees = Employee.objects.bulk_create(
+        [
+            Employee(
+                surname=f"Фамилия{n:05d}",
+                name="Мария",
+                patronymic="Ивановна",
+                position=Position.EDUCATOR,
+                experience_start=datetime.date(2000 + n % 25, 9, 1),
+                hire_date=datetime.date(2010, 9, 1),
+            )
+            for n in range(TEACHERS)
+        ],
+        batch_size=BATCH,
+    )
+    categories = [Category.HIGHEST, Category.FIRST, Category.CONFORMITY]
+    CategoryDecision.objects.bulk_create(
+        [
+            CategoryDecision(
+                employee=e,
+                category=categories[i % 3],
+                decision_date=datetime.date(2022 + i % 4, 3, 1),
+                valid_until=datetime.date(2027 + i % 4, 3, 1),
+            )
+            for i, e in enumerate(employees)
+            if i % 10
+        ],
+        batch_size=BATCH,
+    )
+    Training.objects.bulk_create(
+        [
+            Training(
+                employee=e,
+                kind=TrainingKind.COURSE,
+                programme="Современные образовательные технологии в ДОО",
+                hours=[24, 36, 72][i % 3],
+                start_date=datetime.date(2024, 1, 10),
+                end_date=datetime.date(2024, 1, 24),
+            )
+            for i, e in enumerate(employees)
+        ],
+        batch_size=BATCH,
+    )
+    items = [i.value for i in ReportItem]
+    levels = [lv.value for lv in Level]
+    results = [r.value for r in Result]
+    start = datetime.date(YEAR, 9, 1)
+    now = datetime.datetime.now(datetime.UTC)
+    ids = [e.pk for e in employees]
+    for offset in range(0, ENTRIES, BATCH):
+        batch = []
+        for _n in range(min(BATCH, ENTRIES - offset)):
+            item = rng.choice(items)
+            competition = item in ("3.3", "4")
+            batch.append(
+                PortfolioEntry(
+                    teacher_id=rng.choice(ids),
+                    item=item,
+                    kind=EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
+                    title=f"Запись портфолио {offset + _n}",
+                    date=start + datetime.timedelta(days=rng.randrange(365)),
+                    level=rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
+                    result=rng.choice(results) if competition else "",
+                    hours=rng.choice([16, 36, 72, 144]) if item == "1.4" else None,
+                    pupils_count=5 if item == "4" else None,
+                    competition="Конкурс" if item == "4" else "",
+                    organizer="ИМЦ",
+                    status=EntryStatus.APPROVED,
+                    approved_at=now,
+                )
+            )
+        PortfolioEntry.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"created {TEACHERS} teachers, {ENTRIES} entries in {time.perf_counter() - started:.1f} s")
+
+
+def floor_query(year):
+    from django.db import connection
+
+    sql = (
+        "SELECT teacher_id, item, COUNT(*), MAX(level) FROM portfolios_portfolioentry"
+        " WHERE status = 'approved' AND date BETWEEN %s AND %s GROUP BY teacher_id, item"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year.start, year.end])
+        return len(cursor.fetchall())
+
+
+def timed(func, repeat):
+    times = []
+    result = None
+    for _n in range(repeat):
+        started = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def peak_mb(func):
+    tracemalloc.start()
+    try:
+        func()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 1024 / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recreate", action="store_true", help="drop and recreate the benchmark data")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("this benchmark needs PostgreSQL (DATABASE_URL)")
+    call_command("migrate", verbosity=0)
+    populate(args.recreate)
+
+    from reports.exports import rating_workbook
+    from reports.models import RatingBuild
+    from reports.selectors import academic_year_by_label
+    from reports.services import rating_build
+
+    year = academic_year_by_label(f"{YEAR}/{YEAR + 1}")
+    today = datetime.date(YEAR + 1, 9, 15)
+
+    floor, groups = timed(lambda: floor_query(year), args.repeat)
+    build_time, build = timed(lambda: rating_build(year=year, today=today, workbook=False), args.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "rating.xlsx"
+
+        def write():
+            with target.open("wb") as handle:
+                rating_workbook(build, out=handle)
+
+        workbook_time, _none = timed(write, 1)
+        size = target.stat().st_size
+        workbook_peak = peak_mb(write)
+    build_peak = peak_mb(lambda: rating_build(year=year, today=today, workbook=False))
+    RatingBuild.objects.filter(academic_year=year).delete()
+
+    print(f"PostgreSQL {connection.pg_version}, {TEACHERS} teachers, {ENTRIES} approved entries")
+    print(f"floor: raw SQL GROUP BY teacher, item      {floor * 1000:8.0f} ms ({groups} groups)")
+    print(
+        f"rating build (rows, ranks, criteria)      {build_time * 1000:8.0f} ms  = {build_time / floor:.1f}x floor"
+    )
+    print(f"build peak Python memory                  {build_peak:8.1f} MB")
+    print(
+        f"workbook (6 sheets, {build.entries_count} detail rows)  {workbook_time:8.1f} s, {size / 1024 / 1024:.1f} MB"
+    )
+    print(f"workbook peak Python memory               {workbook_peak:8.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

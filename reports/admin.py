@@ -1,0 +1,202 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .forms import BuildForm
+from .models import AcademicYear, RatingBuild, RatingRow, RecommendationCriterion, ScoringRule, SelfReport
+from .selectors import academic_year_current
+from .services import rating_build, self_report_accept
+
+
+@admin.register(AcademicYear)
+class AcademicYearAdmin(admin.ModelAdmin):
+    list_display = ["label", "start", "end", "is_current"]
+    fields = ["start_year", "notes"]
+    actions = ["build_rating"]
+
+    @admin.display(description=_("academic year"), ordering="start_year")
+    def label(self, obj):
+        return obj.label
+
+    @admin.display(description=_("from"))
+    def start(self, obj):
+        return obj.start
+
+    @admin.display(description=_("to"))
+    def end(self, obj):
+        return obj.end
+
+    @admin.display(description=_("current"), boolean=True)
+    def is_current(self, obj):
+        return obj.is_current
+
+    @admin.action(description=_("Build the rating of the selected years"), permissions=["build"])
+    def build_rating(self, request, queryset):
+        for year in queryset:
+            rating_build(year=year, by=request.user)
+        self.message_user(
+            request,
+            ngettext("Built %(count)d rating version.", "Built %(count)d rating versions.", queryset.count())
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+
+    def has_build_permission(self, request):
+        return request.user.has_perm("reports.add_ratingbuild")
+
+
+@admin.register(ScoringRule)
+class ScoringRuleAdmin(admin.ModelAdmin):
+    change_list_template = "admin/reports/scoringrule/change_list.html"
+    list_display = ["item", "level", "result", "min_hours", "points"]
+    list_editable = ["points"]
+    list_filter = ["item", "level", "result"]
+    list_per_page = 200
+    fields = ["item", "level", "result", "min_hours", "points"]
+
+
+@admin.register(RecommendationCriterion)
+class RecommendationCriterionAdmin(admin.ModelAdmin):
+    change_list_template = "admin/reports/recommendationcriterion/change_list.html"
+    list_display = ["outcome", "min_total", "min_level"]
+    list_editable = ["min_total", "min_level"]
+    fields = ["outcome", "min_total", "min_level"]
+
+
+class RatingRowInline(admin.TabularInline):
+    model = RatingRow
+    extra = 0
+    can_delete = False
+    fields = [
+        "rank",
+        "teacher_name",
+        "category",
+        "direction_1",
+        "direction_2",
+        "direction_3",
+        "direction_4",
+        "total",
+        "recommendation",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RatingBuild)
+class RatingBuildAdmin(admin.ModelAdmin):
+    """Versions are built, never edited: the build page makes a new one; the head downloads."""
+
+    change_list_template = "admin/reports/ratingbuild/change_list.html"
+    list_display = ["__str__", "academic_year", "built_at", "built_by", "teachers_count", "download"]
+    list_filter = ["academic_year"]
+    list_select_related = ["academic_year", "built_by"]
+    fields = ["academic_year", "built_at", "built_by", "as_of", "teachers_count", "entries_count", "download"]
+    readonly_fields = fields
+    inlines = [RatingRowInline]
+
+    @admin.display(description=_("workbook"))
+    def download(self, obj):
+        if not obj.workbook:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:build_workbook", args=[obj.pk]), _("Download (xlsx)")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("build/", self.admin_site.admin_view(self.build_view), name="reports_ratingbuild_build"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_build": request.user.has_perm("reports.add_ratingbuild"),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def build_view(self, request):
+        if not request.user.has_perm("reports.add_ratingbuild"):
+            raise PermissionDenied
+        current = academic_year_current()
+        form = BuildForm(request.POST or None, initial={"academic_year": current})
+        if request.method == "POST" and form.is_valid():
+            build = rating_build(year=form.cleaned_data["academic_year"], by=request.user)
+            self.message_user(
+                request,
+                _("The rating of %(year)s is built: %(teachers)d teachers, %(entries)d entries counted.")
+                % {
+                    "year": build.academic_year,
+                    "teachers": build.teachers_count,
+                    "entries": build.entries_count,
+                },
+                messages.SUCCESS,
+            )
+            return redirect("admin:reports_ratingbuild_change", build.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Build the rating"),
+            "form": form,
+            "latest": RatingBuild.objects.select_related("academic_year", "built_by").first(),
+        }
+        return render(request, "admin/reports/ratingbuild/build.html", context)
+
+
+@admin.register(SelfReport)
+class SelfReportAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "academic_year", "status", "submitted_at", "reviewed_by", "open_link"]
+    list_filter = ["status", "academic_year"]
+    list_select_related = ["teacher", "academic_year", "reviewed_by"]
+    search_fields = ["teacher__surname", "teacher__name"]
+    fields = [
+        "teacher",
+        "academic_year",
+        "status",
+        "reflection",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+        "open_link",
+    ]
+    readonly_fields = fields
+    actions = ["accept"]
+
+    @admin.display(description=_("self-report"))
+    def open_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("reports:self_report", args=[obj.pk]), _("Open"))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Accept the selected submitted self-reports"), permissions=["change"])
+    def accept(self, request, queryset):
+        accepted = 0
+        for report in queryset:
+            try:
+                self_report_accept(report=report, reviewer=request.user)
+            except ValidationError:
+                continue
+            accepted += 1
+        self.message_user(
+            request,
+            ngettext("Accepted %(count)d self-report.", "Accepted %(count)d self-reports.", accepted)
+            % {"count": accepted},
+            messages.SUCCESS if accepted else messages.WARNING,
+        )

@@ -1,0 +1,106 @@
+"""The scoring table applied to entries, in SQL (the rating build) and in Python (one report's lines),
+and the recommendation criteria applied to a teacher's total.
+
+Both ways pick the same rule: the rules of the entry's item ordered most specific first
+(`ordered_rules`); the first that matches gives the points.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, IntegerField, Q, Value, When
+
+from .models import LEVEL_RANK, OUTCOMES_FOR_CATEGORY, RecommendationCriterion, ScoringRule
+
+ZERO = Decimal("0.0")
+POINTS_FIELD = DecimalField(max_digits=8, decimal_places=1)
+METHODOLOGICAL_ITEMS = ("3.1", "3.2", "3.3")
+
+
+def ordered_rules(rules=None) -> list[ScoringRule]:
+    """The scoring table, most specific rule first (level and result named, then the most hours)."""
+    rules = list(ScoringRule.objects.all()) if rules is None else list(rules)
+    return sorted(rules, key=lambda r: (r.item, -r.specificity[0], -r.specificity[1], r.level, r.result))
+
+
+def points_expression(rules: list[ScoringRule]):
+    """A CASE expression giving an entry's points, for aggregating in the database."""
+    whens = []
+    for rule in rules:
+        condition = Q(item=rule.item)
+        if rule.level:
+            condition &= Q(level=rule.level)
+        if rule.result:
+            condition &= Q(result=rule.result)
+        if rule.min_hours:
+            condition &= Q(hours__gte=rule.min_hours)
+        whens.append(When(condition, then=Value(rule.points, output_field=POINTS_FIELD)))
+    if not whens:
+        return Value(ZERO, output_field=POINTS_FIELD)
+    return Case(*whens, default=Value(ZERO, output_field=POINTS_FIELD), output_field=POINTS_FIELD)
+
+
+def level_rank_expression():
+    """The rank of an entry's level under items 3.x (0 for other items or no level)."""
+    return Case(
+        *[
+            When(Q(item__in=METHODOLOGICAL_ITEMS, level=level), then=Value(rank))
+            for level, rank in LEVEL_RANK.items()
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def entry_points(rules: list[ScoringRule], *, item, level, result, hours) -> Decimal:
+    """Points of one entry under `ordered_rules()`; the Python twin of `points_expression`."""
+    for rule in rules:
+        if rule.matches(item=item, level=level, result=result, hours=hours):
+            return rule.points
+    return ZERO
+
+
+def level_of_rank(rank: int) -> str:
+    for level, value in LEVEL_RANK.items():
+        if value == rank:
+            return level
+    return ""
+
+
+def criteria_by_outcome() -> dict:
+    return {c.outcome: c for c in RecommendationCriterion.objects.all()}
+
+
+def recommend(*, category, total: Decimal, top_level: str, criteria: dict) -> tuple[str, list[dict]]:
+    """The best outcome whose criteria the teacher meets ("" if none), and each criterion checked."""
+    checked = []
+    recommendation = ""
+    top_rank = LEVEL_RANK.get(top_level, 0)
+    for outcome in OUTCOMES_FOR_CATEGORY.get(category, ()):
+        criterion = criteria.get(outcome)
+        if criterion is None:
+            continue
+        total_met = total >= criterion.min_total
+        level_met = not criterion.min_level or top_rank >= LEVEL_RANK[criterion.min_level]
+        checked.append(
+            {
+                "outcome": str(outcome),
+                "min_total": str(criterion.min_total),
+                "min_level": criterion.min_level,
+                "total_met": total_met,
+                "level_met": level_met,
+            }
+        )
+        if total_met and level_met and not recommendation:
+            recommendation = str(outcome)
+    return recommendation, checked
+
+
+def competition_ranks(totals: list[Decimal]) -> list[int]:
+    """Ranks of totals given best first: equal totals share a rank, the next rank skips (1, 1, 3)."""
+    ranks = []
+    for position, total in enumerate(totals, start=1):
+        if ranks and total == totals[position - 2]:
+            ranks.append(ranks[-1])
+        else:
+            ranks.append(position)
+    return ranks

@@ -1,0 +1,307 @@
+"""Reads for the rating, the workbook, the dashboard and self-reports.
+
+The rating reads a fixed number of queries whatever the number of teachers and entries: the scoring
+table, the criteria, the teachers with their category (one query) and the entries summed per
+teacher and item in the database (one query).
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from events.models import Event, EventStatus, Level, Participation, ParticipationRole, ParticipationStatus
+from portfolios.academic import academic_year_start
+from portfolios.models import ITEM_ORDER, EntryStatus, PortfolioEntry
+from staff.dates import add_months
+from staff.models import BASE_CATEGORIES, Employee
+from staff.selectors import course_due_cutoff, employees_with_dues
+
+from .models import DIRECTIONS, AcademicYear, RatingBuild, RatingRow, SelfReport, direction_of
+from .scoring import (
+    ZERO,
+    competition_ranks,
+    criteria_by_outcome,
+    entry_points,
+    level_of_rank,
+    level_rank_expression,
+    ordered_rules,
+    points_expression,
+    recommend,
+)
+
+CATEGORY_ORDER = {category.value: index for index, category in enumerate(BASE_CATEGORIES)}
+TENTH = Decimal("0.1")
+
+
+# ---------------------------------------------------------------- academic years
+
+
+def academic_year_current(today: datetime.date | None = None) -> AcademicYear:
+    """The academic year holding today's local date, created on first use."""
+    today = today or timezone.localdate()
+    year, _created = AcademicYear.objects.get_or_create(start_year=academic_year_start(today))
+    return year
+
+
+def academic_year_by_label(label: str) -> AcademicYear:
+    """The record for "2025/2026" (created if missing); ValueError for a malformed label."""
+    first, _sep, second = label.strip().partition("/")
+    if not (first.isdigit() and second.isdigit()) or int(second) != int(first) + 1:
+        raise ValueError(label)
+    year, _created = AcademicYear.objects.get_or_create(start_year=int(first))
+    return year
+
+
+def as_of_for(year: AcademicYear, today: datetime.date | None = None) -> datetime.date:
+    """The date categories and dues are read on: today, or the year's last day once it is over."""
+    return min(today or timezone.localdate(), year.end)
+
+
+def approved_entries_of_year(year: AcademicYear):
+    return PortfolioEntry.objects.filter(
+        status=EntryStatus.APPROVED, date__gte=year.start, date__lte=year.end
+    )
+
+
+def rating_teachers(as_of: datetime.date):
+    """Staff on the books on that date, with `category_now` (one query, nothing prefetched)."""
+    return (
+        employees_with_dues(Employee.objects.current(on=as_of), on=as_of)
+        .prefetch_related(None)
+        .only("surname", "name", "patronymic", "position", "experience_start")
+    )
+
+
+def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[RatingRow], int]:
+    """Unsaved rating rows of the year, best first, and the number of entries counted."""
+    rules = ordered_rules()
+    criteria = criteria_by_outcome()
+    teachers = list(rating_teachers(as_of))
+    sums = (
+        approved_entries_of_year(year)
+        .values("teacher_id", "item")
+        .annotate(points=Sum(points_expression(rules)), n=Count("id"), top=Max(level_rank_expression()))
+        .order_by()
+    )
+    per_teacher = defaultdict(dict)
+    counts = Counter()
+    tops = Counter()
+    for row in sums:
+        per_teacher[row["teacher_id"]][row["item"]] = Decimal(row["points"] or 0).quantize(TENTH)
+        counts[row["teacher_id"]] += row["n"]
+        tops[row["teacher_id"]] = max(tops[row["teacher_id"]], row["top"] or 0)
+
+    rows = []
+    for teacher in teachers:
+        items = per_teacher.get(teacher.pk, {})
+        directions = {d: ZERO for d in DIRECTIONS}
+        for item, points in items.items():
+            directions[direction_of(item)] += points
+        total = sum(directions.values(), ZERO)
+        top_level = level_of_rank(tops[teacher.pk])
+        category = teacher.category_now
+        recommendation, checked = recommend(
+            category=category, total=total, top_level=top_level, criteria=criteria
+        )
+        rows.append(
+            RatingRow(
+                teacher_id=teacher.pk,
+                teacher_name=teacher.full_name,
+                position=teacher.position,
+                category=category,
+                is_young_teacher=teacher.is_young_teacher_on(as_of),
+                item_points={item: str(items[item]) for item in ITEM_ORDER if item in items},
+                direction_1=directions["1"],
+                direction_2=directions["2"],
+                direction_3=directions["3"],
+                direction_4=directions["4"],
+                total=total,
+                entries_count=counts[teacher.pk],
+                top_level_3=top_level,
+                recommendation=recommendation,
+                criteria=checked,
+            )
+        )
+    rows.sort(key=lambda r: (-r.total, r.teacher_name))
+    for row, rank in zip(rows, competition_ranks([r.total for r in rows]), strict=True):
+        row.rank = rank
+    by_category = defaultdict(list)
+    for row in rows:
+        by_category[row.category].append(row)
+    for group in by_category.values():
+        for row, rank in zip(group, competition_ranks([r.total for r in group]), strict=True):
+            row.category_rank = rank
+    return rows, sum(counts[t.pk] for t in teachers)
+
+
+def rows_grouped_by_category(rows):
+    """Rating rows ordered by qualification category (highest first), then rank."""
+    return sorted(rows, key=lambda r: (CATEGORY_ORDER.get(r.category, 99), r.rank, r.teacher_name))
+
+
+def latest_build(year: AcademicYear | None = None) -> RatingBuild | None:
+    builds = RatingBuild.objects.select_related("academic_year", "built_by")
+    if year is not None:
+        builds = builds.filter(academic_year=year)
+    return builds.order_by("-built_at", "-pk").first()
+
+
+# ---------------------------------------------------------------- staff figures
+
+
+def category_distribution(rows) -> list[tuple[str, int]]:
+    """[(category, teachers)] in BASE_CATEGORIES order, every category present."""
+    counts = Counter(row.category for row in rows)
+    return [(category.value, counts.get(category.value, 0)) for category in BASE_CATEGORIES]
+
+
+def staff_with_dues(*, teacher_ids, as_of):
+    """The build's teachers with categories, dues and trainings prefetched (four queries)."""
+    return employees_with_dues(Employee.objects.filter(pk__in=teacher_ids), on=as_of)
+
+
+def course_hours_since(employee, cutoff: datetime.date) -> int:
+    return sum(
+        t.hours or 0
+        for t in employee.trainings.all()
+        if t.kind == "course" and t.end_date and t.end_date > cutoff
+    )
+
+
+def course_coverage(employees, as_of) -> tuple[int, int]:
+    """(teachers with a course in the last COURSE_PERIOD_YEARS, teachers)."""
+    cutoff = course_due_cutoff(as_of)
+    covered = sum(1 for e in employees if e.last_course_end and e.last_course_end > cutoff)
+    return covered, len(employees)
+
+
+def attestations_due(employees, as_of, months=12):
+    until = add_months(as_of, months)
+    due = [e for e in employees if e.attestation_due_on and e.attestation_due_on <= until]
+    return sorted(due, key=lambda e: (e.attestation_due_on, e.surname))
+
+
+# ---------------------------------------------------------------- events
+
+
+def events_of_year(year: AcademicYear):
+    """Held and planned events of the year, with organizer and attended teachers (three queries)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(year.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(year.end, datetime.time.max, tzinfo=tz)
+    attended = Participation.objects.filter(status=ParticipationStatus.ATTENDED).select_related("teacher")
+    return (
+        Event.objects.filter(
+            start__gte=start, start__lte=end, status__in=[EventStatus.HELD, EventStatus.PLANNED]
+        )
+        .select_related("organizer")
+        .prefetch_related(Prefetch("participations", queryset=attended, to_attr="attended"))
+        .order_by("start", "pk")
+    )
+
+
+def events_per_month(year: AcademicYear) -> list[tuple[datetime.date, int, int]]:
+    """[(first day of month, events, teachers attended)] for each month of the year (one query)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(year.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(year.end, datetime.time.max, tzinfo=tz)
+    rows = (
+        Event.objects.filter(
+            start__gte=start, start__lte=end, status__in=[EventStatus.HELD, EventStatus.PLANNED]
+        )
+        .annotate(month=TruncMonth("start", tzinfo=tz))
+        .values("month")
+        .annotate(
+            events=Count("id", distinct=True),
+            attended=Count("participations", filter=Q(participations__status=ParticipationStatus.ATTENDED)),
+        )
+        .order_by("month")
+    )
+    found = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month, tz).date() if timezone.is_aware(month) else month.date()
+        found[month.replace(day=1)] = (row["events"], row["attended"])
+    months = [add_months(year.start, n) for n in range(12)]
+    return [(month, *found.get(month, (0, 0))) for month in months]
+
+
+def gratitude_list(year: AcademicYear):
+    """Teachers who organized internal (our kindergarten's) or city-level events of the year."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(year.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(year.end, datetime.time.max, tzinfo=tz)
+    return (
+        Participation.objects.filter(
+            role=ParticipationRole.ORGANIZER,
+            status__in=[ParticipationStatus.ATTENDED, ParticipationStatus.SIGNED_UP],
+            event__status=EventStatus.HELD,
+            event__start__gte=start,
+            event__start__lte=end,
+        )
+        .filter(Q(event__organizer__is_own=True) | Q(event__level=Level.MUNICIPAL))
+        .select_related("teacher", "event__organizer")
+        .order_by("teacher__surname", "teacher__name", "event__start")
+    )
+
+
+# ---------------------------------------------------------------- self-reports
+
+
+def self_report_live_content(*, teacher, year: AcademicYear, rules=None) -> dict:
+    """The report's lines read from the year's approved entries: items with entries and points."""
+    rules = ordered_rules(rules)
+    entries = approved_entries_of_year(year).filter(teacher=teacher).order_by("date", "pk")
+    grouped = defaultdict(list)
+    for entry in entries:
+        grouped[entry.item].append(entry)
+    items = []
+    for item in ITEM_ORDER:
+        lines = []
+        for entry in grouped.get(item, ()):
+            points = entry_points(
+                rules, item=entry.item, level=entry.level, result=entry.result, hours=entry.hours
+            )
+            lines.append(
+                {
+                    "title": entry.title,
+                    "date": entry.date.isoformat(),
+                    "kind": entry.kind,
+                    "level": entry.level,
+                    "result": entry.result,
+                    "organizer": entry.organizer,
+                    "hours": entry.hours,
+                    "pupils_count": entry.pupils_count,
+                    "competition": entry.competition,
+                    "points": str(points),
+                }
+            )
+        items.append(
+            {
+                "item": item,
+                "entries": lines,
+                "points": str(sum((Decimal(line["points"]) for line in lines), ZERO)),
+            }
+        )
+    total = sum((Decimal(i["points"]) for i in items), ZERO)
+    return {"items": items, "total": str(total)}
+
+
+def self_report_content(report: SelfReport) -> dict:
+    """What the report shows: its snapshot once accepted, else the live lines."""
+    if report.snapshot is not None:
+        return report.snapshot
+    return self_report_live_content(teacher=report.teacher, year=report.academic_year)
+
+
+def self_reports_of_year(year: AcademicYear):
+    return SelfReport.objects.filter(academic_year=year).select_related("teacher", "academic_year")
+
+
+def self_reports_of_teacher(teacher):
+    return SelfReport.objects.filter(teacher=teacher).select_related("academic_year")

@@ -1,0 +1,134 @@
+"""Writes with rules: building a rating version, and the self-report's way from draft to accepted."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portfolios.models import ReportItem
+
+from .exports import rating_workbook
+from .models import AcademicYear, RatingBuild, RatingRow, SelfReport, SelfReportStatus
+from .selectors import as_of_for, rating_lines, self_report_live_content
+
+# ---------------------------------------------------------------- rating
+
+
+@transaction.atomic
+def rating_build(*, year: AcademicYear, by=None, today=None, workbook: bool = True) -> RatingBuild:
+    """Build a new version of the year's rating (rows per teacher) and, unless told not to, its
+    workbook. Earlier versions stay as they were. Returns the new build."""
+    as_of = as_of_for(year, today)
+    rows, entries_count = rating_lines(year=year, as_of=as_of)
+    build = RatingBuild(
+        academic_year=year,
+        built_by=by,
+        as_of=as_of,
+        teachers_count=len(rows),
+        entries_count=entries_count,
+    )
+    build.full_clean(exclude=["workbook"])
+    build.save()
+    for row in rows:
+        row.build = build
+    RatingRow.objects.bulk_create(rows)
+    if workbook:
+        rating_build_store_workbook(build=build)
+    return build
+
+
+def rating_build_store_workbook(*, build: RatingBuild) -> RatingBuild:
+    """Write the build's workbook and keep it with the build (what the head downloads)."""
+    content = rating_workbook(build)
+    stamp = timezone.localtime(build.built_at).strftime("%Y%m%d-%H%M%S")
+    name = f"rating-{build.academic_year.start_year}-{build.academic_year.start_year + 1}-{stamp}-{build.pk}.xlsx"
+    build.workbook.save(name, ContentFile(content), save=False)
+    build.save(update_fields=["workbook"])
+    return build
+
+
+# ---------------------------------------------------------------- self-reports
+
+
+def self_report_get_or_create(*, teacher, year: AcademicYear) -> SelfReport:
+    """The teacher's report of the year, started as a draft on first use."""
+    report, _created = SelfReport.objects.select_related("teacher", "academic_year").get_or_create(
+        teacher=teacher, academic_year=year
+    )
+    return report
+
+
+def _check_owner(report, by):
+    if report.teacher.user_id is None or report.teacher.user_id != by.pk:
+        raise PermissionDenied
+
+
+def self_report_save(*, report: SelfReport, by, comments: dict, reflection: str) -> SelfReport:
+    """Keep the teacher's comments per item and her reflection; only while draft or returned."""
+    _check_owner(report, by)
+    if not report.is_editable:
+        raise ValidationError(_("This self-report is under review or accepted and can no longer be changed."))
+    items = {item.value for item in ReportItem}
+    report.comments = {
+        key: value.strip() for key, value in comments.items() if key in items and value.strip()
+    }
+    report.reflection = reflection.strip()
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def self_report_submit(*, report: SelfReport, by) -> SelfReport:
+    """Send the report to the senior educator; it needs a closing reflection."""
+    _check_owner(report, by)
+    report = (
+        SelfReport.objects.select_for_update().select_related("teacher", "academic_year").get(pk=report.pk)
+    )
+    if not report.is_editable:
+        raise ValidationError(_("This self-report has already been submitted."))
+    if not report.reflection.strip():
+        raise ValidationError(_("Write the closing reflection before submitting."))
+    report.status = SelfReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def self_report_accept(*, report: SelfReport, reviewer) -> SelfReport:
+    """Accept a submitted report and freeze it: its lines are stored as they read now."""
+    report = (
+        SelfReport.objects.select_for_update().select_related("teacher", "academic_year").get(pk=report.pk)
+    )
+    if report.status != SelfReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted self-report can be accepted."))
+    report.snapshot = self_report_live_content(teacher=report.teacher, year=report.academic_year)
+    report.status = SelfReportStatus.ACCEPTED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = reviewer
+    report.review_comment = ""
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def self_report_return(*, report: SelfReport, reviewer, comment: str) -> SelfReport:
+    """Return a submitted report to the teacher with what to change."""
+    report = (
+        SelfReport.objects.select_for_update().select_related("teacher", "academic_year").get(pk=report.pk)
+    )
+    if report.status != SelfReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted self-report can be returned."))
+    if not comment.strip():
+        raise ValidationError(_("Say what the teacher should change."))
+    report.status = SelfReportStatus.RETURNED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = reviewer
+    report.review_comment = comment.strip()
+    report.full_clean()
+    report.save()
+    return report

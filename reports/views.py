@@ -1,0 +1,264 @@
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.models import Level
+from kindergarten_portal.roles import can_read_everything, is_senior_educator
+from portfolios.models import EntryKind, ReportItem, Result
+from staff.models import BASE_CATEGORIES, Category, Employee
+from staff.selectors import employees_with_dues
+
+from .access import get_build_for_user, get_self_report_for_user
+from .charts import bar_chart
+from .exports import XLSX, self_report_workbook
+from .forms import ReviewForm, SelfReportForm
+from .models import DIRECTION_LABELS, DIRECTIONS, SelfReportStatus
+from .selectors import (
+    academic_year_current,
+    attestations_due,
+    course_coverage,
+    events_per_month,
+    latest_build,
+    rows_grouped_by_category,
+    self_report_content,
+    self_reports_of_teacher,
+    self_reports_of_year,
+)
+from .services import (
+    self_report_accept,
+    self_report_get_or_create,
+    self_report_return,
+    self_report_save,
+    self_report_submit,
+)
+
+
+def _require_reader(request):
+    """The head's and the senior educator's pages (the view is already behind login_required)."""
+    if not can_read_everything(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def dashboard(request):
+    """The head's page: the current year's rating (latest version), categories, courses, dues, events."""
+    _require_reader(request)
+    today = timezone.localdate()
+    year = academic_year_current(today)
+    build = latest_build(year) or latest_build()
+    rows = rows_grouped_by_category(build.rows.all()) if build else []
+    employees = list(employees_with_dues(Employee.objects.current(on=today), on=today))
+    counts = Counter(e.category_now for e in employees)
+    distribution = [(Category(c).label, counts.get(c, 0)) for c in BASE_CATEGORIES]
+    young = sum(1 for e in employees if e.is_young_teacher_on(today))
+    covered, total = course_coverage(employees, today)
+    months = events_per_month(year)
+    top = sorted(rows, key=lambda r: r.rank)[:15]
+    context = {
+        "year": year,
+        "build": build,
+        "rows": rows,
+        "direction_labels": [DIRECTION_LABELS[d] for d in DIRECTIONS],
+        "distribution": distribution,
+        "category_counts": {c.value: counts.get(c.value, 0) for c in BASE_CATEGORIES},
+        "young": young,
+        "staff_total": len(employees),
+        "covered": covered,
+        "coverage_percent": round(100 * covered / total) if total else 0,
+        "due": attestations_due(employees, today),
+        "months": months,
+        "category_chart": bar_chart(_("Qualification categories"), distribution),
+        "events_chart": bar_chart(
+            _("Events per month"),
+            [(str(MONTHS_3[m.month]).capitalize(), n) for m, n, _attended in months],
+            width=560,
+        ),
+        "rating_chart": bar_chart(
+            _("Rating: total points"), [(r.teacher_name, r.total) for r in top], width=560, horizontal=True
+        )
+        if top
+        else None,
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _workbook_response(build):
+    if not build.workbook:
+        raise Http404
+    try:
+        handle = build.workbook.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    filename = f"rating-{build.academic_year.start_year}-{build.academic_year.start_year + 1}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@login_required
+def build_workbook(request, pk):
+    _require_reader(request)
+    return _workbook_response(get_build_for_user(request.user, pk))
+
+
+@login_required
+def latest_workbook(request):
+    """The workbook of the latest version of the current year (or of any year, if none this year)."""
+    _require_reader(request)
+    build = latest_build(academic_year_current()) or latest_build()
+    if build is None:
+        raise Http404
+    return _workbook_response(build)
+
+
+@login_required
+def self_reports(request):
+    """The senior educator's and the head's list: every self-report of the current year."""
+    _require_reader(request)
+    year = academic_year_current()
+    reports = self_reports_of_year(year).order_by("teacher__surname", "teacher__name")
+    by_status = Counter(r.status for r in reports)
+    return render(
+        request,
+        "reports/self_report_list.html",
+        {
+            "year": year,
+            "reports": reports,
+            "counts": [(label, by_status.get(value, 0)) for value, label in SelfReportStatus.choices],
+        },
+    )
+
+
+@login_required
+def my_self_report(request):
+    """The teacher's report of the current year (started on first visit), and her earlier years."""
+    teacher = getattr(request.user, "employee", None)
+    if teacher is None:
+        raise Http404
+    report = self_report_get_or_create(teacher=teacher, year=academic_year_current())
+    return redirect("reports:self_report", report.pk)
+
+
+def _labelled(content, comments):
+    """The content's raw values with their labels, for templates."""
+    items = []
+    for block in content["items"]:
+        items.append(
+            {
+                **block,
+                "label": ReportItem(block["item"]).label,
+                "comment": comments.get(block["item"], ""),
+                "entries": [
+                    {
+                        **line,
+                        "date": timezone.datetime.fromisoformat(line["date"]).date(),
+                        "kind_label": EntryKind(line["kind"]).label if line["kind"] else "",
+                        "level_label": Level(line["level"]).label if line["level"] else "",
+                        "result_label": Result(line["result"]).label if line["result"] else "",
+                    }
+                    for line in block["entries"]
+                ],
+            }
+        )
+    return items
+
+
+def _report_context(request, report):
+    content = self_report_content(report)
+    is_owner = report.teacher.user_id == request.user.pk
+    return {
+        "report": report,
+        "items": _labelled(content, report.comments or {}),
+        "total": content["total"],
+        "is_owner": is_owner,
+        "can_review": is_senior_educator(request.user) and report.status == SelfReportStatus.SUBMITTED,
+        "other_years": self_reports_of_teacher(report.teacher).exclude(pk=report.pk) if is_owner else [],
+    }
+
+
+@login_required
+def self_report(request, pk):
+    report = get_self_report_for_user(request.user, pk)
+    is_owner = report.teacher.user_id == request.user.pk
+    form = None
+    if is_owner and report.is_editable:
+        form = SelfReportForm(request.POST or None, report=report)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    self_report_save(
+                        report=report,
+                        by=request.user,
+                        comments=form.comments(),
+                        reflection=form.cleaned_data["reflection"],
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, _("Your comments are saved."))
+                    return redirect("reports:self_report", report.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = _report_context(request, report)
+    context["form"] = form
+    if form is not None:
+        for block in context["items"]:
+            block["field"] = form[f"comment_{block['item']}"]
+    context["review_form"] = ReviewForm() if context["can_review"] else None
+    return render(request, "reports/self_report.html", context)
+
+
+@require_POST
+@login_required
+def self_report_submit_view(request, pk):
+    report = get_self_report_for_user(request.user, pk)
+    try:
+        self_report_submit(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your self-report is submitted to the senior educator."))
+    return redirect("reports:self_report", report.pk)
+
+
+@require_POST
+@login_required
+def self_report_review(request, pk):
+    if not is_senior_educator(request.user):
+        raise PermissionDenied
+    report = get_self_report_for_user(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                self_report_accept(report=report, reviewer=request.user)
+                messages.success(request, _("The self-report is accepted."))
+            else:
+                self_report_return(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
+                messages.success(request, _("The self-report is returned to the teacher."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose whether to accept or return the self-report."))
+    return redirect("reports:self_report", report.pk)
+
+
+@login_required
+def self_report_print(request, pk):
+    report = get_self_report_for_user(request.user, pk)
+    return render(request, "reports/self_report_print.html", _report_context(request, report))
+
+
+@login_required
+def self_report_xlsx(request, pk):
+    report = get_self_report_for_user(request.user, pk)
+    response = HttpResponse(self_report_workbook(report), content_type=XLSX)
+    filename = f"self-report-{report.academic_year.start_year}-{report.academic_year.start_year + 1}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,104 @@
+"""The head's workbook opened back with openpyxl: sheets, headers, panes, filters, formats, charts."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from events.models import Level
+from portfolios.models import ReportItem, Result
+from reports.exports import rating_workbook
+from reports.selectors import academic_year_current
+from reports.services import rating_build
+from staff import demo as staff_demo
+
+from .factories import entry, teacher_with_category, year
+
+SHEETS = ["Rating", "Self-report details", "Categories", "Course training", "Events", "Gratitude"]
+
+
+@pytest.fixture
+def demo_workbook(db):
+    today = timezone.localdate()
+    teachers = staff_demo.build(today=today)
+    entry(teachers[0], ReportItem.COMPETITIONS, level=Level.REGIONAL, result=Result.WINNER, day=today)
+    with translation.override("en"):
+        build = rating_build(year=academic_year_current(today))
+        content = rating_workbook(build)
+    return load_workbook(io.BytesIO(content)), content
+
+
+def _rows(ws):
+    return list(ws.iter_rows(values_only=True))
+
+
+def test_workbook_has_its_sheets_headers_panes_filters_and_print_setup(demo_workbook):
+    wb, _content = demo_workbook
+    assert wb.sheetnames == SHEETS
+    for ws in wb:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"
+        assert ws["A1"].font.bold
+    rating = wb["Rating"]
+    assert _rows(rating)[0][:5] == ("Rank", "Rank in category", "Teacher", "Position", "Category")
+    assert rating.auto_filter.ref == "A1:L21"
+    assert rating.column_dimensions["C"].width >= len("Антонова Анна Сергеевна")
+
+
+def test_workbook_rating_is_grouped_by_category_with_a_chart(demo_workbook):
+    wb, _content = demo_workbook
+    rating = wb["Rating"]
+    rows = _rows(rating)[1:21]
+    categories = [row[4] for row in rows]
+    assert categories == ["highest"] * 9 + ["first"] * 10 + ["no category"]
+    assert rows[0][2] == "Антонова Анна Сергеевна" and rows[0][0] == 1
+    assert len(rating._charts) == 1
+    assert len(wb["Categories"]._charts) == 1
+
+
+def test_workbook_categories_read_9_10_1_and_courses_100_percent(demo_workbook):
+    wb, _content = demo_workbook
+    rows = _rows(wb["Categories"])
+    counts = {row[0]: row[1] for row in rows if row[0]}
+    assert counts["highest"] == 9
+    assert counts["first"] == 10
+    assert counts["no category"] == 1
+    assert counts["Young teachers"] == 1
+    assert wb["Categories"]["C2"].number_format == "0%"
+    courses = _rows(wb["Course training"])
+    assert any(row[0] == "100% of teachers have completed course training" for row in courses)
+    assert all(row[6] == "yes" for row in courses[1:21])
+
+
+def test_workbook_dates_are_day_month_year(demo_workbook):
+    wb, _content = demo_workbook
+    courses = wb["Course training"]
+    assert isinstance(courses["D2"].value, datetime.datetime)
+    assert courses["D2"].number_format == "DD.MM.YYYY"
+    assert wb["Self-report details"]["D2"].number_format == "DD.MM.YYYY"
+
+
+def test_formula_looking_titles_stay_text(db):
+    teacher = teacher_with_category(surname='=HYPERLINK("http://evil")')
+    titles = ["=SUM(A1:A9)", "+7 (900) 000", "-1 балл", "@пример"]
+    for title in titles:
+        entry(teacher, ReportItem.AWARDS, title=title, organizer="=1+1")
+    build = rating_build(year=year(), today=datetime.date(2026, 11, 20), workbook=False)
+    content = rating_workbook(build)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in archive.read(name), name
+    details = load_workbook(io.BytesIO(content))["Self-report details"]
+    cells = [details.cell(row=r, column=3) for r in range(2, 6)]
+    assert sorted(c.value for c in cells) == sorted(titles)
+    assert all(c.data_type == "s" for c in cells)
+    assert details["A2"].value.startswith("=HYPERLINK") and details["A2"].data_type == "s"
+    assert details["H2"].value == "=1+1" and details["H2"].data_type == "s"
