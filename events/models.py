@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from staff.models import Employee
 
@@ -35,7 +36,7 @@ class EventFormat(models.TextChoices):
     AUCTION = "auction", _("pedagogical auction")
     MUTUAL_VISIT = "mutual_visit", _("mutual visit")
     OPEN_DOOR_DAY = "open_door_day", _("open-door day")
-    TRAINING = "training", _("training")
+    TRAINING = "training", pgettext_lazy("event format", "training")
     COMPETITION = "competition", _("competition")
     FESTIVAL = "festival", _("festival")
     CAMPAIGN = "campaign", _("campaign")

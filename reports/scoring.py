@@ -6,6 +6,7 @@ Both ways pick the same rule: the rules of the entry's item ordered most specifi
 """
 
 from decimal import Decimal
+from itertools import groupby
 
 from django.db.models import Case, DecimalField, IntegerField, Q, Value, When
 
@@ -23,31 +24,41 @@ def ordered_rules(rules=None) -> list[ScoringRule]:
 
 
 def points_expression(rules: list[ScoringRule]):
-    """A CASE expression giving an entry's points, for aggregating in the database."""
-    whens = []
-    for rule in rules:
-        condition = Q(item=rule.item)
-        if rule.level:
-            condition &= Q(level=rule.level)
-        if rule.result:
-            condition &= Q(result=rule.result)
-        if rule.min_hours:
-            condition &= Q(hours__gte=rule.min_hours)
-        whens.append(When(condition, then=Value(rule.points, output_field=POINTS_FIELD)))
-    if not whens:
-        return Value(ZERO, output_field=POINTS_FIELD)
-    return Case(*whens, default=Value(ZERO, output_field=POINTS_FIELD), output_field=POINTS_FIELD)
+    """A CASE expression giving an entry's points in tenths (an integer), for summing in the database.
+
+    Nested by item, so each entry is compared only with its own item's rules, and integer so the
+    database sums integers rather than numerics: both keep the build near a plain GROUP BY.
+    """
+    outer = []
+    for item, group in groupby(rules, key=lambda rule: rule.item):
+        whens, default = [], Value(0)
+        for rule in group:
+            condition = Q()
+            if rule.level:
+                condition &= Q(level=rule.level)
+            if rule.result:
+                condition &= Q(result=rule.result)
+            if rule.min_hours:
+                condition &= Q(hours__gte=rule.min_hours)
+            tenths = Value(int(rule.points * 10))
+            if not condition:  # the item's catch-all rule: nothing after it can match
+                default = tenths
+                break
+            whens.append(When(condition, then=tenths))
+        inner = Case(*whens, default=default, output_field=IntegerField()) if whens else default
+        outer.append(When(item=item, then=inner))
+    if not outer:
+        return Value(0, output_field=IntegerField())
+    return Case(*outer, default=Value(0), output_field=IntegerField())
 
 
 def level_rank_expression():
     """The rank of an entry's level under items 3.x (0 for other items or no level)."""
+    by_level = Case(
+        *[When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()], default=Value(0)
+    )
     return Case(
-        *[
-            When(Q(item__in=METHODOLOGICAL_ITEMS, level=level), then=Value(rank))
-            for level, rank in LEVEL_RANK.items()
-        ],
-        default=Value(0),
-        output_field=IntegerField(),
+        When(item__in=METHODOLOGICAL_ITEMS, then=by_level), default=Value(0), output_field=IntegerField()
     )
 
 

@@ -9,6 +9,7 @@ import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -17,8 +18,8 @@ from events.models import Event, EventStatus, Level, Participation, Participatio
 from portfolios.academic import academic_year_start
 from portfolios.models import ITEM_ORDER, EntryStatus, PortfolioEntry
 from staff.dates import add_months
-from staff.models import BASE_CATEGORIES, Employee
-from staff.selectors import course_due_cutoff, employees_with_dues
+from staff.models import BASE_CATEGORIES, Employee, is_young_teacher
+from staff.selectors import category_on_expression, course_due_cutoff, employees_with_dues
 
 from .models import DIRECTIONS, AcademicYear, RatingBuild, RatingRow, SelfReport, direction_of
 from .scoring import (
@@ -68,12 +69,17 @@ def approved_entries_of_year(year: AcademicYear):
 
 
 def rating_teachers(as_of: datetime.date):
-    """Staff on the books on that date, with `category_now` (one query, nothing prefetched)."""
-    return (
-        employees_with_dues(Employee.objects.current(on=as_of), on=as_of)
-        .prefetch_related(None)
-        .only("surname", "name", "patronymic", "position", "experience_start")
+    """Staff on the books on that date as tuples (pk, full name, position, experience start,
+    category on that date): one query, and no model instances for thousands of rows."""
+    rows = (
+        Employee.objects.current(on=as_of)
+        .annotate(category_now=category_on_expression(as_of))
+        .values_list("pk", "surname", "name", "patronymic", "position", "experience_start", "category_now")
     )
+    return [
+        (pk, " ".join(p for p in (surname, name, patronymic) if p), position, start, category)
+        for pk, surname, name, patronymic, position, start, category in rows
+    ]
 
 
 def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[RatingRow], int]:
@@ -83,44 +89,50 @@ def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[Rati
     teachers = list(rating_teachers(as_of))
     sums = (
         approved_entries_of_year(year)
-        .values("teacher_id", "item")
+        .values_list("teacher_id", "item")
         .annotate(points=Sum(points_expression(rules)), n=Count("id"), top=Max(level_rank_expression()))
         .order_by()
     )
-    per_teacher = defaultdict(dict)
+    # 60 000+ small groups at city scale: read the tuples straight from the cursor, skipping the
+    # ORM's per-row converters (the values are plain integers and strings already).
+    sql, params = sums.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        grouped = cursor.fetchall()
+    per_teacher = defaultdict(dict)  # teacher -> {item: points in tenths}
     counts = Counter()
     tops = Counter()
-    for row in sums:
-        per_teacher[row["teacher_id"]][row["item"]] = Decimal(row["points"] or 0).quantize(TENTH)
-        counts[row["teacher_id"]] += row["n"]
-        tops[row["teacher_id"]] = max(tops[row["teacher_id"]], row["top"] or 0)
+    for teacher_id, item, tenths, n, top in grouped:
+        per_teacher[teacher_id][item] = tenths or 0
+        counts[teacher_id] += n
+        if (top or 0) > tops[teacher_id]:
+            tops[teacher_id] = top
 
     rows = []
-    for teacher in teachers:
-        items = per_teacher.get(teacher.pk, {})
+    for teacher_id, full_name, position, experience_start, category in teachers:
+        items = {item: Decimal(tenths) * TENTH for item, tenths in per_teacher.get(teacher_id, {}).items()}
         directions = {d: ZERO for d in DIRECTIONS}
         for item, points in items.items():
             directions[direction_of(item)] += points
         total = sum(directions.values(), ZERO)
-        top_level = level_of_rank(tops[teacher.pk])
-        category = teacher.category_now
+        top_level = level_of_rank(tops[teacher_id])
         recommendation, checked = recommend(
             category=category, total=total, top_level=top_level, criteria=criteria
         )
         rows.append(
             RatingRow(
-                teacher_id=teacher.pk,
-                teacher_name=teacher.full_name,
-                position=teacher.position,
+                teacher_id=teacher_id,
+                teacher_name=full_name,
+                position=position,
                 category=category,
-                is_young_teacher=teacher.is_young_teacher_on(as_of),
+                is_young_teacher=is_young_teacher(experience_start, as_of),
                 item_points={item: str(items[item]) for item in ITEM_ORDER if item in items},
                 direction_1=directions["1"],
                 direction_2=directions["2"],
                 direction_3=directions["3"],
                 direction_4=directions["4"],
                 total=total,
-                entries_count=counts[teacher.pk],
+                entries_count=counts[teacher_id],
                 top_level_3=top_level,
                 recommendation=recommendation,
                 criteria=checked,
@@ -135,7 +147,7 @@ def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[Rati
     for group in by_category.values():
         for row, rank in zip(group, competition_ranks([r.total for r in group]), strict=True):
             row.category_rank = rank
-    return rows, sum(counts[t.pk] for t in teachers)
+    return rows, sum(counts[teacher[0]] for teacher in teachers)
 
 
 def rows_grouped_by_category(rows):

@@ -1,8 +1,12 @@
 """Writes with rules: building a rating version, and the self-report's way from draft to accepted."""
 
+import csv
+import io
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,10 +36,31 @@ def rating_build(*, year: AcademicYear, by=None, today=None, workbook: bool = Tr
     build.save()
     for row in rows:
         row.build = build
-    RatingRow.objects.bulk_create(rows)
+    _rating_rows_insert(rows)
     if workbook:
         rating_build_store_workbook(build=build)
     return build
+
+
+def _rating_rows_insert(rows):
+    """Insert a build's rows: COPY on PostgreSQL (a city has thousands), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        RatingRow.objects.bulk_create(rows, batch_size=500)
+        return
+    fields = [f for f in RatingRow._meta.concrete_fields if not f.primary_key]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # all quoted: "" is an empty string, never NULL
+    for row in rows:
+        values = []
+        for field in fields:
+            value = getattr(row, field.attname)
+            values.append(json.dumps(value) if isinstance(field, models.JSONField) else value)
+        writer.writerow(values)
+    buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(RatingRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
 def rating_build_store_workbook(*, build: RatingBuild) -> RatingBuild:

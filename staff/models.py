@@ -49,6 +49,13 @@ BASE_CATEGORIES = (Category.HIGHEST, Category.FIRST, Category.CONFORMITY, Catego
 TITLE_CATEGORIES = (Category.METHODIST, Category.MENTOR)
 
 
+def is_young_teacher(experience_start: datetime.date | None, on: datetime.date) -> bool:
+    """Pedagogical experience below YOUNG_TEACHER_YEARS on that date (no start on record: young)."""
+    if not experience_start:
+        return True
+    return full_years_and_months(experience_start, on)[0] < settings.YOUNG_TEACHER_YEARS
+
+
 class KindergartenGroup(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     age_band = models.CharField(_("age band"), max_length=50, blank=True)
@@ -158,10 +165,7 @@ class Employee(models.Model):
         )
 
     def is_young_teacher_on(self, on=None):
-        if not self.experience_start:
-            return True
-        years, _months = self.experience_on(on)
-        return years < settings.YOUNG_TEACHER_YEARS
+        return is_young_teacher(self.experience_start, on or timezone.localdate())
 
     @property
     def is_young_teacher(self):

@@ -29,6 +29,21 @@ def employee_for_user(user):
     )
 
 
+def decisions_in_force(on: datetime.date):
+    """The employee's (OuterRef "pk") category decisions in force on that date, latest first."""
+    return CategoryDecision.objects.filter(
+        employee=OuterRef("pk"),
+        category__in=BASE_CATEGORIES,
+        decision_date__lte=on,
+        valid_until__gte=on,
+    ).order_by("-decision_date", "-pk")
+
+
+def category_on_expression(on: datetime.date):
+    """An annotation: the employee's qualification category on that date ("none" without one)."""
+    return Coalesce(Subquery(decisions_in_force(on).values("category")[:1]), Value(Category.NONE))
+
+
 def employees_with_dues(queryset=None, *, on: datetime.date | None = None):
     """Employees annotated in SQL with `category_now`, `attestation_due_on` and `last_course_end`.
 
@@ -37,14 +52,9 @@ def employees_with_dues(queryset=None, *, on: datetime.date | None = None):
     """
     on = on or timezone.localdate()
     queryset = Employee.objects.all() if queryset is None else queryset
-    in_force = CategoryDecision.objects.filter(
-        employee=OuterRef("pk"),
-        category__in=BASE_CATEGORIES,
-        decision_date__lte=on,
-        valid_until__gte=on,
-    ).order_by("-decision_date", "-pk")
+    in_force = decisions_in_force(on)
     return queryset.annotate(
-        category_now=Coalesce(Subquery(in_force.values("category")[:1]), Value(Category.NONE)),
+        category_now=category_on_expression(on),
         attestation_due_on=Subquery(in_force.values("valid_until")[:1]),
         last_course_end=Max("trainings__end_date", filter=Q(trainings__kind=TrainingKind.COURSE)),
     ).prefetch_related("groups", "category_decisions", "trainings")

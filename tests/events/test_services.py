@@ -56,7 +56,7 @@ def test_external_registrations_take_places_too():
 
 def test_sign_up_after_deadline_is_refused():
     event = EventFactory(start=in_days(5), signup_deadline=in_days(-1))
-    with pytest.raises(ValidationError, match="deadline has passed"):
+    with pytest.raises(ValidationError, match="Срок записи истёк"):
         services.participation_sign_up(event=event, teacher=EmployeeFactory())
     assert not Participation.objects.exists()
 
@@ -64,9 +64,9 @@ def test_sign_up_after_deadline_is_refused():
 @pytest.mark.parametrize(
     "status,message",
     [
-        (EventStatus.CANCELLED, "cancelled"),
-        (EventStatus.HELD, "already been held"),
-        (EventStatus.DRAFT, "not open"),
+        (EventStatus.CANCELLED, "Мероприятие отменено"),
+        (EventStatus.HELD, "Мероприятие уже прошло"),
+        (EventStatus.DRAFT, "Запись на это мероприятие не открыта"),
     ],
 )
 def test_sign_up_to_closed_event_is_refused(status, message):
@@ -79,7 +79,7 @@ def test_sign_up_twice_is_refused():
     event = EventFactory()
     teacher = EmployeeFactory()
     services.participation_sign_up(event=event, teacher=teacher)
-    with pytest.raises(ValidationError, match="already signed up"):
+    with pytest.raises(ValidationError, match="Вы уже записаны"):
         services.participation_sign_up(event=event, teacher=teacher)
     assert Participation.objects.filter(event=event, teacher=teacher).count() == 1
 
@@ -128,7 +128,7 @@ def test_cancel_after_deadline_is_refused():
     event = EventFactory(start=in_days(3))
     participation = services.participation_sign_up(event=event, teacher=EmployeeFactory())
     Event.objects.filter(pk=event.pk).update(signup_deadline=in_days(-1))
-    with pytest.raises(ValidationError, match="too late"):
+    with pytest.raises(ValidationError, match="Отменить запись уже нельзя"):
         services.participation_cancel(participation=participation)
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.SIGNED_UP
@@ -225,7 +225,7 @@ def test_attendance_of_internal_event_opens_no_follow_up():
 
 def test_attendance_of_future_event_is_refused():
     participation = ParticipationFactory(event=EventFactory(start=in_days(2)))
-    with pytest.raises(ValidationError, match="started"):
+    with pytest.raises(ValidationError, match="только после начала мероприятия"):
         services.attendance_mark(participations=Participation.objects.all(), attended=True)
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.SIGNED_UP
@@ -246,7 +246,7 @@ def test_sharing_done_needs_date_not_in_future():
     participation.refresh_from_db()
     assert participation.sharing_done == timezone.localdate()
     assert participation.sharing_account == "Педчас"
-    with pytest.raises(ValidationError, match="already closed"):
+    with pytest.raises(ValidationError, match="Трансляция опыта уже отмечена"):
         services.sharing_mark_done(participation=participation, done_on=timezone.localdate(), account="again")
 
 
@@ -266,9 +266,9 @@ def test_external_register_respects_capacity_and_openness():
     fields = dict(full_name="П", organization="О", position="в", consent=True)
     full = EventFactory(is_open=True, capacity=1)
     services.external_register(event=full, email="a@example.org", **fields)
-    with pytest.raises(ValidationError, match="no places"):
+    with pytest.raises(ValidationError, match="Свободных мест нет"):
         services.external_register(event=full, email="b@example.org", **fields)
-    with pytest.raises(ValidationError, match="not open to partners"):
+    with pytest.raises(ValidationError, match="не открыто для партнёров"):
         services.external_register(event=EventFactory(is_open=False), email="c@example.org", **fields)
 
 

@@ -60,8 +60,8 @@ def test_command_builds_a_version_and_writes_the_workbook(db, tmp_path):
     assert build.academic_year.label == "2025/2026"
     assert build.built_by is None
     workbook = load_workbook(output)
-    assert workbook.sheetnames[0] == "Rating"
-    assert workbook["Rating"].max_row >= 4
+    assert workbook.sheetnames[0] == "Рейтинг"
+    assert workbook["Рейтинг"].max_row >= 4
     call_command("build_rating", "--year", "2025/2026")
     assert RatingBuild.objects.count() == 2
 

@@ -5,7 +5,7 @@ import io
 import zipfile
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from events.models import Level
@@ -17,7 +17,15 @@ from staff import demo as staff_demo
 
 from .factories import entry, teacher_with_category, year
 
-SHEETS = ["Rating", "Self-report details", "Categories", "Course training", "Events", "Gratitude"]
+# The head forwards the workbook as it is: Russian sheet names and headers.
+SHEETS = [
+    "Рейтинг",
+    "Детализация самоотчётов",
+    "Категории",
+    "Курсы повышения квалификации",
+    "Мероприятия",
+    "Список на благодарность",
+]
 
 
 @pytest.fixture
@@ -25,9 +33,8 @@ def demo_workbook(db):
     today = timezone.localdate()
     teachers = staff_demo.build(today=today)
     entry(teachers[0], ReportItem.COMPETITIONS, level=Level.REGIONAL, result=Result.WINNER, day=today)
-    with translation.override("en"):
-        build = rating_build(year=academic_year_current(today))
-        content = rating_workbook(build)
+    build = rating_build(year=academic_year_current(today))
+    content = rating_workbook(build)
     return load_workbook(io.BytesIO(content)), content
 
 
@@ -46,43 +53,43 @@ def test_workbook_has_its_sheets_headers_panes_filters_and_print_setup(demo_work
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows == "$1:$1"
         assert ws["A1"].font.bold
-    rating = wb["Rating"]
-    assert _rows(rating)[0][:5] == ("Rank", "Rank in category", "Teacher", "Position", "Category")
+    rating = wb["Рейтинг"]
+    assert _rows(rating)[0][:5] == ("Место", "Место в категории", "Педагог", "Должность", "Категория")
     assert rating.auto_filter.ref == "A1:L21"
     assert rating.column_dimensions["C"].width >= len("Антонова Анна Сергеевна")
 
 
 def test_workbook_rating_is_grouped_by_category_with_a_chart(demo_workbook):
     wb, _content = demo_workbook
-    rating = wb["Rating"]
+    rating = wb["Рейтинг"]
     rows = _rows(rating)[1:21]
     categories = [row[4] for row in rows]
-    assert categories == ["highest"] * 9 + ["first"] * 10 + ["no category"]
+    assert categories == ["высшая"] * 9 + ["первая"] * 10 + ["без категории"]
     assert rows[0][2] == "Антонова Анна Сергеевна" and rows[0][0] == 1
     assert len(rating._charts) == 1
-    assert len(wb["Categories"]._charts) == 1
+    assert len(wb["Категории"]._charts) == 1
 
 
 def test_workbook_categories_read_9_10_1_and_courses_100_percent(demo_workbook):
     wb, _content = demo_workbook
-    rows = _rows(wb["Categories"])
+    rows = _rows(wb["Категории"])
     counts = {row[0]: row[1] for row in rows if row[0]}
-    assert counts["highest"] == 9
-    assert counts["first"] == 10
-    assert counts["no category"] == 1
-    assert counts["Young teachers"] == 1
-    assert wb["Categories"]["C2"].number_format == "0%"
-    courses = _rows(wb["Course training"])
-    assert any(row[0] == "100% of teachers have completed course training" for row in courses)
-    assert all(row[6] == "yes" for row in courses[1:21])
+    assert counts["высшая"] == 9
+    assert counts["первая"] == 10
+    assert counts["без категории"] == 1
+    assert counts["Молодые педагоги"] == 1
+    assert wb["Категории"]["C2"].number_format == "0%"
+    courses = _rows(wb["Курсы повышения квалификации"])
+    assert any(row[0] == "100% педагогов прошли курсовую подготовку" for row in courses)
+    assert all(row[6] == "да" for row in courses[1:21])
 
 
 def test_workbook_dates_are_day_month_year(demo_workbook):
     wb, _content = demo_workbook
-    courses = wb["Course training"]
+    courses = wb["Курсы повышения квалификации"]
     assert isinstance(courses["D2"].value, datetime.datetime)
     assert courses["D2"].number_format == "DD.MM.YYYY"
-    assert wb["Self-report details"]["D2"].number_format == "DD.MM.YYYY"
+    assert wb["Детализация самоотчётов"]["D2"].number_format == "DD.MM.YYYY"
 
 
 def test_formula_looking_titles_stay_text(db):
@@ -96,7 +103,7 @@ def test_formula_looking_titles_stay_text(db):
         for name in archive.namelist():
             if name.startswith("xl/worksheets/sheet"):
                 assert b"<f>" not in archive.read(name), name
-    details = load_workbook(io.BytesIO(content))["Self-report details"]
+    details = load_workbook(io.BytesIO(content))["Детализация самоотчётов"]
     cells = [details.cell(row=r, column=3) for r in range(2, 6)]
     assert sorted(c.value for c in cells) == sorted(titles)
     assert all(c.data_type == "s" for c in cells)

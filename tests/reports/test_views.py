@@ -61,7 +61,7 @@ def test_dashboard_shows_rating_categories_coverage_and_charts(client, head, sen
 def test_dashboard_without_a_build_says_so(client, head):
     client.force_login(head)
     response = client.get(reverse("reports:dashboard"))
-    assert "The rating has not been built yet." in response.content.decode()
+    assert "Рейтинг ещё не сформирован." in response.content.decode()
     assert reverse("admin:reports_ratingbuild_build") not in response.content.decode()
 
 
@@ -125,7 +125,7 @@ def test_head_cannot_build_or_edit(client, head):
 def test_scoring_table_is_explained_in_the_admin(client, senior):
     client.force_login(senior)
     html = client.get(reverse("admin:reports_scoringrule_changelist")).content.decode()
-    assert "most specific rule" in html
+    assert "самому точному из подходящих" in html
     assert ScoringRule.objects.count() > 50
 
 
@@ -167,7 +167,7 @@ def test_comments_are_kept_and_submit_needs_a_reflection(client, anna, annas_yea
     assert report.comments == {"3.1": "Делилась опытом игровых технологий"}
 
     response = client.post(reverse("reports:self_report_submit", args=[report.pk]), follow=True)
-    assert "Write the closing reflection before submitting." in response.content.decode()
+    assert "Прежде чем отправить самоотчёт, напишите итоговый самоанализ." in response.content.decode()
     report.refresh_from_db()
     assert report.status == SelfReportStatus.DRAFT
 
@@ -211,7 +211,7 @@ def test_senior_returns_a_report_with_a_comment(client, anna, senior, annas_year
     client.force_login(senior)
     url = reverse("reports:self_report_review", args=[report.pk])
     response = client.post(url, {"decision": "return", "comment": ""}, follow=True)
-    assert "Say what the teacher should change." in response.content.decode()
+    assert "Напишите, что педагогу нужно изменить." in response.content.decode()
     client.post(url, {"decision": "return", "comment": "Добавьте комментарий к п. 3.1"})
     report.refresh_from_db()
     assert report.status == SelfReportStatus.RETURNED and report.snapshot is None
