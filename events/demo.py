@@ -173,7 +173,11 @@ def build(*, today, teachers):
     )
     if created:
         for index, teacher in enumerate(teachers[:6]):
-            role = ParticipationRole.SPEAKER if index in (0, 2) else ParticipationRole.LISTENER
+            role = {
+                0: ParticipationRole.SPEAKER,
+                2: ParticipationRole.SPEAKER,
+                1: ParticipationRole.ORGANIZER,
+            }.get(index, ParticipationRole.LISTENER)
             Participation.objects.create(
                 event=workshop, teacher=teacher, role=role, status=ParticipationStatus.SIGNED_UP
             )
@@ -210,8 +214,11 @@ def build(*, today, teachers):
         status=EventStatus.PLANNED,
     )
     if created:
-        for teacher in teachers[:8]:
-            Participation.objects.create(event=auction, teacher=teacher, status=ParticipationStatus.SIGNED_UP)
+        for index, teacher in enumerate(teachers[:8]):
+            role = ParticipationRole.ORGANIZER if index in (3, 6) else ParticipationRole.LISTENER
+            Participation.objects.create(
+                event=auction, teacher=teacher, role=role, status=ParticipationStatus.SIGNED_UP
+            )
         services.attendance_mark(participations=Participation.objects.filter(event=auction), attended=True)
         auction.status = EventStatus.HELD
         auction.save()

@@ -49,6 +49,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FONT = Font(bold=True)
 MAX_WIDTH = 60
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _display_length(value) -> int:
@@ -76,7 +77,9 @@ class Sheet:
     def __init__(self, workbook, title, headers, widths):
         self.ws = workbook.create_sheet(title[:31])
         self.headers = [str(h) for h in headers]
+        self.widths = list(widths)
         self.rows_written = 0
+        self.last_row = 1  # the header
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.ws.freeze_panes = "A2"
@@ -86,6 +89,15 @@ class Sheet:
         self.ws.page_setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.ws.print_title_rows = "1:1"
+        header_lines = max(
+            (
+                -(-len(text) // max(width - 2, 6))
+                for text, width in zip(self.headers, self.widths, strict=False)
+            ),
+            default=1,
+        )
+        if header_lines > 1:
+            self.ws.row_dimensions[1].height = 15 * min(header_lines, 4)
         self.ws.append([self._header(text) for text in self.headers])
 
     def _header(self, text):
@@ -101,11 +113,16 @@ class Sheet:
         Plain values (numbers, empty cells, text that cannot be read as a formula) go in as they are:
         a styled cell object costs ten times more, which shows on a 300 000-row details sheet.
         """
-        if not bold and (
-            value is None or isinstance(value, int) or (isinstance(value, str) and value[:1] != "=")
+        long_text = isinstance(value, str) and len(value) > MAX_WIDTH
+        if (
+            not bold
+            and not long_text
+            and (value is None or isinstance(value, int) or (isinstance(value, str) and value[:1] != "="))
         ):
             return value
         cell = WriteOnlyCell(self.ws, value=value)
+        if long_text:  # wraps inside its column instead of running across the printed page
+            cell.alignment = WRAP
         if isinstance(value, str):
             if value:
                 cell.data_type = "s"
@@ -122,10 +139,20 @@ class Sheet:
         return cell
 
     def append(self, values, *, bold=False):
+        self.last_row += 1
+        lines = max((self._lines(index, value) for index, value in enumerate(values)), default=1)
+        if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
+            self.ws.row_dimensions[self.last_row].height = 15 * lines
         self.ws.append([self.cell(v, bold=bold) for v in values])
         self.rows_written += 1
 
+    def _lines(self, index, value):
+        if not isinstance(value, str) or len(value) <= MAX_WIDTH or index >= len(self.widths):
+            return 1
+        return -(-len(value) // max(self.widths[index] - 2, 10))
+
     def blank(self):
+        self.last_row += 1
         self.ws.append([])
 
     def close_table(self):

@@ -18,3 +18,23 @@ def test_demo_closes_the_year_and_runs_twice(db):
     assert SelfReport.objects.get(teacher=teachers[0]).status == SelfReportStatus.DRAFT
     build = RatingBuild.objects.get()
     assert build.teachers_count == 20 and build.workbook
+
+
+def test_full_demo_workbook_shows_the_year_closed(db):
+    """seed_demo end to end: 9/10/1, 100% course coverage, a non-empty gratitude list."""
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    call_command("seed_demo", stdout=io.StringIO())
+    build = RatingBuild.objects.get()
+    wb = load_workbook(build.workbook.open("rb"))
+    categories = {row[0]: row[1] for row in wb["Категории"].iter_rows(values_only=True) if row[0]}
+    assert (categories["высшая"], categories["первая"], categories["Молодые педагоги"]) == (9, 10, 1)
+    courses = [row[0] for row in wb["Курсы повышения квалификации"].iter_rows(values_only=True)]
+    assert "100% педагогов прошли курсовую подготовку" in courses
+    gratitude = list(wb["Список на благодарность"].iter_rows(values_only=True))[1:]
+    organizers = {row[0] for row in gratitude if row[0]}
+    assert len(organizers) >= 3, gratitude
+    assert any("Игра – как фактор" in str(cell) for row in gratitude for cell in row)

@@ -109,3 +109,15 @@ def test_formula_looking_titles_stay_text(db):
     assert all(c.data_type == "s" for c in cells)
     assert details["A2"].value.startswith("=HYPERLINK") and details["A2"].data_type == "s"
     assert details["H2"].value == "=1+1" and details["H2"].data_type == "s"
+
+
+def test_long_text_wraps_with_a_row_height_so_it_prints_readably(demo_workbook):
+    wb, _content = demo_workbook
+    rating = wb["Рейтинг"]
+    assert rating.row_dimensions[1].height >= 30  # the long direction headers wrap
+    criteria = [row[11] for row in rating.iter_rows(min_row=2, max_row=21)]
+    long_cells = [cell for cell in criteria if cell.value and len(cell.value) > 60]
+    assert long_cells, "the criteria column holds long text in the demo"
+    for cell in long_cells:
+        assert cell.alignment.wrap_text
+        assert rating.row_dimensions[cell.row].height >= 30
