@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format install messages benchmark clean
+.PHONY: run test lint format install messages benchmark clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ format: install
 messages: install
 	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv
+
+benchmark: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench} $(BIN)/python benchmarks/rating_benchmark.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -115,7 +115,7 @@ def build(*, today):
             employee.groups.add(groups[group_index])
         if category != Category.NONE:
             # An earlier decision that has expired, and the one in force now.
-            decided = add_months(today, -(6 + index * 2))
+            decided = add_months(today, -(52 if index == 3 else 6 + index * 2))  # one attestation due soon
             CategoryDecision.objects.create(
                 employee=employee,
                 category=Category.FIRST,

@@ -2,7 +2,9 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from staff.dates import add_months
 from staff.models import Category, Employee
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,9 @@ def test_seed_demo_builds_the_seed_kindergarten_and_is_idempotent(django_user_mo
     young = [t for t in teachers if t.is_young_teacher]
     assert len(young) == 1 and young[0].mentorships_as_mentee.exists()
     assert not any(t.course_overdue_on() for t in teachers)  # every teacher within the last 3 years
+    soon = add_months(timezone.localdate(), 12)
+    due = [t for t in teachers if t.attestation_due and t.attestation_due <= soon]
+    assert [t.surname for t in due] == ["Григорьева"]  # the office has one attestation to prepare
     orientations = {g.orientation for t in teachers for g in t.groups.all()}
     assert {"general", "compensatory"} <= orientations
     for username in ("metodist", "head", "anna"):

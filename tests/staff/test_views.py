@@ -133,9 +133,13 @@ def test_home_page_shows_role_specific_links(client, anna, senior, head):
     client.force_login(anna)
     body = client.get("/").content.decode()
     assert reverse("staff:my_page") in body and "/admin/" not in body
+    for name in ("events:plan", "events:my", "portfolios:my_portfolio", "reports:my_self_report"):
+        assert reverse(name) in body
+    assert f'href="{reverse("reports:dashboard")}"' not in body
     client.force_login(senior)
     body = client.get("/").content.decode()
     assert reverse("admin:staff_employee_import") in body
     client.force_login(head)
     body = client.get("/").content.decode()
+    assert reverse("reports:dashboard") in body and reverse("reports:latest_workbook") in body
     assert "только просмотр" in body.lower() and reverse("admin:staff_employee_import") not in body
