@@ -1,13 +1,17 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -26,7 +30,13 @@ from .models import (
     Series,
 )
 from .selectors import organizations_with_membership, with_places
-from .services import attendance_mark, event_copy, event_fill_from_waiting_list, recommend
+from .services import (
+    attendance_check_started,
+    attendance_mark,
+    event_copy,
+    event_fill_from_waiting_list,
+    recommend_events,
+)
 
 # Links typed without a scheme are taken as https (Django 6's default).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -106,8 +116,88 @@ class SeriesAdmin(admin.ModelAdmin):
         return obj.academic_year_display
 
 
+class LoadedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id input labelled from the object its row already loaded (`loaded`), where Django's
+    own widget runs one query per row to find the label."""
+
+    loaded = None
+
+    def label_and_url_for_value(self, value):
+        obj = self.loaded
+        if obj is None or str(obj.pk) != str(value):
+            return super().label_and_url_for_value(value)
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
+
+
+# A status the admin may choose that is attendance: it is marked by services.attendance_mark
+# (the "event has started" rule, the experience-sharing follow-up), never saved as typed.
+ATTENDANCE = {ParticipationStatus.ATTENDED: True, ParticipationStatus.ABSENT: False}
+
+
+def _attendance_in(form):
+    """True (attended) or False (absent) when the form changes the status to attendance, else None."""
+    if "status" not in form.changed_data or form.cleaned_data.get("DELETE"):
+        return None
+    return ATTENDANCE.get(form.cleaned_data.get("status"))
+
+
+def _hold_back_attendance(forms):
+    """Keep the previous status in the rows about to be saved; returns the attendance to mark after."""
+    marks = {}
+    for form in forms:
+        attended = _attendance_in(form)
+        if attended is not None:
+            form.instance.status = form["status"].initial
+            marks.setdefault(attended, []).append(form.instance)
+    return marks
+
+
+def _mark_held_back_attendance(marks):
+    for attended, rows in marks.items():
+        participations = Participation.objects.filter(pk__in=[row.pk for row in rows])
+        attendance_mark(participations=participations, attended=attended)
+
+
+class ParticipationAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        teacher = self.fields.get("teacher")
+        if teacher is not None and isinstance(teacher.widget, LoadedRawIdWidget) and self.instance.teacher_id:
+            teacher.widget.loaded = self.instance.teacher
+
+    def clean(self):
+        cleaned = super().clean()
+        # On the event's page the event is the inline's parent: ParticipationInlineFormSet checks it.
+        event = cleaned.get("event")
+        if event is not None and _attendance_in(self) is not None:
+            try:
+                attendance_check_started(events=[event])
+            except ValidationError as exc:
+                self.add_error("status", exc)
+        return cleaned
+
+
+class ParticipationInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if hasattr(form, "cleaned_data") and _attendance_in(form) is not None:
+                try:
+                    attendance_check_started(events=[self.instance])  # with the start as just edited
+                except ValidationError as exc:
+                    form.add_error("status", exc)
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    form = ParticipationAdminForm
+    formset = ParticipationInlineFormSet
     extra = 0
     fields = [
         "teacher",
@@ -118,10 +208,19 @@ class ParticipationInline(admin.TabularInline):
         "sharing_due",
         "sharing_done",
     ]
-    autocomplete_fields = ["teacher"]
+    # Not autocomplete: its widget looks up the chosen teacher once per row.
+    raw_id_fields = ["teacher"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "teacher":
+            kwargs["widget"] = LoadedRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("teacher")
+        # Each row shows the participation's name, which reads the teacher and the event.
+        return super().get_queryset(request).select_related("teacher", "event")
 
 
 class ExternalParticipantInline(admin.TabularInline):
@@ -199,6 +298,13 @@ class EventAdmin(admin.ModelAdmin):
         taken = obj.places_taken
         return f"{taken} / {obj.capacity}" if obj.capacity is not None else str(taken)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Participation:
+            return super().save_formset(request, form, formset, change)
+        marks = _hold_back_attendance(formset.forms)
+        super().save_formset(request, form, formset, change)
+        _mark_held_back_attendance(marks)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A larger capacity or a cancellation entered here frees places for the waiting list.
@@ -224,15 +330,14 @@ class EventAdmin(admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
             try:
-                for event in events:
-                    recommend(
-                        event=event,
-                        teachers=data["teachers"],
-                        reason=data["reason"],
-                        area=data["area"],
-                        comment=data["comment"],
-                        recommended_by=request.user,
-                    )
+                recommend_events(
+                    events=events,
+                    teachers=data["teachers"],
+                    reason=data["reason"],
+                    area=data["area"],
+                    comment=data["comment"],
+                    recommended_by=request.user,
+                )
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return None
@@ -334,6 +439,7 @@ class SharingOwedFilter(admin.SimpleListFilter):
 
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
+    form = ParticipationAdminForm
     list_display = [
         "teacher",
         "event",
@@ -365,6 +471,11 @@ class ParticipationAdmin(admin.ModelAdmin):
         ),
         (_("Experience sharing"), {"fields": [("sharing_due", "sharing_done"), "sharing_account"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        marks = _hold_back_attendance([form])
+        super().save_model(request, obj, form, change)
+        _mark_held_back_attendance(marks)
 
     @admin.display(description=_("event start"), ordering="event__start")
     def event_start_column(self, obj):

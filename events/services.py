@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from staff.models import Employee
+
 from . import notifications
 from .models import (
     PLACE_TAKING,
@@ -52,6 +54,8 @@ def participation_sign_up(*, event, teacher, now=None) -> Participation:
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         _check_signup_open(event, now)
+        if not Employee.objects.current(on=timezone.localdate(now)).filter(pk=teacher.pk).exists():
+            raise ValidationError(_("Only current staff can sign up for events."))
         participation = Participation.objects.filter(event=event, teacher=teacher).first()
         if participation is not None:
             if participation.status == ParticipationStatus.WAITING:
@@ -91,9 +95,11 @@ def participation_cancel(*, participation, now=None) -> Participation | None:
 
 def _fill_from_waiting_list(event, now):
     promoted = []
+    # A teacher dismissed since she joined the line no longer takes a place.
+    current = Employee.objects.current(on=timezone.localdate(now)).values("pk")
     waiting = (
         Participation.objects.select_for_update(of=("self",))
-        .filter(event=event, status=ParticipationStatus.WAITING)
+        .filter(event=event, status=ParticipationStatus.WAITING, teacher__in=current)
         .select_related("teacher__user", "event")
         .order_by("status_changed_at", "pk")
     )
@@ -124,19 +130,67 @@ def event_fill_from_waiting_list(*, event, now=None) -> list[Participation]:
         return _fill_from_waiting_list(event, now)
 
 
+def _check_recommendable(events, reason):
+    # Teachers see planned events only: a recommendation of any other would link to a page she cannot open.
+    hidden = [event.title for event in events if event.status != EventStatus.PLANNED]
+    if hidden:
+        raise ValidationError(
+            _(
+                "Only planned events can be recommended (teachers do not see drafts, held or cancelled events): %(events)s."
+            )
+            % {"events": ", ".join(hidden)}
+        )
+    if reason not in RecommendationReason.values:
+        raise ValidationError(_("Choose the reason for the recommendation."))
+
+
 def recommend(
     *, event, teachers, reason, recommended_by, area="", comment="", now=None
 ) -> list[Participation]:
-    """Recommend `event` to each of `teachers` with a reason; each is notified.
+    """Recommend a planned `event` to each of `teachers` with a reason; each is notified.
 
     A teacher who has not signed up gets a participation with status «recommended» (no place taken);
     one who has keeps her status. Returns the participations.
     """
+    _check_recommendable([event], reason)
+    return _recommend(
+        event=event,
+        teachers=teachers,
+        reason=reason,
+        recommended_by=recommended_by,
+        area=area,
+        comment=comment,
+        now=now or timezone.now(),
+    )
+
+
+def recommend_events(
+    *, events, teachers, reason, recommended_by, area="", comment="", now=None
+) -> list[Participation]:
+    """Recommend several planned events at once: all of them or none.
+
+    Every event is checked before any is recommended, the writes share one transaction and the
+    e-mails go out only after it commits. Returns the participations of all events.
+    """
+    events = list(events)
+    _check_recommendable(events, reason)
     now = now or timezone.now()
-    if event.status not in (EventStatus.DRAFT, EventStatus.PLANNED):
-        raise ValidationError(_("Only a planned event can be recommended."))
-    if reason not in RecommendationReason.values:
-        raise ValidationError(_("Choose the reason for the recommendation."))
+    result = []
+    with transaction.atomic():
+        for event in events:
+            result += _recommend(
+                event=event,
+                teachers=teachers,
+                reason=reason,
+                recommended_by=recommended_by,
+                area=area,
+                comment=comment,
+                now=now,
+            )
+    return result
+
+
+def _recommend(*, event, teachers, reason, recommended_by, area, comment, now):
     if reason != RecommendationReason.DIFFICULTY:
         area = ""
     result = []
@@ -162,9 +216,22 @@ def recommend(
             participation.save()
             participation.event = event
             participation.teacher = teacher
+            # Delivered once the outermost transaction commits (notification_queue uses on_commit).
             notifications.queue_recommendation(participation)
             result.append(participation)
     return result
+
+
+def attendance_check_started(*, events, now=None) -> None:
+    """Raise ValidationError naming the events that have not started yet: attendance of those
+    cannot be marked. Used by attendance_mark and by the admin forms before they save."""
+    now = now or timezone.now()
+    not_started = sorted({event.title for event in events if event.start > now})
+    if not_started:
+        raise ValidationError(
+            _("Attendance can be marked only after the event has started: %(events)s.")
+            % {"events": ", ".join(not_started)}
+        )
 
 
 def attendance_mark(*, participations, attended: bool, now=None) -> int:
@@ -176,12 +243,7 @@ def attendance_mark(*, participations, attended: bool, now=None) -> int:
     now = now or timezone.now()
     status = ParticipationStatus.ATTENDED if attended else ParticipationStatus.ABSENT
     rows = list(participations.select_related("event__organizer"))
-    not_started = sorted({p.event.title for p in rows if p.event.start > now})
-    if not_started:
-        raise ValidationError(
-            _("Attendance can be marked only after the event has started: %(events)s.")
-            % {"events": ", ".join(not_started)}
-        )
+    attendance_check_started(events=[p.event for p in rows], now=now)
     with transaction.atomic():
         for participation in rows:
             participation.status = status

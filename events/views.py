@@ -1,6 +1,7 @@
 import calendar as pycalendar
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -15,23 +16,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.roles import can_read_everything
 from staff.dates import add_months
+from staff.models import Employee
 
 from . import selectors, services
-from .access import events_visible_to, get_own_participation, teacher_for_user
+from .access import events_visible_to, get_own_participation, teacher_for_user, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 
-# Public registration: attempts per client address per hour.
+# Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
 REGISTRATION_WINDOW = 60 * 60
-
-
-def _teacher_or_none(user):
-    try:
-        return teacher_for_user(user)
-    except Http404:
-        return None
 
 
 def _validation_messages(exc):
@@ -66,7 +61,7 @@ def plan(request):
 
 def _month_context(request, year, month):
     first_day = _month_or_404(year, month)
-    teacher = _teacher_or_none(request.user)
+    teacher = teacher_or_none(request.user)
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
     event_filter = EventFilter(request.GET or None, queryset=base)
     events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
@@ -102,6 +97,8 @@ def month_calendar(request, year, month):
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
     context["weeks"] = weeks
+    # Phones get the days that have events as a list: seven columns do not fit 390 px.
+    context["agenda"] = [{"day": day, "events": by_day[day]} for day in sorted(by_day)]
     context["weekdays"] = [datetime.date(2024, 1, 1) + datetime.timedelta(days=i) for i in range(7)]
     context["today"] = timezone.localdate()
     return render(request, "events/calendar.html", context)
@@ -109,7 +106,7 @@ def month_calendar(request, year, month):
 
 @login_required
 def detail(request, pk):
-    teacher = _teacher_or_none(request.user)
+    teacher = teacher_or_none(request.user)
     try:
         event = selectors.event_for_page(
             pk=pk, teacher=teacher, include_drafts=can_read_everything(request.user)
@@ -219,7 +216,9 @@ def my_calendar(request):
 
 def personal_ics(request, token):
     """A teacher's own events; the secret address is the only key (calendar apps cannot sign in)."""
-    token = get_object_or_404(CalendarToken.objects.select_related("employee"), token=token)
+    # The address stops working once she is no longer on the staff.
+    tokens = CalendarToken.objects.filter(employee__in=Employee.objects.current())
+    token = get_object_or_404(tokens.select_related("employee"), token=token)
     events = selectors.events_of_teacher_calendar(teacher=token.employee)
     name = _("My events — %(name)s") % {"name": token.employee.short_name}
     return calendar_response(request, events, name=name, public=False)
@@ -234,12 +233,20 @@ def open_events(request):
 
 
 def _client_address(request):
+    """The visitor's address. Behind a reverse proxy REMOTE_ADDR is the proxy's own, so the address
+    is read from the header the proxy sets, named by TRUSTED_PROXY_HEADER (e.g. "HTTP_X_REAL_IP"),
+    but only when that setting says the proxy is there: otherwise anyone could send the header."""
+    header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
+    if header and request.META.get(header):
+        # X-Forwarded-For lists every hop; the last one is what our proxy saw.
+        return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def _over_rate_limit(request):
-    """Count this registration attempt for the client address; True once over the hourly limit."""
-    key = f"events:register:{_client_address(request)}"
+def _over_rate_limit(request, event):
+    """Count this registration attempt for the client address and the event; True once over the
+    hourly limit. Per event, so one busy event does not close registration for the others."""
+    key = f"events:register:{event.pk}:{_client_address(request)}"
     cache.add(key, 0, REGISTRATION_WINDOW)
     try:
         attempts = cache.incr(key)
@@ -258,7 +265,7 @@ def open_event_detail(request, pk):
     form = ExternalRegistrationForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if _over_rate_limit(request):
+        if _over_rate_limit(request, event):
             form.add_error(None, _("Too many registrations from your address. Please try again in an hour."))
             status = 429
         elif form.is_valid():

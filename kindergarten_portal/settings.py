@@ -174,6 +174,18 @@ COURSE_PERIOD_YEARS = env_int("COURSE_PERIOD_YEARS", 3)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 800)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
 
+# The cache holds rate-limit counters (public registration). Per process by default; with several
+# gunicorn workers set CACHE_TABLE so they share one (run `manage.py createcachetable` once).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("CACHE_TABLE"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": os.environ["CACHE_TABLE"],
+    }
+# The request.META key of the header the reverse proxy sets with the visitor's address, e.g.
+# HTTP_X_REAL_IP. Only behind a proxy that sets it: anyone can send the header.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
+
 # Absolute links in e-mails (password resets take the host from the request; notices sent by cron
 # have no request), e.g. https://portal.sad12.ru
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")

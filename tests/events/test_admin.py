@@ -1,5 +1,9 @@
+import datetime
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.messages import get_messages
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,10 +12,12 @@ from events.models import (
     Event,
     EventStatus,
     NetworkMembership,
+    Notification,
     Participation,
     ParticipationStatus,
     RecommendationReason,
 )
+from events.services import SHARING_DAYS
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory
 
@@ -151,19 +157,30 @@ def test_senior_saving_a_larger_capacity_promotes_the_waiting_list(client, senio
     waiting = ParticipationFactory(event=event, status=ParticipationStatus.WAITING)
     client.force_login(senior)
     response = client.get(reverse("admin:events_event_change", args=[event.pk]))
+    data = _change_form_data(response)
+    data["capacity"] = 2
+    assert data  # a real form post
+    response = client.post(reverse("admin:events_event_change", args=[event.pk]), _flatten(data))
+    assert response.status_code == 302, _errors(response)
+    waiting.refresh_from_db()
+    event.refresh_from_db()
+    assert event.capacity == 2
+    assert waiting.status == ParticipationStatus.SIGNED_UP
+
+
+def _change_form_data(response):
+    """What the admin change form at `response` posts back unchanged (main form and inlines)."""
     form = response.context["adminform"].form
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
         data[name] = value if value is not None else ""
-    data["capacity"] = 2
-    data["co_organizers"] = []
-    for name in ("start", "end"):
-        moment = timezone.localtime(getattr(event, name))
-        data.pop(name)
-        data[f"{name}_0"], data[f"{name}_1"] = moment.strftime("%d.%m.%Y"), moment.strftime("%H:%M")
-    data.pop("signup_deadline")
-    for formset in response.context["inline_admin_formsets"]:
+    for name, value in list(data.items()):
+        if isinstance(value, datetime.datetime):  # split date and time widgets
+            moment = timezone.localtime(value)
+            data.pop(name)
+            data[f"{name}_0"], data[f"{name}_1"] = moment.strftime("%d.%m.%Y"), moment.strftime("%H:%M")
+    for formset in response.context.get("inline_admin_formsets") or []:
         prefix = formset.formset.prefix
         management = formset.formset.management_form
         for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
@@ -172,13 +189,14 @@ def test_senior_saving_a_larger_capacity_promotes_the_waiting_list(client, senio
             for name in inline_form.fields:
                 value = inline_form[name].value()
                 data[f"{prefix}-{index}-{name}"] = "" if value is None else value
-    assert data  # a real form post
-    response = client.post(reverse("admin:events_event_change", args=[event.pk]), _flatten(data))
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    waiting.refresh_from_db()
-    event.refresh_from_db()
-    assert event.capacity == 2
-    assert waiting.status == ParticipationStatus.SIGNED_UP
+    return data
+
+
+def _errors(response):
+    if not response.context:
+        return ""
+    inline_errors = [f.formset.errors for f in response.context.get("inline_admin_formsets") or []]
+    return response.context["adminform"].form.errors, inline_errors
 
 
 def _flatten(data):
@@ -194,3 +212,132 @@ def _flatten(data):
         else:
             flat[key] = str(value)
     return flat
+
+
+# ---- attendance entered in the admin goes through services.attendance_mark
+
+
+def _post_inline_status(client, event, participation, status):
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = _change_form_data(client.get(url))
+    (prefix,) = [
+        key[: -len("-0-id")]
+        for key, value in data.items()
+        if key.endswith("-0-id") and str(value) == str(participation.pk)
+    ]
+    data[f"{prefix}-0-status"] = status
+    return client.post(url, _flatten(data))
+
+
+def test_attendance_marked_in_the_event_inline_opens_the_sharing_follow_up(client, senior):
+    event = EventFactory(start=in_days(-2))  # external: the organizer is a partner
+    participation = ParticipationFactory(event=event)
+    client.force_login(senior)
+    response = _post_inline_status(client, event, participation, ParticipationStatus.ATTENDED)
+    assert response.status_code == 302, _errors(response)
+    participation.refresh_from_db()
+    assert participation.status == ParticipationStatus.ATTENDED
+    assert participation.sharing_due == timezone.localdate(event.end) + datetime.timedelta(days=SHARING_DAYS)
+
+
+def test_attendance_of_a_future_event_in_the_inline_is_refused(client, senior):
+    event = EventFactory(start=in_days(3))
+    participation = ParticipationFactory(event=event)
+    client.force_login(senior)
+    response = _post_inline_status(client, event, participation, ParticipationStatus.ATTENDED)
+    assert response.status_code == 200  # the form again, with the reason at the status
+    (inline,) = [f for f in response.context["inline_admin_formsets"] if f.formset.model is Participation]
+    assert inline.formset.forms[0].errors["status"]
+    participation.refresh_from_db()
+    assert participation.status == ParticipationStatus.SIGNED_UP
+    assert participation.sharing_due is None
+
+
+def test_attendance_marked_on_the_participation_form_goes_through_the_service(client, senior):
+    past = ParticipationFactory(event=EventFactory(start=in_days(-2)))
+    future = ParticipationFactory(event=EventFactory(start=in_days(2)))
+    client.force_login(senior)
+    for participation in (past, future):
+        url = reverse("admin:events_participation_change", args=[participation.pk])
+        data = _change_form_data(client.get(url))
+        data["status"] = ParticipationStatus.ATTENDED
+        response = client.post(url, _flatten(data))
+        participation.refresh_from_db()
+        if participation is past:
+            assert response.status_code == 302, _errors(response)
+            assert participation.status == ParticipationStatus.ATTENDED
+            assert participation.sharing_due is not None
+        else:
+            assert response.context["adminform"].form.errors["status"]
+            assert participation.status == ParticipationStatus.SIGNED_UP
+
+
+QUERIES_EVENT_CHANGE = 13
+
+
+def test_event_change_page_query_count_does_not_grow_with_participants(
+    client, senior, django_assert_num_queries
+):
+    event = EventFactory(capacity=30)
+    ParticipationFactory(event=event)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    client.force_login(senior)
+    client.get(url)
+    with django_assert_num_queries(QUERIES_EVENT_CHANGE):
+        response = client.get(url)
+    assert response.status_code == 200
+    for _ in range(12):
+        ParticipationFactory(event=event)
+    with django_assert_num_queries(QUERIES_EVENT_CHANGE):
+        response = client.get(url)
+    content = response.content.decode()
+    for participation in Participation.objects.select_related("teacher"):
+        assert participation.teacher.full_name in content  # each row names its teacher
+
+
+# ---- recommending several events: all or none
+
+
+def _recommend_post(client, events, teachers):
+    return _action(
+        client,
+        "event",
+        "recommend_action",
+        [event.pk for event in events],
+        apply="1",
+        teachers=[teacher.pk for teacher in teachers],
+        reason=RecommendationReason.OPEN_EVENT,
+    )
+
+
+@pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.HELD, EventStatus.CANCELLED])
+def test_recommending_events_with_one_teachers_cannot_see_recommends_none(
+    client, senior, django_capture_on_commit_callbacks, status
+):
+    planned = EventFactory(start=in_days(5), title="Семинар ГМО")
+    hidden = EventFactory(start=in_days(6), title="Скрытое событие", status=status)
+    anna = EmployeeFactory(email="anna@example.org")
+    client.force_login(senior)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _recommend_post(client, [planned, hidden], [anna])
+    assert not Participation.objects.exists()
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+    (message,) = get_messages(response.wsgi_request)
+    assert "Скрытое событие" in message.message
+    assert "Семинар ГМО" not in message.message
+
+
+def test_recommending_several_events_mails_each_teacher_after_commit(
+    client, senior, django_capture_on_commit_callbacks
+):
+    events = [EventFactory(start=in_days(5)), EventFactory(start=in_days(6))]
+    teachers = [EmployeeFactory(email="anna@example.org"), EmployeeFactory(email="olga@example.org")]
+    client.force_login(senior)
+    with django_capture_on_commit_callbacks() as callbacks:
+        _recommend_post(client, events, teachers)
+        assert mail.outbox == []  # nothing is sent before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert Participation.objects.filter(status=ParticipationStatus.RECOMMENDED).count() == 4
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org"] * 2 + ["olga@example.org"] * 2

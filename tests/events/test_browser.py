@@ -1,5 +1,6 @@
-"""End to end on a phone: a teacher signs up from next month's plan and finds it in «my events»;
-a colleague from a partner kindergarten registers for an open event on the public page."""
+"""End to end on a phone: a teacher signs up from next month's plan and finds it in «my events»,
+and sees her sign-ups on the month calendar; a colleague from a partner kindergarten registers for
+an open event on the public page."""
 
 import datetime
 
@@ -71,3 +72,28 @@ def test_colleague_registers_for_an_open_event(page, live_server):
     registered = ExternalParticipant.objects.get(event=event)
     assert registered.organization == "МБДОУ «Детский сад № 15»"
     assert registered.consent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phone_calendar_shows_her_saturday_event(page, live_server, anna):
+    following = add_months(timezone.localdate().replace(day=1), 1)
+    saturday = following + datetime.timedelta(days=(5 - following.weekday()) % 7)
+    first, _end = month_bounds(following.year, following.month)
+    start = first + datetime.timedelta(days=saturday.day - 1, hours=10)
+    mine = EventFactory(
+        title="Фестиваль «Театральная весна»", start=start, end=start + datetime.timedelta(hours=3)
+    )
+    Participation.objects.create(event=mine, teacher=anna.employee, status=ParticipationStatus.SIGNED_UP)
+    EventFactory(title="Семинар ГМО по ФЭМП", start=start - datetime.timedelta(days=4))
+
+    page.set_viewport_size(PHONE)
+    _sign_in(page, live_server, "anna")
+    page.goto(f"{live_server.url}/events/{following.year}/{following.month}/calendar/")
+    mine_row = page.locator(f"#event-agenda [data-event='{mine.pk}']")
+    assert mine_row.is_visible()
+    assert "Фестиваль «Театральная весна»" in mine_row.inner_text()  # the whole title, not cut
+    assert "mine" in mine_row.get_attribute("class")  # marked as her own sign-up
+    assert page.locator("#event-agenda", has_text="Семинар ГМО по ФЭМП").is_visible()
+    assert not page.locator("#event-calendar").is_visible()
+    # nothing to scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -83,12 +83,16 @@ def test_registration_after_deadline_or_when_full_is_refused(client):
     assert not ExternalParticipant.objects.filter(event=full).exists()
 
 
+def _exhaust_the_limit(client, url, **extra):
+    for n in range(REGISTRATION_LIMIT):
+        assert client.post(url, _form(email=f"c{n}@example.org"), **extra).status_code == 200
+    return client.post(url, _form(email="one-more@example.org"), **extra)
+
+
 def test_registration_is_rate_limited_per_address(client):
     event = EventFactory(is_open=True)
     url = reverse("events:open_detail", args=[event.pk])
-    for n in range(REGISTRATION_LIMIT):
-        assert client.post(url, _form(email=f"c{n}@example.org")).status_code == 200
-    response = client.post(url, _form(email="one-more@example.org"))
+    response = _exhaust_the_limit(client, url)
     assert response.status_code == 429
     assert not ExternalParticipant.objects.filter(email="one-more@example.org").exists()
     assert ExternalParticipant.objects.count() == REGISTRATION_LIMIT
@@ -96,6 +100,48 @@ def test_registration_is_rate_limited_per_address(client):
     other = client.post(url, _form(email="other@example.org"), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
     assert ExternalParticipant.objects.filter(email="other@example.org").exists()
+
+
+def test_registration_limit_is_per_event(client):
+    busy, other = EventFactory(is_open=True), EventFactory(is_open=True)
+    assert _exhaust_the_limit(client, reverse("events:open_detail", args=[busy.pk])).status_code == 429
+    response = client.post(reverse("events:open_detail", args=[other.pk]), _form())
+    assert response.status_code == 200
+    assert ExternalParticipant.objects.filter(event=other).exists()
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_visitor(client, settings):
+    """Behind nginx every request comes from 127.0.0.1; the visitor is in the header nginx sets."""
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_REAL_IP"
+    event = EventFactory(is_open=True)
+    url = reverse("events:open_detail", args=[event.pk])
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    assert _exhaust_the_limit(client, url, HTTP_X_REAL_IP="203.0.113.5", **proxy).status_code == 429
+    response = client.post(url, _form(email="neighbour@example.org"), HTTP_X_REAL_IP="203.0.113.7", **proxy)
+    assert response.status_code == 200
+    assert ExternalParticipant.objects.filter(email="neighbour@example.org").exists()
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(client, settings):
+    """Anyone can send X-Real-IP: unless the setting names it, a new value per request buys nothing."""
+    settings.TRUSTED_PROXY_HEADER = ""
+    event = EventFactory(is_open=True)
+    url = reverse("events:open_detail", args=[event.pk])
+    for n in range(REGISTRATION_LIMIT):
+        client.post(url, _form(email=f"c{n}@example.org"), HTTP_X_REAL_IP=f"198.51.100.{n}")
+    response = client.post(url, _form(email="one-more@example.org"), HTTP_X_REAL_IP="198.51.100.99")
+    assert response.status_code == 429
+
+
+def test_forwarded_for_takes_the_address_the_proxy_added(client, settings):
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    event = EventFactory(is_open=True)
+    url = reverse("events:open_detail", args=[event.pk])
+    # A visitor puts her own guesses first; nginx appends the address it saw.
+    for n in range(REGISTRATION_LIMIT):
+        client.post(url, _form(email=f"c{n}@example.org"), HTTP_X_FORWARDED_FOR=f"10.1.1.{n}, 203.0.113.5")
+    response = client.post(url, _form(email="x@example.org"), HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.5")
+    assert response.status_code == 429
 
 
 def test_open_ics_parses_and_lists_open_events(client):

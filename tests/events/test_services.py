@@ -322,3 +322,59 @@ def test_two_teachers_taking_the_last_place_at_once_never_overbook(requires_post
     rows = Participation.objects.filter(event=event)
     assert rows.filter(status=ParticipationStatus.SIGNED_UP).count() == 1
     assert rows.filter(status=ParticipationStatus.WAITING).count() == len(clients) - 1
+
+
+@pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.HELD, EventStatus.CANCELLED])
+def test_recommend_refuses_an_event_teachers_cannot_see(senior, status):
+    event = EventFactory(status=status, title="Черновик семинара")
+    with pytest.raises(ValidationError) as exc:
+        services.recommend(
+            event=event,
+            teachers=[EmployeeFactory()],
+            reason=RecommendationReason.OPEN_EVENT,
+            recommended_by=senior,
+        )
+    assert "Черновик семинара" in exc.value.messages[0]
+    assert not Participation.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_recommend_events_checks_every_event_before_recommending_any(senior):
+    planned, draft = EventFactory(), EventFactory(status=EventStatus.DRAFT)
+    with pytest.raises(ValidationError):
+        services.recommend_events(
+            events=[planned, draft],
+            teachers=[EmployeeFactory()],
+            reason=RecommendationReason.OPEN_EVENT,
+            recommended_by=senior,
+        )
+    assert not Participation.objects.exists()
+
+
+def _dismissed(**fields):
+    return EmployeeFactory(dismissal_date=timezone.localdate() - datetime.timedelta(days=1), **fields)
+
+
+def test_sign_up_of_a_dismissed_teacher_is_refused():
+    event = EventFactory(capacity=5)
+    with pytest.raises(ValidationError):
+        services.participation_sign_up(event=event, teacher=_dismissed())
+    assert not Participation.objects.exists()
+    # one leaving at the end of the month is still on the staff today
+    leaving = EmployeeFactory(dismissal_date=timezone.localdate() + datetime.timedelta(days=20))
+    assert (
+        services.participation_sign_up(event=event, teacher=leaving).status == ParticipationStatus.SIGNED_UP
+    )
+
+
+def test_a_freed_place_skips_a_dismissed_teacher_on_the_waiting_list():
+    event = EventFactory(capacity=1)
+    leaving = ParticipationFactory(event=event)
+    gone = ParticipationFactory(event=event, status=ParticipationStatus.WAITING, teacher=_dismissed())
+    gone.status_changed_at = timezone.now() - datetime.timedelta(days=2)  # first in line
+    gone.save()
+    next_in_line = ParticipationFactory(event=event, status=ParticipationStatus.WAITING)
+    promoted = services.participation_cancel(participation=leaving)
+    assert promoted == next_in_line
+    gone.refresh_from_db()
+    assert gone.status == ParticipationStatus.WAITING

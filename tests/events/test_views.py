@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from events.access import events_visible_to
 from events.models import (
     EducationalArea,
     EventFormat,
@@ -14,6 +15,7 @@ from events.models import (
     RecommendationReason,
 )
 from events.selectors import month_bounds
+from events.services import calendar_token_get
 from staff.dates import add_months
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 
@@ -297,3 +299,47 @@ def test_my_calendar_regenerates_the_address(client, anna):
     assert new != old
     assert client.get(reverse("events:personal_ics", args=[old])).status_code == 404
     assert client.get(reverse("events:personal_ics", args=[new])).status_code == 200
+
+
+def test_dismissed_teacher_no_longer_sees_the_plan_nor_signs_up(client, anna):
+    event = _in_next_month(5, capacity=5)
+    ParticipationFactory(event=_in_next_month(6), teacher=anna.employee)
+    feed = reverse("events:personal_ics", args=[calendar_token_get(employee=anna.employee).token])
+    assert client.get(feed).status_code == 200
+    anna.employee.dismissal_date = timezone.localdate() - datetime.timedelta(days=1)
+    anna.employee.save()
+    client.force_login(anna)
+    following = _next_month()
+    assert client.get(reverse("events:month", args=[following.year, following.month])).status_code == 404
+    assert client.get(reverse("events:calendar", args=[following.year, following.month])).status_code == 404
+    assert client.get(reverse("events:detail", args=[event.pk])).status_code == 404
+    assert client.get(reverse("events:my")).status_code == 404
+    assert client.get(feed).status_code == 404
+    assert client.post(reverse("events:sign_up", args=[event.pk])).status_code == 404
+    assert not Participation.objects.filter(event=event).exists()
+
+
+def test_events_visible_to_a_dismissed_teacher_are_none(anna, boris):
+    _in_next_month(5)
+    anna.employee.dismissal_date = timezone.localdate()
+    anna.employee.save()
+    assert not events_visible_to(anna).exists()
+    assert events_visible_to(boris).count() == 1
+
+
+def test_calendar_lists_the_days_with_events_for_phones(client, anna):
+    mine = _in_next_month(6, title="Мой семинар")
+    ParticipationFactory(event=mine, teacher=anna.employee)
+    other = _in_next_month(14, title="Вебинар ИМЦ")
+    client.force_login(anna)
+    following = _next_month()
+    response = client.get(reverse("events:calendar", args=[following.year, following.month]))
+    agenda = response.context["agenda"]
+    assert [(entry["day"].day, [e.pk for e in entry["events"]]) for entry in agenda] == [
+        (6, [mine.pk]),
+        (14, [other.pk]),
+    ]
+    content = response.content.decode()
+    agenda_html = content[content.index('id="event-agenda"') : content.index('id="event-calendar"')]
+    assert "Мой семинар" in agenda_html
+    assert f'class="calendar-event agenda-event py-1 mine" data-event="{mine.pk}"' in agenda_html

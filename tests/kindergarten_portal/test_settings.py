@@ -43,3 +43,21 @@ def test_russian_is_the_default_language(client):
     body = client.get("/accounts/login/").content.decode()
     assert '<html lang="ru">' in body
     assert "Войти" in body
+
+
+def test_cache_table_makes_workers_share_one_cache():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_TESTING")}
+    env.update({"DEBUG": "true", "CACHE_TABLE": "portal_cache", "TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
+    code = (
+        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.TRUSTED_PROXY_HEADER)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django.core.cache.backends.db.DatabaseCache HTTP_X_REAL_IP" in result.stdout
