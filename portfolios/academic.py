@@ -27,8 +27,3 @@ def academic_year_range(label: str) -> tuple[datetime.date, datetime.date]:
 
 def current_academic_year() -> str:
     return academic_year_of(timezone.localdate())
-
-
-def academic_years_between(first: datetime.date, last: datetime.date) -> list[str]:
-    """Labels of every academic year from the one holding `last` back to the one holding `first`."""
-    return [f"{y}/{y + 1}" for y in range(academic_year_start(last), academic_year_start(first) - 1, -1)]

@@ -2,7 +2,7 @@
 
 Rules: the owner, the senior educator and the head see every entry and file of a teacher; anyone,
 signed in or not, sees an entry and its files only when it is approved, public, and the teacher's
-mini-site is published.
+mini-site is published; a dismissed teacher's mini-site and public files are no longer public.
 """
 
 from django.db.models import Q
@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kindergarten_portal.roles import can_read_everything
+from staff.models import Employee
 
 from .models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry
 
@@ -21,6 +22,7 @@ def public_q(prefix=""):
             f"{prefix}status": EntryStatus.APPROVED,
             f"{prefix}is_public": True,
             f"{prefix}teacher__minisite__published": True,
+            f"{prefix}teacher__in": Employee.objects.current(),
         }
     )
 
@@ -67,5 +69,11 @@ def get_own_evidence(user, pk):
 
 
 def get_published_minisite(slug):
-    """A published mini-site, else 404: an unpublished page is as unreachable as a missing one."""
-    return get_object_or_404(MiniSite.objects.select_related("teacher"), slug=slug, published=True)
+    """A published mini-site of a current teacher, else 404: an unpublished page, or a dismissed
+    teacher's, is as unreachable as a missing one."""
+    return get_object_or_404(
+        MiniSite.objects.select_related("teacher"),
+        slug=slug,
+        published=True,
+        teacher__in=Employee.objects.current(),
+    )

@@ -43,6 +43,9 @@ class StatusChangeInline(admin.TabularInline):
     fields = ["at", "from_status", "to_status", "by", "comment", "notified_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -2,7 +2,8 @@
 
 JPEG and PNG are opened and verified by Pillow (decompression bombs refused before any pixel is
 decoded), re-encoded with the EXIF orientation applied (which also drops EXIF such as GPS), and
-given a thumbnail; PDFs are recognised by their signature and end-of-file marker. HEIC is not
+given a thumbnail; a phone's multi-picture JPEG (MPO) is stored as a plain JPEG of its first
+frame; PDFs are recognised by their signature and end-of-file marker. HEIC is not
 accepted: the installed Pillow cannot read it without an extra package.
 """
 
@@ -21,6 +22,8 @@ THUMBNAIL_SIDE = 480
 ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+# Formats read as another one: many phones save photos as MPO, a JPEG with extra frames appended.
+STORED_AS = {"MPO": "JPEG"}
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,12 @@ def _check_image(data: bytes, name: str, digest: str) -> CheckedFile:
                     % {"name": name, "width": width, "height": height},
                     code="too_many_pixels",
                 )
-            if probe.format not in IMAGE_FORMATS:
+            image_format = STORED_AS.get(probe.format, probe.format)
+            if image_format not in IMAGE_FORMATS:
                 raise not_readable
-            image_format = probe.format
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
-            image.load()  # a truncated JPEG fails here
+            image.load()  # a truncated JPEG fails here; an MPO loads its first frame
             image = ImageOps.exif_transpose(image)
             content_type, extension = IMAGE_FORMATS[image_format]
             out = io.BytesIO()

@@ -5,7 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .files import ACCEPT, evidence_check
-from .models import MiniSite, PortfolioEntry
+from .models import MiniSite, PortfolioEntry, entry_date_bounds
 from .services import ENTRY_FIELDS, evidence_duplicate_of
 
 
@@ -57,6 +57,8 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args, teacher, **kwargs):
         super().__init__(*args, **kwargs)
         self.teacher = teacher
+        earliest, latest = entry_date_bounds()
+        self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
         self.checked_files = []
         self.duplicates = []
 
@@ -83,6 +85,17 @@ class EntryForm(forms.ModelForm):
             if earlier is not None:
                 self.duplicates.append((checked, earlier))
             pairs.append((checked, earlier))
+        if cleaned.get("confirm_duplicate") and not pairs and "files" not in self.errors:
+            # The browser empties the file input when the warning page loads: ticking the box and
+            # saving would store the entry without the file she meant to upload again.
+            self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+            self.add_error(
+                "files",
+                _(
+                    "Choose the file again: the browser does not keep a chosen file when the page "
+                    "reloads. Keep «Upload it again» ticked and save."
+                ),
+            )
         if self.duplicates and not cleaned.get("confirm_duplicate"):
             self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
             for checked, earlier in self.duplicates:

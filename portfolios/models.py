@@ -1,9 +1,12 @@
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Level
@@ -70,6 +73,19 @@ class EntryStatus(models.TextChoices):
 
 # Kinds where a competition result (participant / prize-winner / winner) applies.
 RESULT_KINDS = {EntryKind.COMPETITION_RESULT, EntryKind.PUPILS_RESULT, EntryKind.AWARD, EntryKind.DIPLOMA}
+
+
+EARLIEST_ENTRY_DATE = datetime.date(1970, 1, 1)
+
+
+def entry_date_bounds(today=None) -> tuple[datetime.date, datetime.date]:
+    """The dates a teacher's own entry may carry: from 1970 to a year ahead (a planned event)."""
+    today = today or timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + 1, day=28)
+    return EARLIEST_ENTRY_DATE, latest
 
 
 class EntryQuerySet(models.QuerySet):
@@ -168,6 +184,14 @@ class PortfolioEntry(models.Model):
             errors["result"] = _("A result applies only to competitions, awards and diplomas.")
         if self.hours is not None and self.hours == 0:
             errors["hours"] = _("Hours must be a positive number.")
+        # Derived entries take their date from a staff or event record, checked where it is kept.
+        if self.date and not self.source_type:
+            earliest, latest = entry_date_bounds()
+            if not earliest <= self.date <= latest:
+                errors["date"] = _("Give a date between %(earliest)s and %(latest)s.") % {
+                    "earliest": date_format(earliest, "SHORT_DATE_FORMAT"),
+                    "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+                }
         if errors:
             raise ValidationError(errors)
 

@@ -3,15 +3,16 @@
 Courses, retraining and higher education (staff.Training), attestation decisions
 (staff.CategoryDecision) and attendance at events (events.Participation) each become an approved
 entry through `entries_sync_for_source`, which is idempotent and withdraws what no longer holds.
+An edited event (title, date, level, organizer, cancellation) re-syncs its participations' entries.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from events.models import Participation
+from events.models import Event, Participation
 from staff.models import CategoryDecision, Training
 
-from .services import entries_sync_for_source
+from .services import entries_sync_for_event, entries_sync_for_source
 
 SOURCES = (Training, CategoryDecision, Participation)
 
@@ -30,3 +31,10 @@ def source_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Participation, dispatch_uid="portfolios_participation_deleted")
 def source_deleted(sender, instance, **kwargs):
     entries_sync_for_source(source=instance, deleted=True)
+
+
+@receiver(post_save, sender=Event, dispatch_uid="portfolios_event_saved")
+def event_saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw or created:  # a new event has no participations yet
+        return
+    entries_sync_for_event(event=instance)

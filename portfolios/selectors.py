@@ -1,10 +1,10 @@
 """Reads of portfolio data shared by the teacher's pages, the review queue, the mini-site and reports."""
 
-from django.db.models import Max, Min, Prefetch
+from django.db.models import Prefetch
 
 from staff.models import Employee
 
-from .academic import academic_year_range, academic_years_between, current_academic_year
+from .academic import academic_year_of, academic_year_range, current_academic_year
 from .models import ITEM_ORDER, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem
 
 
@@ -17,14 +17,14 @@ def group_by_item(entries):
 
 
 def portfolio_years(*, teacher) -> list[str]:
-    """Academic years from the teacher's earliest entry to now (newest first); at least the current one."""
-    bounds = PortfolioEntry.objects.filter(teacher=teacher).aggregate(first=Min("date"), last=Max("date"))
-    current = current_academic_year()
-    if bounds["first"] is None:
-        return [current]
-    start, _end = academic_year_range(current)
-    years = academic_years_between(bounds["first"], max(bounds["last"], start))
-    return years
+    """Academic years in which the teacher has entries, and the current one (newest first)."""
+    months = (
+        PortfolioEntry.objects.filter(teacher=teacher)
+        .exclude(status=EntryStatus.WITHDRAWN)
+        .dates("date", "month")
+    )
+    years = {academic_year_of(month) for month in months} | {current_academic_year()}
+    return sorted(years, key=lambda label: int(label.partition("/")[0]), reverse=True)
 
 
 def portfolio_of(*, teacher, year: str):
@@ -52,9 +52,9 @@ def review_queue():
 
 
 def minisites_published():
-    """Published mini-sites with what the index shows (teacher, her groups)."""
+    """Published mini-sites of current staff with what the index shows (teacher, her groups)."""
     return (
-        MiniSite.objects.filter(published=True)
+        MiniSite.objects.filter(published=True, teacher__in=Employee.objects.current())
         .select_related("teacher")
         .prefetch_related("teacher__groups")
         .order_by("teacher__surname", "teacher__name")

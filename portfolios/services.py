@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.models import EventFormat, Participation, ParticipationRole, ParticipationStatus
+from events.models import EventFormat, EventStatus, Participation, ParticipationRole, ParticipationStatus
 from kindergarten_portal.roles import is_senior_educator
 from staff.models import Category, CategoryDecision, Training, TrainingKind
 
@@ -224,6 +224,19 @@ def entries_review(*, entries, reviewer, approve: bool, comment: str = "") -> tu
     return done, refused
 
 
+def entry_set_public(*, entry, by, is_public: bool) -> PortfolioEntry:
+    """Show or hide the owner's entry on her mini-site; the one thing she may change on a derived or
+    locked (submitted, approved) entry. Only approved entries are ever shown publicly."""
+    with transaction.atomic():
+        locked = _locked(entry)
+        if locked.teacher.user_id is None or locked.teacher.user_id != by.pk:
+            raise PermissionDenied
+        if locked.is_public != is_public:
+            locked.is_public = is_public
+            locked.save(update_fields=["is_public", "updated_at"])
+    return locked
+
+
 # ---------------------------------------------------------------- entries derived from records
 
 
@@ -266,10 +279,13 @@ def _decision_entry(decision: CategoryDecision):
 
 def _participation_entry(participation: Participation):
     """Attended a seminar or webinar → 1.6; spoke → 3.1; ran a master class or an open show → 3.2;
-    organized → 3.1 as "event organized" (the year-end gratitude list counts these)."""
+    organized → 3.1 as "event organized" (the year-end gratitude list counts these). Nothing for an
+    event that was cancelled, whatever attendance was marked before."""
     if participation.status != ParticipationStatus.ATTENDED:
         return None
     event = participation.event
+    if event.status == EventStatus.CANCELLED:
+        return None
     role = participation.role
     if role == ParticipationRole.LISTENER:
         item, kind = ReportItem.SELF_EDUCATION, EntryKind.EVENT_ATTENDED
@@ -303,6 +319,13 @@ SOURCE_RULES = {
     "staff.categorydecision": _decision_entry,
     "events.participation": _participation_entry,
 }
+# Whether a new derived entry is shown on the mini-site; the teacher can change it afterwards.
+# Attestation decisions carry order numbers: private until she chooses to show them.
+PUBLIC_BY_DEFAULT = {"staff.training": True, "staff.categorydecision": False, "events.participation": True}
+
+
+def _agrees(entry, wanted) -> bool:
+    return all(getattr(entry, key) == value for key, value in wanted.items())
 
 
 def entries_sync_for_source(*, source, deleted: bool = False) -> PortfolioEntry | None:
@@ -330,10 +353,10 @@ def entries_sync_for_source(*, source, deleted: bool = False) -> PortfolioEntry 
             return entry
         now = timezone.now()
         if entry is None:
-            entry = PortfolioEntry(source_type=label, source_id=source.pk, is_public=True)
+            entry = PortfolioEntry(source_type=label, source_id=source.pk, is_public=PUBLIC_BY_DEFAULT[label])
             changed = True
         else:
-            changed = any(getattr(entry, key) != value for key, value in wanted.items())
+            changed = not _agrees(entry, wanted)
         for key, value in wanted.items():
             setattr(entry, key, value)
         previous = entry.status if entry.pk else ""
@@ -347,6 +370,35 @@ def entries_sync_for_source(*, source, deleted: bool = False) -> PortfolioEntry 
         if previous != EntryStatus.APPROVED:
             StatusChange.objects.create(entry=entry, from_status=previous, to_status=EntryStatus.APPROVED)
     return entry
+
+
+def entries_sync_for_event(*, event) -> int:
+    """Bring the entries derived from attendance at `event` in line with the event itself (its title,
+    date, level, organizer or cancellation changed); returns how many entries were synced.
+
+    Two queries when nothing an entry shows has changed, whatever the number of participants; only
+    the participations whose entry disagrees go through `entries_sync_for_source`.
+    """
+    label = Participation._meta.label_lower
+    participations = Participation.objects.filter(event=event)
+    entries = {
+        entry.source_id: entry
+        for entry in PortfolioEntry.objects.filter(
+            source_type=label, source_id__in=participations.values("pk")
+        )
+    }
+    synced = 0
+    for participation in participations.select_related("event__organizer"):
+        wanted = _participation_entry(participation)
+        entry = entries.get(participation.pk)
+        if wanted is None:
+            in_line = entry is None or entry.status == EntryStatus.WITHDRAWN
+        else:
+            in_line = entry is not None and entry.status == EntryStatus.APPROVED and _agrees(entry, wanted)
+        if not in_line:
+            entries_sync_for_source(source=participation)
+            synced += 1
+    return synced
 
 
 def entries_sync_all() -> int:

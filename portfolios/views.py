@@ -34,6 +34,7 @@ from .services import (
     entries_review,
     entry_create,
     entry_delete,
+    entry_set_public,
     entry_submit,
     entry_update,
     evidence_delete,
@@ -173,6 +174,19 @@ def entry_delete_view(request, pk):
         return redirect("portfolios:entry_detail", pk=entry.pk)
     messages.success(request, _("The entry is deleted."))
     return redirect(f"{reverse('portfolios:my_portfolio')}?year={academic_year_of(entry.date)}")
+
+
+@login_required
+def entry_visibility(request, pk):
+    """Show or hide the owner's entry on her mini-site (POST); also on derived and locked entries."""
+    entry = get_own_entry(request.user, pk)
+    if request.method == "POST":
+        entry = entry_set_public(entry=entry, by=request.user, is_public=request.POST.get("is_public") == "1")
+        if entry.is_public:
+            messages.success(request, _("The entry will be shown on your mini-site once approved."))
+        else:
+            messages.success(request, _("The entry is hidden from your mini-site."))
+    return redirect("portfolios:entry_detail", pk=entry.pk)
 
 
 @login_required

@@ -11,6 +11,8 @@ from tests.portfolios.factories import EntryFactory, approved_entry, published_s
 SIGNED_IN_ONLY = dict(anonymous=302, anna=200, boris=200, head=404, senior=404)
 TEACHER_OWN = dict(anonymous=302, anna=200, boris=404, head=404, senior=404)
 READ_OWN = dict(anonymous=302, anna=200, boris=404, head=200, senior=200)
+# Only the owner shows or hides her entry; a GET (no change) sends her back to the entry.
+OWNER_ACTION = dict(anonymous=302, anna=302, boris=404, head=404, senior=404)
 # GET on a POST-only action: refused before any lookup; POST access is tested in test_views.py.
 POST_OWN = dict(anonymous=302, anna=405, boris=405, head=405, senior=405)
 PRIVATE_FILE = dict(anonymous=404, anna=200, boris=404, head=200, senior=200)
@@ -88,6 +90,7 @@ ROWS = [
     ("portfolios:entry_edit", _entry_url("portfolios:entry_edit"), TEACHER_OWN),
     ("portfolios:entry_submit", _entry_url("portfolios:entry_submit"), POST_OWN),
     ("portfolios:entry_delete", _entry_url("portfolios:entry_delete"), POST_OWN),
+    ("portfolios:entry_visibility", _entry_url("portfolios:entry_visibility"), OWNER_ACTION),
     ("portfolios:evidence_file", _anna_private_file, PRIVATE_FILE),
     ("portfolios:evidence_file", _anna_approved_unpublished_file, PRIVATE_FILE),
     ("portfolios:evidence_file", _anna_public_file, PUBLIC_FILE),

@@ -142,3 +142,70 @@ def test_sync_all_backfills_without_duplicates(db):
     assert entries_sync_all() >= 1
     entries_sync_all()
     assert _entries(training).count() == 1
+
+
+def _attended(event, n=1):
+    return [
+        Participation.objects.create(event=event, teacher=EmployeeFactory(), status="attended")
+        for _ in range(n)
+    ]
+
+
+def test_event_edit_updates_its_entries(db):
+    event = _event()
+    participation = _attended(event)[0]
+    other_organizer = Organization.objects.create(name="ИРО", kind="other")
+    event.title = "Игра и игрушка"
+    event.level = Level.REGIONAL
+    event.organizer = other_organizer
+    event.start -= datetime.timedelta(days=30)
+    event.end -= datetime.timedelta(days=30)
+    event.save()
+    entry = _entries(participation).get()
+    assert (entry.title, entry.level, entry.organizer, entry.date, entry.status) == (
+        "Игра и игрушка",
+        Level.REGIONAL,
+        "ИРО",
+        timezone.localdate(event.start),
+        EntryStatus.APPROVED,
+    )
+
+
+def test_cancelled_event_withdraws_its_entries_and_reinstating_restores_them(db):
+    event = _event()
+    participations = _attended(event, 2)
+    event.status = "cancelled"
+    event.save()
+    assert {_entries(p).get().status for p in participations} == {EntryStatus.WITHDRAWN}
+    event.status = "held"
+    event.save()
+    entry = _entries(participations[0]).get()
+    assert entry.status == EntryStatus.APPROVED
+    assert [c.to_status for c in entry.status_changes.all()] == ["approved", "withdrawn", "approved"]
+
+
+def test_event_saved_unchanged_costs_the_same_queries_for_one_or_many_participants(
+    db, django_assert_num_queries
+):
+    event = _event()
+    _attended(event)
+    Participation.objects.create(event=event, teacher=EmployeeFactory(), status="signed_up")
+    # Event update, its participations (with organizer), their entries.
+    with django_assert_num_queries(3):
+        event.save()
+    _attended(event, 5)
+    with django_assert_num_queries(3):
+        event.save()
+
+
+def test_attestation_entry_private_by_default_and_teachers_choice_survives_resync(db):
+    decision = CategoryDecisionFactory(category=Category.FIRST, order_number="12-К")
+    entry = _entries(decision).get()
+    assert entry.is_public is False
+    assert _entries(TrainingFactory()).get().is_public is True  # courses stay shown by default
+    entry.is_public = True
+    entry.save()
+    decision.order_number = "13-К"
+    decision.save()
+    entry.refresh_from_db()
+    assert entry.is_public is True and "13-К" in entry.title

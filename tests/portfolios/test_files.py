@@ -113,3 +113,27 @@ def test_exif_orientation_applied_and_exif_dropped():
     with Image.open(io.BytesIO(checked.content)) as stored:
         assert stored.size == (40, 80)
         assert 0x0112 not in stored.getexif() and 0x010F not in stored.getexif()
+
+
+def test_phone_mpo_photo_stored_as_jpeg_of_its_first_frame(client, anna):
+    import io
+
+    from PIL import Image
+
+    first, second = Image.new("RGB", (60, 40), (200, 0, 0)), Image.new("RGB", (60, 40), (0, 0, 200))
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    with Image.open(io.BytesIO(out.getvalue())) as probe:
+        assert probe.format == "MPO"  # what Pillow reports for many phone photos
+    client.force_login(anna)
+    response = client.post(
+        "/portfolio/entries/add/", _form_data(files=SimpleUploadedFile("IMG_0001.JPG", out.getvalue()))
+    )
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert (evidence.content_type, evidence.file.name.rsplit(".", 1)[1]) == ("image/jpeg", "jpg")
+    assert evidence.thumbnail
+    with evidence.file.open("rb") as stored, Image.open(stored) as image:
+        assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1
+        red, _green, blue = image.getpixel((30, 20))
+        assert red > 150 and blue < 60  # the first frame

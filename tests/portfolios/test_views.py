@@ -1,10 +1,13 @@
 import datetime
+import re
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry
-from tests.factories import teacher_user
+from portfolios.academic import current_academic_year
+from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, StatusChange
+from tests.factories import TrainingFactory, UserFactory, teacher_user
 from tests.portfolios.factories import (
     PDF_BYTES,
     EntryFactory,
@@ -77,6 +80,27 @@ def test_same_file_twice_is_flagged_before_saving(client, anna):
     assert second.duplicate_of == EvidenceFile.objects.get(entry__title="Конкурс «Воспитатель года»")
 
 
+def test_confirming_a_duplicate_without_the_file_saves_nothing_and_keeps_the_form(client, anna):
+    client.force_login(anna)
+    content = jpeg_bytes(color=(4, 5, 6))
+    client.post("/portfolio/entries/add/", _form(files=upload("first.jpg", content)))
+    client.post("/portfolio/entries/add/", _form(title="Ещё раз", files=upload("again.jpg", content)))
+    # The warning page came back with an empty file input; she ticks the box and saves.
+    response = client.post("/portfolio/entries/add/", _form(title="Ещё раз", confirm_duplicate="on"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Choose the file again" in page
+    assert PortfolioEntry.objects.count() == 1 and EvidenceFile.objects.count() == 1
+    assert "Ещё раз" in page  # what she typed is kept
+    form = response.context["form"]
+    assert form["confirm_duplicate"].value() is True and 'type="checkbox"' in str(form["confirm_duplicate"])
+    response = client.post(
+        "/portfolio/entries/add/",
+        _form(title="Ещё раз", files=upload("again.jpg", content), confirm_duplicate="on"),
+    )
+    assert response.status_code == 302
+    assert EvidenceFile.objects.get(entry__title="Ещё раз").sha256 == EvidenceFile.objects.first().sha256
+
+
 def test_same_file_of_another_teacher_is_not_flagged(client, anna, boris):
     content = jpeg_bytes(color=(9, 9, 9))
     with_file(EntryFactory(teacher=boris.employee), content)
@@ -142,6 +166,47 @@ def test_portfolio_grouped_by_year_and_item(client, anna):
     assert "Курсы" in page and "Грамота" in page and "Прошлый год" not in page
     assert page.index("1.4 Course training") < page.index("2 Letters of gratitude")
     assert "2024/2025" in page  # the earlier year can be chosen
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1969-12-31", "9999-12-31"])
+def test_entry_date_out_of_range_refused_and_form_kept(client, anna, day):
+    client.force_login(anna)
+    response = client.post("/portfolio/entries/add/", _form(date=day))
+    assert response.status_code == 200 and "date" in response.context["form"].errors
+    assert "Конкурс «Воспитатель года»" in response.content.decode()
+    assert not PortfolioEntry.objects.exists()
+
+
+def test_entry_date_bounds_accepted(client, anna):
+    client.force_login(anna)
+    a_year_ahead = timezone.localdate().replace(year=timezone.localdate().year + 1, day=1)
+    for day in ("1970-01-01", a_year_ahead.isoformat()):
+        assert client.post("/portfolio/entries/add/", _form(date=day)).status_code == 302
+    assert PortfolioEntry.objects.count() == 2
+
+
+def test_entry_date_bounds_on_29_february():
+    from portfolios.models import entry_date_bounds
+
+    assert entry_date_bounds(datetime.date(2028, 2, 29)) == (
+        datetime.date(1970, 1, 1),
+        datetime.date(2029, 2, 28),
+    )
+
+
+def test_year_selector_lists_only_years_with_entries_and_the_current_one(client, anna):
+    # Entries saved before dates were checked: a year 1 date must not yield two thousand options.
+    for day in (datetime.date(1, 1, 1), datetime.date(2019, 10, 1), DAY):
+        EntryFactory(teacher=anna.employee, date=day)
+    EntryFactory(teacher=anna.employee, date=datetime.date(2021, 10, 1), status=EntryStatus.WITHDRAWN)
+    client.force_login(anna)
+    response = client.get("/portfolio/")
+    assert response.context["years"] == sorted(
+        {current_academic_year(), "2025/2026", "2019/2020", "0/1"},
+        key=lambda y: int(y.split("/")[0]),
+        reverse=True,
+    )
+    assert response.content.decode().count("<option") == len(response.context["years"])
 
 
 def _many_entries(teacher, n):
@@ -359,3 +424,95 @@ def test_photo_only_on_published_site(client, anna):
     site.show_photo, site.published = True, False
     site.save()
     assert client.get("/t/anna/photo/").status_code == 404
+
+
+def test_dismissed_teachers_minisite_and_public_files_are_gone(client, anna, boris):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    from django.core.files.base import ContentFile
+
+    anna.employee.photo.save("p.jpg", ContentFile(jpeg_bytes()), save=False)
+    anna.employee.dismissal_date = yesterday
+    anna.employee.save()
+    published_site(anna.employee, slug="anna")
+    evidence = with_file(approved_entry(anna.employee, title="Победа Анны"))
+    # Boris leaves next month: he is still on staff and still public.
+    boris.employee.dismissal_date = timezone.localdate() + datetime.timedelta(days=30)
+    boris.employee.save()
+    published_site(boris.employee, slug="boris")
+    index = client.get("/t/").content.decode()
+    assert "/t/boris/" in index and "/t/anna/" not in index
+    assert client.get("/t/boris/").status_code == 200
+    for url in ("/t/anna/", "/t/anna/photo/", f"/portfolio/files/{evidence.pk}/"):
+        assert client.get(url).status_code == 404, url
+
+
+# ---------------------------------------------------------------- showing or hiding an entry
+
+
+def test_owner_hides_and_shows_a_derived_entry(client, anna):
+    published_site(anna.employee, slug="anna")
+    training = TrainingFactory(employee=anna.employee, programme="Курсы ФОП ДО")
+    entry = PortfolioEntry.objects.get(source_type="staff.training", source_id=training.pk)
+    assert entry.is_public and "Курсы ФОП ДО" in client.get("/t/anna/").content.decode()
+    client.force_login(anna)
+    url = reverse("portfolios:entry_visibility", args=[entry.pk])
+    response = client.post(url, {"is_public": "0"})
+    assert response.status_code == 302 and response["Location"] == f"/portfolio/entries/{entry.pk}/"
+    entry.refresh_from_db()
+    assert not entry.is_public and entry.status == EntryStatus.APPROVED
+    assert "Курсы ФОП ДО" not in client.get("/t/anna/").content.decode()
+    training.hours = 36
+    training.save()  # a re-sync keeps her choice
+    entry.refresh_from_db()
+    assert not entry.is_public
+    client.post(url, {"is_public": "1"})
+    entry.refresh_from_db()
+    assert entry.is_public
+
+
+def test_owner_toggles_visibility_of_an_approved_entry_and_nothing_else(client, anna):
+    entry = approved_entry(anna.employee, title="Утверждено")
+    client.force_login(anna)
+    page = client.get(f"/portfolio/entries/{entry.pk}/").content.decode()
+    assert 'data-test="toggle-public"' in page
+    client.post(
+        reverse("portfolios:entry_visibility", args=[entry.pk]), {"is_public": "0", "title": "Подмена"}
+    )
+    entry.refresh_from_db()
+    assert (entry.is_public, entry.title, entry.status) == (False, "Утверждено", EntryStatus.APPROVED)
+
+
+def test_only_the_owner_may_show_or_hide_an_entry(client, anna, boris, head, senior):
+    entry = approved_entry(anna.employee)
+    url = reverse("portfolios:entry_visibility", args=[entry.pk])
+    for user in (boris, head, senior):
+        client.force_login(user)
+        assert client.post(url, {"is_public": "0"}).status_code == 404
+        if user != boris:  # readers see the entry, but without the button
+            page = client.get(f"/portfolio/entries/{entry.pk}/").content.decode()
+            assert 'data-test="toggle-public"' not in page
+    client.logout()
+    response = client.post(url, {"is_public": "0"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    entry.refresh_from_db()
+    assert entry.is_public
+
+
+# ---------------------------------------------------------------- admin
+
+
+def test_admin_entry_page_constant_queries_with_history(client, anna, senior, django_assert_num_queries):
+    entry = EntryFactory(teacher=anna.employee)
+    StatusChange.objects.create(entry=entry, from_status="", to_status="draft", by=anna)
+    url = reverse("admin:portfolios_portfolioentry_change", args=[entry.pk])
+    client.force_login(senior)
+    client.get(url)
+    with django_assert_num_queries(9):
+        client.get(url)
+    for i in range(5):
+        reviewer = UserFactory(username=f"reviewer{i}", first_name=f"Рецензент{i}")
+        StatusChange.objects.create(entry=entry, from_status="draft", to_status="draft", by=reviewer)
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    page = response.content.decode()
+    assert len(re.findall(r'id="status_changes-\d+"', page)) == 6 and "reviewer4" in page
