@@ -43,6 +43,7 @@ from .selectors import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD.MM.YYYY"
+MONTH_FORMAT = "MM.YYYY"
 POINTS_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"
 HEADER_FONT = Font(bold=True)
@@ -74,10 +75,11 @@ def fitted_widths(headers, rows, minimum=6):
 class Sheet:
     """A write-only worksheet with the house formatting: header row, widths, filter, print set-up."""
 
-    def __init__(self, workbook, title, headers, widths):
+    def __init__(self, workbook, title, headers, widths, formats=None):
         self.ws = workbook.create_sheet(title[:31])
         self.headers = [str(h) for h in headers]
         self.widths = list(widths)
+        self.formats = formats or {}  # {column index: number format} where the default does not fit
         self.rows_written = 0
         self.last_row = 1  # the header
         for index, width in enumerate(widths, start=1):
@@ -107,8 +109,9 @@ class Sheet:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
 
-    def cell(self, value, *, bold=False):
-        """A cell for any value: text is always text (never a formula), dates and points formatted.
+    def cell(self, value, *, bold=False, number_format=None):
+        """A cell for any value: text is always text (never a formula), dates and points formatted
+        (dates by `number_format` when given).
 
         Plain values (numbers, empty cells, text that cannot be read as a formula) go in as they are:
         a styled cell object costs ten times more, which shows on a 300 000-row details sheet.
@@ -130,7 +133,7 @@ class Sheet:
             cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
             cell.number_format = "DD.MM.YYYY HH:MM"
         elif isinstance(value, datetime.date):
-            cell.number_format = DATE_FORMAT
+            cell.number_format = number_format or DATE_FORMAT
         elif isinstance(value, Decimal):
             cell.value = float(value)
             cell.number_format = POINTS_FORMAT
@@ -143,7 +146,12 @@ class Sheet:
         lines = max((self._lines(index, value) for index, value in enumerate(values)), default=1)
         if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
             self.ws.row_dimensions[self.last_row].height = 15 * lines
-        self.ws.append([self.cell(v, bold=bold) for v in values])
+        if self.formats:
+            self.ws.append(
+                [self.cell(v, bold=bold, number_format=self.formats.get(i)) for i, v in enumerate(values)]
+            )
+        else:  # the common case, kept lean for the long details sheet
+            self.ws.append([self.cell(v, bold=bold) for v in values])
         self.rows_written += 1
 
     def _lines(self, index, value):
@@ -431,7 +439,7 @@ def _events_sheet(wb, build):
         names = ", ".join(p.teacher.short_name for p in event.attended)
         values.append(
             [
-                start.strftime("%m.%Y"),
+                start.date().replace(day=1),  # a real date, so the month sorts and filters in order
                 start.date(),
                 event.title,
                 _label(EventFormat, event.format),
@@ -441,7 +449,7 @@ def _events_sheet(wb, build):
                 names,
             ]
         )
-    sheet = Sheet(wb, _("Events"), headers, fitted_widths(headers, values))
+    sheet = Sheet(wb, _("Events"), headers, fitted_widths(headers, values), formats={0: MONTH_FORMAT})
     for line in values:
         sheet.append(line)
     sheet.close_table()

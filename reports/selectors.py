@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -311,8 +311,27 @@ def self_report_content(report: SelfReport) -> dict:
     return self_report_live_content(teacher=report.teacher, year=report.academic_year)
 
 
-def self_reports_of_year(year: AcademicYear):
-    return SelfReport.objects.filter(academic_year=year).select_related("teacher", "academic_year")
+def self_report_roster(year: AcademicYear) -> list[tuple[Employee, SelfReport | None]]:
+    """[(teacher, her report of the year or None if she has not opened it)], by name: the staff on
+    the books on the year's reading date (today, or its last day once over) and whoever has a report
+    of the year though she has left since. Two queries."""
+    of_year = SelfReport.objects.filter(academic_year=year)
+    reports = {report.teacher_id: report for report in of_year}
+    with_report = of_year.values("teacher_id")
+    teachers = Employee.objects.current(on=as_of_for(year)) | Employee.objects.filter(pk__in=with_report)
+    return [
+        (teacher, reports.get(teacher.pk))
+        for teacher in teachers.order_by("surname", "name", "patronymic", "pk")
+    ]
+
+
+def academic_years_reported(current: AcademicYear):
+    """The years that have a self-report or a rating build, and the current one; latest first."""
+    return AcademicYear.objects.filter(
+        Q(pk=current.pk)
+        | Exists(SelfReport.objects.filter(academic_year=OuterRef("pk")))
+        | Exists(RatingBuild.objects.filter(academic_year=OuterRef("pk")))
+    ).order_by("-start_year")
 
 
 def self_reports_of_teacher(teacher):

@@ -114,7 +114,7 @@ def self_report_submit(*, report: SelfReport, by) -> SelfReport:
     if not report.is_editable:
         raise ValidationError(_("This self-report has already been submitted."))
     if not report.reflection.strip():
-        raise ValidationError(_("Write the closing reflection before submitting."))
+        raise ValidationError({"reflection": _("Write the closing reflection before submitting.")})
     report.status = SelfReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.full_clean()

@@ -10,7 +10,6 @@ urlpatterns = [
     path("self-reports/", views.self_reports, name="self_reports"),
     path("self-report/", views.my_self_report, name="my_self_report"),
     path("self-report/<int:pk>/", views.self_report, name="self_report"),
-    path("self-report/<int:pk>/submit/", views.self_report_submit_view, name="self_report_submit"),
     path("self-report/<int:pk>/review/", views.self_report_review, name="self_report_review"),
     path("self-report/<int:pk>/print/", views.self_report_print, name="self_report_print"),
     path("self-report/<int:pk>/xlsx/", views.self_report_xlsx, name="self_report_xlsx"),

@@ -23,14 +23,15 @@ from .forms import ReviewForm, SelfReportForm
 from .models import DIRECTION_LABELS, DIRECTIONS, SelfReportStatus
 from .selectors import (
     academic_year_current,
+    academic_years_reported,
     attestations_due,
     course_coverage,
     events_per_month,
     latest_build,
     rows_grouped_by_category,
     self_report_content,
+    self_report_roster,
     self_reports_of_teacher,
-    self_reports_of_year,
 )
 from .services import (
     self_report_accept,
@@ -39,6 +40,8 @@ from .services import (
     self_report_save,
     self_report_submit,
 )
+
+NOT_STARTED = "not_started"  # in the self-reports list: a teacher who has not opened her report
 
 
 def _require_reader(request):
@@ -119,19 +122,23 @@ def latest_workbook(request):
 
 @login_required
 def self_reports(request):
-    """The senior educator's and the head's list: every self-report of the current year."""
+    """The senior educator's and the head's list for one academic year (?year=2025/2026, the current
+    one by default): every teacher on the staff, with her report or "not started"."""
     _require_reader(request)
-    year = academic_year_current()
-    reports = self_reports_of_year(year).order_by("teacher__surname", "teacher__name")
-    by_status = Counter(r.status for r in reports)
+    current = academic_year_current()
+    years = list(academic_years_reported(current))
+    wanted = request.GET.get("year") or current.label
+    year = next((y for y in years if y.label == wanted), None)
+    if year is None:
+        raise Http404
+    rows = self_report_roster(year)
+    by_status = Counter(report.status if report else NOT_STARTED for _teacher, report in rows)
+    counts = [(_("not started"), by_status.get(NOT_STARTED, 0))]
+    counts += [(label, by_status.get(value, 0)) for value, label in SelfReportStatus.choices]
     return render(
         request,
         "reports/self_report_list.html",
-        {
-            "year": year,
-            "reports": reports,
-            "counts": [(label, by_status.get(value, 0)) for value, label in SelfReportStatus.choices],
-        },
+        {"year": year, "years": years, "rows": rows, "counts": counts},
     )
 
 
@@ -184,24 +191,35 @@ def _report_context(request, report):
 
 @login_required
 def self_report(request, pk):
+    """The report; its owner edits it while a draft or returned, and saves or saves and submits it.
+
+    A refused submit still keeps what she typed: saved, and shown again with the reason."""
     report = get_self_report_for_user(request.user, pk)
     is_owner = report.teacher.user_id == request.user.pk
     form = None
     if is_owner and report.is_editable:
         form = SelfReportForm(request.POST or None, report=report)
-        if request.method == "POST":
-            if form.is_valid():
+        if request.method == "POST" and form.is_valid():
+            try:
+                self_report_save(
+                    report=report,
+                    by=request.user,
+                    comments=form.comments(),
+                    reflection=form.cleaned_data["reflection"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if request.POST.get("action") != "submit":
+                    messages.success(request, _("Your comments are saved."))
+                    return redirect("reports:self_report", report.pk)
                 try:
-                    self_report_save(
-                        report=report,
-                        by=request.user,
-                        comments=form.comments(),
-                        reflection=form.cleaned_data["reflection"],
-                    )
-                except ValidationError as exc:
+                    self_report_submit(report=report, by=request.user)
+                except ValidationError as exc:  # saved all the same; the form shows why, with her text
+                    messages.success(request, _("Your comments are saved."))
                     form.add_error(None, exc)
                 else:
-                    messages.success(request, _("Your comments are saved."))
+                    messages.success(request, _("Your self-report is submitted to the senior educator."))
                     return redirect("reports:self_report", report.pk)
     elif request.method == "POST":
         raise PermissionDenied
@@ -212,19 +230,6 @@ def self_report(request, pk):
             block["field"] = form[f"comment_{block['item']}"]
     context["review_form"] = ReviewForm() if context["can_review"] else None
     return render(request, "reports/self_report.html", context)
-
-
-@require_POST
-@login_required
-def self_report_submit_view(request, pk):
-    report = get_self_report_for_user(request.user, pk)
-    try:
-        self_report_submit(report=report, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your self-report is submitted to the senior educator."))
-    return redirect("reports:self_report", report.pk)
 
 
 @require_POST

@@ -59,7 +59,6 @@ ROWS = [
     ("reports:self_report", _report_url("reports:self_report"), ANNAS_OWN),
     ("reports:self_report_print", _report_url("reports:self_report_print"), ANNAS_OWN),
     ("reports:self_report_xlsx", _report_url("reports:self_report_xlsx"), ANNAS_OWN),
-    ("reports:self_report_submit", _report_url("reports:self_report_submit"), POST_ONLY),
     ("reports:self_report_review", _report_url("reports:self_report_review"), POST_ONLY),
     ("admin:reports_ratingbuild_changelist", "/admin/reports/ratingbuild/", ADMIN_VIEW),
     ("admin:reports_ratingbuild_change", _admin_build_change, ADMIN_VIEW),

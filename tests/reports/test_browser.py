@@ -1,4 +1,5 @@
-"""End to end: the senior educator builds the rating; the head opens the dashboard and downloads it."""
+"""End to end: the senior educator builds the rating; the head opens the dashboard and downloads it;
+the reports pages fit a phone."""
 
 import io
 
@@ -10,7 +11,9 @@ from events.models import Level
 from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
 from portfolios.models import ReportItem, Result
 from reports.models import RatingBuild
-from tests.factories import PASSWORD, UserFactory
+from reports.selectors import academic_year_current
+from reports.services import rating_build
+from tests.factories import PASSWORD, UserFactory, teacher_user
 
 from .factories import entry, teacher_with_category
 
@@ -57,3 +60,60 @@ def test_senior_builds_and_head_downloads(live_server, page, browser):
     assert len(workbook.sheetnames) == 6
     assert workbook.worksheets[0].cell(row=2, column=3).value == "Антонова Мария Ивановна"
     head_context.close()
+
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+# Chart labels that start left of their picture (clipped), measured by the browser in its own font.
+CLIPPED_LABELS = """() => [...document.querySelectorAll('svg.portal-chart')].flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')]
+        .filter(t => { const r = t.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+        .map(t => t.textContent);
+})"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_pages_fit_a_phone(live_server, browser):
+    from django.utils import timezone
+
+    UserFactory(username="zav", role=HEAD)
+    anna = teacher_user("anna", surname="Антонова")
+    today = timezone.localdate()
+    names = [("Константинопольская", "Александра", "Владимировна"), ("Александрова", "Анна", "Сергеевна")]
+    for index, (surname, name, patronymic) in enumerate(names * 3):
+        teacher = teacher_with_category(surname=f"{surname}{index}", name=name, patronymic=patronymic)
+        entry(teacher, ReportItem.COMPETITIONS, level=Level.REGIONAL, result=Result.WINNER, day=today)
+    entry(
+        anna.employee,
+        ReportItem.COMPETITIONS,
+        level=Level.REGIONAL,
+        result=Result.WINNER,
+        day=today,
+        title="Городской конкурс профессионального мастерства педагогов дошкольного образования",
+    )
+    rating_build(year=academic_year_current())
+
+    phone = browser.new_context(
+        locale="ru-RU",
+        timezone_id="Asia/Yekaterinburg",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = phone.new_page()
+    _sign_in(page, live_server.url, "zav")
+    page.goto(f"{live_server.url}/reports/")
+    expect(page.locator("[data-test=rating]")).to_contain_text("Константинопольская0")
+    assert page.evaluate("window.innerWidth") == 390
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert page.evaluate(CLIPPED_LABELS) == []
+    page.goto(f"{live_server.url}/reports/self-reports/")
+    expect(page.locator("[data-test=reports]")).to_contain_text("Константинопольская0")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+    phone.clear_cookies()
+    _sign_in(page, live_server.url, "anna")
+    page.goto(f"{live_server.url}/reports/self-report/")
+    expect(page.locator("[data-item='3.3']")).to_contain_text("Городской конкурс")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    phone.close()

@@ -8,12 +8,13 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from events.models import Level
+from events.models import EventStatus, Level
 from portfolios.models import ReportItem, Result
 from reports.exports import rating_workbook
 from reports.selectors import academic_year_current
 from reports.services import rating_build
 from staff import demo as staff_demo
+from tests.events.factories import EventFactory
 
 from .factories import entry, teacher_with_category, year
 
@@ -121,3 +122,22 @@ def test_long_text_wraps_with_a_row_height_so_it_prints_readably(demo_workbook):
     for cell in long_cells:
         assert cell.alignment.wrap_text
         assert rating.row_dimensions[cell.row].height >= 30
+
+
+def test_events_month_is_a_date_so_it_sorts_and_filters_in_order(db):
+    def at(day):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+    for day in (datetime.date(2026, 1, 20), datetime.date(2025, 10, 7), datetime.date(2025, 10, 31)):
+        EventFactory(title=f"Семинар {day:%d.%m}", start=at(day), status=EventStatus.HELD)
+    build = rating_build(year=year(), today=datetime.date(2026, 11, 20), workbook=False)
+    events = load_workbook(io.BytesIO(rating_workbook(build)))["Мероприятия"]
+    months = [events.cell(row=r, column=1) for r in range(2, 5)]
+    assert [c.value for c in months] == [
+        datetime.datetime(2025, 10, 1),
+        datetime.datetime(2025, 10, 1),
+        datetime.datetime(2026, 1, 1),
+    ]
+    assert all(c.number_format == "MM.YYYY" and c.is_date for c in months)
+    assert sorted(c.value for c in months)[-1].month == 1  # 01.2026 sorts after 10.2025
+    assert events["B2"].number_format == "DD.MM.YYYY"

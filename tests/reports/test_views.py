@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 
 from events.models import Level
 from portfolios.models import ReportItem, Result
-from reports.models import RatingBuild, ScoringRule, SelfReport, SelfReportStatus
+from reports.models import AcademicYear, RatingBuild, ScoringRule, SelfReport, SelfReportStatus
 from reports.selectors import academic_year_current
 from reports.services import rating_build, self_report_get_or_create
 from staff.models import Category
@@ -98,6 +99,22 @@ def test_senior_builds_the_rating_in_the_admin(client, senior):
     build = RatingBuild.objects.get()
     assert build.built_by == senior and build.academic_year == year and build.teachers_count == 2
     assert response.redirect_chain[-1][0] == reverse("admin:reports_ratingbuild_change", args=[build.pk])
+    message = str(list(response.context["messages"])[0])
+    assert re.search(r" \d+,\d\d ", message)  # the time the build took, written the Russian way
+
+
+def test_admin_build_says_how_long_it_took_in_english(client, senior, settings):
+    _staff(3)
+    client.force_login(senior)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        reverse("admin:reports_ratingbuild_build"), {"academic_year": academic_year_current().pk}, follow=True
+    )
+    message = str(list(response.context["messages"])[0])
+    assert re.fullmatch(
+        rf"The rating of {academic_year_current()} is built in \d+\.\d\d s: 3 teachers, 3 entries counted\.",
+        message,
+    )
 
 
 def test_head_cannot_build_or_edit(client, head):
@@ -155,28 +172,55 @@ def test_teacher_sees_only_her_own_report(client, anna, boris, annas_year):
     client.force_login(boris)
     for name in ("reports:self_report", "reports:self_report_print", "reports:self_report_xlsx"):
         assert client.get(reverse(name, args=[report.pk])).status_code == 404
-    assert client.post(reverse("reports:self_report_submit", args=[report.pk])).status_code == 404
+    response = client.post(
+        reverse("reports:self_report", args=[report.pk]), {"reflection": "чужое", "action": "submit"}
+    )
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.reflection == "" and report.status == SelfReportStatus.DRAFT
 
 
 def test_comments_are_kept_and_submit_needs_a_reflection(client, anna, annas_year):
     report = self_report_get_or_create(teacher=annas_year, year=academic_year_current())
     client.force_login(anna)
     url = reverse("reports:self_report", args=[report.pk])
-    client.post(url, {"comment_3.1": "Делилась опытом игровых технологий", "reflection": ""})
+    html = client.get(url).content.decode()
+    form = re.search(r"<form method=\"post\" novalidate>.*?</form>", html, re.S).group()
+    for name in ('name="comment_3.1"', 'name="reflection"', 'value="save"', 'value="submit"'):
+        assert name in form  # one form, both buttons
+
+    client.post(
+        url, {"comment_3.1": "Делилась опытом игровых технологий", "reflection": "", "action": "save"}
+    )
     report.refresh_from_db()
     assert report.comments == {"3.1": "Делилась опытом игровых технологий"}
-
-    response = client.post(reverse("reports:self_report_submit", args=[report.pk]), follow=True)
-    assert "Прежде чем отправить самоотчёт, напишите итоговый самоанализ." in response.content.decode()
-    report.refresh_from_db()
     assert report.status == SelfReportStatus.DRAFT
 
-    client.post(url, {"comment_3.1": "Делилась опытом", "reflection": "Год прошёл продуктивно."})
-    client.post(reverse("reports:self_report_submit", args=[report.pk]))
+    # Submitting without a reflection is refused, and nothing she typed is lost: shown again and saved.
+    response = client.post(
+        url, {"comment_3.1": "Провела мастер-класс", "comment_2": "Грамота", "action": "submit"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Прежде чем отправить самоотчёт, напишите итоговый самоанализ." in html
+    assert "Провела мастер-класс" in html and "Грамота</textarea>" in html
+    assert response.context["form"].errors["reflection"]
+    assert "Комментарии сохранены." in html
+    report.refresh_from_db()
+    assert report.status == SelfReportStatus.DRAFT
+    assert report.comments == {"3.1": "Провела мастер-класс", "2": "Грамота"}
+
+    # Typed and submitted at once: the reflection is saved and the report goes to the senior educator.
+    response = client.post(
+        url, {"comment_3.1": "Делилась опытом", "reflection": "Год прошёл продуктивно.", "action": "submit"}
+    )
+    assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == SelfReportStatus.SUBMITTED and report.submitted_at
+    assert report.reflection == "Год прошёл продуктивно." and report.comments == {"3.1": "Делилась опытом"}
     # submitted: no more changes
     assert client.post(url, {"reflection": "другое"}).status_code == 403
+    assert client.post(url, {"reflection": "другое", "action": "submit"}).status_code == 403
 
 
 def _submitted(teacher):
@@ -259,13 +303,65 @@ def test_print_page_lists_every_item(client, anna, annas_year):
     assert "window.print()" in html
 
 
-@pytest.mark.parametrize("count", [1, 6])
+@pytest.mark.parametrize("count", [1, 8])
 def test_self_report_list_query_count_does_not_grow(client, senior, django_assert_num_queries, count):
     year = academic_year_current()
     for _n in range(count):
         self_report_get_or_create(teacher=teacher_with_category(), year=year)
+        teacher_with_category()  # has not opened hers
     client.force_login(senior)
     client.get(reverse("reports:self_reports"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:self_reports"))
-    assert len(response.context["reports"]) == count
+    rows = response.context["rows"]
+    assert len(rows) == 2 * count
+    assert sum(1 for _teacher, report in rows if report is None) == count
+
+
+def test_self_report_list_shows_every_teacher_on_the_staff(client, head, anna, boris):
+    year = academic_year_current()
+    _submitted(anna.employee)
+    left_before = teacher_with_category(
+        surname="Ушедшая", dismissal_date=year.start - datetime.timedelta(days=1)
+    )
+    left_with_report = teacher_with_category(
+        surname="Вернова", dismissal_date=year.start - datetime.timedelta(days=1)
+    )
+    self_report_get_or_create(teacher=left_with_report, year=year)
+    client.force_login(head)
+    response = client.get(reverse("reports:self_reports"))
+    rows = {teacher.surname: report for teacher, report in response.context["rows"]}
+    assert set(rows) == {"Антонова", "Борисова", "Вернова"}
+    assert rows["Антонова"].status == SelfReportStatus.SUBMITTED
+    assert rows["Борисова"] is None and rows["Вернова"].status == SelfReportStatus.DRAFT
+    assert left_before.surname not in response.content.decode()
+    assert response.content.decode().count('data-test="not-started"') == 1
+    counts = dict(response.context["counts"])
+    assert list(counts.values()) == [1, 1, 1, 0, 0]  # not started, draft, submitted, returned, accepted
+
+
+def test_self_report_list_chooses_the_year(client, head, anna, boris):
+    current = academic_year_current()
+    last = AcademicYear.objects.create(start_year=current.start_year - 1)
+    AcademicYear.objects.create(start_year=current.start_year - 2)  # nothing in it: not offered
+    built = AcademicYear.objects.create(start_year=current.start_year - 3)
+    rating_build(year=built, workbook=False)
+    old = self_report_get_or_create(teacher=anna.employee, year=last)
+    client.force_login(head)
+
+    response = client.get(reverse("reports:self_reports"))
+    assert response.context["year"] == current
+    assert [y.label for y in response.context["years"]] == [current.label, last.label, built.label]
+    assert all(report is None for _teacher, report in response.context["rows"])
+
+    # On 1 September last year's reports do not disappear: the year is one choice away.
+    response = client.get(reverse("reports:self_reports"), {"year": last.label})
+    assert response.context["year"] == last
+    rows = {teacher.surname: report for teacher, report in response.context["rows"]}
+    assert rows == {"Антонова": old, "Борисова": None}
+    html = response.content.decode()
+    assert reverse("reports:self_report", args=[old.pk]) in html
+    assert f'<option value="{last.label}" selected>' in html
+
+    for bad in ["1999/2000", "abc", f"{current.start_year - 2}/{current.start_year - 1}"]:
+        assert client.get(reverse("reports:self_reports"), {"year": bad}).status_code == 404
