@@ -17,9 +17,8 @@ from kindergarten_portal.spreadsheets import (
     ImportIssue,
     cell_text,
     choice_lookup,
-    locate_columns,
     norm,
-    read_first_sheet,
+    read_table,
 )
 
 from .models import Direction, Event, EventFormat, EventStatus, Level, Organization, Series
@@ -183,12 +182,7 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
     Returns an EventImportResult whose `errors` name the row and column of each problem.
     """
     result = EventImportResult(dry_run=dry_run)
-    try:
-        sheet = read_first_sheet(file)
-    except ValueError as exc:
-        result.errors.append(ImportIssue(None, "", str(exc)))
-        return result
-    header_index, positions, issues = locate_columns(sheet, IMPORT_COLUMNS)
+    sheet, header_index, positions, issues = read_table(file, IMPORT_COLUMNS)
     if issues:
         result.errors.extend(issues)
         return result

@@ -7,6 +7,7 @@ import datetime
 import zipfile
 from dataclasses import dataclass
 
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -134,3 +135,59 @@ def text_cell(ws, value):
     if isinstance(value, str) and value:
         cell.data_type = "s"
     return cell
+
+
+def read_table(file, columns) -> tuple[list, int | None, dict, list]:
+    """Read the first sheet and locate its columns: (rows, header index, positions, issues).
+
+    Any issue (not a workbook, an empty sheet, a missing required column) means the import stops.
+    """
+    try:
+        sheet = read_first_sheet(file)
+    except ValueError as exc:
+        return [], None, {}, [ImportIssue(None, "", str(exc))]
+    header_index, positions, issues = locate_columns(sheet, columns)
+    return sheet, header_index, positions, issues
+
+
+class ImportCommand(BaseCommand):
+    """`manage.py import_… FILE.xlsx [--dry-run]`: all rows or none; exits non-zero on errors.
+
+    Subclasses name the service (`importer`, called with file= and dry_run=) and how a row reads.
+    """
+
+    importer = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true")
+
+    def describe_row(self, row) -> str:
+        return str(getattr(row, "full_name", "") or getattr(row, "title", ""))
+
+    def handle(self, *args, file, dry_run, **options):
+        try:
+            handle = open(file, "rb")
+        except OSError as exc:
+            raise CommandError(_("Cannot open %(file)s: %(error)s") % {"file": file, "error": exc}) from exc
+        with handle:
+            result = type(self).importer(file=handle, dry_run=dry_run)
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(_("Nothing was imported: %(count)d error(s).") % {"count": len(result.errors)})
+        for row in result.rows:
+            if row.action != "unchanged":
+                self.stdout.write(f"{row.row}: {row.action} {self.describe_row(row)}")
+        counts = {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": getattr(result, "unchanged", 0),
+        }
+        if dry_run:
+            message = _(
+                "Dry run, nothing written: would create %(created)d, update %(updated)d; %(unchanged)d unchanged."
+            )
+        else:
+            message = _("Created %(created)d, updated %(updated)d; %(unchanged)d unchanged.")
+        self.stdout.write(message % counts)

@@ -21,10 +21,9 @@ from kindergarten_portal.spreadsheets import (
     ImportIssue,
     cell_text,
     choice_lookup,
-    locate_columns,
     norm,
     parse_date,
-    read_first_sheet,
+    read_table,
 )
 
 from .models import EducationLevel, Employee, KindergartenGroup, Position
@@ -162,12 +161,7 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
     Returns an ImportResult whose `errors` name the row and column of each problem.
     """
     result = ImportResult(dry_run=dry_run)
-    try:
-        sheet = read_first_sheet(file)
-    except ValueError as exc:
-        result.errors.append(ImportIssue(None, "", str(exc)))
-        return result
-    header_index, positions_by_key, issues = locate_columns(sheet, IMPORT_COLUMNS)
+    sheet, header_index, positions_by_key, issues = read_table(file, IMPORT_COLUMNS)
     if issues:
         result.errors.extend(issues)
         return result
