@@ -39,6 +39,20 @@ OWN_ENTRIES = [
      "federal", "", "Издательство «Просвещение»", {}, EntryStatus.DRAFT),
 ]  # fmt: skip
 
+# Approved achievements of the rest of the staff this year, so the demo rating has a real spread.
+STAFF_ENTRIES = [
+    (ReportItem.SELF_EDUCATION, EntryKind.EVENT_ATTENDED, "Вебинар «Развивающая предметно-пространственная среда»",
+     "federal", "", "Издательство «Просвещение»", {}, EntryStatus.APPROVED),
+    (ReportItem.METHODOLOGICAL, EntryKind.SPEECH, "Выступление на ГМО «Игровые технологии в работе с детьми»",
+     "municipal", "", "ГМО воспитателей", {}, EntryStatus.APPROVED),
+    (ReportItem.COMPETITIONS, EntryKind.COMPETITION_RESULT, "Конкурс методических разработок «Лучший лэпбук»",
+     "municipal", "participant", "ИМЦ", {}, EntryStatus.APPROVED),
+    (ReportItem.PUPILS, EntryKind.PUPILS_RESULT, "Конкурс чтецов «Зимняя сказка»", "institutional", "winner",
+     "МАДОУ № 42", {"pupils_count": 3, "competition": "Конкурс чтецов «Зимняя сказка»"}, EntryStatus.APPROVED),
+    (ReportItem.AWARDS, EntryKind.GRATITUDE, "Благодарность родительского комитета", "institutional", "",
+     "МАДОУ № 42", {}, EntryStatus.APPROVED),
+]  # fmt: skip
+
 ABOUT = "Работаю в детском саду с {year} года. Люблю природу, музыку и детский смех."
 CREDO = "Не учить, а увлекать: ребёнок узнаёт мир через игру."
 
@@ -134,6 +148,11 @@ def build(*, today, teachers):
             # Spread the dates over this academic year so far (and the previous one for some).
             day = add_months(start, (number + index) % 6) if number % 3 else add_months(start, -(2 + number))
             _own_entry(teacher, spec, min(day, today), reviewer, now)
+    for index, teacher in enumerate(teachers[8:], start=8):
+        # From one to five achievements each, dated in this academic year up to today.
+        for number, spec in enumerate(STAFF_ENTRIES[: 1 + index % 5]):
+            day = min(add_months(start, number % 3) + datetime.timedelta(days=index), today)
+            _own_entry(teacher, spec, day, reviewer, now)
     for index, teacher in enumerate(teachers[:6]):
         if MiniSite.objects.filter(teacher=teacher).exists():
             continue

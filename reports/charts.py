@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
+
 FONT_SIZE = 11  # px, the labels' size in the SVG's own units
 # Average glyph width of names in em, a little above what DejaVu Sans and Arial measure for Cyrillic
 # (0.61): the server cannot measure text, so labels are sized and cut on this estimate.
@@ -104,6 +106,7 @@ def bar_chart(title, data, *, width=480, height=220, horizontal=False) -> BarCha
 
 
 def _display(value):
-    if isinstance(value, Decimal | float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return str(value)
+    """Points as the page shows them in the user's language (17,5 in Russian; whole numbers bare)."""
+    if isinstance(value, Decimal | float) and value != int(value):
+        return number_format(value, decimal_pos=1)
+    return str(int(value)) if isinstance(value, Decimal | float) else str(value)

@@ -71,3 +71,17 @@ def test_column_labels_stay_inside_their_slot():
     for label, _rect in bars:
         assert _width(label.text, label.get("font-size")) <= slot
     assert bars[2][0].text.endswith("…")
+
+
+def test_chart_values_read_as_on_the_page():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from reports.charts import _display
+
+    assert _display(Decimal("17.5")) == "17,5"  # Russian decimal comma, like the table beside it
+    assert _display(Decimal("13.0")) == "13"
+    assert _display(9) == "9"
+    with translation.override("en"):
+        assert _display(Decimal("17.5")) == "17.5"
