@@ -163,6 +163,7 @@ def test_teacher_opens_her_report_assembled_from_approved_entries(client, anna, 
     html = response.content.decode()
     assert "Выступление на ГМО" in html and "Грамота министерства" in html
     assert response.context["total"] == "6.0"  # 3 (municipal speech) + 3 (regional award)
+    assert "Итого баллов: 6,0" in response.content.decode()  # shown with the Russian decimal comma
     report = SelfReport.objects.get()
     assert report.teacher == annas_year and report.academic_year == academic_year_current()
 
