@@ -33,6 +33,7 @@ from .selectors import organizations_with_membership, with_places
 from .services import (
     attendance_check_started,
     attendance_mark,
+    attendance_unmark,
     event_copy,
     event_fill_from_waiting_list,
     recommend_events,
@@ -140,28 +141,41 @@ class LoadedRawIdWidget(ForeignKeyRawIdWidget):
 ATTENDANCE = {ParticipationStatus.ATTENDED: True, ParticipationStatus.ABSENT: False}
 
 
-def _attendance_in(form):
-    """True (attended) or False (absent) when the form changes the status to attendance, else None."""
+def _status_by_service(form):
+    """The new status when the form marks attendance (attended, absent) or takes «attended» back
+    (services.attendance_unmark, which drops the experience-sharing follow-up), else None."""
     if "status" not in form.changed_data or form.cleaned_data.get("DELETE"):
         return None
-    return ATTENDANCE.get(form.cleaned_data.get("status"))
+    status = form.cleaned_data.get("status")
+    if status in ATTENDANCE or form["status"].initial == ParticipationStatus.ATTENDED:
+        return status
+    return None
+
+
+def _attendance_in(form):
+    """True (attended) or False (absent) when the form changes the status to attendance, else None."""
+    return ATTENDANCE.get(_status_by_service(form))
 
 
 def _hold_back_attendance(forms):
-    """Keep the previous status in the rows about to be saved; returns the attendance to mark after."""
+    """Keep the previous status in the rows about to be saved; returns the rows per new status,
+    for the services to set after."""
     marks = {}
     for form in forms:
-        attended = _attendance_in(form)
-        if attended is not None:
+        status = _status_by_service(form)
+        if status is not None:
             form.instance.status = form["status"].initial
-            marks.setdefault(attended, []).append(form.instance)
+            marks.setdefault(status, []).append(form.instance)
     return marks
 
 
 def _mark_held_back_attendance(marks):
-    for attended, rows in marks.items():
+    for status, rows in marks.items():
         participations = Participation.objects.filter(pk__in=[row.pk for row in rows])
-        attendance_mark(participations=participations, attended=attended)
+        if status in ATTENDANCE:
+            attendance_mark(participations=participations, attended=ATTENDANCE[status])
+        else:
+            attendance_unmark(participations=participations, status=status)
 
 
 class ParticipationAdminForm(forms.ModelForm):

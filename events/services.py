@@ -1,5 +1,6 @@
-"""Writes with rules for events: sign-up and the waiting list, recommendations, attendance,
-experience sharing, public registration, copies of events and personal calendar addresses."""
+"""Writes with rules for events: sign-up and the waiting list, places released on dismissal,
+recommendations, attendance, experience sharing, public registration, copies of events and
+personal calendar addresses."""
 
 import datetime
 
@@ -85,12 +86,72 @@ def participation_cancel(*, participation, now=None) -> Participation | None:
             raise ValidationError(_("You are not signed up for this event."))
         if event.status != EventStatus.PLANNED or now >= event.deadline:
             raise ValidationError(_("It is too late to cancel: the sign-up deadline has passed."))
-        held_a_place = participation.status == ParticipationStatus.SIGNED_UP
-        participation.status = ParticipationStatus.CANCELLED
-        participation.status_changed_at = now
-        participation.save(update_fields=["status", "status_changed_at"])
-        promoted = _fill_from_waiting_list(event, now) if held_a_place else []
+        promoted = _cancel_locked(event, participation, now)
     return promoted[0] if promoted else None
+
+
+def _cancel_locked(event, participation, now):
+    """Cancel a participation whose event and row the caller has locked; a place it held goes to
+    the waiting list of a planned event. Returns the promoted participations."""
+    held_a_place = participation.status == ParticipationStatus.SIGNED_UP
+    participation.status = ParticipationStatus.CANCELLED
+    participation.status_changed_at = now
+    participation.save(update_fields=["status", "status_changed_at"])
+    if held_a_place and event.status == EventStatus.PLANNED:
+        return _fill_from_waiting_list(event, now)
+    return []
+
+
+# What a teacher who leaves the staff still had ahead of her: cancelled on her dismissal.
+RELEASED_ON_DISMISSAL = (
+    ParticipationStatus.SIGNED_UP,
+    ParticipationStatus.WAITING,
+    ParticipationStatus.RECOMMENDED,
+)
+
+
+def _releasable(now):
+    """Participations of former staff (dismissal date reached) in events that have not started."""
+    former = Employee.objects.exclude(
+        pk__in=Employee.objects.current(on=timezone.localdate(now)).values("pk")
+    )
+    return Participation.objects.filter(
+        status__in=RELEASED_ON_DISMISSAL, event__start__gt=now, teacher__in=former.values("pk")
+    )
+
+
+def participations_release_for_dismissed(*, employee, now=None) -> list[Participation]:
+    """Cancel a dismissed teacher's sign-ups, waiting-list places and recommendations for events
+    that have not started; each freed place goes to the first in line, who is told (as when she
+    cancels herself, but past the sign-up deadline too: she will not come).
+
+    Past and attended participations are kept. While she is current staff (no dismissal date, or
+    one still ahead) nothing happens, and a second call finds nothing left: safe on every save.
+    Returns the cancelled participations.
+    """
+    now = now or timezone.now()
+    cancelled = []
+    rows = _releasable(now).filter(teacher=employee).order_by("event__start", "pk")
+    for pk, event_pk in list(rows.values_list("pk", "event_id")):
+        # Locked in the order participation_cancel locks (the event, then the row) and read again:
+        # a parallel run may have got here first.
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event_pk)
+            participation = _releasable(now).select_for_update(of=("self",)).filter(pk=pk).first()
+            if participation is None:
+                continue
+            _cancel_locked(event, participation, now)
+        cancelled.append(participation)
+    return cancelled
+
+
+def participations_release_dismissed(*, now=None) -> int:
+    """Release the future participations of everyone whose dismissal date has arrived (see
+    participations_release_for_dismissed): for dismissals entered ahead of the day, run by
+    send_notifications. Safe to run twice. Returns how many participations were cancelled."""
+    now = now or timezone.now()
+    teachers = Employee.objects.filter(pk__in=_releasable(now).values("teacher"))
+    return sum(len(participations_release_for_dismissed(employee=teacher, now=now)) for teacher in teachers)
 
 
 def _fill_from_waiting_list(event, now):
@@ -130,7 +191,7 @@ def event_fill_from_waiting_list(*, event, now=None) -> list[Participation]:
         return _fill_from_waiting_list(event, now)
 
 
-def _check_recommendable(events, reason):
+def _check_recommendable(events, teachers, reason, now):
     # Teachers see planned events only: a recommendation of any other would link to a page she cannot open.
     hidden = [event.title for event in events if event.status != EventStatus.PLANNED]
     if hidden:
@@ -142,6 +203,17 @@ def _check_recommendable(events, reason):
         )
     if reason not in RecommendationReason.values:
         raise ValidationError(_("Choose the reason for the recommendation."))
+    current = set(
+        Employee.objects.current(on=timezone.localdate(now))
+        .filter(pk__in=[teacher.pk for teacher in teachers])
+        .values_list("pk", flat=True)
+    )
+    former = [str(teacher) for teacher in teachers if teacher.pk not in current]
+    if former:
+        raise ValidationError(
+            _("Only current staff can be recommended events; no longer on the staff: %(teachers)s.")
+            % {"teachers": ", ".join(former)}
+        )
 
 
 def recommend(
@@ -150,9 +222,12 @@ def recommend(
     """Recommend a planned `event` to each of `teachers` with a reason; each is notified.
 
     A teacher who has not signed up gets a participation with status «recommended» (no place taken);
-    one who has keeps her status. Returns the participations.
+    one who has keeps her status. Only current staff can be recommended an event.
+    Returns the participations.
     """
-    _check_recommendable([event], reason)
+    teachers = list(teachers)
+    now = now or timezone.now()
+    _check_recommendable([event], teachers, reason, now)
     return _recommend(
         event=event,
         teachers=teachers,
@@ -160,7 +235,7 @@ def recommend(
         recommended_by=recommended_by,
         area=area,
         comment=comment,
-        now=now or timezone.now(),
+        now=now,
     )
 
 
@@ -173,8 +248,9 @@ def recommend_events(
     e-mails go out only after it commits. Returns the participations of all events.
     """
     events = list(events)
-    _check_recommendable(events, reason)
+    teachers = list(teachers)
     now = now or timezone.now()
+    _check_recommendable(events, teachers, reason, now)
     result = []
     with transaction.atomic():
         for event in events:
@@ -244,6 +320,21 @@ def attendance_mark(*, participations, attended: bool, now=None) -> int:
     status = ParticipationStatus.ATTENDED if attended else ParticipationStatus.ABSENT
     rows = list(participations.select_related("event__organizer"))
     attendance_check_started(events=[p.event for p in rows], now=now)
+    return _attendance_set(rows, status, now)
+
+
+def attendance_unmark(*, participations, status=ParticipationStatus.SIGNED_UP, now=None) -> int:
+    """Take back attendance marked by mistake: the participations get `status` (signed up unless
+    told otherwise; not «attended») and, as for an absence, an experience-sharing follow-up not
+    yet done is dropped. Returns how many were changed."""
+    if status == ParticipationStatus.ATTENDED:
+        raise ValueError("attendance_mark marks attendance")
+    rows = list(participations.select_related("event__organizer"))
+    return _attendance_set(rows, status, now or timezone.now())
+
+
+def _attendance_set(rows, status, now):
+    attended = status == ParticipationStatus.ATTENDED
     with transaction.atomic():
         for participation in rows:
             participation.status = status

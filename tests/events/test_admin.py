@@ -341,3 +341,43 @@ def test_recommending_several_events_mails_each_teacher_after_commit(
         callback()
     assert Participation.objects.filter(status=ParticipationStatus.RECOMMENDED).count() == 4
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org"] * 2 + ["olga@example.org"] * 2
+
+
+@pytest.mark.parametrize("status", [ParticipationStatus.SIGNED_UP, ParticipationStatus.ABSENT])
+def test_attendance_taken_back_in_the_event_inline_drops_the_sharing_follow_up(client, senior, status):
+    event = EventFactory(start=in_days(-2))  # external: attending it opened a follow-up
+    participation = ParticipationFactory(
+        event=event, status=ParticipationStatus.ATTENDED, sharing_due=in_days(28).date()
+    )
+    client.force_login(senior)
+    response = _post_inline_status(client, event, participation, status)
+    assert response.status_code == 302, _errors(response)
+    participation.refresh_from_db()
+    assert participation.status == status
+    assert participation.sharing_due is None
+
+
+def test_attendance_taken_back_on_the_participation_form_drops_the_sharing_follow_up(client, senior):
+    event = EventFactory(start=in_days(-2))
+    owed = ParticipationFactory(
+        event=event, status=ParticipationStatus.ATTENDED, sharing_due=in_days(28).date()
+    )
+    shared = ParticipationFactory(
+        event=event,
+        status=ParticipationStatus.ATTENDED,
+        sharing_due=in_days(28).date(),
+        sharing_done=in_days(-1).date(),
+        sharing_account="На методобъединении",
+    )
+    client.force_login(senior)
+    for participation in (owed, shared):
+        url = reverse("admin:events_participation_change", args=[participation.pk])
+        data = _change_form_data(client.get(url))
+        data["status"] = ParticipationStatus.SIGNED_UP
+        response = client.post(url, _flatten(data))
+        assert response.status_code == 302, _errors(response)
+    owed.refresh_from_db()
+    shared.refresh_from_db()
+    assert (owed.status, owed.sharing_due) == (ParticipationStatus.SIGNED_UP, None)
+    # experience already shared is kept with its date
+    assert (shared.status, shared.sharing_due) == (ParticipationStatus.SIGNED_UP, in_days(28).date())

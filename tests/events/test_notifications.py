@@ -4,7 +4,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import notifications
 from events.models import (
@@ -15,6 +15,7 @@ from events.models import (
     RecommendationReason,
 )
 from events.services import recommend
+from staff.models import Employee
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory, UserFactory
 
@@ -101,3 +102,35 @@ def test_deliver_claims_before_sending():
     assert notifications.notification_deliver(notification=notice) is True
     assert notifications.notification_deliver(notification=notice) is False
     assert len(mail.outbox) == 1
+
+
+def test_send_notifications_releases_the_places_of_a_dismissal_whose_day_has_come():
+    teacher = EmployeeFactory()
+    event = EventFactory(capacity=1, start=in_days(6), title="Круглый стол")
+    hers = ParticipationFactory(event=event, teacher=teacher)
+    waiting = ParticipationFactory(
+        event=event, status=ParticipationStatus.WAITING, teacher=EmployeeFactory(email="next@example.org")
+    )
+    teacher.dismissal_date = timezone.localdate() + datetime.timedelta(days=2)
+    teacher.save()  # entered ahead of the day: nothing changes yet
+    _run()
+    hers.refresh_from_db()
+    assert hers.status == ParticipationStatus.SIGNED_UP
+    assert mail.outbox == []
+
+    # the day comes (no save of her record happens then)
+    Employee.objects.filter(pk=teacher.pk).update(dismissal_date=timezone.localdate())
+    with translation.override("en"):
+        out = _run()
+    assert "Cancelled 1 participation of dismissed staff." in out
+    hers.refresh_from_db()
+    waiting.refresh_from_db()
+    assert hers.status == ParticipationStatus.CANCELLED
+    assert waiting.status == ParticipationStatus.SIGNED_UP
+    assert [(m.to, "Круглый стол" in m.subject) for m in mail.outbox] == [(["next@example.org"], True)]
+
+    with translation.override("en"):
+        out = _run()  # safe to run twice
+    assert "dismissed" not in out
+    assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import services
 from events.models import (
@@ -19,6 +19,7 @@ from events.models import (
     ParticipationStatus,
     RecommendationReason,
 )
+from staff.models import Employee
 from tests.events.factories import (
     EventFactory,
     ExternalParticipantFactory,
@@ -378,3 +379,147 @@ def test_a_freed_place_skips_a_dismissed_teacher_on_the_waiting_list():
     assert promoted == next_in_line
     gone.refresh_from_db()
     assert gone.status == ParticipationStatus.WAITING
+
+
+# ---- a dismissed teacher's places are released
+
+
+def test_release_for_dismissed_cancels_what_is_ahead_and_gives_the_place_to_the_first_in_line():
+    full = EventFactory(capacity=1, title="Семинар ГМО")
+    gone = _dismissed()
+    held = ParticipationFactory(event=full, teacher=gone)
+    first_in_line = ParticipationFactory(
+        event=full, status=ParticipationStatus.WAITING, teacher=EmployeeFactory(email="next@example.org")
+    )
+    waits = ParticipationFactory(
+        event=EventFactory(capacity=1), teacher=gone, status=ParticipationStatus.WAITING
+    )
+    recommended = ParticipationFactory(
+        event=EventFactory(), teacher=gone, status=ParticipationStatus.RECOMMENDED
+    )
+    # the deadline has passed, but she will not come: her place still goes to the waiting list
+    closed = EventFactory(start=in_days(2), signup_deadline=in_days(-1))
+    late = ParticipationFactory(event=closed, teacher=gone)
+
+    cancelled = services.participations_release_for_dismissed(employee=gone)
+
+    assert {p.pk for p in cancelled} == {held.pk, waits.pk, recommended.pk, late.pk}
+    for participation in (held, waits, recommended, late):
+        participation.refresh_from_db()
+        assert participation.status == ParticipationStatus.CANCELLED
+    first_in_line.refresh_from_db()
+    assert first_in_line.status == ParticipationStatus.SIGNED_UP
+    notice = Notification.objects.get(kind=NotificationKind.PLACE_FREED)
+    assert notice.recipient == "next@example.org"
+    assert "Семинар ГМО" in notice.body
+    assert services.participations_release_for_dismissed(employee=gone) == []  # nothing left the second time
+
+
+def test_release_for_dismissed_keeps_past_and_attended_participations():
+    gone = _dismissed()
+    attended = ParticipationFactory(
+        event=EventFactory(start=in_days(-3), status=EventStatus.HELD),
+        teacher=gone,
+        status=ParticipationStatus.ATTENDED,
+        sharing_due=in_days(20).date(),
+    )
+    not_marked_yet = ParticipationFactory(event=EventFactory(start=in_days(-1)), teacher=gone)
+    already_started = ParticipationFactory(
+        event=EventFactory(start=timezone.now() - datetime.timedelta(minutes=30)), teacher=gone
+    )
+    assert services.participations_release_for_dismissed(employee=gone) == []
+    attended.refresh_from_db()
+    assert attended.status == ParticipationStatus.ATTENDED
+    assert attended.sharing_due == in_days(20).date()
+    for participation in (not_marked_yet, already_started):
+        participation.refresh_from_db()
+        assert participation.status == ParticipationStatus.SIGNED_UP
+
+
+def test_release_for_dismissed_leaves_current_staff_alone():
+    leaving = EmployeeFactory(dismissal_date=timezone.localdate() + datetime.timedelta(days=1))
+    participation = ParticipationFactory(event=EventFactory(start=in_days(5)), teacher=leaving)
+    assert services.participations_release_for_dismissed(employee=leaving) == []
+    # the day she leaves, she is no longer on the staff
+    on_the_day = in_days(1, hour=8)
+    (cancelled,) = services.participations_release_for_dismissed(employee=leaving, now=on_the_day)
+    assert cancelled.pk == participation.pk
+    participation.refresh_from_db()
+    assert participation.status == ParticipationStatus.CANCELLED
+    assert participation.status_changed_at == on_the_day
+
+
+def test_release_dismissed_finds_everyone_whose_day_has_come():
+    event = EventFactory(capacity=3, start=in_days(10))
+    gone, leaving, staying = _dismissed(), EmployeeFactory(), EmployeeFactory()
+    for teacher in (gone, leaving, staying):
+        ParticipationFactory(event=event, teacher=teacher)
+    waiting = ParticipationFactory(event=event, status=ParticipationStatus.WAITING)
+    # entered without a save signal, as a bulk update would
+    Employee.objects.filter(pk=gone.pk).update(dismissal_date=timezone.localdate())
+    Employee.objects.filter(pk=leaving.pk).update(
+        dismissal_date=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    assert services.participations_release_dismissed() == 1
+    assert services.participations_release_dismissed() == 0
+    statuses = dict(Participation.objects.filter(event=event).values_list("teacher_id", "status"))
+    assert statuses == {
+        gone.pk: ParticipationStatus.CANCELLED,
+        leaving.pk: ParticipationStatus.SIGNED_UP,
+        staying.pk: ParticipationStatus.SIGNED_UP,
+        waiting.teacher_id: ParticipationStatus.SIGNED_UP,
+    }
+    assert services.participations_release_dismissed(now=in_days(3, hour=8)) == 1
+
+
+# ---- recommendations are for current staff only
+
+
+def test_recommend_refuses_a_teacher_no_longer_on_the_staff(senior):
+    event = EventFactory()
+    gone = _dismissed(surname="Ушедшая")
+    staying = EmployeeFactory()
+    for call in (services.recommend, services.recommend_events):
+        target = {"event": event} if call is services.recommend else {"events": [event]}
+        with (
+            translation.override("en"),
+            pytest.raises(ValidationError, match="no longer on the staff") as exc,
+        ):
+            call(
+                **target,
+                teachers=[staying, gone],
+                reason=RecommendationReason.OPEN_EVENT,
+                recommended_by=senior,
+            )
+        assert "Ушедшая" in exc.value.messages[0]
+    assert not Participation.objects.exists()
+    assert not Notification.objects.exists()
+    # one leaving at the end of the month is still on the staff today
+    leaving = EmployeeFactory(dismissal_date=timezone.localdate() + datetime.timedelta(days=20))
+    (row,) = services.recommend(
+        event=event, teachers=[leaving], reason=RecommendationReason.OPEN_EVENT, recommended_by=senior
+    )
+    assert row.status == ParticipationStatus.RECOMMENDED
+
+
+def test_attendance_unmark_drops_an_open_sharing_follow_up_only():
+    event = EventFactory(start=in_days(-2), status=EventStatus.HELD)
+    owed = ParticipationFactory(
+        event=event, status=ParticipationStatus.ATTENDED, sharing_due=in_days(28).date()
+    )
+    shared = ParticipationFactory(
+        event=event,
+        status=ParticipationStatus.ATTENDED,
+        sharing_due=in_days(28).date(),
+        sharing_done=in_days(-1).date(),
+        sharing_account="На педсовете",
+    )
+    assert services.attendance_unmark(participations=Participation.objects.filter(event=event)) == 2
+    owed.refresh_from_db()
+    shared.refresh_from_db()
+    assert (owed.status, owed.sharing_due) == (ParticipationStatus.SIGNED_UP, None)
+    assert (shared.status, shared.sharing_due) == (ParticipationStatus.SIGNED_UP, in_days(28).date())
+    with pytest.raises(ValueError):
+        services.attendance_unmark(
+            participations=Participation.objects.all(), status=ParticipationStatus.ATTENDED
+        )

@@ -1,0 +1,21 @@
+"""Every rule by which a staff record's change is carried into events, in one place.
+
+A teacher dismissed (her dismissal date reached) gives up what she had ahead of her: sign-ups,
+waiting-list places and recommendations for events not yet started are cancelled and freed places
+go to the waiting list. A dismissal entered ahead of the day is released by send_notifications
+once the day comes.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from staff.models import Employee
+
+from .services import participations_release_for_dismissed
+
+
+@receiver(post_save, sender=Employee, dispatch_uid="events_employee_saved")
+def employee_saved(sender, instance, raw=False, **kwargs):
+    if raw or instance.dismissal_date is None:  # fixtures; or on the staff: nothing to release
+        return
+    participations_release_for_dismissed(employee=instance)
