@@ -2,9 +2,9 @@
 
 JPEG and PNG are opened and verified by Pillow (decompression bombs refused before any pixel is
 decoded), re-encoded with the EXIF orientation applied (which also drops EXIF such as GPS), and
-given a thumbnail; a phone's multi-picture JPEG (MPO) is stored as a plain JPEG of its first
-frame; PDFs are recognised by their signature and end-of-file marker. HEIC is not
-accepted: the installed Pillow cannot read it without an extra package.
+given a thumbnail; a phone's multi-picture JPEG (MPO) and an iPhone's HEIC photo are stored as a
+plain JPEG (HEIC through pillow-heif, since browsers cannot show HEIC); PDFs are recognised by their
+signature and end-of-file marker.
 """
 
 import hashlib
@@ -15,15 +15,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+register_heif_opener()
 
 # A 50-megapixel phone photo passes; a 20 000 × 20 000 "image" does not.
 DEFAULT_MAX_IMAGE_PIXELS = 60_000_000
 THUMBNAIL_SIDE = 480
-ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+ACCEPT = "image/jpeg,image/png,image/heic,image/heif,application/pdf,.jpg,.jpeg,.png,.heic,.heif,.pdf"
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
-# Formats read as another one: many phones save photos as MPO, a JPEG with extra frames appended.
-STORED_AS = {"MPO": "JPEG"}
+# Formats stored as another one: many phones save photos as MPO, a JPEG with extra frames appended;
+# iPhones save HEIC, which browsers cannot show.
+STORED_AS = {"MPO": "JPEG", "HEIF": "JPEG"}
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,24 @@ def test_phone_mpo_photo_stored_as_jpeg_of_its_first_frame(client, anna):
         assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1
         red, _green, blue = image.getpixel((30, 20))
         assert red > 150 and blue < 60  # the first frame
+
+
+def test_iphone_heic_photo_stored_as_jpeg(client, anna):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (0, 150, 0)).save(out, format="HEIF", quality=90)
+    assert out.getvalue()[4:12] in (b"ftypheic", b"ftypmif1")  # a real HEIF container
+    client.force_login(anna)
+    response = client.post(
+        "/portfolio/entries/add/", _form_data(files=SimpleUploadedFile("IMG_0002.HEIC", out.getvalue()))
+    )
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert (evidence.content_type, evidence.file.name.rsplit(".", 1)[1]) == ("image/jpeg", "jpg")
+    with evidence.file.open("rb") as stored, Image.open(stored) as image:
+        assert image.format == "JPEG" and image.size == (64, 48)
+        _red, green, _blue = image.getpixel((32, 24))
+        assert green > 100
