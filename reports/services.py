@@ -34,27 +34,29 @@ def rating_build(*, year: AcademicYear, by=None, today=None, workbook: bool = Tr
     )
     build.full_clean(exclude=["workbook"])
     build.save()
-    for row in rows:
-        row.build = build
-    _rating_rows_insert(rows)
+    _rating_rows_insert(build, rows)
     if workbook:
         rating_build_store_workbook(build=build)
     return build
 
 
-def _rating_rows_insert(rows):
-    """Insert a build's rows: COPY on PostgreSQL (a city has thousands), bulk_create elsewhere."""
+def _rating_rows_insert(build, lines):
+    """Store a build's lines: COPY on PostgreSQL (a city has thousands), bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        RatingRow.objects.bulk_create(rows, batch_size=500)
+        RatingRow.objects.bulk_create([line.as_row(build) for line in lines], batch_size=500)
         return
     fields = [f for f in RatingRow._meta.concrete_fields if not f.primary_key]
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # all quoted: "" is an empty string, never NULL
-    for row in rows:
+    for line in lines:
         values = []
         for field in fields:
-            value = getattr(row, field.attname)
-            values.append(json.dumps(value) if isinstance(field, models.JSONField) else value)
+            if field.attname == "build_id":
+                values.append(build.pk)
+                continue
+            value = getattr(line, field.attname)
+            values.append(json.dumps(value) if field.attname in json_fields else value)
         writer.writerow(values)
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
