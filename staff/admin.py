@@ -21,7 +21,7 @@ from .models import (
     Training,
 )
 from .selectors import employees_with_dues, filter_attestation_due_within, filter_course_due_within
-from .services import accounts_create_for_teachers, staff_import, staff_import_template
+from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DUE_CHOICES = (
@@ -188,6 +188,10 @@ class EmployeeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return employees_with_dues(super().get_queryset(request))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        employee_email_sync(employee=obj)
 
     @admin.display(description=_("full name"), ordering="surname")
     def name_column(self, obj):

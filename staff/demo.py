@@ -19,6 +19,7 @@ from staff.models import (
     Training,
     TrainingKind,
 )
+from staff.services import employee_email_sync
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -174,5 +175,6 @@ def build(*, today):
         if teacher_index is not None and employees[teacher_index].user_id is None:
             employees[teacher_index].user = user
             employees[teacher_index].save(update_fields=["user"])
+            employee_email_sync(employee=employees[teacher_index])  # one address for resets and notices
 
     return employees

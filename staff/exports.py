@@ -36,6 +36,14 @@ def staff_workbook(employees) -> bytes:
     for index, (_title, width) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
+    # Print set-up before any row: a write-only sheet ignores what is set after rows are written.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.row_dimensions[1].height = 30  # the two-line headers wrap
 
     def header_cell(text):
         cell = WriteOnlyCell(ws, value=text)
@@ -73,12 +81,6 @@ def staff_workbook(employees) -> bytes:
             ]
         )
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
-    ws.print_options.gridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -41,10 +41,18 @@ class EmployeeAdminForm(PhotoFieldMixin, forms.ModelForm):
 class ContactsForm(PhotoFieldMixin, forms.ModelForm):
     """What a teacher may change on her own record."""
 
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
+
     class Meta:
         model = Employee
         fields = ["phone", "email", "photo"]
-        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})}
+        # A plain file input: the current photo is shown as a picture above the form, not as a link.
+        widgets = {"photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/heic"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.photo:
+            del self.fields["remove_photo"]
 
 
 class StaffImportForm(forms.Form):

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -109,7 +110,18 @@ class Employee(models.Model):
         related_name="employee",
     )
     photo = models.ImageField(_("photo"), upload_to="staff/photos/", blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[\d\s()\-]*\d[\d\s()\-]*$",
+                _("Enter a phone number: digits, spaces, brackets, dashes and a leading +."),
+            ),
+            RegexValidator(r"(\d\D*){6,}", _("A phone number has at least 6 digits.")),
+        ],
+    )
     email = models.EmailField(_("e-mail"), blank=True)
 
     objects = EmployeeQuerySet.as_manager()
@@ -159,10 +171,12 @@ class Employee(models.Model):
     @property
     def experience_display(self):
         years, months = self.experience_on()
-        return "{} {}".format(
-            ngettext("%(count)d year", "%(count)d years", years) % {"count": years},
-            ngettext("%(count)d month", "%(count)d months", months) % {"count": months},
-        )
+        parts = []
+        if years:
+            parts.append(ngettext("%(count)d year", "%(count)d years", years) % {"count": years})
+        if months or not years:
+            parts.append(ngettext("%(count)d month", "%(count)d months", months) % {"count": months})
+        return " ".join(parts)
 
     def is_young_teacher_on(self, on=None):
         return is_young_teacher(self.experience_start, on or timezone.localdate())

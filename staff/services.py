@@ -90,6 +90,12 @@ class ImportRow:
     employee: Employee | None = None
     changed: list = field(default_factory=list)
 
+    @property
+    def changed_labels(self):
+        """The changed columns as the file names them, for the dry run's preview."""
+        labels = {c.key: str(c.label) for c in IMPORT_COLUMNS}
+        return [labels[key] for key in self.changed]
+
 
 @dataclass
 class ImportResult:
@@ -264,6 +270,19 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
         if len(result.errors) > errors_before:
             continue
 
+        if matches:
+            # Updating someone already on record: what the file leaves blank (or has no column for)
+            # keeps its stored value, and her name keeps its stored spelling.
+            stored = matches[0]
+            for key in ("surname", "name", "patronymic"):
+                values[key] = getattr(stored, key)
+            for key in SCALAR_KEYS:
+                if values[key] in ("", None):
+                    values[key] = getattr(stored, key)
+            if not group_names:
+                group_names = [g.name for g in stored.groups.all()]
+            full_name = stored.full_name
+
         candidate = (
             Employee(**{k: getattr(matches[0], k) for k in SCALAR_KEYS} | {"pk": matches[0].pk})
             if matches
@@ -313,7 +332,28 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
     return result
 
 
-# ---------------------------------------------------------------- sign-in accounts
+# ---------------------------------------------------------------- contacts and sign-in accounts
+
+
+def employee_email_sync(*, employee) -> bool:
+    """Keep the linked account's e-mail equal to the staff record's, so that password resets and
+    notices go to the one address the teacher sees and edits. Returns whether it changed."""
+    user = employee.user
+    if user is None or not employee.email or user.email == employee.email:
+        return False
+    user.email = employee.email
+    user.save(update_fields=["email"])
+    return True
+
+
+@transaction.atomic
+def employee_contacts_save(*, form) -> Employee:
+    """Save a teacher's contacts form (phone, e-mail, photo) and mirror the e-mail to her account."""
+    employee = form.save()
+    if form.cleaned_data.get("remove_photo") and employee.photo:
+        employee.photo.delete(save=True)
+    employee_email_sync(employee=employee)
+    return employee
 
 
 @dataclass

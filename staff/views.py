@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from .access import get_employee_for_user
 from .forms import ContactsForm
 from .selectors import employee_for_user
+from .services import employee_contacts_save
 
 
 @login_required
@@ -26,7 +27,7 @@ def my_contacts_edit(request):
         raise Http404(_("Your account is not linked to a staff record."))
     form = ContactsForm(request.POST or None, request.FILES or None, instance=employee)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        employee_contacts_save(form=form)
         messages.success(request, _("Your contacts are saved."))
         return redirect("staff:my_page")
     return render(request, "staff/contacts_form.html", {"form": form, "employee": employee})

@@ -58,3 +58,18 @@ def test_teacher_has_no_admin(client, anna):
     client.force_login(anna)
     response = client.get("/admin/staff/employee/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_sign_out_says_so(client, anna):
+    client.force_login(anna)
+    response = client.post(reverse("logout"), follow=True)
+    assert "Вы вышли из портала." in response.content.decode()
+
+
+def test_not_found_and_forbidden_pages_are_russian_with_the_frame(client, anna):
+    client.force_login(anna)
+    body = client.get("/staff/999999/photo/").content.decode()
+    assert "Страница не найдена" in body and 'href="/staff/me/"' in body
+    response = client.get("/portfolio/review/")
+    assert response.status_code == 403
+    assert "Доступ закрыт" in response.content.decode()

@@ -167,3 +167,20 @@ def test_create_accounts_links_users_and_emails_a_set_password_link(client, seni
     # Running it again creates nothing twice.
     client.post(CHANGELIST, {"action": "create_accounts", "_selected_action": [with_mail.pk]})
     assert len(mailoutbox) == 1
+
+
+def test_exported_staff_list_prints_on_one_page_width(client, senior):
+    first = EmployeeFactory(surname="Печатова")
+    client.force_login(senior)
+    response = client.post(CHANGELIST, {"action": "export_xlsx", "_selected_action": [first.pk]})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+
+
+def test_head_is_not_offered_the_import(client, head):
+    client.force_login(head)
+    body = client.get(CHANGELIST).content.decode()
+    assert reverse("admin:staff_employee_import") not in body
+    assert reverse("admin:staff_employee_import_template") not in body

@@ -215,3 +215,44 @@ def test_head_cannot_import(client, head):
     )
     assert response.status_code == 403
     assert Employee.objects.count() == 0
+
+
+def test_update_keeps_what_the_file_leaves_blank_and_the_stored_spelling(client, senior):
+    employee = EmployeeFactory(
+        surname="Белова",
+        name="Ольга",
+        patronymic="Викторовна",
+        email="belova@sad.ru",
+        education_institution="УрГПУ",
+        hire_date=datetime.date(2016, 9, 1),
+    )
+    employee.groups.add(KindergartenGroup.objects.create(name="Ромашка"))
+    headers = ["Фамилия", "Имя", "Отчество", "Должность", "Телефон"]
+    rows = [{"Фамилия": "белова", "Имя": "ольга", "Отчество": "викторовна", "Должность": "воспитатель",
+             "Телефон": "+7 900 111-22-33"}]  # fmt: skip
+    client.force_login(senior)
+    data = workbook(rows, headers=headers).getvalue()
+    response = client.post(
+        reverse("admin:staff_employee_import"), {"file": SimpleUploadedFile("s.xlsx", data), "check": "1"}
+    )
+    assert "изменения: Телефон" in response.content.decode()
+    result = staff_import(file=workbook(rows, headers=headers), dry_run=False)
+    assert (result.created, result.updated) == (0, 1) and result.rows[0].changed == ["phone"]
+    employee.refresh_from_db()
+    assert employee.full_name == "Белова Ольга Викторовна"
+    assert employee.phone == "+7 900 111-22-33"
+    assert (employee.email, employee.education_institution) == ("belova@sad.ru", "УрГПУ")
+    assert employee.hire_date == datetime.date(2016, 9, 1)
+    assert [g.name for g in employee.groups.all()] == ["Ромашка"]
+
+
+def test_a_bad_phone_in_the_file_is_named_by_row_and_column():
+    result = staff_import(
+        file=workbook([row(1, **{"E-mail": ""})], headers=HEADERS + ["Телефон"]), dry_run=True
+    )
+    assert result.ok
+    bad = row(2)
+    bad["Телефон"] = "звонить вахтёру"
+    result = staff_import(file=workbook([bad], headers=HEADERS + ["Телефон"]), dry_run=False)
+    assert any("Строка 2, столбец «Телефон»" in m for m in messages(result)), messages(result)
+    assert Employee.objects.count() == 0

@@ -143,3 +143,41 @@ def test_home_page_shows_role_specific_links(client, anna, senior, head):
     body = client.get("/").content.decode()
     assert reverse("reports:dashboard") in body and reverse("reports:latest_workbook") in body
     assert "только просмотр" in body.lower() and reverse("admin:staff_employee_import") not in body
+
+
+def test_contact_email_is_the_account_email_for_password_resets(client, anna, mailoutbox):
+    client.force_login(anna)
+    client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": "anna.new@sad.ru"})
+    anna.refresh_from_db()
+    assert anna.email == "anna.new@sad.ru"
+    client.logout()
+    client.post(reverse("password_reset"), {"email": "anna.new@sad.ru"})
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["anna.new@sad.ru"]
+
+
+def test_phone_must_look_like_a_phone_and_input_is_kept(client, anna):
+    client.force_login(anna)
+    response = client.post(reverse("staff:my_contacts_edit"), {"phone": "abc", "email": "a@sad.ru"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="abc"' in body and 'value="a@sad.ru"' in body
+    assert Employee.objects.get(pk=anna.employee.pk).phone == ""
+
+
+def test_current_photo_is_shown_and_can_be_removed(client, anna):
+    client.force_login(anna)
+    upload = SimpleUploadedFile("me.jpg", jpeg_bytes((100, 100)), "image/jpeg")
+    client.post(reverse("staff:my_contacts_edit"), {"photo": upload})
+    employee = Employee.objects.get(pk=anna.employee.pk)
+    body = client.get(reverse("staff:my_contacts_edit")).content.decode()
+    assert reverse("staff:photo", args=[employee.pk]) in body and "/media/" not in body
+    client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": "", "remove_photo": "on"})
+    assert not Employee.objects.get(pk=employee.pk).photo
+
+
+def test_experience_reads_without_zero_parts():
+    employee = EmployeeFactory(experience_start=datetime.date(2000, 1, 1))
+    employee.experience_on = lambda on=None: (18, 0)
+    assert employee.experience_display == "18 лет"
+    employee.experience_on = lambda on=None: (0, 5)
+    assert employee.experience_display == "5 месяцев"
