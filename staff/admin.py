@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
@@ -188,6 +190,26 @@ class EmployeeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return employees_with_dues(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names are found whether typed with ё or е (Артёмовна, Артемовна)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().replace("ё", "е").replace("Ё", "Е")
+        if term:
+            folded = {
+                f"{name}_folded": Replace(Replace(F(name), Value("ё"), Value("е")), Value("Ё"), Value("Е"))
+                for name in ("surname", "name", "patronymic")
+            }
+            words = Q()
+            for word in term.split():
+                words &= (
+                    Q(surname_folded__icontains=word)
+                    | Q(name_folded__icontains=word)
+                    | Q(patronymic_folded__icontains=word)
+                )
+            matches = self.model.objects.annotate(**folded).filter(words).values("pk")
+            queryset = queryset | self.get_queryset(request).filter(pk__in=matches)
+        return queryset, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

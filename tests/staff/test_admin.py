@@ -184,3 +184,12 @@ def test_head_is_not_offered_the_import(client, head):
     body = client.get(CHANGELIST).content.decode()
     assert reverse("admin:staff_employee_import") not in body
     assert reverse("admin:staff_employee_import_template") not in body
+
+
+def test_search_finds_names_typed_with_e_instead_of_yo(client, senior):
+    EmployeeFactory(surname="Широкова", name="Полина", patronymic="Артёмовна")
+    EmployeeFactory(surname="Другова", patronymic="Ивановна")
+    client.force_login(senior)
+    for term in ("Артемовна", "Артёмовна", "Широкова Артемовна"):
+        body = client.get(CHANGELIST, {"q": term}).content.decode()
+        assert "Широкова" in body and "Другова" not in body, term
