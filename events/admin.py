@@ -28,6 +28,7 @@ from .models import (
     Participation,
     ParticipationStatus,
     Series,
+    overlap_error,
 )
 from .selectors import organizations_with_membership, with_places
 from .services import (
@@ -48,8 +49,31 @@ def _local(moment):
     return date_filter(timezone.localtime(moment), "d.m.Y H:i") if moment else "—"
 
 
+class NetworkMembershipInlineFormSet(BaseInlineFormSet):
+    """Refuses overlapping periods, compared as edited on the page (the inline lists them all)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.check_stored_overlaps = False
+        return form
+
+    def clean(self):
+        super().clean()
+        periods = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and not form.errors and form.cleaned_data.get("joined")
+        ]
+        for n, form in enumerate(periods):
+            for earlier in periods[:n]:
+                if form.instance.overlaps(earlier.instance):
+                    form.add_error("joined", overlap_error(earlier.instance))
+                    break
+
+
 class NetworkMembershipInline(admin.TabularInline):
     model = NetworkMembership
+    formset = NetworkMembershipInlineFormSet
     extra = 0
     fields = ["joined", "left", "agreement_number", "agreement_date"]
 
@@ -412,8 +436,8 @@ class EventAdmin(admin.ModelAdmin):
             if result.written:
                 messages.success(
                     request,
-                    _("Import done: %(created)d created, %(updated)d updated.")
-                    % {"created": result.created, "updated": result.updated},
+                    _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
                 )
             elif result.errors:
                 messages.error(

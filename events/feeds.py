@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import EventStatus
+from .models import EventStatus, ParticipationStatus
 from .selectors import published_results
 
 PRODID = "-//Kindergarten methodological office//Events//RU"
@@ -38,7 +38,11 @@ def calendar_response(request, events, *, name, public):
         item.add("last-modified", _utc(event.updated_at))
         item.add("dtstart", _utc(event.start))
         item.add("dtend", _utc(event.end))
-        item.add("summary", event.title)
+        # In the personal feed a place on the waiting list is not a place yet: tentative.
+        waiting = getattr(event, "my_status", None) == ParticipationStatus.WAITING
+        item.add(
+            "summary", _("%(title)s (waiting list)") % {"title": event.title} if waiting else event.title
+        )
         location = event.place or event.online_link
         if location:
             item.add("location", location)
@@ -47,7 +51,10 @@ def calendar_response(request, events, *, name, public):
             item.add("description", description)
         path = reverse("events:open_detail" if public else "events:detail", args=[event.pk])
         item.add("url", request.build_absolute_uri(path))
-        item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+        if event.status == EventStatus.CANCELLED:
+            item.add("status", "CANCELLED")
+        else:
+            item.add("status", "TENTATIVE" if waiting else "CONFIRMED")
         calendar.add_component(item)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'

@@ -47,7 +47,7 @@ NO = {"", "0", "no", "n", "false", "-", "нет", "н"}
 @dataclass
 class EventImportRow:
     row: int
-    action: str  # "create" | "update"
+    action: str  # "create" | "update" | "unchanged"
     values: dict
     event: Event | None = None
 
@@ -78,6 +78,10 @@ class EventImportResult:
     @property
     def updated(self):
         return sum(1 for r in self.rows if r.action == "update")
+
+    @property
+    def unchanged(self):
+        return sum(1 for r in self.rows if r.action == "unchanged")
 
 
 def _aware(value: datetime.datetime):
@@ -302,6 +306,9 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
             continue
 
         existing = Event.objects.filter(title__iexact=values["title"], start=values["start"]).first()
+        if existing is not None and all(getattr(existing, key) == value for key, value in values.items()):
+            result.rows.append(EventImportRow(row=number, action="unchanged", values=values, event=existing))
+            continue
         candidate = existing or Event()
         for key, value in values.items():
             setattr(candidate, key, value)
@@ -326,6 +333,8 @@ def event_import(*, file, dry_run: bool) -> EventImportResult:
 
     with transaction.atomic():
         for row in result.rows:
+            if row.action == "unchanged":
+                continue
             event = row.event or Event(status=EventStatus.PLANNED)
             for key, value in row.values.items():
                 setattr(event, key, value)

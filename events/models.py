@@ -146,12 +146,37 @@ class NetworkMembership(models.Model):
         left = f"{self.left:%d.%m.%Y}" if self.left else "…"
         return f"{self.organization}: {self.joined:%d.%m.%Y} – {left}"
 
+    # The admin's inline formset compares the periods as edited there (one may be shortened while
+    # another is added in the same save), so it turns the comparison with the stored ones off.
+    check_stored_overlaps = True
+
     def clean(self):
         if self.left and self.joined and self.left < self.joined:
             raise ValidationError({"left": _("An organization cannot leave before it joined.")})
+        if self.check_stored_overlaps and self.joined and self.organization_id:
+            others = NetworkMembership.objects.filter(organization_id=self.organization_id).exclude(
+                pk=self.pk
+            )
+            clash = next((other for other in others if self.overlaps(other)), None)
+            if clash is not None:
+                raise ValidationError(overlap_error(clash))
+
+    def overlaps(self, other):
+        """True when the two periods share at least one day (an open end runs on forever)."""
+        return (other.left is None or self.joined <= other.left) and (
+            self.left is None or other.joined <= self.left
+        )
 
     def is_active_on(self, day):
         return self.joined <= day and (self.left is None or self.left >= day)
+
+
+def overlap_error(other):
+    left = f"{other.left:%d.%m.%Y}" if other.left else "…"
+    return _(
+        "This period overlaps the membership period %(joined)s – %(left)s of the same organization: "
+        "end that one first."
+    ) % {"joined": f"{other.joined:%d.%m.%Y}", "left": left}
 
 
 class Direction(models.Model):

@@ -144,9 +144,12 @@ def published_results():
 
 
 def events_of_teacher_calendar(*, teacher):
-    """Events the teacher is signed up for, attended or waits for, for her personal calendar."""
+    """Events the teacher is signed up for, attended or waits for, for her personal calendar,
+    each with `my_status` (her participation's status)."""
+    mine = Participation.objects.filter(event=OuterRef("pk"), teacher=teacher).values("status")[:1]
     return (
-        Event.objects.filter(
+        Event.objects.annotate(my_status=Subquery(mine))
+        .filter(
             participations__teacher=teacher,
             participations__status__in=(
                 ParticipationStatus.SIGNED_UP,

@@ -18,6 +18,7 @@ urlpatterns = [
     # Public (no sign-in)
     path("open/", views.open_events, name="open_list"),
     path("open/<int:pk>/", views.open_event_detail, name="open_detail"),
+    path("open/<int:pk>/registered/", views.open_registered, name="open_registered"),
     path("open.ics", views.open_ics, name="open_ics"),
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),

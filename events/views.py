@@ -27,6 +27,8 @@ from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
 REGISTRATION_WINDOW = 60 * 60
+# Session key: {event pk: e-mail} of the registrations made in this browser, for the confirmation.
+REGISTERED_SESSION_KEY = "events_registered"
 
 
 def _validation_messages(exc):
@@ -66,7 +68,10 @@ def _month_context(request, year, month):
     event_filter = EventFilter(request.GET or None, queryset=base)
     events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
+    # Blank choices ("any") in the query are no filter.
+    filtered = bool(event_filter.is_bound and any(event_filter.form.cleaned_data.values()))
     return {
+        "filtered": filtered,
         "first_day": first_day,
         "year": year,
         "month": month,
@@ -286,15 +291,27 @@ def open_event_detail(request, pk):
                 else:
                     form.add_error(None, exc)
             else:
-                return render(
-                    request, "events/open_registered.html", {"event": event, "email": data["email"]}
-                )
+                # Post/redirect/get: reloading the confirmation must not submit again. The address
+                # stays in the session, not in the URL.
+                registered = request.session.get(REGISTERED_SESSION_KEY, {})
+                registered[str(event.pk)] = data["email"]
+                request.session[REGISTERED_SESSION_KEY] = registered
+                return redirect("events:open_registered", pk=event.pk)
     return render(
         request,
         "events/open_detail.html",
         {"event": event, "form": form, "signup_open": event.is_signup_open()},
         status=status,
     )
+
+
+def open_registered(request, pk):
+    """The confirmation of a registration made in this session; there is nothing to show otherwise."""
+    email = request.session.get(REGISTERED_SESSION_KEY, {}).get(str(pk))
+    if email is None:
+        raise Http404
+    event = get_object_or_404(Event.objects.filter(is_open=True).exclude(status=EventStatus.DRAFT), pk=pk)
+    return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
 def open_ics(request):

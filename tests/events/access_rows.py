@@ -59,6 +59,10 @@ def _open_event(personas):
     return reverse("events:open_detail", args=[EventFactory(is_open=True).pk])
 
 
+def _open_registered(personas):
+    return reverse("events:open_registered", args=[EventFactory(is_open=True).pk])
+
+
 def _internal_event_public(personas):
     return reverse("events:open_detail", args=[EventFactory(is_open=False).pk])
 
@@ -113,6 +117,8 @@ ROWS = [
     ("events:open_list", "/events/open/", EVERYONE),
     ("events:open_detail", _open_event, EVERYONE),
     ("events:open_detail", _internal_event_public, NOBODY),
+    # Only the session that registered sees its confirmation (tests/events/test_public.py).
+    ("events:open_registered", _open_registered, NOBODY),
     ("events:open_ics", "/events/open.ics", EVERYONE),
     ("events:results", "/events/results/", EVERYONE),
     ("events:result_detail", _published_result, EVERYONE),

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -381,3 +382,55 @@ def test_attendance_taken_back_on_the_participation_form_drops_the_sharing_follo
     assert (owed.status, owed.sharing_due) == (ParticipationStatus.SIGNED_UP, None)
     # experience already shared is kept with its date
     assert (shared.status, shared.sharing_due) == (ParticipationStatus.SIGNED_UP, in_days(28).date())
+
+
+def test_membership_period_overlapping_a_stored_one_is_refused():
+    partner = OrganizationFactory()
+    NetworkMembership.objects.create(organization=partner, joined="2022-09-01", left="2026-11-15")
+    overlapping = NetworkMembership(organization=partner, joined=datetime.date(2026, 11, 10))
+    with pytest.raises(ValidationError):
+        overlapping.full_clean()
+    NetworkMembership(organization=partner, joined=datetime.date(2026, 11, 16)).full_clean()
+
+
+def _organization_form(organization, periods):
+    data = {
+        "name": organization.name,
+        "short_name": "",
+        "kind": organization.kind,
+        "address": "",
+        "contact_person": "",
+        "phone": "",
+        "email": "",
+        "website": "",
+        "memberships-TOTAL_FORMS": str(len(periods)),
+        "memberships-INITIAL_FORMS": str(sum(1 for p in periods if p.get("id"))),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for n, period in enumerate(periods):
+        for field in ("id", "joined", "left", "agreement_number", "agreement_date"):
+            data[f"memberships-{n}-{field}"] = period.get(field, "")
+        data[f"memberships-{n}-organization"] = organization.pk
+    return data
+
+
+def test_admin_refuses_overlapping_membership_periods(client, senior):
+    partner = OrganizationFactory()
+    stored = NetworkMembership.objects.create(organization=partner, joined="2022-09-01", left="2026-11-15")
+    client.force_login(senior)
+    url = reverse("admin:events_organization_change", args=[partner.pk])
+    old = {"id": stored.pk, "joined": "01.09.2022", "left": "15.11.2026"}
+    response = client.post(url, _organization_form(partner, [old, {"joined": "10.11.2026"}]))
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors[1]["joined"]
+    assert NetworkMembership.objects.filter(organization=partner).count() == 1
+    # Ending the old period first and adding the new one in the same save is fine.
+    response = client.post(
+        url, _organization_form(partner, [old | {"left": "09.11.2026"}, {"joined": "10.11.2026"}])
+    )
+    assert response.status_code == 302
+    assert [(m.joined, m.left) for m in NetworkMembership.objects.filter(organization=partner)] == [
+        (datetime.date(2026, 11, 10), None),
+        (datetime.date(2022, 9, 1), datetime.date(2026, 11, 9)),
+    ]

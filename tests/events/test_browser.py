@@ -69,6 +69,9 @@ def test_colleague_registers_for_an_open_event(page, live_server):
     page.click("#registration-form button[type=submit]")
     page.wait_for_selector("#registered")
     assert "petrova@example.org" in page.inner_text("#registered")
+    # The confirmation is its own page: reloading it does not submit the form again.
+    page.reload()
+    assert "petrova@example.org" in page.inner_text("#registered")
     registered = ExternalParticipant.objects.get(event=event)
     assert registered.organization == "МБДОУ «Детский сад № 15»"
     assert registered.consent_at is not None

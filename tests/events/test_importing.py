@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
 
 from events.importing import IMPORT_COLUMNS, event_import, event_import_template
@@ -89,9 +90,30 @@ def test_import_again_updates_instead_of_duplicating(organizers):
     rows = _good_rows()
     rows[0][7] = 30
     result = event_import(file=_workbook(rows), dry_run=False)
-    assert (result.created, result.updated) == (0, 2)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     assert Event.objects.count() == 2
     assert Event.objects.get(title="Семинар по речи").capacity == 30
+
+
+def test_reimport_of_an_unchanged_plan_changes_nothing(organizers, client, senior, tmp_path):
+    event_import(file=_workbook(_good_rows()), dry_run=False)
+    stamps = dict(Event.objects.values_list("pk", "updated_at"))
+    result = event_import(file=_workbook(_good_rows()), dry_run=False)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert [row.action for row in result.rows] == ["unchanged", "unchanged"]
+    assert dict(Event.objects.values_list("pk", "updated_at")) == stamps
+
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(_workbook(_good_rows()).getvalue())
+    out = io.StringIO()
+    with override("en"):
+        call_command("import_events", str(plan), stdout=out)
+    assert "Created 0, updated 0; 2 unchanged." in out.getvalue()
+
+    client.force_login(senior)
+    response = client.post(reverse("admin:events_event_import"), {"file": _named(_workbook(_good_rows()))})
+    assert response.context["result"].unchanged == 2
+    assert response.content.decode().count("<td>без изменений</td>") == 2
 
 
 def test_one_bad_row_writes_nothing_and_is_named(organizers):

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import override
 
 from events.models import EventStatus, ExternalParticipant, ParticipationStatus
 from events.services import calendar_token_get
@@ -42,14 +43,27 @@ def test_colleague_registers_and_gets_a_confirmation(client, django_capture_on_c
     event = EventFactory(is_open=True, capacity=10, title="Открытый показ игры")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("events:open_detail", args=[event.pk]), _form())
-    assert response.status_code == 200
-    assert "petrova@example.org" in response.content.decode()
+    confirmation = reverse("events:open_registered", args=[event.pk])
+    assert response.status_code == 302
+    assert response["Location"] == confirmation
+    assert "petrova" not in response["Location"]
+    page = client.get(confirmation)
+    assert 'id="registered"' in page.content.decode()
+    assert "petrova@example.org" in page.content.decode()
+    # Reloading the confirmation shows it again and registers nobody twice.
+    assert 'id="registered"' in client.get(confirmation).content.decode()
+    assert ExternalParticipant.objects.filter(event=event).count() == 1
     registered = ExternalParticipant.objects.get(event=event)
     assert registered.full_name == "Петрова Мария Ивановна"
     assert registered.consent and registered.consent_at is not None
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["petrova@example.org"]
     assert "Открытый показ игры" in mail.outbox[0].body
+
+
+def test_confirmation_needs_a_registration_in_this_session(client):
+    event = EventFactory(is_open=True)
+    assert client.get(reverse("events:open_registered", args=[event.pk])).status_code == 404
 
 
 def test_registration_without_consent_keeps_the_form(client):
@@ -85,7 +99,7 @@ def test_registration_after_deadline_or_when_full_is_refused(client):
 
 def _exhaust_the_limit(client, url, **extra):
     for n in range(REGISTRATION_LIMIT):
-        assert client.post(url, _form(email=f"c{n}@example.org"), **extra).status_code == 200
+        assert client.post(url, _form(email=f"c{n}@example.org"), **extra).status_code == 302
     return client.post(url, _form(email="one-more@example.org"), **extra)
 
 
@@ -98,7 +112,7 @@ def test_registration_is_rate_limited_per_address(client):
     assert ExternalParticipant.objects.count() == REGISTRATION_LIMIT
     # another address is not affected
     other = client.post(url, _form(email="other@example.org"), REMOTE_ADDR="10.0.0.9")
-    assert other.status_code == 200
+    assert other.status_code == 302
     assert ExternalParticipant.objects.filter(email="other@example.org").exists()
 
 
@@ -106,7 +120,7 @@ def test_registration_limit_is_per_event(client):
     busy, other = EventFactory(is_open=True), EventFactory(is_open=True)
     assert _exhaust_the_limit(client, reverse("events:open_detail", args=[busy.pk])).status_code == 429
     response = client.post(reverse("events:open_detail", args=[other.pk]), _form())
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert ExternalParticipant.objects.filter(event=other).exists()
 
 
@@ -118,7 +132,7 @@ def test_behind_a_trusted_proxy_the_limit_counts_each_visitor(client, settings):
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
     assert _exhaust_the_limit(client, url, HTTP_X_REAL_IP="203.0.113.5", **proxy).status_code == 429
     response = client.post(url, _form(email="neighbour@example.org"), HTTP_X_REAL_IP="203.0.113.7", **proxy)
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert ExternalParticipant.objects.filter(email="neighbour@example.org").exists()
 
 
@@ -174,6 +188,19 @@ def test_personal_ics_lists_her_own_events_only(client, anna, boris):
     items = calendar.walk("VEVENT")
     assert [str(item["summary"]) for item in items] == ["Мой семинар"]
     assert items[0].decoded("dtstart") == mine.start
+
+
+def test_personal_ics_marks_the_waiting_list_tentative(client, anna):
+    ParticipationFactory(teacher=anna.employee, event=EventFactory(title="Есть место"))
+    ParticipationFactory(
+        teacher=anna.employee, event=EventFactory(title="В очереди"), status=ParticipationStatus.WAITING
+    )
+    token = calendar_token_get(employee=anna.employee).token
+    with override("en"):
+        response = client.get(reverse("events:personal_ics", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
+    items = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    by_status = {str(item["status"]): str(item["summary"]) for item in items}
+    assert by_status == {"CONFIRMED": "Есть место", "TENTATIVE": "В очереди (waiting list)"}
 
 
 def _published(title, days_ago, **fields):

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from events.access import events_visible_to
 from events.models import (
@@ -68,6 +69,22 @@ def test_month_filters_by_format_and_level(client, anna):
     content = client.get(url, {"format": EventFormat.SEMINAR}).content.decode()
     assert "Мастер-класс региональный" not in content
     assert "Семинар муниципальный" in content
+
+
+def test_empty_filter_result_says_so_and_offers_a_reset(client, anna):
+    _in_next_month(6, title="Семинар муниципальный", format=EventFormat.SEMINAR, level=Level.MUNICIPAL)
+    client.force_login(anna)
+    following = _next_month()
+    url = reverse("events:month", args=[following.year, following.month])
+    response = client.get(url, {"level": Level.REGIONAL, "format": ""})
+    assert response.context["filtered"] is True
+    content = response.content.decode()
+    assert f'<a href="{url}" id="filter-reset">' in content
+    # Blank choices are no filter: the month is simply empty.
+    previous = add_months(following, -1)
+    response = client.get(reverse("events:month", args=[previous.year, previous.month]), {"level": ""})
+    assert response.context["filtered"] is False
+    assert 'id="filter-reset"' not in response.content.decode()
 
 
 def test_calendar_places_events_on_their_days(client, anna):
@@ -343,3 +360,21 @@ def test_calendar_lists_the_days_with_events_for_phones(client, anna):
     agenda_html = content[content.index('id="event-agenda"') : content.index('id="event-calendar"')]
     assert "Мой семинар" in agenda_html
     assert f'class="calendar-event agenda-event py-1 mine" data-event="{mine.pk}"' in agenda_html
+
+
+@pytest.mark.parametrize("status", [EventStatus.HELD, EventStatus.CANCELLED])
+def test_past_or_cancelled_event_shows_no_places_nor_deadline(client, anna, status):
+    event = EventFactory(start=in_days(-2), capacity=47, status=status)
+    client.force_login(anna)
+    content = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "из 47" not in content
+    assert date_format(timezone.localtime(event.deadline), "d.m.Y H:i") not in content
+
+
+def test_planned_event_shows_places_and_deadline(client, anna):
+    event = EventFactory(capacity=40)
+    ParticipationFactory(event=event)
+    client.force_login(anna)
+    content = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "39 из 40" in content
+    assert date_format(timezone.localtime(event.deadline), "d.m.Y H:i") in content
