@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .forms import BuildForm
-from .models import AcademicYear, RatingBuild, RatingRow, RecommendationCriterion, ScoringRule, SelfReport
+from .models import (
+    AcademicYear,
+    RatingBuild,
+    RatingRow,
+    RecommendationCriterion,
+    ScoringRule,
+    SelfReport,
+    SelfReportStatus,
+)
 from .selectors import academic_year_current
 from .services import rating_build, self_report_accept
 
@@ -25,15 +33,15 @@ class AcademicYearAdmin(admin.ModelAdmin):
     def label(self, obj):
         return obj.label
 
-    @admin.display(description=_("from"))
+    @admin.display(description=_("year starts"))
     def start(self, obj):
         return obj.start
 
-    @admin.display(description=_("to"))
+    @admin.display(description=_("year ends"))
     def end(self, obj):
         return obj.end
 
-    @admin.display(description=_("current"), boolean=True)
+    @admin.display(description=_("current year"), boolean=True)
     def is_current(self, obj):
         return obj.is_current
 
@@ -99,12 +107,16 @@ class RatingBuildAdmin(admin.ModelAdmin):
     """Versions are built, never edited: the build page makes a new one; the head downloads."""
 
     change_list_template = "admin/reports/ratingbuild/change_list.html"
-    list_display = ["__str__", "academic_year", "built_at", "built_by", "teachers_count", "download"]
+    list_display = ["__str__", "academic_year", "built_at", "builder", "teachers_count", "download"]
     list_filter = ["academic_year"]
     list_select_related = ["academic_year", "built_by"]
-    fields = ["academic_year", "built_at", "built_by", "as_of", "teachers_count", "entries_count", "download"]
+    fields = ["academic_year", "built_at", "builder", "as_of", "teachers_count", "entries_count", "download"]
     readonly_fields = fields
     inlines = [RatingRowInline]
+
+    @admin.display(description=_("built by"), ordering="built_by")
+    def builder(self, obj):
+        return obj.built_by_name
 
     @admin.display(description=_("workbook"))
     def download(self, obj):
@@ -118,6 +130,10 @@ class RatingBuildAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The head must see the version that was discussed: versions are kept.
         return False
 
     def get_urls(self):
@@ -171,7 +187,7 @@ class RatingBuildAdmin(admin.ModelAdmin):
 
 @admin.register(SelfReport)
 class SelfReportAdmin(admin.ModelAdmin):
-    list_display = ["teacher", "academic_year", "status", "submitted_at", "reviewed_by", "open_link"]
+    list_display = ["teacher", "academic_year", "status", "submitted_at", "reviewer", "open_link"]
     list_filter = ["status", "academic_year"]
     list_select_related = ["teacher", "academic_year", "reviewed_by"]
     search_fields = ["teacher__surname", "teacher__name"]
@@ -182,12 +198,16 @@ class SelfReportAdmin(admin.ModelAdmin):
         "reflection",
         "submitted_at",
         "reviewed_at",
-        "reviewed_by",
+        "reviewer",
         "review_comment",
         "open_link",
     ]
     readonly_fields = fields
     actions = ["accept"]
+
+    @admin.display(description=_("reviewed by"), ordering="reviewed_by")
+    def reviewer(self, obj):
+        return obj.reviewed_by_name
 
     @admin.display(description=_("self-report"))
     def open_link(self, obj):
@@ -195,6 +215,18 @@ class SelfReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An accepted report is the record of the year; a draft, submitted or returned one may go.
+        if obj is not None and obj.status == SelfReportStatus.ACCEPTED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # The bulk delete would not ask each report whether it is accepted.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.action(description=_("Accept the selected submitted self-reports"), permissions=["change"])
     def accept(self, request, queryset):

@@ -192,6 +192,13 @@ class RecommendationCriterion(models.Model):
         return self.get_outcome_display()
 
 
+def person_name(user) -> str:
+    """A user as people know her: the full name, or the login when none is given ("—" for nobody)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username
+
+
 class RatingBuild(models.Model):
     """One version of the category-rating summary of an academic year, as it was built."""
 
@@ -222,6 +229,10 @@ class RatingBuild(models.Model):
 
     def __str__(self):
         return f"{self.academic_year} · {timezone.localtime(self.built_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def built_by_name(self):
+        return person_name(self.built_by)
 
 
 class RatingRow(models.Model):
@@ -324,6 +335,10 @@ class SelfReport(models.Model):
 
     def __str__(self):
         return f"{self.teacher} · {self.academic_year}"
+
+    @property
+    def reviewed_by_name(self):
+        return person_name(self.reviewed_by)
 
     @property
     def is_editable(self):

@@ -41,6 +41,7 @@ from .services import (
     self_report_submit,
 )
 
+RATING_CHART_TOP = 15  # teachers drawn in the dashboard's rating chart; the table lists everyone
 NOT_STARTED = "not_started"  # in the self-reports list: a teacher who has not opened her report
 
 
@@ -64,7 +65,7 @@ def dashboard(request):
     young = sum(1 for e in employees if e.is_young_teacher_on(today))
     covered, total = course_coverage(employees, today)
     months = events_per_month(year)
-    top = sorted(rows, key=lambda r: r.rank)[:15]
+    top = sorted(rows, key=lambda r: r.rank)[:RATING_CHART_TOP]
     context = {
         "year": year,
         "build": build,
@@ -85,7 +86,13 @@ def dashboard(request):
             width=560,
         ),
         "rating_chart": bar_chart(
-            _("Rating: total points"), [(r.teacher_name, r.total) for r in top], width=560, horizontal=True
+            _("Rating: total points")
+            if len(top) == len(rows)
+            else _("Rating: total points, the first %(shown)d of %(total)d")
+            % {"shown": len(top), "total": len(rows)},
+            [(r.teacher_name, r.total) for r in top],
+            width=560,
+            horizontal=True,
         )
         if top
         else None,
@@ -216,8 +223,14 @@ def self_report(request, pk):
                 try:
                     self_report_submit(report=report, by=request.user)
                 except ValidationError as exc:  # saved all the same; the form shows why, with her text
-                    messages.success(request, _("Your comments are saved."))
                     form.add_error(None, exc)
+                    # At the top of the page, where she looks after the click: the field's error
+                    # may be far below.
+                    messages.error(
+                        request,
+                        _("Your comments are saved, but the self-report is NOT submitted: %(reason)s")
+                        % {"reason": " ".join(exc.messages)},
+                    )
                 else:
                     messages.success(request, _("Your self-report is submitted to the senior educator."))
                     return redirect("reports:self_report", report.pk)
@@ -235,6 +248,8 @@ def self_report(request, pk):
 @require_POST
 @login_required
 def self_report_review(request, pk):
+    """The senior educator's decision. A refused one shows the page again with her choice and
+    comment kept, so that the next click does not do the other thing."""
     if not is_senior_educator(request.user):
         raise PermissionDenied
     report = get_self_report_for_user(request.user, pk)
@@ -248,10 +263,16 @@ def self_report_review(request, pk):
                 self_report_return(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
                 messages.success(request, _("The self-report is returned to the teacher."))
         except ValidationError as exc:
+            form.add_error(None, exc)
             messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("reports:self_report", report.pk)
     else:
         messages.error(request, _("Choose whether to accept or return the self-report."))
-    return redirect("reports:self_report", report.pk)
+    context = _report_context(request, report)
+    context["form"] = None
+    context["review_form"] = form if context["can_review"] else None
+    return render(request, "reports/self_report.html", context)
 
 
 @login_required

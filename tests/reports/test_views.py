@@ -7,12 +7,19 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from events.models import Level
 from portfolios.models import ReportItem, Result
-from reports.models import AcademicYear, RatingBuild, ScoringRule, SelfReport, SelfReportStatus
+from reports.models import (
+    DIRECTION_LABELS,
+    AcademicYear,
+    RatingBuild,
+    ScoringRule,
+    SelfReport,
+    SelfReportStatus,
+)
 from reports.selectors import academic_year_current
 from reports.services import rating_build, self_report_get_or_create
 from staff.models import Category
@@ -57,6 +64,34 @@ def test_dashboard_shows_rating_categories_coverage_and_charts(client, head, sen
     assert 'data-test="rating"' in html and "6.0" in html  # municipal winner = 2 × 3
     assert reverse("reports:build_workbook", args=[RatingBuild.objects.get().pk]) in html
     assert "senior" in html  # who built the version
+
+
+def test_dashboard_names_the_directions_and_who_built_the_version(client, head, senior):
+    senior.first_name, senior.last_name = "Светлана", "Петрова"
+    senior.save()
+    _staff(2)
+    rating_build(year=academic_year_current(), by=senior)
+    client.force_login(head)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    legend = re.search(r'data-test="directions">(.*?)</p>', html, re.S).group(1)
+    for label in DIRECTION_LABELS.values():  # the workbook's headers
+        assert str(label) in legend
+    version = re.search(r'data-test="version">(.*?)</p>', html, re.S).group(1)
+    assert "Светлана Петрова" in version and "senior" not in version
+    # each chart's title is shown once: the card's heading, not again as the caption
+    assert html.count("<figcaption") == 1  # the rating chart's only
+    assert html.count("Мероприятия по месяцам</") == 1
+
+
+def test_dashboard_rating_chart_says_it_shows_the_first_15(client, head, settings):
+    _staff(16)
+    rating_build(year=academic_year_current())
+    client.force_login(head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override(settings.LANGUAGE_CODE):  # the request's English does not outlive the test
+        response = client.get(reverse("reports:dashboard"))
+    assert len(response.context["rating_chart"].bars) == 15
+    assert "Rating: total points, the first 15 of 16" in response.content.decode()
 
 
 def test_dashboard_without_a_build_says_so(client, head):
@@ -206,7 +241,10 @@ def test_comments_are_kept_and_submit_needs_a_reflection(client, anna, annas_yea
     assert "Прежде чем отправить самоотчёт, напишите итоговый самоанализ." in html
     assert "Провела мастер-класс" in html and "Грамота</textarea>" in html
     assert response.context["form"].errors["reflection"]
-    assert "Комментарии сохранены." in html
+    # ...and the top of the page says in red that the report is saved but not sent, and why.
+    message = list(response.context["messages"])[-1]  # the first is the earlier save's, not yet shown
+    assert message.level_tag == "error"
+    assert "Прежде чем отправить самоотчёт, напишите итоговый самоанализ." in str(message)
     report.refresh_from_db()
     assert report.status == SelfReportStatus.DRAFT
     assert report.comments == {"3.1": "Провела мастер-класс", "2": "Грамота"}
@@ -257,6 +295,14 @@ def test_senior_returns_a_report_with_a_comment(client, anna, senior, annas_year
     url = reverse("reports:self_report_review", args=[report.pk])
     response = client.post(url, {"decision": "return", "comment": ""}, follow=True)
     assert "Напишите, что педагогу нужно изменить." in response.content.decode()
+    # The page comes back with her choice kept: the next click does not accept.
+    review_form = response.context["review_form"]
+    assert review_form.is_bound and review_form["decision"].value() == "return"
+    assert re.search(r'<option value="return"[^>]*selected', response.content.decode())
+    response = client.post(url, {"decision": "return", "comment": "   "})
+    assert response.status_code == 200 and response.context["review_form"]["comment"].value() == "   "
+    report.refresh_from_db()
+    assert report.status == SelfReportStatus.SUBMITTED
     client.post(url, {"decision": "return", "comment": "Добавьте комментарий к п. 3.1"})
     report.refresh_from_db()
     assert report.status == SelfReportStatus.RETURNED and report.snapshot is None
@@ -302,6 +348,7 @@ def test_print_page_lists_every_item(client, anna, annas_year):
     for item in ReportItem:
         assert f'data-item="{item.value}"' in html
     assert "window.print()" in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html  # fits a phone
 
 
 @pytest.mark.parametrize("count", [1, 8])
