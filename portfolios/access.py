@@ -3,6 +3,7 @@
 Rules: the owner, the senior educator and the head see every entry and file of a teacher; anyone,
 signed in or not, sees an entry and its files only when it is approved, public, and the teacher's
 mini-site is published; a dismissed teacher's mini-site and public files are no longer public.
+Scans of pupils' results (item 4) carry children's names: their files are never public.
 """
 
 from django.db.models import Q
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from kindergarten_portal.roles import can_read_everything
 from staff.models import Employee
 
-from .models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry
+from .models import EntryKind, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem
 
 
 def public_q(prefix=""):
@@ -25,6 +26,11 @@ def public_q(prefix=""):
             f"{prefix}teacher__in": Employee.objects.current(),
         }
     )
+
+
+def pupils_result_q(prefix=""):
+    """Entries (or, with prefix "entry__", files) of pupils' results, whose scans name children."""
+    return Q(**{f"{prefix}item": ReportItem.PUPILS}) | Q(**{f"{prefix}kind": EntryKind.PUPILS_RESULT})
 
 
 def entries_visible_to(user):
@@ -50,7 +56,7 @@ def get_own_entry(user, pk):
 def evidence_visible_to(user):
     if can_read_everything(user):
         return EvidenceFile.objects.all()
-    public = public_q("entry__")
+    public = public_q("entry__") & ~pupils_result_q("entry__")
     if user.is_authenticated:
         return EvidenceFile.objects.filter(Q(entry__teacher__user=user) | public)
     return EvidenceFile.objects.filter(public)

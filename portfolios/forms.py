@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,17 @@ class EntryForm(forms.ModelForm):
         self.fields["date"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
         self.checked_files = []
         self.duplicates = []
+
+    def full_clean(self):
+        super().full_clean()
+        if self.errors and self.files.get("files"):
+            # The browser empties a file input when the page comes back with errors: say so by the input.
+            # Set on the bound field too: cleaning has already built and cached it.
+            self.fields["files"].help_text = self["files"].help_text = format_html(
+                '<strong class="text-danger" data-test="choose-again">{}</strong> {}',
+                _("Choose the file again: after an error the browser does not keep it."),
+                self.fields["files"].help_text,
+            )
 
     def clean_files(self):
         checked, errors = [], []

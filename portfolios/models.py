@@ -74,6 +74,10 @@ class EntryStatus(models.TextChoices):
 # Kinds where a competition result (participant / prize-winner / winner) applies.
 RESULT_KINDS = {EntryKind.COMPETITION_RESULT, EntryKind.PUPILS_RESULT, EntryKind.AWARD, EntryKind.DIPLOMA}
 
+# A competition entry without its level and result cannot be scored in the self-report.
+RESULT_REQUIRED_KINDS = {EntryKind.COMPETITION_RESULT, EntryKind.PUPILS_RESULT}
+RESULT_REQUIRED_ITEMS = {ReportItem.COMPETITIONS, ReportItem.PUPILS}
+
 
 EARLIEST_ENTRY_DATE = datetime.date(1970, 1, 1)
 
@@ -172,6 +176,11 @@ class PortfolioEntry(models.Model):
                 errors["pupils_count"] = _("Give the number of pupils who took part.")
             if not self.competition:
                 errors["competition"] = _("Name the competition or festival.")
+        if self.kind in RESULT_REQUIRED_KINDS or self.item in RESULT_REQUIRED_ITEMS:
+            if not self.level:
+                errors["level"] = _("Give the level of the competition.")
+            if not self.result:
+                errors["result"] = _("Give the result: participant, prize-winner or winner.")
         if (
             self.result
             and self.kind not in RESULT_KINDS
@@ -198,6 +207,11 @@ class PortfolioEntry(models.Model):
     @property
     def academic_year(self):
         return academic_year_of(self.date)
+
+    @property
+    def evidence_is_private(self):
+        """Scans of pupils' results name the children: only the owner and the office see them."""
+        return self.item == ReportItem.PUPILS or self.kind == EntryKind.PUPILS_RESULT
 
     @property
     def is_derived(self):

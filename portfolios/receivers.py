@@ -2,7 +2,8 @@
 
 Courses, retraining and higher education (staff.Training), attestation decisions
 (staff.CategoryDecision) and attendance at events (events.Participation) each become an approved
-entry through `entries_sync_for_source`, which is idempotent and withdraws what no longer holds.
+entry through `entries_sync_for_source`, which is idempotent and withdraws what no longer holds; a
+participation whose experience sharing is done also gives an entry in 3.2 "Sharing of experience".
 An edited event (title, date, level, organizer, cancellation) re-syncs its participations' entries.
 """
 

@@ -1,13 +1,22 @@
 """Writes with rules for portfolios: entries and their status workflow, evidence files,
 entries derived from staff and event records, and mini-sites."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from events.models import EventFormat, EventStatus, Participation, ParticipationRole, ParticipationStatus
+from events.models import (
+    EventFormat,
+    EventStatus,
+    Level,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+)
 from kindergarten_portal.roles import is_senior_educator
 from staff.models import Category, CategoryDecision, Training, TrainingKind
 
@@ -314,36 +323,56 @@ def _participation_entry(participation: Participation):
     }
 
 
+def _sharing_entry(participation: Participation):
+    """Experience from an event shared with colleagues (the follow-up closed) → 3.2 "Sharing of
+    experience", dated the day it was shared; it is done in her own kindergarten, hence institutional."""
+    if participation.sharing_done is None or participation.event.status == EventStatus.CANCELLED:
+        return None
+    # Stored text: written in the site's language, whatever language the person saving uses.
+    with override(settings.LANGUAGE_CODE):
+        title = _("Sharing of experience: %(title)s") % {"title": participation.event.title}
+    return {
+        "teacher_id": participation.teacher_id,
+        "item": ReportItem.EXPERIENCE_SHARING,
+        "kind": EntryKind.OPEN_EVENT,
+        "title": title[:500],
+        "date": participation.sharing_done,
+        "organizer": "",
+        "hours": None,
+        "level": Level.INSTITUTIONAL,
+        "result": "",
+    }
+
+
+# For each kind of record, the entries it may give: (source key, rule). A participation gives two,
+# the attendance and the experience shared afterwards, each under its own source key.
 SOURCE_RULES = {
-    "staff.training": _training_entry,
-    "staff.categorydecision": _decision_entry,
-    "events.participation": _participation_entry,
+    "staff.training": [("staff.training", _training_entry)],
+    "staff.categorydecision": [("staff.categorydecision", _decision_entry)],
+    "events.participation": [
+        ("events.participation", _participation_entry),
+        ("events.sharing", _sharing_entry),
+    ],
 }
 # Whether a new derived entry is shown on the mini-site; the teacher can change it afterwards.
 # Attestation decisions carry order numbers: private until she chooses to show them.
-PUBLIC_BY_DEFAULT = {"staff.training": True, "staff.categorydecision": False, "events.participation": True}
+PUBLIC_BY_DEFAULT = {
+    "staff.training": True,
+    "staff.categorydecision": False,
+    "events.participation": True,
+    "events.sharing": True,
+}
 
 
 def _agrees(entry, wanted) -> bool:
     return all(getattr(entry, key) == value for key, value in wanted.items())
 
 
-def entries_sync_for_source(*, source, deleted: bool = False) -> PortfolioEntry | None:
-    """Make the approved entry derived from a staff or event record agree with it; safe to repeat.
-
-    A record that qualifies has exactly one entry (created or updated in place); one that no longer
-    qualifies has its entry withdrawn (and approved again if it qualifies later); a deleted record
-    takes its entry with it. Returns the entry, or None when there is none.
-    """
-    label = source._meta.label_lower
-    rule = SOURCE_RULES[label]
-    if deleted:
-        PortfolioEntry.objects.filter(source_type=label, source_id=source.pk).delete()
-        return None
-    wanted = rule(source)
+def _entry_sync(*, key, source_id, wanted) -> PortfolioEntry | None:
+    """Make the entry under (key, source_id) agree with `wanted` (None: withdraw it)."""
     with transaction.atomic():
         entry = (
-            PortfolioEntry.objects.select_for_update().filter(source_type=label, source_id=source.pk).first()
+            PortfolioEntry.objects.select_for_update().filter(source_type=key, source_id=source_id).first()
         )
         if wanted is None:
             if entry is not None and entry.status != EntryStatus.WITHDRAWN:
@@ -353,12 +382,12 @@ def entries_sync_for_source(*, source, deleted: bool = False) -> PortfolioEntry 
             return entry
         now = timezone.now()
         if entry is None:
-            entry = PortfolioEntry(source_type=label, source_id=source.pk, is_public=PUBLIC_BY_DEFAULT[label])
+            entry = PortfolioEntry(source_type=key, source_id=source_id, is_public=PUBLIC_BY_DEFAULT[key])
             changed = True
         else:
             changed = not _agrees(entry, wanted)
-        for key, value in wanted.items():
-            setattr(entry, key, value)
+        for field, value in wanted.items():
+            setattr(entry, field, value)
         previous = entry.status if entry.pk else ""
         if previous != EntryStatus.APPROVED:
             entry.status = EntryStatus.APPROVED
@@ -372,29 +401,51 @@ def entries_sync_for_source(*, source, deleted: bool = False) -> PortfolioEntry 
     return entry
 
 
+def entries_sync_for_source(*, source, deleted: bool = False) -> list[PortfolioEntry]:
+    """Make the approved entries derived from a staff or event record agree with it; safe to repeat.
+
+    A record that qualifies has exactly one entry per rule (created or updated in place); one that no
+    longer qualifies has its entry withdrawn (and approved again if it qualifies later); a deleted
+    record takes its entries with it. Returns the entries that exist for it.
+    """
+    rules = SOURCE_RULES[source._meta.label_lower]
+    if deleted:
+        PortfolioEntry.objects.filter(
+            source_type__in=[key for key, _rule in rules], source_id=source.pk
+        ).delete()
+        return []
+    entries = [_entry_sync(key=key, source_id=source.pk, wanted=rule(source)) for key, rule in rules]
+    return [entry for entry in entries if entry is not None]
+
+
 def entries_sync_for_event(*, event) -> int:
-    """Bring the entries derived from attendance at `event` in line with the event itself (its title,
-    date, level, organizer or cancellation changed); returns how many entries were synced.
+    """Bring the entries derived from attendance at `event` (and from sharing its experience) in line
+    with the event itself (its title, date, level, organizer or cancellation changed); returns how
+    many participations were synced.
 
     Two queries when nothing an entry shows has changed, whatever the number of participants; only
     the participations whose entry disagrees go through `entries_sync_for_source`.
     """
-    label = Participation._meta.label_lower
+    rules = SOURCE_RULES[Participation._meta.label_lower]
     participations = Participation.objects.filter(event=event)
     entries = {
-        entry.source_id: entry
+        (entry.source_type, entry.source_id): entry
         for entry in PortfolioEntry.objects.filter(
-            source_type=label, source_id__in=participations.values("pk")
+            source_type__in=[key for key, _rule in rules], source_id__in=participations.values("pk")
         )
     }
     synced = 0
     for participation in participations.select_related("event__organizer"):
-        wanted = _participation_entry(participation)
-        entry = entries.get(participation.pk)
-        if wanted is None:
-            in_line = entry is None or entry.status == EntryStatus.WITHDRAWN
-        else:
-            in_line = entry is not None and entry.status == EntryStatus.APPROVED and _agrees(entry, wanted)
+        in_line = True
+        for key, rule in rules:
+            wanted = rule(participation)
+            entry = entries.get((key, participation.pk))
+            if wanted is None:
+                in_line &= entry is None or entry.status == EntryStatus.WITHDRAWN
+            else:
+                in_line &= (
+                    entry is not None and entry.status == EntryStatus.APPROVED and _agrees(entry, wanted)
+                )
         if not in_line:
             entries_sync_for_source(source=participation)
             synced += 1

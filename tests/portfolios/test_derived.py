@@ -209,3 +209,37 @@ def test_attestation_entry_private_by_default_and_teachers_choice_survives_resyn
     decision.save()
     entry.refresh_from_db()
     assert entry.is_public is True and "13-К" in entry.title
+
+
+def _sharing_entries(participation):
+    return PortfolioEntry.objects.filter(source_type="events.sharing", source_id=participation.pk)
+
+
+def test_shared_experience_becomes_approved_item_3_2_entry_and_is_withdrawn_when_undone(db):
+    participation = _attended(_event())[0]
+    assert not _sharing_entries(participation).exists()  # attending is not sharing
+    done = timezone.localdate() - datetime.timedelta(days=1)
+    participation.sharing_due = done
+    participation.sharing_done = done
+    participation.sharing_account = "Рассказала коллегам на педсовете"
+    participation.save()
+    participation.save()
+    entry = _sharing_entries(participation).get()
+    assert (entry.item, entry.kind, entry.level, entry.date, entry.status, entry.teacher_id) == (
+        ReportItem.EXPERIENCE_SHARING,
+        EntryKind.OPEN_EVENT,
+        Level.INSTITUTIONAL,
+        done,
+        EntryStatus.APPROVED,
+        participation.teacher_id,
+    )
+    assert entry.title == "Sharing of experience: Игра как форма организации детской жизни"
+    assert _entries(participation).get().item == ReportItem.SELF_EDUCATION  # attendance kept apart
+    participation.event.title = "Игра и игрушка"
+    participation.event.save()
+    assert _sharing_entries(participation).get().title == "Sharing of experience: Игра и игрушка"
+    participation.sharing_done = None
+    participation.save()
+    assert _sharing_entries(participation).get().status == EntryStatus.WITHDRAWN
+    participation.delete()
+    assert not PortfolioEntry.objects.exists()

@@ -516,3 +516,65 @@ def test_admin_entry_page_constant_queries_with_history(client, anna, senior, dj
         response = client.get(url)
     page = response.content.decode()
     assert len(re.findall(r'id="status_changes-\d+"', page)) == 6 and "reviewer4" in page
+
+
+# ---------------------------------------------------------------- review fixes, second round
+
+
+def _pupils_entry(teacher, **kwargs):
+    return approved_entry(
+        teacher,
+        item="4",
+        kind="pupils_result",
+        title="Воспитанники — призёры конкурса чтецов",
+        level="municipal",
+        result="prize_winner",
+        pupils_count=3,
+        competition="Конкурс чтецов",
+        **kwargs,
+    )
+
+
+def test_pupils_result_files_never_public_though_the_entry_is(client, anna, boris, head, senior):
+    published_site(anna.employee, slug="anna")
+    evidence = with_file(_pupils_entry(anna.employee))
+    urls = [f"/portfolio/files/{evidence.pk}/", f"/portfolio/files/{evidence.pk}/thumbnail/"]
+    page = client.get("/t/anna/").content.decode()
+    assert "Воспитанники — призёры конкурса чтецов" in page
+    assert urls[0] not in page and urls[1] not in page
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    client.force_login(boris)
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    for user in (anna, senior, head):
+        client.force_login(user)
+        assert [client.get(url).status_code for url in urls] == [200, 200]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"item": "4", "kind": "pupils_result", "pupils_count": "5", "competition": "Конкурс чтецов"}],
+)
+def test_competition_and_pupils_results_need_level_and_result(client, anna, extra):
+    client.force_login(anna)
+    response = client.post("/portfolio/entries/add/", _form(level="", result="", **extra))
+    assert response.status_code == 200 and not PortfolioEntry.objects.exists()
+    form = response.context["form"]
+    assert set(form.errors) == {"level", "result"}
+    assert 'value="Конкурс «Воспитатель года»"' in response.content.decode()
+
+
+def test_form_error_with_a_chosen_file_tells_to_choose_it_again(client, anna):
+    client.force_login(anna)
+    page = client.post("/portfolio/entries/add/", _form(title="", files=upload("d.jpg"))).content.decode()
+    assert 'data-test="choose-again"' in page and "Choose the file again" in page
+    page = client.post("/portfolio/entries/add/", _form(title="")).content.decode()
+    assert 'data-test="choose-again"' not in page
+
+
+def test_removing_an_attached_file_asks_first(client, anna):
+    entry = EntryFactory(teacher=anna.employee)
+    with_file(entry)
+    client.force_login(anna)
+    page = client.get(f"/portfolio/entries/{entry.pk}/edit/").content.decode()
+    button = re.search(r'<button form="delete-file-\d+"[^>]*>', page).group(0)
+    assert "return confirm('Remove this file now?" in button
