@@ -533,6 +533,11 @@ def self_report_workbook(report: SelfReport) -> bytes:
             )
     wb = Workbook(write_only=True)
     sheet = Sheet(wb, _("Self-report"), headers, fitted_widths(headers, values))
+    # Whose report it is, on every printed page (the rows below the table say it too).
+    sheet.ws.oddHeader.center.text = _("Self-report of %(name)s, %(year)s academic year") % {
+        "name": report.teacher.full_name,
+        "year": report.academic_year.label,
+    }
     for line in values:
         sheet.append(line)
     sheet.close_table()

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -285,6 +286,12 @@ def self_report_print(request, pk):
 def self_report_xlsx(request, pk):
     report = get_self_report_for_user(request.user, pk)
     response = HttpResponse(self_report_workbook(report), content_type=XLSX)
-    filename = f"self-report-{report.academic_year.start_year}-{report.academic_year.start_year + 1}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The teacher's name in the file name: the office downloads many of them into one folder.
+    year = report.academic_year
+    filename = _("Self-report %(name)s %(start)d-%(end)d.xlsx") % {
+        "name": report.teacher.short_name,
+        "start": year.start_year,
+        "end": year.start_year + 1,
+    }
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

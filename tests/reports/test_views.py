@@ -3,6 +3,7 @@
 import datetime
 import io
 import re
+import urllib.parse
 from decimal import Decimal
 
 import pytest
@@ -339,6 +340,13 @@ def test_teacher_downloads_her_report_as_xlsx(client, anna, annas_year):
     assert award[6] == 3 and award[7] == "=Горжусь"
     assert isinstance(award[2], datetime.datetime)
     assert ws.freeze_panes == "A2"
+    # Whose report: in the file name (many land in one folder) and on every printed page.
+    year = academic_year_current().label
+    assert "Самоотчёт" in ws.oddHeader.center.text and annas_year.full_name in ws.oddHeader.center.text
+    assert year in ws.oddHeader.center.text
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=utf-8''" in disposition
+    assert urllib.parse.quote(annas_year.surname) in disposition
 
 
 def test_print_page_lists_every_item(client, anna, annas_year):
