@@ -178,6 +178,11 @@ class MiniSiteForm(forms.ModelForm):
         fields = ["slug", "about", "credo", "show_photo", "published"]
         widgets = {"about": forms.Textarea(attrs={"rows": 4}), "credo": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Consent once given stays given: show it ticked rather than asking again.
+        self.fields["consent"].initial = bool(self.instance.consent_at)
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("published") and not self.instance.consent_at:

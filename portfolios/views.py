@@ -270,6 +270,7 @@ def minisite_edit(request):
     teacher = _teacher_of(request)
     site = MiniSite.objects.filter(teacher=teacher).first()
     instance = site or MiniSite(teacher=teacher, slug=suggested_slug(teacher))
+    was_published = bool(site and site.published)
     form = MiniSiteForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,7 +280,9 @@ def minisite_edit(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if site.published:
+            if site.published and was_published:
+                messages.success(request, _("Your changes are saved; the mini-site stays published."))
+            elif site.published:
                 messages.success(request, _("Your mini-site is published."))
             else:
                 messages.success(request, _("Your mini-site is saved; it is not published."))

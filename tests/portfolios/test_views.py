@@ -578,3 +578,15 @@ def test_removing_an_attached_file_asks_first(client, anna):
     page = client.get(f"/portfolio/entries/{entry.pk}/edit/").content.decode()
     button = re.search(r'<button form="delete-file-\d+"[^>]*>', page).group(0)
     assert "return confirm('Remove this file now?" in button
+
+
+def test_given_consent_stays_ticked_and_a_later_save_says_the_site_stays_published(client, anna):
+    client.force_login(anna)
+    data = {"slug": "antonova", "about": "О себе", "credo": "", "show_photo": "on", "published": "on"}
+    first = client.post("/portfolio/mini-site/", {**data, "consent": "on"}, follow=True).content.decode()
+    assert "Your mini-site is published." in first
+    form_page = client.get("/portfolio/mini-site/").content.decode()
+    assert re.search(r'<input[^>]*name="consent"[^>]*checked', form_page)
+    again = client.post("/portfolio/mini-site/", {**data, "show_photo": ""}, follow=True).content.decode()
+    assert "the mini-site stays published" in again
+    assert MiniSite.objects.get().published and not MiniSite.objects.get().show_photo
