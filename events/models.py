@@ -97,7 +97,7 @@ class EducationalArea(models.TextChoices):
 
 
 class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=255, unique=True)
+    name = models.CharField(pgettext_lazy("organization", "name"), max_length=255, unique=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
     is_own = models.BooleanField(
@@ -182,7 +182,7 @@ def overlap_error(other):
 class Direction(models.Model):
     """A significant direction of network interaction (значимое направление)."""
 
-    name = models.CharField(_("name"), max_length=255, unique=True)
+    name = models.CharField(pgettext_lazy("organization", "name"), max_length=255, unique=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -220,7 +220,7 @@ class Series(models.Model):
     class Meta:
         ordering = ["-academic_year", "theme"]
         verbose_name = _("year-long series")
-        verbose_name_plural = _("year-long series")
+        verbose_name_plural = pgettext_lazy("plural", "year-long series")
         constraints = [
             models.UniqueConstraint(fields=["theme", "academic_year"], name="series_theme_year_unique")
         ]
@@ -411,7 +411,7 @@ class Participation(models.Model):
     class Meta:
         ordering = ["event__start", "status_changed_at", "pk"]
         verbose_name = _("participation")
-        verbose_name_plural = _("participation")
+        verbose_name_plural = _("participation records")
         constraints = [
             models.UniqueConstraint(fields=["event", "teacher"], name="participation_once_per_event"),
             models.CheckConstraint(

@@ -118,7 +118,7 @@ class ScoringRule(models.Model):
     class Meta:
         ordering = ["item", "level", "result", "min_hours"]
         verbose_name = _("scoring rule")
-        verbose_name_plural = _("scoring table")
+        verbose_name_plural = _("scoring rules")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "level", "result", "min_hours"], name="scoring_rule_unique"

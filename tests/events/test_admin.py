@@ -434,3 +434,12 @@ def test_admin_refuses_overlapping_membership_periods(client, senior):
         (datetime.date(2026, 11, 10), None),
         (datetime.date(2022, 9, 1), datetime.date(2026, 11, 9)),
     ]
+
+
+def test_admin_labels_read_as_russian_office_words(client, senior):
+    client.force_login(senior)
+    form = client.get("/admin/events/organization/add/").content.decode()
+    assert "Название" in form and ">Имя:<" not in form
+    index = client.get("/admin/").content.decode()
+    assert "Записи об участии" in index and "Годовые семинары" in index
+    assert "Правила начисления баллов" in index
