@@ -40,9 +40,9 @@ def teacher_email(employee):
     return user.email if user is not None else ""
 
 
-def _absolute(path):
-    # PORTAL_BASE_URL (e.g. https://portal.example.org) makes links in e-mails absolute.
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + path
+def absolute_url(path):
+    """A link for an e-mail: PORTAL_BASE_URL (e.g. https://portal.example.org) makes it absolute."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def _local(moment):
@@ -148,7 +148,7 @@ def _queue_reminder(participation):
         "start": _local(event.start),
         "title": event.title,
         "place": event.place or event.online_link or "—",
-        "url": _absolute(reverse("events:my")),
+        "url": absolute_url(reverse("events:my")),
     }
     return _queue_new(
         kind=NotificationKind.REMINDER,
@@ -168,7 +168,7 @@ def _queue_sharing_due(participation):
     ) % {
         "title": event.title,
         "due": participation.sharing_due.strftime("%d.%m.%Y"),
-        "url": _absolute(reverse("events:sharing", args=[participation.pk])),
+        "url": absolute_url(reverse("events:sharing", args=[participation.pk])),
     }
     return _queue_new(
         kind=NotificationKind.SHARING_DUE,
@@ -194,7 +194,7 @@ def queue_recommendation(participation):
             "start": _local(event.start),
             "reason": reason,
             "comment": participation.recommendation_comment,
-            "url": _absolute(reverse("events:detail", args=[event.pk])),
+            "url": absolute_url(reverse("events:detail", args=[event.pk])),
         }
         return notification_queue(
             kind=NotificationKind.RECOMMENDATION,
@@ -215,7 +215,7 @@ def queue_place_freed(participation):
         ) % {
             "title": event.title,
             "start": _local(event.start),
-            "url": _absolute(reverse("events:detail", args=[event.pk])),
+            "url": absolute_url(reverse("events:detail", args=[event.pk])),
         }
         return notification_queue(
             kind=NotificationKind.PLACE_FREED,

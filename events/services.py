@@ -225,11 +225,8 @@ def recommend(
     one who has keeps her status. Only current staff can be recommended an event.
     Returns the participations.
     """
-    teachers = list(teachers)
-    now = now or timezone.now()
-    _check_recommendable([event], teachers, reason, now)
-    return _recommend(
-        event=event,
+    return recommend_events(
+        events=[event],
         teachers=teachers,
         reason=reason,
         recommended_by=recommended_by,
@@ -270,9 +267,10 @@ def _recommend(*, event, teachers, reason, recommended_by, area, comment, now):
     if reason != RecommendationReason.DIFFICULTY:
         area = ""
     result = []
+    existing = {p.teacher_id: p for p in Participation.objects.filter(event=event, teacher__in=teachers)}
     with transaction.atomic():
         for teacher in teachers:
-            participation = Participation.objects.filter(event=event, teacher=teacher).first()
+            participation = existing.get(teacher.pk)
             if participation is None:
                 participation = Participation(
                     event=event,

@@ -16,24 +16,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from events.notifications import absolute_url, teacher_email
+
 from .models import EntryStatus, StatusChange
 
 logger = logging.getLogger(__name__)
 
 
-def _absolute(path):
-    # PORTAL_BASE_URL (e.g. https://portal.example.org) makes links in e-mails absolute.
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
-def _recipient(change):
-    teacher = change.entry.teacher
-    return teacher.email or (teacher.user.email if teacher.user_id else "")
-
-
 def _message(change):
     entry = change.entry
-    link = _absolute(reverse("portfolios:entry_detail", args=[entry.pk]))
+    link = absolute_url(reverse("portfolios:entry_detail", args=[entry.pk]))
     if change.to_status == EntryStatus.APPROVED:
         subject = _("Portfolio entry approved: %(title)s") % {"title": entry.title}
         body = _("The senior educator approved your portfolio entry «%(title)s».") % {"title": entry.title}
@@ -58,7 +50,7 @@ def send_due(*, now=None) -> int:
                 if not claimed:
                     continue
                 change = StatusChange.objects.select_related("entry__teacher__user").get(pk=pk)
-                recipient = _recipient(change)
+                recipient = teacher_email(change.entry.teacher)
                 if not recipient:
                     continue  # no address on record: marked as handled, nobody to tell
                 with translation.override(settings.LANGUAGE_CODE):
