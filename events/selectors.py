@@ -117,6 +117,11 @@ def my_events(*, teacher, now=None):
     return {"recommended": recommended, "upcoming": upcoming, "sharing": sharing, "past": past}
 
 
+def public_open_events():
+    """Events open to partners that the public may see: every status but draft."""
+    return Event.objects.filter(is_open=True).exclude(status=EventStatus.DRAFT).select_related("organizer")
+
+
 def upcoming_open_events(*, now=None):
     """Events open to partners, planned and not yet started, with places taken."""
     now = now or timezone.now()

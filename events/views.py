@@ -263,10 +263,7 @@ def _over_rate_limit(request, event):
 
 @require_http_methods(["GET", "POST"])
 def open_event_detail(request, pk):
-    queryset = selectors.with_places(
-        Event.objects.filter(is_open=True).exclude(status=EventStatus.DRAFT).select_related("organizer")
-    )
-    event = get_object_or_404(queryset, pk=pk)
+    event = get_object_or_404(selectors.with_places(selectors.public_open_events()), pk=pk)
     form = ExternalRegistrationForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -310,16 +307,12 @@ def open_registered(request, pk):
     email = request.session.get(REGISTERED_SESSION_KEY, {}).get(str(pk))
     if email is None:
         raise Http404
-    event = get_object_or_404(Event.objects.filter(is_open=True).exclude(status=EventStatus.DRAFT), pk=pk)
+    event = get_object_or_404(selectors.public_open_events(), pk=pk)
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
 def open_ics(request):
-    events = Event.objects.filter(
-        is_open=True,
-        status__in=(EventStatus.PLANNED, EventStatus.CANCELLED, EventStatus.HELD),
-        end__gte=timezone.now() - datetime.timedelta(days=31),
-    ).select_related("organizer")
+    events = selectors.public_open_events().filter(end__gte=timezone.now() - datetime.timedelta(days=31))
     return calendar_response(request, events, name=_("Open events"), public=True)
 
 
