@@ -195,9 +195,10 @@ def latest_build(year: AcademicYear | None = None) -> RatingBuild | None:
 # ---------------------------------------------------------------- staff figures
 
 
-def category_distribution(rows) -> list[tuple[str, int]]:
-    """[(category, teachers)] in BASE_CATEGORIES order, every category present."""
-    counts = Counter(row.category for row in rows)
+def category_distribution(categories) -> list[tuple[str, int]]:
+    """[(category, teachers)] in BASE_CATEGORIES order, every category present, from each
+    teacher's category code (a build's rows, or staff read today)."""
+    counts = Counter(categories)
     return [(category.value, counts.get(category.value, 0)) for category in BASE_CATEGORIES]
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from events.models import Level
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from portfolios.models import EntryKind, ReportItem, Result
-from staff.models import BASE_CATEGORIES, Category, Employee
+from staff.models import Category, Employee
 from staff.selectors import employees_with_dues
 
 from .access import get_build_for_user, get_self_report_for_user
@@ -26,6 +26,7 @@ from .selectors import (
     academic_year_current,
     academic_years_reported,
     attestations_due,
+    category_distribution,
     course_coverage,
     events_per_month,
     latest_build,
@@ -61,8 +62,8 @@ def dashboard(request):
     build = latest_build(year) or latest_build()
     rows = rows_grouped_by_category(build.rows.all()) if build else []
     employees = list(employees_with_dues(Employee.objects.current(on=today), on=today))
-    counts = Counter(e.category_now for e in employees)
-    distribution = [(Category(c).label, counts.get(c, 0)) for c in BASE_CATEGORIES]
+    counts = dict(category_distribution(e.category_now for e in employees))
+    distribution = [(Category(c).label, n) for c, n in counts.items()]
     young = sum(1 for e in employees if e.is_young_teacher_on(today))
     covered, total = course_coverage(employees, today)
     months = events_per_month(year)
@@ -73,7 +74,7 @@ def dashboard(request):
         "rows": rows,
         "direction_labels": [DIRECTION_LABELS[d] for d in DIRECTIONS],
         "distribution": distribution,
-        "category_counts": {c.value: counts.get(c.value, 0) for c in BASE_CATEGORIES},
+        "category_counts": counts,
         "young": young,
         "staff_total": len(employees),
         "covered": covered,
