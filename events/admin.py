@@ -23,7 +23,6 @@ from .models import (
     EventPhoto,
     ExternalParticipant,
     NetworkMembership,
-    Notification,
     Organization,
     Participation,
     ParticipationStatus,
@@ -554,18 +553,4 @@ class ExternalParticipantAdmin(admin.ModelAdmin):
     readonly_fields = ["event", "consent", "consent_at", "created_at"]
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["kind", "recipient", "subject", "created_at", "sent_at"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["recipient", "subject"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

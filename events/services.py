@@ -290,7 +290,7 @@ def _recommend(*, event, teachers, reason, recommended_by, area, comment, now):
             participation.save()
             participation.event = event
             participation.teacher = teacher
-            # Delivered once the outermost transaction commits (notification_queue uses on_commit).
+            # Delivered once the outermost transaction commits (outbox_queue uses on_commit).
             notifications.queue_recommendation(participation)
             result.append(participation)
     return result

@@ -90,7 +90,8 @@ def roles_context(request):
 def sync_role_permissions(apps=None):
     """Create the three groups and give them their permissions; safe to run again.
 
-    Senior educator: every permission of the portal's apps plus user accounts.
+    Senior educator: every permission of the portal's apps plus user accounts, and reading the
+    e-mail outbox (not the head: an account's first mail carries a set-password link).
     Head: view permissions of the portal's apps (read-only admin).
     Teacher: no admin permissions; self-service pages check ownership in their queries.
     """
@@ -107,5 +108,8 @@ def sync_role_permissions(apps=None):
 
     portal_perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     user_perms = Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
-    senior.permissions.add(*portal_perms, *user_perms)
+    outbox_perms = Permission.objects.filter(
+        content_type__app_label="kindergarten_portal", codename="view_outboxmessage"
+    )
+    senior.permissions.add(*portal_perms, *user_perms, *outbox_perms)
     head.permissions.add(*portal_perms.filter(codename__startswith="view_"))

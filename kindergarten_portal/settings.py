@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    # The ground every app stands on: the e-mail outbox.
+    "kindergarten_portal",
     "staff",
     "events",
     "portfolios",
@@ -189,8 +191,6 @@ TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
 # Absolute links in e-mails (password resets take the host from the request; notices sent by cron
 # have no request), e.g. https://portal.sad12.ru
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
-# send_notifications (events) also calls these, so higher apps' notices go out through one command.
-NOTIFICATION_SENDERS = ["portfolios.notifications.send_due"]
 # Set to e.g. /protected-media/ when nginx serves checked files via X-Accel-Redirect (see README).
 PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_PREFIX", "")
 # Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.

@@ -151,6 +151,13 @@ class Employee(models.Model):
         initials = "".join(f"{part[0]}." for part in (self.name, self.patronymic) if part)
         return f"{self.surname} {initials}".strip()
 
+    @property
+    def mail_address(self):
+        """The address she is written to: her staff record's e-mail, else her account's ("" if none)."""
+        if self.email:
+            return self.email
+        return self.user.email if self.user_id else ""
+
     def clean(self):
         if self.dismissal_date and self.hire_date and self.dismissal_date < self.hire_date:
             raise ValidationError({"dismissal_date": _("Dismissal cannot precede the hire date.")})

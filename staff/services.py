@@ -5,16 +5,21 @@ import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kindergarten_portal.outbox import absolute_url, outbox_queue
 from kindergarten_portal.spreadsheets import (
     DATE_FORMAT,
     Column,
@@ -379,7 +384,6 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
     Employees who already have an account, or have no e-mail, are skipped with a reason.
     """
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.forms import PasswordResetForm
     from django.contrib.auth.models import Group
     from django.utils.crypto import get_random_string
 
@@ -409,14 +413,24 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
             user.groups.add(teacher_group)
             employee.user = user
             employee.save(update_fields=["user"])
-        form = PasswordResetForm({"email": employee.email})
-        if form.is_valid():
-            form.save(
-                request=request,
-                use_https=bool(request and request.is_secure()),
-                domain_override=None if request else "localhost",
-                email_template_name="registration/account_created_email.txt",
-                subject_template_name="registration/account_created_subject.txt",
-            )
+            _queue_account_created(user=user, request=request)
         result.created.append((employee, username))
     return result
+
+
+def _queue_account_created(*, user, request):
+    """Queue the mail with her login and Django's password-reset link (sent once the account commits)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    outbox_queue(
+        kind="staff.account_created",
+        key=f"account_created:{user.pk}",
+        recipient=user.email,
+        template="account_created",
+        context={"user": user, "url": request.build_absolute_uri(path) if request else absolute_url(path)},
+    )

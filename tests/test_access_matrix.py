@@ -36,6 +36,12 @@ PORTAL_ROWS = [
         "/admin/auth/user/",
         dict(anonymous=302, anna=302, boris=302, head=403, senior=200),
     ),
+    # The e-mail outbox: the senior educator's only (an account's first mail carries a set-password link).
+    (
+        "admin:kindergarten_portal_outboxmessage_changelist",
+        "/admin/kindergarten_portal/outboxmessage/",
+        dict(anonymous=302, anna=302, boris=302, head=403, senior=200),
+    ),
 ]
 
 

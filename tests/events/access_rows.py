@@ -136,5 +136,4 @@ ROWS = [
     ("admin:events_series_changelist", "/admin/events/series/", ADMIN_READ),
     ("admin:events_direction_changelist", "/admin/events/direction/", ADMIN_READ),
     ("admin:events_externalparticipant_changelist", "/admin/events/externalparticipant/", ADMIN_READ),
-    ("admin:events_notification_changelist", "/admin/events/notification/", ADMIN_READ),
 ]

@@ -13,12 +13,12 @@ from events.models import (
     Event,
     EventStatus,
     NetworkMembership,
-    Notification,
     Participation,
     ParticipationStatus,
     RecommendationReason,
 )
 from events.services import SHARING_DAYS
+from kindergarten_portal.models import OutboxMessage
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory
 
@@ -322,7 +322,7 @@ def test_recommending_events_with_one_teachers_cannot_see_recommends_none(
     with django_capture_on_commit_callbacks(execute=True):
         response = _recommend_post(client, [planned, hidden], [anna])
     assert not Participation.objects.exists()
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
     assert mail.outbox == []
     (message,) = get_messages(response.wsgi_request)
     assert "Скрытое событие" in message.message

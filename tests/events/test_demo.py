@@ -5,13 +5,14 @@ from events import demo
 from events.models import (
     Event,
     EventStatus,
-    Notification,
     Organization,
     Participation,
     ParticipationStatus,
     Series,
 )
+from events.notifications import RECOMMENDATION
 from events.selectors import events_of_month
+from kindergarten_portal.models import OutboxMessage
 from staff import demo as staff_demo
 from staff.dates import add_months
 
@@ -25,7 +26,7 @@ def test_demo_builds_the_seed_story_once():
     counts = (Event.objects.count(), Participation.objects.count(), Organization.objects.count())
     demo.build(today=today, teachers=teachers)
     assert (Event.objects.count(), Participation.objects.count(), Organization.objects.count()) == counts
-    assert Notification.objects.filter(kind="recommendation").count() == 3
+    assert OutboxMessage.objects.filter(kind=RECOMMENDATION).count() == 3
 
     series = Series.objects.get(theme="Игра – как форма организации детской жизни")
     titles = set(series.events.values_list("title", flat=True))

@@ -1,136 +1,98 @@
+"""The events' mails: what is due is queued once, at the right address, worded by its template."""
+
 import datetime
-import io
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from events import notifications
-from events.models import (
-    EventStatus,
-    Notification,
-    NotificationKind,
-    ParticipationStatus,
-    RecommendationReason,
-)
+from events.models import EventStatus, ParticipationStatus, RecommendationReason
 from events.services import recommend
-from staff.models import Employee
-from tests.events.factories import EventFactory, ParticipationFactory, in_days
+from kindergarten_portal.models import OutboxMessage
+from tests.events.factories import EventFactory, ParticipationFactory
 from tests.factories import EmployeeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-
-def _run():
-    out = io.StringIO()
-    call_command("send_notifications", stdout=out)
-    return out.getvalue()
+NOW = timezone.make_aware(datetime.datetime(2026, 3, 9, 12, 0))
 
 
-def test_send_notifications_twice_sends_nothing_twice(senior):
-    tomorrow = EventFactory(start=in_days(1), title="Завтрашний семинар")
-    ParticipationFactory(event=tomorrow, teacher=EmployeeFactory(email="remind@example.org"))
+def _local(*args):
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def test_collect_due_queues_tomorrows_reminders_and_sharing_coming_due_once():
+    tomorrow = EventFactory(
+        start=_local(2026, 3, 10, 9, 30), title="Завтрашний семинар", place="ИМЦ, ауд. 12"
+    )
+    reminded = ParticipationFactory(event=tomorrow, teacher=EmployeeFactory(email="remind@example.org"))
     ParticipationFactory(
         event=tomorrow, teacher=EmployeeFactory(email="waits@example.org"), status=ParticipationStatus.WAITING
     )
-    ParticipationFactory(
-        event=EventFactory(start=in_days(5)), teacher=EmployeeFactory(email="later@example.org")
-    )
-    ParticipationFactory(
-        event=EventFactory(start=in_days(-10), status=EventStatus.HELD, title="Гостиная в библиотеке"),
+    ParticipationFactory(event=EventFactory(start=_local(2026, 3, 14, 10)), teacher=EmployeeFactory())
+    sharing = ParticipationFactory(
+        event=EventFactory(
+            start=_local(2026, 2, 27, 10), status=EventStatus.HELD, title="Гостиная в библиотеке"
+        ),
         teacher=EmployeeFactory(email="share@example.org"),
         status=ParticipationStatus.ATTENDED,
-        sharing_due=timezone.localdate() + datetime.timedelta(days=3),
+        sharing_due=datetime.date(2026, 3, 12),
     )
     ParticipationFactory(
-        event=EventFactory(start=in_days(-20), status=EventStatus.HELD),
+        event=EventFactory(start=_local(2026, 2, 17, 10), status=EventStatus.HELD),
         teacher=EmployeeFactory(email="done@example.org"),
         status=ParticipationStatus.ATTENDED,
-        sharing_due=timezone.localdate(),
-        sharing_done=timezone.localdate(),
+        sharing_due=datetime.date(2026, 3, 9),
+        sharing_done=datetime.date(2026, 3, 9),
         sharing_account="уже",
     )
-    # queued by a service; its on-commit delivery does not run inside the test transaction
-    recommend(
-        event=EventFactory(),
-        teachers=[EmployeeFactory(email="rec@example.org")],
-        reason=RecommendationReason.OPEN_EVENT,
-        recommended_by=senior,
+
+    assert notifications.notifications_collect_due(now=NOW) == 2
+    assert notifications.notifications_collect_due(now=NOW) == 0
+
+    reminder = OutboxMessage.objects.get(kind=notifications.REMINDER)
+    assert reminder.key == f"reminder:{reminded.pk}:2026-03-10"
+    assert reminder.recipient == "remind@example.org"
+    assert reminder.subject == "Завтра: Завтрашний семинар"
+    assert reminder.body.startswith(
+        "Напоминаем: завтра, 10.03.2026 09:30, вы участвуете в мероприятии «Завтрашний семинар».\n"
+        "Место: ИМЦ, ауд. 12\n"
     )
-
-    _run()
-    sent = sorted((m.to[0], m.subject) for m in mail.outbox)
-    assert [to for to, _subject in sent] == ["rec@example.org", "remind@example.org", "share@example.org"]
-    assert any("Завтрашний семинар" in subject for _to, subject in sent)
-    assert Notification.objects.filter(sent_at__isnull=True).count() == 0
-
-    _run()
-    _run()
-    assert len(mail.outbox) == 3
-    assert Notification.objects.count() == 3
+    due = OutboxMessage.objects.get(kind=notifications.SHARING_DUE)
+    assert due.key == f"sharing_due:{sharing.pk}:2026-03-12"
+    assert due.subject == "Трансляция опыта: Гостиная в библиотеке"
+    assert "до 12.03.2026 поделитесь с коллегами" in due.body
+    assert f"/events/my/sharing/{sharing.pk}/" in due.body
 
 
-def test_teacher_without_staff_email_gets_it_at_her_account_address():
+def test_teacher_without_staff_email_is_written_at_her_account_address():
     user = UserFactory(username="olga", email="olga@example.org")
     teacher = EmployeeFactory(user=user, email="")
-    ParticipationFactory(event=EventFactory(start=in_days(1)), teacher=teacher)
-    _run()
-    assert [m.to for m in mail.outbox] == [["olga@example.org"]]
+    ParticipationFactory(event=EventFactory(start=_local(2026, 3, 10, 10)), teacher=teacher)
+    notifications.notifications_collect_due(now=NOW)
+    assert list(OutboxMessage.objects.values_list("recipient", flat=True)) == ["olga@example.org"]
 
 
-def test_a_failed_send_is_retried_next_run(settings):
-    ParticipationFactory(event=EventFactory(start=in_days(1)), teacher=EmployeeFactory(email="x@example.org"))
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = 1  # nothing listens there
-    _run()
-    notice = Notification.objects.get()
-    assert notice.sent_at is None
-    assert notice.error
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    _run()
-    notice.refresh_from_db()
-    assert notice.sent_at is not None
-    assert len(mail.outbox) == 1
+def test_teacher_without_any_address_gets_nothing_queued():
+    ParticipationFactory(event=EventFactory(start=_local(2026, 3, 10, 10)), teacher=EmployeeFactory(email=""))
+    assert notifications.notifications_collect_due(now=NOW) == 0
+    assert not OutboxMessage.objects.exists()
 
 
-def test_deliver_claims_before_sending():
-    ParticipationFactory(event=EventFactory(start=in_days(1)), teacher=EmployeeFactory(email="y@example.org"))
-    notifications.notifications_collect_due()
-    notice = Notification.objects.get(kind=NotificationKind.REMINDER)
-    assert notifications.notification_deliver(notification=notice) is True
-    assert notifications.notification_deliver(notification=notice) is False
-    assert len(mail.outbox) == 1
-
-
-def test_send_notifications_releases_the_places_of_a_dismissal_whose_day_has_come():
-    teacher = EmployeeFactory()
-    event = EventFactory(capacity=1, start=in_days(6), title="Круглый стол")
-    hers = ParticipationFactory(event=event, teacher=teacher)
-    waiting = ParticipationFactory(
-        event=event, status=ParticipationStatus.WAITING, teacher=EmployeeFactory(email="next@example.org")
+def test_recommendation_names_the_reason_and_the_area_of_difficulty(senior):
+    event = EventFactory(start=_local(2026, 4, 2, 14, 0), title="Речевое развитие: практикум")
+    (participation,) = recommend(
+        event=event,
+        teachers=[EmployeeFactory(email="rec@example.org")],
+        reason=RecommendationReason.DIFFICULTY,
+        area="speech",
+        comment="Посмотрите приёмы мнемотехники",
+        recommended_by=senior,
     )
-    teacher.dismissal_date = timezone.localdate() + datetime.timedelta(days=2)
-    teacher.save()  # entered ahead of the day: nothing changes yet
-    _run()
-    hers.refresh_from_db()
-    assert hers.status == ParticipationStatus.SIGNED_UP
-    assert mail.outbox == []
-
-    # the day comes (no save of her record happens then)
-    Employee.objects.filter(pk=teacher.pk).update(dismissal_date=timezone.localdate())
-    with translation.override("en"):
-        out = _run()
-    assert "Cancelled 1 participation of dismissed staff." in out
-    hers.refresh_from_db()
-    waiting.refresh_from_db()
-    assert hers.status == ParticipationStatus.CANCELLED
-    assert waiting.status == ParticipationStatus.SIGNED_UP
-    assert [(m.to, "Круглый стол" in m.subject) for m in mail.outbox] == [(["next@example.org"], True)]
-
-    with translation.override("en"):
-        out = _run()  # safe to run twice
-    assert "dismissed" not in out
-    assert len(mail.outbox) == 1
-    assert Notification.objects.count() == 1
+    message = OutboxMessage.objects.get(kind=notifications.RECOMMENDATION)
+    assert message.subject == "Рекомендуемое мероприятие: Речевое развитие: практикум"
+    assert "«Речевое развитие: практикум» (02.04.2026 14:00)" in message.body
+    assert "\nПричина: затруднения в образовательной области: речевое развитие\n" in message.body
+    assert "Посмотрите приёмы мнемотехники" in message.body
+    assert f"/events/{event.pk}/" in message.body
+    assert message.key == f"recommendation:{participation.pk}:{participation.recommended_at.timestamp()}"

@@ -3,7 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from events.models import Notification, NotificationKind, Participation, ParticipationStatus
+from events.models import Participation, ParticipationStatus
+from events.notifications import PLACE_FREED
+from kindergarten_portal.models import OutboxMessage
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory
 
@@ -41,7 +43,7 @@ def test_saving_a_dismissal_releases_her_places_to_the_waiting_list_once():
         recommended.pk: ParticipationStatus.CANCELLED,
         attended.pk: ParticipationStatus.ATTENDED,
     }
-    (notice,) = Notification.objects.filter(kind=NotificationKind.PLACE_FREED)
+    (notice,) = OutboxMessage.objects.filter(kind=PLACE_FREED)
     assert notice.recipient == "first@example.org"
     assert "Мастер-класс" in notice.body
 
@@ -50,7 +52,7 @@ def test_saving_a_dismissal_releases_her_places_to_the_waiting_list_once():
     teacher.phone = "+7 900 000-00-00"
     teacher.save()
     assert list(Participation.objects.order_by("pk").values()) == before
-    assert Notification.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
 
 
 def test_a_dismissal_date_ahead_releases_nothing_yet():

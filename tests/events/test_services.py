@@ -8,17 +8,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from events import services
+from events import notifications, services
 from events.models import (
     EducationalArea,
     Event,
     EventStatus,
-    Notification,
-    NotificationKind,
     Participation,
     ParticipationStatus,
     RecommendationReason,
 )
+from kindergarten_portal.models import OutboxMessage
 from staff.models import Employee
 from tests.events.factories import (
     EventFactory,
@@ -112,7 +111,7 @@ def test_cancel_gives_the_place_to_the_first_in_line_who_is_told():
     waiting_2.refresh_from_db()
     assert waiting_1.status == ParticipationStatus.SIGNED_UP
     assert waiting_2.status == ParticipationStatus.WAITING
-    notice = Notification.objects.get(kind=NotificationKind.PLACE_FREED)
+    notice = OutboxMessage.objects.get(kind=notifications.PLACE_FREED)
     assert notice.recipient == "w1@example.org"
     assert event.title in notice.body
 
@@ -122,7 +121,7 @@ def test_leaving_the_waiting_list_promotes_nobody():
     services.participation_sign_up(event=event, teacher=EmployeeFactory())
     waiting = services.participation_sign_up(event=event, teacher=EmployeeFactory())
     assert services.participation_cancel(participation=waiting) is None
-    assert not Notification.objects.filter(kind=NotificationKind.PLACE_FREED).exists()
+    assert not OutboxMessage.objects.filter(kind=notifications.PLACE_FREED).exists()
 
 
 def test_cancel_after_deadline_is_refused():
@@ -177,7 +176,7 @@ def test_recommend_creates_recommendation_and_notifies(senior):
     signed.refresh_from_db()
     assert signed.status == ParticipationStatus.SIGNED_UP  # keeps her place
     assert services.places_taken(event) == 1  # a recommendation takes no place
-    notice = Notification.objects.get(kind=NotificationKind.RECOMMENDATION, recipient="anna@example.org")
+    notice = OutboxMessage.objects.get(kind=notifications.RECOMMENDATION, recipient="anna@example.org")
     assert "Диалогическая речь" in notice.body
 
 
@@ -259,7 +258,7 @@ def test_external_register_rejects_duplicate_email_in_any_case():
         services.external_register(event=event, email="petrova@example.ORG ", **fields)
     assert "email" in exc.value.message_dict
     assert event.external_participants.count() == 1
-    confirmation = Notification.objects.get(kind=NotificationKind.REGISTRATION)
+    confirmation = OutboxMessage.objects.get(kind=notifications.REGISTRATION)
     assert confirmation.recipient == "petrova@example.org"
 
 
@@ -337,7 +336,7 @@ def test_recommend_refuses_an_event_teachers_cannot_see(senior, status):
         )
     assert "Черновик семинара" in exc.value.messages[0]
     assert not Participation.objects.exists()
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_recommend_events_checks_every_event_before_recommending_any(senior):
@@ -409,7 +408,7 @@ def test_release_for_dismissed_cancels_what_is_ahead_and_gives_the_place_to_the_
         assert participation.status == ParticipationStatus.CANCELLED
     first_in_line.refresh_from_db()
     assert first_in_line.status == ParticipationStatus.SIGNED_UP
-    notice = Notification.objects.get(kind=NotificationKind.PLACE_FREED)
+    notice = OutboxMessage.objects.get(kind=notifications.PLACE_FREED)
     assert notice.recipient == "next@example.org"
     assert "Семинар ГМО" in notice.body
     assert services.participations_release_for_dismissed(employee=gone) == []  # nothing left the second time
@@ -493,7 +492,7 @@ def test_recommend_refuses_a_teacher_no_longer_on_the_staff(senior):
             )
         assert "Ушедшая" in exc.value.messages[0]
     assert not Participation.objects.exists()
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
     # one leaving at the end of the month is still on the staff today
     leaving = EmployeeFactory(dismissal_date=timezone.localdate() + datetime.timedelta(days=20))
     (row,) = services.recommend(

@@ -1,13 +1,16 @@
-"""Mails about reviewed entries: absolute links, and one refused address does not stop the rest."""
+"""Mails about reviewed entries: queued once through the outbox, absolute links, and one refused
+address does not stop the rest."""
 
 import smtplib
 
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
+from kindergarten_portal.models import OutboxMessage
+from kindergarten_portal.outbox import outbox_send_pending
 from portfolios.models import StatusChange
-from portfolios.notifications import send_due
-from portfolios.services import entry_approve
+from portfolios.notifications import ENTRY_APPROVED, ENTRY_RETURNED, queue_due
+from portfolios.services import entry_approve, entry_return
 from tests.portfolios.factories import submitted_entry
 
 REFUSED = "gone@sad.example"
@@ -28,8 +31,44 @@ def test_mail_links_are_absolute(anna, senior, settings):
     anna.employee.email = "anna@sad.example"
     anna.employee.save()
     entry = entry_approve(entry=submitted_entry(anna.employee), reviewer=senior)
-    assert send_due() == 1
+    assert queue_due() == 1
+    assert outbox_send_pending() == 1
     assert f"\nhttps://portal.example.org/portfolio/entries/{entry.pk}/" in mail.outbox[0].body
+
+
+def test_decisions_are_worded_by_their_templates(anna, senior):
+    anna.employee.email = "anna@sad.example"
+    anna.employee.save()
+    approved = entry_approve(
+        entry=submitted_entry(anna.employee, title="Диплом «Педагог года»"), reviewer=senior
+    )
+    returned = entry_return(
+        entry=submitted_entry(anna.employee, title="Сертификат"),
+        reviewer=senior,
+        comment="Скан нечитаем & мелкий",
+    )
+    assert queue_due() == 2
+    yes = OutboxMessage.objects.get(kind=ENTRY_APPROVED)
+    assert yes.subject == "Запись портфолио подтверждена: Диплом «Педагог года»"
+    assert yes.body.startswith(
+        "Ваша запись портфолио «Диплом «Педагог года»» подтверждена старшим воспитателем."
+    )
+    assert yes.key == f"entry_status:{StatusChange.objects.get(entry=approved, notify=True).pk}"
+    no = OutboxMessage.objects.get(kind=ENTRY_RETURNED)
+    assert no.subject == "Запись портфолио возвращена на доработку: Сертификат"
+    assert "на доработку:\n\nСкан нечитаем & мелкий\n" in no.body
+    assert no.key == f"entry_status:{StatusChange.objects.get(entry=returned, notify=True).pk}"
+
+
+def test_a_decision_for_a_teacher_without_address_is_handled_and_nothing_queued(anna, senior):
+    anna.employee.email = ""
+    anna.employee.save()
+    anna.email = ""
+    anna.save()
+    entry_approve(entry=submitted_entry(anna.employee), reviewer=senior)
+    assert queue_due() == 0
+    assert not OutboxMessage.objects.exists()
+    assert not StatusChange.objects.filter(notify=True, notified_at__isnull=True).exists()
 
 
 def test_refused_recipient_is_left_for_retry_and_others_are_sent(anna, boris, senior, settings, caplog):
@@ -38,17 +77,18 @@ def test_refused_recipient_is_left_for_retry_and_others_are_sent(anna, boris, se
     anna.employee.save()
     boris.employee.email = "boris@sad.example"
     boris.employee.save()
-    refused = entry_approve(entry=submitted_entry(anna.employee, title="Грамота Анны"), reviewer=senior)
-    delivered = entry_approve(entry=submitted_entry(boris.employee, title="Грамота Бориса"), reviewer=senior)
+    entry_approve(entry=submitted_entry(anna.employee, title="Грамота Анны"), reviewer=senior)
+    entry_approve(entry=submitted_entry(boris.employee, title="Грамота Бориса"), reviewer=senior)
 
-    assert send_due() == 1
+    assert queue_due() == 2
+    assert outbox_send_pending() == 1
     assert [m.to for m in mail.outbox] == [["boris@sad.example"]]
-    assert StatusChange.objects.get(entry=delivered, notify=True).notified_at is not None
-    assert StatusChange.objects.get(entry=refused, notify=True).notified_at is None
+    refused = OutboxMessage.objects.get(recipient=REFUSED)
+    assert refused.sent_at is None and "No such user" in refused.error
     assert "No such user" in caplog.text
 
-    anna.employee.email = "anna@sad.example"  # the address is corrected: the next run sends it
-    anna.employee.save()
-    assert send_due() == 1
-    assert [m.to for m in mail.outbox] == [["boris@sad.example"], ["anna@sad.example"]]
-    assert send_due() == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the mailbox is back
+    assert queue_due() == 0
+    assert outbox_send_pending() == 1
+    assert [m.to for m in mail.outbox] == [["boris@sad.example"], [REFUSED]]
+    assert outbox_send_pending() == 0

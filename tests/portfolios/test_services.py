@@ -4,9 +4,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kindergarten_portal.models import OutboxMessage
+from kindergarten_portal.outbox import outbox_send_pending
 from portfolios.academic import academic_year_of, academic_year_range
 from portfolios.models import EntryStatus, StatusChange
-from portfolios.notifications import send_due
+from portfolios.notifications import queue_due
 from portfolios.services import entries_review, entry_approve, entry_return, entry_submit, entry_update
 from tests.portfolios.factories import EntryFactory, submitted_entry, with_file
 
@@ -116,17 +118,18 @@ def test_bulk_review_decides_each_and_reports_refused(anna, boris, senior):
     }
 
 
-def test_send_due_mails_each_decision_once(anna, senior):
+def test_queue_due_mails_each_decision_once(anna, senior):
     anna.employee.email = "anna@sad.example"
     anna.employee.save()
     approved = submitted_entry(anna.employee, title="Диплом победителя")
     returned = submitted_entry(anna.employee, title="Сертификат")
     entry_approve(entry=approved, reviewer=senior)
     entry_return(entry=returned, reviewer=senior, comment="Скан нечитаем")
-    assert mail.outbox == []  # nothing is sent inline
+    assert not OutboxMessage.objects.exists()  # nothing is queued inline
 
-    assert send_due() == 2
-    assert send_due() == 0
+    assert queue_due() == 2
+    assert queue_due() == 0
+    assert outbox_send_pending() == 2
     assert len(mail.outbox) == 2
     subjects = sorted(m.subject for m in mail.outbox)
     assert "Диплом победителя" in subjects[0] or "Диплом победителя" in subjects[1]

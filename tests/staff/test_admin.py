@@ -1,11 +1,13 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from kindergarten_portal.models import OutboxMessage
 from staff.dates import add_months, add_years
 from staff.models import Category, Employee
 from tests.factories import (
@@ -148,13 +150,18 @@ def test_senior_educator_adds_a_decision_inline_and_valid_until_defaults(client,
     assert decision.valid_until == datetime.date(2029, 3, 15)
 
 
-def test_create_accounts_links_users_and_emails_a_set_password_link(client, senior, mailoutbox):
+def test_create_accounts_links_users_and_emails_a_set_password_link(
+    client, senior, mailoutbox, django_capture_on_commit_callbacks
+):
     with_mail = EmployeeFactory(surname="Почтова", email="pochtova@sad.ru")
     no_mail = EmployeeFactory(surname="Безпочтова", email="")
     client.force_login(senior)
-    response = client.post(
-        CHANGELIST, {"action": "create_accounts", "_selected_action": [with_mail.pk, no_mail.pk]}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            CHANGELIST,
+            {"action": "create_accounts", "_selected_action": [with_mail.pk, no_mail.pk]},
+            follow=True,
+        )
     body = response.content.decode()
     assert "Создана 1 учётная запись" in body
     assert "нет e-mail" in body
@@ -162,10 +169,22 @@ def test_create_accounts_links_users_and_emails_a_set_password_link(client, seni
     assert with_mail.user.username == "pochtova"
     assert with_mail.user.groups.filter(name="teacher").exists()
     assert Employee.objects.get(pk=no_mail.pk).user is None
-    assert len(mailoutbox) == 1 and "pochtova" in mailoutbox[0].body
-    assert "/accounts/reset/" in mailoutbox[0].body
+    # Sent through the outbox once the account is committed, worded by templates/emails/account_created*.txt.
+    (message,) = mailoutbox
+    assert message.to == ["pochtova@sad.ru"]
+    assert message.subject == "Ваша учётная запись на портале методического кабинета"
+    assert "Ваш логин: pochtova\n" in message.body
+    assert "\nhttp://testserver/accounts/reset/" in message.body
+    assert OutboxMessage.objects.get(kind="staff.account_created").sent_at is not None
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    client.logout()
+    form_url = client.get(link)["Location"]
+    client.post(form_url, {"new_password1": "Почта-пароль-2026", "new_password2": "Почта-пароль-2026"})
+    assert client.login(username="pochtova", password="Почта-пароль-2026")
+    client.force_login(senior)
     # Running it again creates nothing twice.
-    client.post(CHANGELIST, {"action": "create_accounts", "_selected_action": [with_mail.pk]})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "create_accounts", "_selected_action": [with_mail.pk]})
     assert len(mailoutbox) == 1
 
 

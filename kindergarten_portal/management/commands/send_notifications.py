@@ -1,31 +1,29 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.notifications import notifications_collect_due, notifications_send_pending
+from events.notifications import notifications_collect_due
 from events.services import participations_release_dismissed
+from kindergarten_portal.outbox import outbox_send_pending
+from portfolios.notifications import queue_due as portfolio_decisions_queue_due
 
 
 class Command(BaseCommand):
     help = (
-        "Release the places of staff whose dismissal date has come, queue due notices (tomorrow's "
-        "reminders, experience sharing coming due) and send every unsent e-mail. Safe to run from "
-        "cron every few minutes: nothing is sent twice."
+        "Release the places of staff whose dismissal date has come, queue due e-mails (tomorrow's "
+        "reminders, experience sharing coming due, portfolio decisions) and send every unsent one. "
+        "Safe to run from cron every few minutes: nothing is sent twice."
     )
 
     def handle(self, *args, **options):
         now = timezone.now()
         # A dismissal entered ahead of the day takes effect on the day; freed places are told below.
         released = participations_release_dismissed(now=now)
-        queued = notifications_collect_due(now=now)
-        sent = notifications_send_pending()
-        # Higher apps (portfolios: entry approved or returned) register their senders in settings;
-        # events cannot import them, but one cron line sends everything.
-        for path in settings.NOTIFICATION_SENDERS:
-            sent += import_string(path)(now=now)
+        queued = notifications_collect_due(now=now) + portfolio_decisions_queue_due(now=now)
+        # What was queued is normally sent right away (on commit); this sends what is left over,
+        # e.g. the ones the mail server refused last time.
+        sent = outbox_send_pending()
         if released:
             self.stdout.write(
                 ngettext(
