@@ -34,15 +34,13 @@ from .models import DIRECTION_LABELS, DIRECTIONS, Outcome, RatingBuild, SelfRepo
 from .scoring import entry_points, ordered_rules
 from .selectors import (
     approved_entries_of_year,
-    attestations_due,
     category_distribution,
-    course_coverage,
     course_hours_since,
+    dashboard_figures,
     events_of_year,
     gratitude_list,
     rows_grouped_by_category,
     self_report_content,
-    staff_with_dues,
 )
 
 
@@ -222,14 +220,12 @@ def _details_sheet(wb, build, rows):
     sheet.close_table()
 
 
-def _categories_sheet(wb, build, rows, employees):
-    distribution = category_distribution(row.category for row in rows)
-    young = sum(1 for r in rows if r.is_young_teacher)
-    total = len(rows)
+def _categories_sheet(wb, figures):
+    young = figures.young
+    total = figures.staff_total
     headers = [_("Category"), _("Teachers"), _("Share")]
-    values = [[_label(Category, c), n, (n / total) if total else 0] for c, n in distribution]
-    due = attestations_due(employees, build.as_of)
-    due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in due]
+    values = [[_label(Category, c), n, (n / total) if total else 0] for c, n in figures.categories]
+    due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in figures.due]
     widths = fitted_widths(headers, [*values, *due_values, [_("Young teachers"), 0, 0]])
     sheet = Sheet(wb, _("Categories"), headers, widths)
     for label, count, share in values:
@@ -252,7 +248,8 @@ def _categories_sheet(wb, build, rows, employees):
         sheet.append([_("none")])
 
 
-def _courses_sheet(wb, build, employees):
+def _courses_sheet(wb, build, figures):
+    employees = figures.employees
     cutoff = course_due_cutoff(build.as_of)
     headers = [
         _("Teacher"),
@@ -283,12 +280,14 @@ def _courses_sheet(wb, build, employees):
     for line in values:
         sheet.append(line)
     sheet.close_table()
-    covered, total = course_coverage(employees, build.as_of)
-    share = round(100 * covered / total) if total else 0
     sheet.blank()
-    sheet.append([_("Teachers covered"), f"{covered} / {total}"], bold=True)
+    sheet.append([_("Teachers covered"), f"{figures.covered} / {figures.staff_total}"], bold=True)
     sheet.append(
-        [_("%(percent)d%% of teachers have completed course training") % {"percent": share}], bold=True
+        [
+            _("%(percent)d%% of teachers have completed course training")
+            % {"percent": figures.coverage_percent}
+        ],
+        bold=True,
     )
 
 
@@ -347,12 +346,15 @@ def rating_workbook(build: RatingBuild, out=None):
     """The head's workbook of one build: Rating, Self-report details, Categories, Course training,
     Events, Gratitude. Writes into `out` (a file object) when given, else returns the bytes."""
     rows = list(build.rows.all())
-    employees = list(staff_with_dues(teacher_ids=[r.teacher_id for r in rows], as_of=build.as_of))
+    # The figures of the build's teachers on its date, read as the dashboard reads them.
+    figures = dashboard_figures(
+        year=build.academic_year, as_of=build.as_of, teacher_ids=[r.teacher_id for r in rows]
+    )
     wb = new_workbook(_("Category-rating summary %(year)s") % {"year": build.academic_year.label})
     _rating_sheet(wb, build, rows)
     _details_sheet(wb, build, rows)
-    _categories_sheet(wb, build, rows, employees)
-    _courses_sheet(wb, build, employees)
+    _categories_sheet(wb, figures)
+    _courses_sheet(wb, build, figures)
     _events_sheet(wb, build)
     _gratitude_sheet(wb, build)
     return workbook_bytes(wb, out)

@@ -14,8 +14,7 @@ from events.models import Level
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from kindergarten_portal.spreadsheets import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
-from staff.models import Category, Employee
-from staff.selectors import employees_with_dues
+from staff.models import Category
 
 from .access import get_build_for_user, get_self_report_for_user
 from .charts import bar_chart
@@ -25,10 +24,7 @@ from .models import DIRECTION_LABELS, DIRECTIONS, SelfReportStatus
 from .selectors import (
     academic_year_current,
     academic_years_reported,
-    attestations_due,
-    category_distribution,
-    course_coverage,
-    events_per_month,
+    dashboard_figures,
     latest_build,
     rows_grouped_by_category,
     self_report_content,
@@ -61,12 +57,9 @@ def dashboard(request):
     year = academic_year_current(today)
     build = latest_build(year) or latest_build()
     rows = rows_grouped_by_category(build.rows.all()) if build else []
-    employees = list(employees_with_dues(Employee.objects.current(on=today), on=today))
-    counts = dict(category_distribution(e.category_now for e in employees))
-    distribution = [(Category(c).label, n) for c, n in counts.items()]
-    young = sum(1 for e in employees if e.is_young_teacher_on(today))
-    covered, total = course_coverage(employees, today)
-    months = events_per_month(year)
+    figures = dashboard_figures(year=year, as_of=today)
+    distribution = [(Category(c).label, n) for c, n in figures.categories]
+    months = figures.months
     top = sorted(rows, key=lambda r: r.rank)[:RATING_CHART_TOP]
     context = {
         "year": year,
@@ -74,12 +67,12 @@ def dashboard(request):
         "rows": rows,
         "direction_labels": [DIRECTION_LABELS[d] for d in DIRECTIONS],
         "distribution": distribution,
-        "category_counts": counts,
-        "young": young,
-        "staff_total": len(employees),
-        "covered": covered,
-        "coverage_percent": round(100 * covered / total) if total else 0,
-        "due": attestations_due(employees, today),
+        "category_counts": dict(figures.categories),
+        "young": figures.young,
+        "staff_total": figures.staff_total,
+        "covered": figures.covered,
+        "coverage_percent": figures.coverage_percent,
+        "due": figures.due,
         "months": months,
         "category_chart": bar_chart(_("Qualification categories"), distribution),
         "events_chart": bar_chart(
