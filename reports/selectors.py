@@ -7,7 +7,7 @@ teacher and item in the database (one query).
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
@@ -26,14 +26,11 @@ from staff.selectors import category_on_expression, course_due_cutoff, employees
 from .models import DIRECTIONS, AcademicYear, RatingBuild, RatingRow, SelfReport, direction_of
 from .scoring import (
     ZERO,
-    competition_ranks,
-    criteria_by_outcome,
     entry_points,
     level_of_rank,
     level_rank_expression,
     ordered_rules,
     points_expression,
-    recommend,
 )
 
 CATEGORY_ORDER = {category.value: index for index, category in enumerate(BASE_CATEGORIES)}
@@ -104,9 +101,9 @@ class RatingLine:
     total: Decimal
     entries_count: int
     top_level_3: str
-    recommendation: str
-    criteria: list
-    rank: int = 0
+    recommendation: str = ""  # set by scoring.rating_recommend
+    criteria: list = field(default_factory=list)
+    rank: int = 0  # set by scoring.rating_rank
     category_rank: int = 0
 
     def as_row(self, build) -> RatingRow:
@@ -114,9 +111,9 @@ class RatingLine:
 
 
 def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[RatingLine], int]:
-    """The year's rating lines (not yet stored), best first, and the number of entries counted."""
+    """The year's rating lines with their points (not yet recommended, ranked or stored), and the
+    number of entries counted."""
     rules = ordered_rules()
-    criteria = criteria_by_outcome()
     teachers = list(rating_teachers(as_of))
     sums = (
         approved_entries_of_year(year)
@@ -146,10 +143,6 @@ def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[Rati
         for item, points in items.items():
             directions[direction_of(item)] += points
         total = sum(directions.values(), ZERO)
-        top_level = level_of_rank(tops[teacher_id])
-        recommendation, checked = recommend(
-            category=category, total=total, top_level=top_level, criteria=criteria
-        )
         rows.append(
             RatingLine(
                 teacher_id=teacher_id,
@@ -164,20 +157,9 @@ def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[Rati
                 direction_4=directions["4"],
                 total=total,
                 entries_count=counts[teacher_id],
-                top_level_3=top_level,
-                recommendation=recommendation,
-                criteria=checked,
+                top_level_3=level_of_rank(tops[teacher_id]),
             )
         )
-    rows.sort(key=lambda r: (-r.total, r.teacher_name))
-    for row, rank in zip(rows, competition_ranks([r.total for r in rows]), strict=True):
-        row.rank = rank
-    by_category = defaultdict(list)
-    for row in rows:
-        by_category[row.category].append(row)
-    for group in by_category.values():
-        for row, rank in zip(group, competition_ranks([r.total for r in group]), strict=True):
-            row.category_rank = rank
     return rows, sum(counts[teacher[0]] for teacher in teachers)
 
 
