@@ -5,7 +5,6 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, path, reverse
@@ -14,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from kindergarten_portal.spreadsheets import xlsx_response
 
 from .forms import EventImportForm, EventPhotoForm, RecommendForm
 from .importing import event_import, event_import_template
@@ -41,7 +42,6 @@ from .services import (
 
 # Links typed without a scheme are taken as https (Django 6's default).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _local(moment):
@@ -421,9 +421,7 @@ class EventAdmin(admin.ModelAdmin):
     def import_template_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(event_import_template(), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="events-plan-template.xlsx"'
-        return response
+        return xlsx_response(event_import_template(), "events-plan-template.xlsx")
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):

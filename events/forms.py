@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindergarten_portal.spreadsheets import XLSX_ACCEPT
 from staff.models import Employee
 from staff.services import photo_prepare
 
@@ -94,9 +95,7 @@ class RecommendForm(forms.Form):
 class EventImportForm(forms.Form):
     file = forms.FileField(
         label=_("Workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
     )
 
 

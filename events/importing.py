@@ -2,7 +2,6 @@
 rows are written or none. Cell reading and error wording are shared with the staff import."""
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -10,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from kindergarten_portal.spreadsheets import (
     Column,
     ImportIssue,
     cell_text,
     choice_lookup,
+    import_template,
     norm,
     read_table,
 )
@@ -131,15 +130,13 @@ def _parse_deadline(value):
 
 def event_import_template() -> bytes:
     """An empty plan workbook with the expected headers and one example row."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Plan")
-    ws.append([str(c.label) + (" *" if c.required else "") for c in IMPORT_COLUMNS])
     start = datetime.datetime.combine(
         timezone.localdate() + datetime.timedelta(days=30), datetime.time(10, 0)
     )
-    ws.append(
-        [
+    return import_template(
+        title=_("Plan"),
+        columns=IMPORT_COLUMNS,
+        example=[
             "Развивающая предметно-пространственная среда группы",
             str(EventFormat.WORKSHOP.label),
             str(Level.MUNICIPAL.label),
@@ -155,18 +152,10 @@ def event_import_template() -> bytes:
             "да",
             "",
             "",
-        ]
+        ],
+        min_width=16,
+        widths={"title": 50},
     )
-    for index, column in enumerate(IMPORT_COLUMNS, start=1):
-        letter = ws.cell(row=1, column=index).column_letter
-        ws.column_dimensions[letter].width = max(16, len(str(column.label)) + 4)
-    ws.cell(row=2, column=5).number_format = "DD.MM.YYYY HH:MM"
-    ws.cell(row=2, column=12).number_format = "DD.MM.YYYY"
-    ws.column_dimensions["A"].width = 50
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _names_lookup(queryset, *attrs):

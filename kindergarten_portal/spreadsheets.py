@@ -1,20 +1,42 @@
 """Reading and writing xlsx the same way everywhere: imports (staff, event plans) and exports.
 
 Imports are all-or-nothing: these helpers only read and locate; each app validates its own rows.
+Every workbook we hand out is written through `Sheet` (the house style) and downloaded through
+`xlsx_response`.
 """
 
 import datetime
+import io
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What an upload field offers to pick: the extension and the content type.
+XLSX_ACCEPT = f".xlsx,{XLSX_CONTENT_TYPE}"
 DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+MONTH_FORMAT = "MM.YYYY"
+POINTS_FORMAT = "0.0"
+PERCENT_FORMAT = "0%"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FONT = Font(bold=True)
+MAX_WIDTH = 60  # a column never grows wider; longer text wraps inside it
+WRAP = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15  # points per line of a wrapped row
 
 
 @dataclass(frozen=True)
@@ -129,14 +151,6 @@ def locate_columns(sheet, columns) -> tuple[int | None, dict, list]:
     return header_index, positions, issues
 
 
-def text_cell(ws, value):
-    """A write-only string cell that is never read as a formula, whatever it starts with (= + - @)."""
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
-    return cell
-
-
 def read_table(file, columns) -> tuple[list, int | None, dict, list]:
     """Read the first sheet and locate its columns: (rows, header index, positions, issues).
 
@@ -191,3 +205,182 @@ class ImportCommand(BaseCommand):
         else:
             message = _("Created %(created)d, updated %(updated)d; %(unchanged)d unchanged.")
         self.stdout.write(message % counts)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def new_workbook(title=None) -> Workbook:
+    """An empty write-only workbook (rows stream to disk, memory stays flat) for `Sheet`s."""
+    workbook = Workbook(write_only=True)
+    if title:
+        workbook.properties.title = str(title)
+    return workbook
+
+
+def workbook_bytes(workbook: Workbook, out=None) -> bytes | None:
+    """Save the workbook into `out` (a binary file) when given, else return its bytes."""
+    if out is not None:
+        workbook.save(out)
+        return None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(workbook, filename: str):
+    """A download of a workbook (an openpyxl Workbook, its bytes or an open binary file) named
+    `filename` (any language: the header is encoded as browsers expect)."""
+    if hasattr(workbook, "read"):
+        return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    content = workbook_bytes(workbook) if isinstance(workbook, Workbook) else workbook
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def _display_length(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.date):
+        return 10
+    if isinstance(value, Decimal | float):
+        return len(f"{value:.1f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def fitted_widths(headers, rows, minimum=6) -> list[int]:
+    """Column widths from the longest value of each column (headers wrap, so count their longest word)."""
+    widths = [max([minimum, *(len(word) for word in str(h).split())]) for h in headers]
+    for row in rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], _display_length(value))
+    return [min(width + 2, MAX_WIDTH) for width in widths]
+
+
+def _lines(text: str, width: int, narrowest: int) -> int:
+    """How many lines text takes wrapped in a column of that width (ceiling division)."""
+    return -(-len(text) // max(width - 2, narrowest))
+
+
+class Sheet:
+    """A write-only worksheet in the house style: a bold shaded header row that wraps and repeats on
+    every printed page, fixed column widths, the panes frozen under the header, a filter over the
+    table (`close_table`), A4 landscape fitted to the page width; cells formatted by value (`cell`).
+
+    Everything a write-only sheet writes before its rows (widths, panes, print set-up) is set here,
+    before the header row goes in.
+    """
+
+    def __init__(self, workbook, title, headers, widths, formats=None):
+        self.ws = workbook.create_sheet(str(title)[:31])
+        self.headers = [str(h) for h in headers]
+        self.widths = list(widths)
+        self.formats = formats or {}  # {column index: number format} where the default does not fit
+        self.rows_written = 0
+        self.last_row = 1  # the header
+        for index, width in enumerate(self.widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.ws.freeze_panes = "A2"
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = 9  # A4
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_title_rows = "1:1"
+        header_lines = max(
+            (_lines(text, width, 6) for text, width in zip(self.headers, self.widths, strict=False)),
+            default=1,
+        )
+        if header_lines > 1:
+            self.ws.row_dimensions[1].height = LINE_HEIGHT * min(header_lines, 4)
+        self.ws.append([self._header(text) for text in self.headers])
+
+    def _header(self, text):
+        cell = WriteOnlyCell(self.ws, value=text)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP
+        return cell
+
+    def cell(self, value, *, bold=False, number_format=None):
+        """A cell for any value: text is always text (never a formula, whatever it starts with),
+        dates read DD.MM.YYYY, points 0.0; `number_format` overrides the format of a date or number.
+
+        Plain values (numbers, empty cells, text that cannot be read as a formula) go in as they are:
+        a styled cell object costs ten times more, which shows on a 300 000-row details sheet.
+        """
+        if isinstance(value, Cell):  # already made for a special format
+            return value
+        long_text = isinstance(value, str) and len(value) > MAX_WIDTH
+        if (
+            not bold
+            and not long_text
+            and number_format is None
+            and (value is None or isinstance(value, int) or (isinstance(value, str) and value[:1] != "="))
+        ):
+            return value
+        cell = WriteOnlyCell(self.ws, value=value)
+        if long_text:  # wraps inside its column instead of running across the printed page
+            cell.alignment = WRAP
+        if isinstance(value, str):
+            if value:
+                cell.data_type = "s"
+        elif isinstance(value, datetime.datetime):
+            cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+            cell.number_format = number_format or DATETIME_FORMAT
+        elif isinstance(value, datetime.date):
+            cell.number_format = number_format or DATE_FORMAT
+        elif isinstance(value, Decimal):
+            cell.value = float(value)
+            cell.number_format = number_format or POINTS_FORMAT
+        elif isinstance(value, int | float) and number_format:
+            cell.number_format = number_format
+        if bold:
+            cell.font = TOTAL_FONT
+        return cell
+
+    def append(self, values, *, bold=False):
+        """One row; a row with long text gets the height of its wrapped lines."""
+        self.last_row += 1
+        lines = max((self._lines(index, value) for index, value in enumerate(values)), default=1)
+        if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
+            self.ws.row_dimensions[self.last_row].height = LINE_HEIGHT * lines
+        if self.formats:
+            self.ws.append(
+                [self.cell(v, bold=bold, number_format=self.formats.get(i)) for i, v in enumerate(values)]
+            )
+        else:  # the common case, kept lean for the long details sheet
+            self.ws.append([self.cell(v, bold=bold) for v in values])
+        self.rows_written += 1
+
+    def _lines(self, index, value):
+        if not isinstance(value, str) or len(value) <= MAX_WIDTH or index >= len(self.widths):
+            return 1
+        return _lines(value, self.widths[index], 10)
+
+    def blank(self):
+        self.last_row += 1
+        self.ws.append([])
+
+    def close_table(self):
+        """The autofilter over the header and the rows written so far."""
+        last_column = get_column_letter(len(self.headers))
+        self.ws.auto_filter.ref = f"A1:{last_column}{self.rows_written + 1}"
+
+
+def import_template(*, title, columns, example, min_width, widths=None) -> bytes:
+    """An import workbook to fill in: the columns' headers (required ones marked *) and one example
+    row; each column as wide as its header, at least `min_width`, or as `widths` ({key: width}) says."""
+    widths = widths or {}
+    headers = [str(c.label) + (" *" if c.required else "") for c in columns]
+    workbook = new_workbook()
+    sheet = Sheet(
+        workbook,
+        title,
+        headers,
+        [widths.get(c.key, max(min_width, len(str(c.label)) + 4)) for c in columns],
+    )
+    sheet.append(example)
+    sheet.close_table()
+    return workbook_bytes(workbook)

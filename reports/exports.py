@@ -6,7 +6,6 @@ in hand or, for the streamed details, from the longest values in the database.
 """
 
 import datetime
-import io
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,14 +13,18 @@ from django.db.models import Max
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from events.models import EventFormat, Level
+from kindergarten_portal.spreadsheets import (
+    MAX_WIDTH,
+    MONTH_FORMAT,
+    PERCENT_FORMAT,
+    Sheet,
+    fitted_widths,
+    new_workbook,
+    workbook_bytes,
+)
 from portfolios.models import EntryKind, ReportItem, Result
 from staff.dates import add_years
 from staff.models import Category, Position
@@ -31,145 +34,14 @@ from .models import DIRECTION_LABELS, DIRECTIONS, Outcome, RatingBuild, SelfRepo
 from .scoring import entry_points, ordered_rules
 from .selectors import (
     approved_entries_of_year,
-    attestations_due,
     category_distribution,
-    course_coverage,
     course_hours_since,
+    dashboard_figures,
     events_of_year,
     gratitude_list,
     rows_grouped_by_category,
     self_report_content,
-    staff_with_dues,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "DD.MM.YYYY"
-MONTH_FORMAT = "MM.YYYY"
-POINTS_FORMAT = "0.0"
-PERCENT_FORMAT = "0%"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TOTAL_FONT = Font(bold=True)
-MAX_WIDTH = 60
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _display_length(value) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, datetime.date):
-        return 10
-    if isinstance(value, Decimal | float):
-        return len(f"{value:.1f}")
-    return max((len(line) for line in str(value).splitlines()), default=0)
-
-
-def fitted_widths(headers, rows, minimum=6):
-    """Column widths from the longest value of each column (headers wrap, so count their longest word)."""
-    widths = [max([minimum, *(len(word) for word in str(h).split())]) for h in headers]
-    for row in rows:
-        for index, value in enumerate(row):
-            widths[index] = max(widths[index], _display_length(value))
-    return [min(width + 2, MAX_WIDTH) for width in widths]
-
-
-class Sheet:
-    """A write-only worksheet with the house formatting: header row, widths, filter, print set-up."""
-
-    def __init__(self, workbook, title, headers, widths, formats=None):
-        self.ws = workbook.create_sheet(title[:31])
-        self.headers = [str(h) for h in headers]
-        self.widths = list(widths)
-        self.formats = formats or {}  # {column index: number format} where the default does not fit
-        self.rows_written = 0
-        self.last_row = 1  # the header
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-        self.ws.freeze_panes = "A2"
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.paperSize = 9  # A4
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.print_title_rows = "1:1"
-        header_lines = max(
-            (
-                -(-len(text) // max(width - 2, 6))
-                for text, width in zip(self.headers, self.widths, strict=False)
-            ),
-            default=1,
-        )
-        if header_lines > 1:
-            self.ws.row_dimensions[1].height = 15 * min(header_lines, 4)
-        self.ws.append([self._header(text) for text in self.headers])
-
-    def _header(self, text):
-        cell = WriteOnlyCell(self.ws, value=text)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return cell
-
-    def cell(self, value, *, bold=False, number_format=None):
-        """A cell for any value: text is always text (never a formula), dates and points formatted
-        (dates by `number_format` when given).
-
-        Plain values (numbers, empty cells, text that cannot be read as a formula) go in as they are:
-        a styled cell object costs ten times more, which shows on a 300 000-row details sheet.
-        """
-        if isinstance(value, Cell):  # already made for a special format (a share, say)
-            return value
-        long_text = isinstance(value, str) and len(value) > MAX_WIDTH
-        if (
-            not bold
-            and not long_text
-            and (value is None or isinstance(value, int) or (isinstance(value, str) and value[:1] != "="))
-        ):
-            return value
-        cell = WriteOnlyCell(self.ws, value=value)
-        if long_text:  # wraps inside its column instead of running across the printed page
-            cell.alignment = WRAP
-        if isinstance(value, str):
-            if value:
-                cell.data_type = "s"
-        elif isinstance(value, datetime.datetime):
-            cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-            cell.number_format = "DD.MM.YYYY HH:MM"
-        elif isinstance(value, datetime.date):
-            cell.number_format = number_format or DATE_FORMAT
-        elif isinstance(value, Decimal):
-            cell.value = float(value)
-            cell.number_format = POINTS_FORMAT
-        if bold:
-            cell.font = TOTAL_FONT
-        return cell
-
-    def append(self, values, *, bold=False):
-        self.last_row += 1
-        lines = max((self._lines(index, value) for index, value in enumerate(values)), default=1)
-        if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
-            self.ws.row_dimensions[self.last_row].height = 15 * lines
-        if self.formats:
-            self.ws.append(
-                [self.cell(v, bold=bold, number_format=self.formats.get(i)) for i, v in enumerate(values)]
-            )
-        else:  # the common case, kept lean for the long details sheet
-            self.ws.append([self.cell(v, bold=bold) for v in values])
-        self.rows_written += 1
-
-    def _lines(self, index, value):
-        if not isinstance(value, str) or len(value) <= MAX_WIDTH or index >= len(self.widths):
-            return 1
-        return -(-len(value) // max(self.widths[index] - 2, 10))
-
-    def blank(self):
-        self.last_row += 1
-        self.ws.append([])
-
-    def close_table(self):
-        """The autofilter over the header and the rows written so far."""
-        last_column = get_column_letter(len(self.headers))
-        self.ws.auto_filter.ref = f"A1:{last_column}{self.rows_written + 1}"
 
 
 def _label(choices, value):
@@ -348,18 +220,16 @@ def _details_sheet(wb, build, rows):
     sheet.close_table()
 
 
-def _categories_sheet(wb, build, rows, employees):
-    distribution = category_distribution(row.category for row in rows)
-    young = sum(1 for r in rows if r.is_young_teacher)
-    total = len(rows)
+def _categories_sheet(wb, figures):
+    young = figures.young
+    total = figures.staff_total
     headers = [_("Category"), _("Teachers"), _("Share")]
-    values = [[_label(Category, c), n, (n / total) if total else 0] for c, n in distribution]
-    due = attestations_due(employees, build.as_of)
-    due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in due]
+    values = [[_label(Category, c), n, (n / total) if total else 0] for c, n in figures.categories]
+    due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in figures.due]
     widths = fitted_widths(headers, [*values, *due_values, [_("Young teachers"), 0, 0]])
     sheet = Sheet(wb, _("Categories"), headers, widths)
     for label, count, share in values:
-        sheet.append([label, count, _share_cell(sheet, share)])
+        sheet.append([label, count, sheet.cell(share, number_format=PERCENT_FORMAT)])
     sheet.close_table()
     sheet.append([_("Total"), total, ""], bold=True)
     sheet.append([_("Young teachers"), young, ""])
@@ -378,13 +248,8 @@ def _categories_sheet(wb, build, rows, employees):
         sheet.append([_("none")])
 
 
-def _share_cell(sheet, share):
-    cell = WriteOnlyCell(sheet.ws, value=share)
-    cell.number_format = PERCENT_FORMAT
-    return cell
-
-
-def _courses_sheet(wb, build, employees):
+def _courses_sheet(wb, build, figures):
+    employees = figures.employees
     cutoff = course_due_cutoff(build.as_of)
     headers = [
         _("Teacher"),
@@ -415,12 +280,14 @@ def _courses_sheet(wb, build, employees):
     for line in values:
         sheet.append(line)
     sheet.close_table()
-    covered, total = course_coverage(employees, build.as_of)
-    share = round(100 * covered / total) if total else 0
     sheet.blank()
-    sheet.append([_("Teachers covered"), f"{covered} / {total}"], bold=True)
+    sheet.append([_("Teachers covered"), f"{figures.covered} / {figures.staff_total}"], bold=True)
     sheet.append(
-        [_("%(percent)d%% of teachers have completed course training") % {"percent": share}], bold=True
+        [
+            _("%(percent)d%% of teachers have completed course training")
+            % {"percent": figures.coverage_percent}
+        ],
+        bold=True,
     )
 
 
@@ -479,21 +346,18 @@ def rating_workbook(build: RatingBuild, out=None):
     """The head's workbook of one build: Rating, Self-report details, Categories, Course training,
     Events, Gratitude. Writes into `out` (a file object) when given, else returns the bytes."""
     rows = list(build.rows.all())
-    employees = list(staff_with_dues(teacher_ids=[r.teacher_id for r in rows], as_of=build.as_of))
-    wb = Workbook(write_only=True)
-    wb.properties.title = _("Category-rating summary %(year)s") % {"year": build.academic_year.label}
+    # The figures of the build's teachers on its date, read as the dashboard reads them.
+    figures = dashboard_figures(
+        year=build.academic_year, as_of=build.as_of, teacher_ids=[r.teacher_id for r in rows]
+    )
+    wb = new_workbook(_("Category-rating summary %(year)s") % {"year": build.academic_year.label})
     _rating_sheet(wb, build, rows)
     _details_sheet(wb, build, rows)
-    _categories_sheet(wb, build, rows, employees)
-    _courses_sheet(wb, build, employees)
+    _categories_sheet(wb, figures)
+    _courses_sheet(wb, build, figures)
     _events_sheet(wb, build)
     _gratitude_sheet(wb, build)
-    if out is not None:
-        wb.save(out)
-        return None
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb, out)
 
 
 # ---------------------------------------------------------------- a teacher's self-report
@@ -533,7 +397,7 @@ def self_report_workbook(report: SelfReport) -> bytes:
                     comment,
                 ]
             )
-    wb = Workbook(write_only=True)
+    wb = new_workbook()
     sheet = Sheet(wb, _("Self-report"), headers, fitted_widths(headers, values))
     # Whose report it is, on every printed page (the rows below the table say it too).
     sheet.ws.oddHeader.center.text = _("Self-report of %(name)s, %(year)s academic year") % {
@@ -549,6 +413,4 @@ def self_report_workbook(report: SelfReport) -> bytes:
     sheet.append([_("Teacher"), report.teacher.full_name])
     sheet.append([_("Academic year"), report.academic_year.label])
     sheet.append([_("Status"), str(report.get_status_display())])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

@@ -1,10 +1,11 @@
 """The scoring table applied to entries, in SQL (the rating build) and in Python (one report's lines),
-and the recommendation criteria applied to a teacher's total.
+the recommendation criteria applied to a teacher's total, and the ranks of a rating's lines.
 
 Both ways pick the same rule: the rules of the entry's item ordered most specific first
 (`ordered_rules`); the first that matches gives the points.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
@@ -115,3 +116,28 @@ def competition_ranks(totals: list[Decimal]) -> list[int]:
         else:
             ranks.append(position)
     return ranks
+
+
+def rating_recommend(lines, *, criteria: dict) -> list:
+    """Set each rating line's `recommendation` and `criteria` (each criterion checked) from its
+    category, total and top level; returns the lines."""
+    for line in lines:
+        line.recommendation, line.criteria = recommend(
+            category=line.category, total=line.total, top_level=line.top_level_3, criteria=criteria
+        )
+    return lines
+
+
+def rating_rank(lines) -> list:
+    """The rating lines best first (equal totals by name), each with its `rank` among all and its
+    `category_rank` among the holders of its category (competition ranks, see `competition_ranks`)."""
+    ranked = sorted(lines, key=lambda line: (-line.total, line.teacher_name))
+    for line, rank in zip(ranked, competition_ranks([line.total for line in ranked]), strict=True):
+        line.rank = rank
+    by_category = defaultdict(list)
+    for line in ranked:
+        by_category[line.category].append(line)
+    for group in by_category.values():
+        for line, rank in zip(group, competition_ranks([line.total for line in group]), strict=True):
+            line.category_rank = rank
+    return ranked

@@ -7,8 +7,9 @@ teacher and item in the database (one query).
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
@@ -25,14 +26,11 @@ from staff.selectors import category_on_expression, course_due_cutoff, employees
 from .models import DIRECTIONS, AcademicYear, RatingBuild, RatingRow, SelfReport, direction_of
 from .scoring import (
     ZERO,
-    competition_ranks,
-    criteria_by_outcome,
     entry_points,
     level_of_rank,
     level_rank_expression,
     ordered_rules,
     points_expression,
-    recommend,
 )
 
 CATEGORY_ORDER = {category.value: index for index, category in enumerate(BASE_CATEGORIES)}
@@ -103,9 +101,9 @@ class RatingLine:
     total: Decimal
     entries_count: int
     top_level_3: str
-    recommendation: str
-    criteria: list
-    rank: int = 0
+    recommendation: str = ""  # set by scoring.rating_recommend
+    criteria: list = field(default_factory=list)
+    rank: int = 0  # set by scoring.rating_rank
     category_rank: int = 0
 
     def as_row(self, build) -> RatingRow:
@@ -113,9 +111,9 @@ class RatingLine:
 
 
 def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[RatingLine], int]:
-    """The year's rating lines (not yet stored), best first, and the number of entries counted."""
+    """The year's rating lines with their points (not yet recommended, ranked or stored), and the
+    number of entries counted."""
     rules = ordered_rules()
-    criteria = criteria_by_outcome()
     teachers = list(rating_teachers(as_of))
     sums = (
         approved_entries_of_year(year)
@@ -145,10 +143,6 @@ def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[Rati
         for item, points in items.items():
             directions[direction_of(item)] += points
         total = sum(directions.values(), ZERO)
-        top_level = level_of_rank(tops[teacher_id])
-        recommendation, checked = recommend(
-            category=category, total=total, top_level=top_level, criteria=criteria
-        )
         rows.append(
             RatingLine(
                 teacher_id=teacher_id,
@@ -163,20 +157,9 @@ def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[Rati
                 direction_4=directions["4"],
                 total=total,
                 entries_count=counts[teacher_id],
-                top_level_3=top_level,
-                recommendation=recommendation,
-                criteria=checked,
+                top_level_3=level_of_rank(tops[teacher_id]),
             )
         )
-    rows.sort(key=lambda r: (-r.total, r.teacher_name))
-    for row, rank in zip(rows, competition_ranks([r.total for r in rows]), strict=True):
-        row.rank = rank
-    by_category = defaultdict(list)
-    for row in rows:
-        by_category[row.category].append(row)
-    for group in by_category.values():
-        for row, rank in zip(group, competition_ranks([r.total for r in group]), strict=True):
-            row.category_rank = rank
     return rows, sum(counts[teacher[0]] for teacher in teachers)
 
 
@@ -202,11 +185,6 @@ def category_distribution(categories) -> list[tuple[str, int]]:
     return [(category.value, counts.get(category.value, 0)) for category in BASE_CATEGORIES]
 
 
-def staff_with_dues(*, teacher_ids, as_of):
-    """The build's teachers with categories, dues and trainings prefetched (four queries)."""
-    return employees_with_dues(Employee.objects.filter(pk__in=teacher_ids), on=as_of)
-
-
 def course_hours_since(employee, cutoff: datetime.date) -> int:
     return sum(
         t.hours or 0
@@ -226,6 +204,51 @@ def attestations_due(employees, as_of, months=12):
     until = add_months(as_of, months)
     due = [e for e in employees if e.attestation_due_on and e.attestation_due_on <= until]
     return sorted(due, key=lambda e: (e.attestation_due_on, e.surname))
+
+
+@dataclass
+class DashboardFigures:
+    """The staff figures of a year on one date, as the dashboard and the workbook show them."""
+
+    year: AcademicYear
+    as_of: datetime.date
+    employees: list  # from `employees_with_dues`: categories, dues and trainings at hand
+    categories: list  # [(category, teachers)] as `category_distribution` gives them
+    young: int
+    covered: int  # teachers with course training in the last COURSE_PERIOD_YEARS
+    staff_total: int
+    due: list  # attestations due in the next 12 months, soonest first
+
+    @property
+    def coverage_percent(self) -> int:
+        return round(100 * self.covered / self.staff_total) if self.staff_total else 0
+
+    @cached_property
+    def months(self) -> list[tuple[datetime.date, int, int]]:
+        """The year's events per month (one query, on first use: the workbook lists the events)."""
+        return events_per_month(self.year)
+
+
+def dashboard_figures(*, year: AcademicYear, as_of: datetime.date, teacher_ids=None) -> DashboardFigures:
+    """The figures of the staff on the books on `as_of` (or of the given teachers: a build's) for
+    the dashboard and the workbook: categories, young teachers, course coverage, attestations due.
+    Four queries, whatever the number of teachers (five once `months` is read)."""
+    if teacher_ids is None:
+        teachers = Employee.objects.current(on=as_of)
+    else:
+        teachers = Employee.objects.filter(pk__in=teacher_ids)
+    employees = list(employees_with_dues(teachers, on=as_of))
+    covered, total = course_coverage(employees, as_of)
+    return DashboardFigures(
+        year=year,
+        as_of=as_of,
+        employees=employees,
+        categories=category_distribution(e.category_now for e in employees),
+        young=sum(1 for e in employees if e.is_young_teacher_on(as_of)),
+        covered=covered,
+        staff_total=total,
+        due=attestations_due(employees, as_of),
+    )
 
 
 # ---------------------------------------------------------------- events

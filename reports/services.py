@@ -14,6 +14,7 @@ from portfolios.models import ReportItem
 
 from .exports import rating_workbook
 from .models import AcademicYear, RatingBuild, RatingRow, SelfReport, SelfReportStatus
+from .scoring import criteria_by_outcome, rating_rank, rating_recommend
 from .selectors import as_of_for, rating_lines, self_report_live_content
 
 # ---------------------------------------------------------------- rating
@@ -25,6 +26,7 @@ def rating_build(*, year: AcademicYear, by=None, today=None, workbook: bool = Tr
     workbook. Earlier versions stay as they were. Returns the new build."""
     as_of = as_of_for(year, today)
     rows, entries_count = rating_lines(year=year, as_of=as_of)
+    rows = rating_rank(rating_recommend(rows, criteria=criteria_by_outcome()))
     build = RatingBuild(
         academic_year=year,
         built_by=by,

@@ -3,32 +3,28 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Level
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
+from kindergarten_portal.spreadsheets import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
-from staff.models import Category, Employee
-from staff.selectors import employees_with_dues
+from staff.models import Category
 
 from .access import get_build_for_user, get_self_report_for_user
 from .charts import bar_chart
-from .exports import XLSX, self_report_workbook
+from .exports import self_report_workbook
 from .forms import ReviewForm, SelfReportForm
 from .models import DIRECTION_LABELS, DIRECTIONS, SelfReportStatus
 from .selectors import (
     academic_year_current,
     academic_years_reported,
-    attestations_due,
-    category_distribution,
-    course_coverage,
-    events_per_month,
+    dashboard_figures,
     latest_build,
     rows_grouped_by_category,
     self_report_content,
@@ -61,12 +57,9 @@ def dashboard(request):
     year = academic_year_current(today)
     build = latest_build(year) or latest_build()
     rows = rows_grouped_by_category(build.rows.all()) if build else []
-    employees = list(employees_with_dues(Employee.objects.current(on=today), on=today))
-    counts = dict(category_distribution(e.category_now for e in employees))
-    distribution = [(Category(c).label, n) for c, n in counts.items()]
-    young = sum(1 for e in employees if e.is_young_teacher_on(today))
-    covered, total = course_coverage(employees, today)
-    months = events_per_month(year)
+    figures = dashboard_figures(year=year, as_of=today)
+    distribution = [(Category(c).label, n) for c, n in figures.categories]
+    months = figures.months
     top = sorted(rows, key=lambda r: r.rank)[:RATING_CHART_TOP]
     context = {
         "year": year,
@@ -74,12 +67,12 @@ def dashboard(request):
         "rows": rows,
         "direction_labels": [DIRECTION_LABELS[d] for d in DIRECTIONS],
         "distribution": distribution,
-        "category_counts": counts,
-        "young": young,
-        "staff_total": len(employees),
-        "covered": covered,
-        "coverage_percent": round(100 * covered / total) if total else 0,
-        "due": attestations_due(employees, today),
+        "category_counts": dict(figures.categories),
+        "young": figures.young,
+        "staff_total": figures.staff_total,
+        "covered": figures.covered,
+        "coverage_percent": figures.coverage_percent,
+        "due": figures.due,
         "months": months,
         "category_chart": bar_chart(_("Qualification categories"), distribution),
         "events_chart": bar_chart(
@@ -110,7 +103,7 @@ def _workbook_response(build):
     except FileNotFoundError as exc:
         raise Http404 from exc
     filename = f"rating-{build.academic_year.start_year}-{build.academic_year.start_year + 1}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+    return xlsx_response(handle, filename)
 
 
 @login_required
@@ -286,7 +279,6 @@ def self_report_print(request, pk):
 @login_required
 def self_report_xlsx(request, pk):
     report = get_self_report_for_user(request.user, pk)
-    response = HttpResponse(self_report_workbook(report), content_type=XLSX)
     # The teacher's name in the file name: the office downloads many of them into one folder.
     year = report.academic_year
     filename = _("Self-report %(name)s %(start)d-%(end)d.xlsx") % {
@@ -294,5 +286,4 @@ def self_report_xlsx(request, pk):
         "start": year.start_year,
         "end": year.start_year + 1,
     }
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    return xlsx_response(self_report_workbook(report), filename)

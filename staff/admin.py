@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from kindergarten_portal.spreadsheets import xlsx_response
 
 from .dates import add_months
 from .exports import staff_workbook
@@ -25,7 +26,6 @@ from .models import (
 from .selectors import employees_with_dues, filter_attestation_due_within, filter_course_due_within
 from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DUE_CHOICES = (
     ("overdue", _("already due")),
     ("3", _("within 3 months")),
@@ -245,10 +245,8 @@ class EmployeeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected staff to Excel"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         content = staff_workbook(queryset.order_by("surname", "name", "patronymic"))
-        response = HttpResponse(content, content_type=XLSX)
         stamp = timezone.localdate().strftime("%Y-%m-%d")
-        response["Content-Disposition"] = f'attachment; filename="staff-{stamp}.xlsx"'
-        return response
+        return xlsx_response(content, f"staff-{stamp}.xlsx")
 
     @admin.action(
         description=_("Create sign-in accounts and e-mail a link to set the password"), permissions=["change"]
@@ -285,9 +283,7 @@ class EmployeeAdmin(admin.ModelAdmin):
     def import_template_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(staff_import_template(), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="staff-import-template.xlsx"'
-        return response
+        return xlsx_response(staff_import_template(), "staff-import-template.xlsx")
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):

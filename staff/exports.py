@@ -1,18 +1,9 @@
 """The staff list as an xlsx workbook (the selected rows of the admin list)."""
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from kindergarten_portal.spreadsheets import DATE_FORMAT, text_cell
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+from kindergarten_portal.spreadsheets import Sheet, new_workbook, workbook_bytes
 
 
 def staff_workbook(employees) -> bytes:
@@ -31,56 +22,27 @@ def staff_workbook(employees) -> bytes:
         (_("Phone"), 18),
         (_("E-mail"), 28),
     ]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Staff"))
-    for index, (_title, width) in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    # Print set-up before any row: a write-only sheet ignores what is set after rows are written.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.row_dimensions[1].height = 30  # the two-line headers wrap
-
-    def header_cell(text):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return cell
-
-    def date_cell(value):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-
-    ws.append([header_cell(title) for title, _width in headers])
-    count = 0
+    wb = new_workbook()
+    sheet = Sheet(wb, _("Staff"), [title for title, _width in headers], [width for _title, width in headers])
     today = timezone.localdate()
     for employee in employees:
-        count += 1
         course = employee.last_course
         years, _months = employee.experience_on(today)
-        ws.append(
+        sheet.append(
             [
-                text_cell(ws, employee.full_name),
+                employee.full_name,
                 str(employee.get_position_display()),
-                text_cell(ws, ", ".join(g.name for g in employee.groups.all())),
+                ", ".join(g.name for g in employee.groups.all()),
                 str(employee.current_category_display),
-                date_cell(employee.attestation_due),
+                employee.attestation_due,
                 years,
                 _("yes") if employee.is_young_teacher else _("no"),
-                text_cell(ws, course.programme) if course else "",
-                date_cell(course.end_date if course else None),
-                date_cell(employee.course_due),
-                text_cell(ws, employee.phone),
-                text_cell(ws, employee.email),
+                course.programme if course else "",
+                course.end_date if course else None,
+                employee.course_due,
+                employee.phone,
+                employee.email,
             ]
         )
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    sheet.close_table()
+    return workbook_bytes(wb)

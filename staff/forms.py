@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindergarten_portal.spreadsheets import XLSX_ACCEPT
+
 from .models import Employee
 from .services import photo_prepare
 
@@ -58,7 +60,5 @@ class ContactsForm(PhotoFieldMixin, forms.ModelForm):
 class StaffImportForm(forms.Form):
     file = forms.FileField(
         label=_("Workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
     )

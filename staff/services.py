@@ -16,16 +16,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kindergarten_portal.outbox import absolute_url, outbox_queue
 from kindergarten_portal.spreadsheets import (
-    DATE_FORMAT,
     Column,
     ImportIssue,
     cell_text,
     choice_lookup,
+    import_template,
     norm,
     parse_date,
     read_table,
@@ -132,12 +131,10 @@ class ImportResult:
 
 def staff_import_template() -> bytes:
     """An empty import workbook with the expected headers and one example row."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Staff")
-    ws.append([str(c.label) + (" *" if c.required else "") for c in IMPORT_COLUMNS])
-    ws.append(
-        [
+    return import_template(
+        title=_("Staff"),
+        columns=IMPORT_COLUMNS,
+        example=[
             "Иванова",
             "Мария",
             "Петровна",
@@ -151,17 +148,9 @@ def staff_import_template() -> bytes:
             datetime.date(2015, 8, 25),
             "+7 900 000-00-00",
             "ivanova@example.org",
-        ]
+        ],
+        min_width=14,
     )
-    for index, column in enumerate(IMPORT_COLUMNS, start=1):
-        letter = ws.cell(row=1, column=index).column_letter
-        ws.column_dimensions[letter].width = max(14, len(str(column.label)) + 4)
-        if column.key in DATE_KEYS:
-            ws.cell(row=2, column=index).number_format = DATE_FORMAT
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def staff_import(*, file, dry_run: bool) -> ImportResult:

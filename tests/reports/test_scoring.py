@@ -2,13 +2,14 @@
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
 from events.models import Level
 from portfolios.models import EntryStatus, ReportItem, Result
-from reports.models import Outcome, ScoringRule
-from reports.scoring import competition_ranks, entry_points, ordered_rules
+from reports.models import Outcome, RecommendationCriterion, ScoringRule
+from reports.scoring import competition_ranks, entry_points, ordered_rules, rating_rank, rating_recommend
 from reports.services import rating_build
 from staff.models import Category
 
@@ -169,3 +170,56 @@ def test_python_and_sql_scoring_agree(small_year):
 def test_competition_ranks_share_equal_totals():
     assert competition_ranks([Decimal(9), Decimal(9), Decimal(5), Decimal(5), Decimal(1)]) == [1, 1, 3, 3, 5]
     assert competition_ranks([]) == []
+
+
+def _line(name, category, total, top_level=""):
+    return SimpleNamespace(teacher_name=name, category=category, total=Decimal(total), top_level_3=top_level)
+
+
+def test_rating_rank_orders_best_first_and_ranks_within_category():
+    lines = [
+        _line("Васина", Category.FIRST, "9.0"),
+        _line("Алексеева", Category.HIGHEST, "12.0"),
+        _line("Борисова", Category.FIRST, "12.0"),
+        _line("Гусева", Category.HIGHEST, "3.5"),
+        _line("Дёмина", Category.FIRST, "9.0"),
+    ]
+    ranked = rating_rank(lines)
+    assert [(r.teacher_name, r.rank, r.category_rank) for r in ranked] == [
+        ("Алексеева", 1, 1),
+        ("Борисова", 1, 1),
+        ("Васина", 3, 2),
+        ("Дёмина", 3, 2),
+        ("Гусева", 5, 2),
+    ]
+    assert rating_rank([]) == []
+
+
+def test_rating_recommend_checks_each_outcome_of_the_category():
+    criteria = {
+        Outcome.RAISE_TO_HIGHEST: RecommendationCriterion(
+            outcome=Outcome.RAISE_TO_HIGHEST, min_total=Decimal("20.0"), min_level=Level.REGIONAL
+        ),
+        Outcome.CONFIRM_FIRST: RecommendationCriterion(
+            outcome=Outcome.CONFIRM_FIRST, min_total=Decimal("8.0")
+        ),
+    }
+    raised, confirmed, neither = rating_recommend(
+        [
+            _line("Алексеева", Category.FIRST, "21.0", Level.REGIONAL),
+            _line("Борисова", Category.FIRST, "21.0", Level.MUNICIPAL),
+            _line("Васина", Category.FIRST, "7.5"),
+        ],
+        criteria=criteria,
+    )
+    assert raised.recommendation == Outcome.RAISE_TO_HIGHEST
+    assert confirmed.recommendation == Outcome.CONFIRM_FIRST
+    assert [(c["outcome"], c["total_met"], c["level_met"]) for c in confirmed.criteria] == [
+        ("raise_to_highest", True, False),
+        ("confirm_first", True, True),
+    ]
+    assert neither.recommendation == ""
+    assert [(c["outcome"], c["total_met"]) for c in neither.criteria] == [
+        ("raise_to_highest", False),
+        ("confirm_first", False),
+    ]

@@ -24,6 +24,7 @@ from reports.models import (
 from reports.selectors import academic_year_current
 from reports.services import rating_build, self_report_get_or_create
 from staff.models import Category
+from tests.factories import EmployeeFactory, TrainingFactory
 
 from .factories import entry, teacher_with_category
 
@@ -65,6 +66,25 @@ def test_dashboard_shows_rating_categories_coverage_and_charts(client, head, sen
     assert 'data-test="rating"' in html and "6.0" in html  # municipal winner = 2 × 3
     assert reverse("reports:build_workbook", args=[RatingBuild.objects.get().pk]) in html
     assert "senior" in html  # who built the version
+
+
+def test_dashboard_and_workbook_show_the_same_figures(client, head):
+    _staff(3)  # highest, first, highest; none with a course
+    TrainingFactory(employee=teacher_with_category(Category.FIRST))  # ended 24.01.2025: covered
+    EmployeeFactory(experience_start=_today())  # a young teacher without a category
+    build = rating_build(year=academic_year_current())
+    client.force_login(head)
+    context = client.get(reverse("reports:dashboard")).context
+    with build.workbook.open("rb") as handle:
+        wb = load_workbook(io.BytesIO(handle.read()))
+    categories = {row[0]: row[1] for row in wb["Категории"].iter_rows(values_only=True) if row[0]}
+    assert context["category_counts"] == {"highest": 2, "first": 2, "conformity": 0, "none": 1}
+    labels = ("высшая", "первая", "соответствие занимаемой должности", "без категории")
+    assert [categories[label] for label in labels] == [2, 2, 0, 1]
+    assert context["young"] == categories["Молодые педагоги"] == 1
+    assert (context["covered"], context["staff_total"], context["coverage_percent"]) == (1, 5, 20)
+    courses = [row[:2] for row in wb["Курсы повышения квалификации"].iter_rows(values_only=True)]
+    assert ("Прошли курсы", "1 / 5") in courses
 
 
 def test_dashboard_names_the_directions_and_who_built_the_version(client, head, senior):

@@ -1,0 +1,172 @@
+"""The one sheet writer every export uses, read back with openpyxl."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from kindergarten_portal.spreadsheets import (
+    PERCENT_FORMAT,
+    Column,
+    Sheet,
+    fitted_widths,
+    import_template,
+    new_workbook,
+    workbook_bytes,
+    xlsx_response,
+)
+
+HEADERS = ["ФИО", "Дата", "Баллы", "Комментарий"]
+
+
+def _written(rows, *, widths=(30, 12, 8, 40), formats=None, headers=HEADERS):
+    wb = new_workbook("Сводка")
+    sheet = Sheet(wb, "Лист", headers, widths, formats=formats)
+    for row in rows:
+        sheet.append(row)
+    sheet.close_table()
+    sheet.append(["Итого", None, Decimal("7.5"), ""], bold=True)  # below the table, outside the filter
+    content = workbook_bytes(wb)
+    return load_workbook(io.BytesIO(content))["Лист"], content
+
+
+def test_sheet_freezes_the_header_and_filters_the_table_only():
+    ws, _content = _written([["Антонова", None, 1, ""], ["Борисова", None, 2, ""]])
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:D3"
+    assert [c.value for c in ws[1]] == HEADERS
+    assert all(c.font.bold and c.fill.fgColor.rgb == "00DDEBF7" for c in ws[1])
+    assert ws["A4"].value == "Итого" and ws["A4"].font.bold
+
+
+def test_sheet_sets_the_given_column_widths():
+    ws, _content = _written([])
+    assert [ws.column_dimensions[letter].width for letter in "ABCD"] == [30, 12, 8, 40]
+
+
+def test_fitted_widths_follow_the_longest_value_up_to_60():
+    widths = fitted_widths(
+        ["Педагог", "Дата"], [["Антонова Анна Сергеевна", datetime.date(2026, 1, 5)], ["x" * 90, None]]
+    )
+    assert widths == [60, 12]  # capped; a date reads 10 characters, plus 2 of margin
+
+
+def test_dates_read_day_month_year_and_points_one_decimal():
+    ws, _content = _written(
+        [["Антонова", datetime.date(2025, 10, 7), Decimal("4.5"), "=текст"]],
+        formats={3: PERCENT_FORMAT},  # a column format leaves text alone
+    )
+    assert ws["B2"].value == datetime.datetime(2025, 10, 7)
+    assert ws["B2"].number_format == "DD.MM.YYYY"
+    assert ws["C2"].value == 4.5 and ws["C2"].number_format == "0.0"
+    assert ws["C3"].number_format == "0.0" and ws["C3"].font.bold
+    assert (ws["D2"].value, ws["D2"].data_type, ws["D2"].number_format) == ("=текст", "s", "General")
+
+
+def test_a_column_format_overrides_the_date_format_and_a_cell_format_sets_a_share():
+    wb = new_workbook()
+    sheet = Sheet(wb, "Лист", ["Месяц", "Доля"], [10, 10], formats={0: "MM.YYYY"})
+    sheet.append([datetime.date(2026, 1, 1), sheet.cell(0.25, number_format=PERCENT_FORMAT)])
+    sheet.append([datetime.date(2026, 2, 1), sheet.cell(0, number_format=PERCENT_FORMAT)])
+    ws = load_workbook(io.BytesIO(workbook_bytes(wb)))["Лист"]
+    assert ws["A2"].number_format == "MM.YYYY" and ws["A2"].is_date
+    assert (ws["B2"].value, ws["B2"].number_format) == (0.25, "0%")
+    assert (ws["B3"].value, ws["B3"].number_format) == (0, "0%")
+
+
+def test_formula_looking_text_stays_text():
+    texts = ["=SUM(A1:A9)", '=HYPERLINK("http://evil")', "+7 (900) 000", "-1 балл", "@пример"]
+    ws, content = _written([[text, None, 0, text] for text in texts])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert sheets and all(b"<f>" not in archive.read(name) for name in sheets)
+    cells = [ws.cell(row=row, column=1) for row in range(2, 2 + len(texts))]
+    assert [c.value for c in cells] == texts
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_long_text_wraps_and_its_row_is_tall_enough():
+    ws, _content = _written([["Антонова", None, 1, "слово " * 30]])  # 180 characters in a 40-wide column
+    assert ws["D2"].alignment.wrap_text
+    assert ws.row_dimensions[2].height == 15 * 5  # 180 / (40 - 2), rounded up
+    assert ws.row_dimensions[3].height is None
+
+
+def test_a_long_header_wraps_and_heightens_the_header_row():
+    ws, _content = _written(
+        [], headers=["ФИО", "Дата окончания курсов повышения квалификации", "Баллы", "Комм."]
+    )
+    assert ws["B1"].alignment.wrap_text
+    assert ws.row_dimensions[1].height == 15 * 4  # 45 characters in 10: five lines, at most four shown
+
+
+def test_print_setup_is_a4_landscape_one_page_wide_with_the_header_on_every_page():
+    ws, _content = _written([["Антонова", None, 1, ""]])
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+
+
+def test_workbook_title_and_sheet_title_cut_to_31_characters():
+    wb = new_workbook("Сводка рейтинга")
+    Sheet(wb, "Очень длинное название листа книги Excel", ["A"], [10])
+    loaded = load_workbook(io.BytesIO(workbook_bytes(wb)))
+    assert loaded.properties.title == "Сводка рейтинга"
+    assert loaded.sheetnames == ["Очень длинное название листа кн"]
+
+
+def test_workbook_bytes_writes_into_a_file_when_given(tmp_path):
+    wb = new_workbook()
+    Sheet(wb, "Лист", ["A"], [10]).append(["значение"])
+    path = tmp_path / "out.xlsx"
+    with path.open("wb") as handle:
+        assert workbook_bytes(wb, handle) is None
+    assert load_workbook(path)["Лист"]["A2"].value == "значение"
+
+
+def test_xlsx_response_names_the_attachment_in_any_language(tmp_path):
+    response = xlsx_response(b"PK", "Самоотчёт Иванова М. П. 2025-2026.xlsx")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert response.content == b"PK"
+    plain = xlsx_response(b"PK", "staff-2026-11-28.xlsx")
+    assert plain["Content-Disposition"] == 'attachment; filename="staff-2026-11-28.xlsx"'
+
+
+def test_xlsx_response_saves_a_workbook_and_streams_a_file(tmp_path):
+    wb = new_workbook()
+    Sheet(wb, "Лист", ["A"], [10]).append([1])
+    saved = xlsx_response(wb, "book.xlsx")
+    assert load_workbook(io.BytesIO(saved.content))["Лист"]["A2"].value == 1
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(saved.content)
+    with path.open("rb") as handle:
+        streamed = xlsx_response(handle, "book.xlsx")
+        assert b"".join(streamed.streaming_content) == saved.content
+    assert streamed["Content-Disposition"] == 'attachment; filename="book.xlsx"'
+    assert streamed["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_import_template_marks_required_columns_and_formats_the_example():
+    columns = [
+        Column("surname", "Фамилия", required=True),
+        Column("hired", "Дата приёма"),
+        Column("note", "Заметка"),
+    ]
+    content = import_template(
+        title="Сотрудники",
+        columns=columns,
+        example=["=Иванова", datetime.date(2015, 8, 25), "да"],
+        min_width=14,
+        widths={"note": 50},
+    )
+    ws = load_workbook(io.BytesIO(content))["Сотрудники"]
+    assert [c.value for c in ws[1]] == ["Фамилия *", "Дата приёма", "Заметка"]
+    assert ws["A2"].value == "=Иванова" and ws["A2"].data_type == "s"
+    assert ws["B2"].number_format == "DD.MM.YYYY"
+    assert [ws.column_dimensions[letter].width for letter in "ABC"] == [14, 15, 50]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C2"

@@ -1,0 +1,72 @@
+"""Reads of the reports app: the dashboard's figures (the page and the workbook read the same)."""
+
+import datetime
+
+import pytest
+
+from reports.selectors import dashboard_figures
+from staff.models import Category
+from tests.factories import CategoryDecisionFactory, EmployeeFactory, TrainingFactory
+
+from .factories import teacher_with_category, year
+
+AS_OF = datetime.date(2025, 11, 20)
+
+
+def _staff(count):
+    teachers = []
+    for index in range(count):
+        teacher = teacher_with_category([Category.HIGHEST, Category.FIRST][index % 2])
+        TrainingFactory(employee=teacher)
+        teachers.append(teacher)
+    return teachers
+
+
+@pytest.mark.parametrize("count", [1, 7])
+def test_dashboard_figures_query_count_does_not_grow(db, django_assert_num_queries, count):
+    _staff(count)
+    of_year = year()
+    with django_assert_num_queries(4):  # employees with dues, their groups, decisions and trainings
+        figures = dashboard_figures(year=of_year, as_of=AS_OF)
+    assert figures.staff_total == count
+    assert figures.covered == count
+    with django_assert_num_queries(1):  # the events per month, only when read
+        assert len(figures.months) == 12
+        assert len(figures.months) == 12
+
+
+def test_dashboard_figures_count_categories_young_teachers_courses_and_dues(db):
+    # Highest since 20.05.2021, before the order of 2023: it ends 20.05.2026, within 12 months.
+    old = EmployeeFactory(surname="Старова")
+    CategoryDecisionFactory(employee=old, category=Category.HIGHEST, decision_date=datetime.date(2021, 5, 20))
+    first = teacher_with_category(Category.FIRST, surname="Первова")
+    TrainingFactory(employee=first, start_date=datetime.date(2023, 1, 9), end_date=datetime.date(2023, 1, 20))
+    young = EmployeeFactory(surname="Молодова", experience_start=datetime.date(2024, 9, 1))
+    TrainingFactory(
+        employee=young, start_date=datetime.date(2022, 9, 1), end_date=datetime.date(2022, 11, 15)
+    )
+    EmployeeFactory(surname="Ушедшова", dismissal_date=datetime.date(2025, 10, 1))
+
+    figures = dashboard_figures(year=year(), as_of=AS_OF)
+
+    assert figures.categories == [("highest", 1), ("first", 1), ("conformity", 0), ("none", 1)]
+    assert figures.young == 1
+    # Молодова's course ended before 20.11.2022: three years ago, no longer counted.
+    assert (figures.covered, figures.staff_total, figures.coverage_percent) == (1, 3, 33)
+    assert [(e.surname, e.attestation_due_on) for e in figures.due] == [
+        ("Старова", datetime.date(2026, 5, 20))
+    ]
+    assert sorted(e.surname for e in figures.employees) == ["Молодова", "Первова", "Старова"]
+
+
+def test_dashboard_figures_of_given_teachers_only(db):
+    chosen, _other = _staff(2)
+    figures = dashboard_figures(year=year(), as_of=AS_OF, teacher_ids=[chosen.pk])
+    assert figures.categories == [("highest", 1), ("first", 0), ("conformity", 0), ("none", 0)]
+    assert figures.staff_total == 1 and figures.employees == [chosen]
+
+
+def test_dashboard_figures_of_nobody_are_zero(db):
+    figures = dashboard_figures(year=year(), as_of=AS_OF)
+    assert (figures.staff_total, figures.covered, figures.coverage_percent, figures.young) == (0, 0, 0, 0)
+    assert figures.due == []
