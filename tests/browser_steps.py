@@ -1,0 +1,40 @@
+"""Steps the end-to-end flows share: a phone or a desktop for each persona, signing in, the phone menu.
+
+Each persona gets her own browser context, so two people can work side by side in one test (the
+teacher on her phone, the senior educator at the office computer) without signing out and in.
+Elements are found by roles and Russian texts already in the catalogue, as a user finds them.
+"""
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def new_page(browser, *, phone=False):
+    """A page in a fresh context (its own cookies) set up as conftest sets up `page`."""
+    options = {"locale": "ru-RU", "timezone_id": "Asia/Yekaterinburg"}
+    if phone:
+        options.update(viewport=PHONE, is_mobile=True, has_touch=True)
+    else:
+        options.update(viewport=DESKTOP)
+    return browser.new_context(**options).new_page()
+
+
+def sign_in(page, base_url, username, password=PASSWORD):
+    """Sign in on the sign-in page and wait for the home page's greeting."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", name="Здравствуйте", exact=False)).to_be_visible()
+
+
+def open_menu_link(page, name):
+    """Follow a link of the main menu; on a phone the menu opens with its button first."""
+    toggler = page.get_by_role("button", name="Меню")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
