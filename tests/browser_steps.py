@@ -13,14 +13,12 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def new_page(browser, *, phone=False):
-    """A page in a fresh context (its own cookies) set up as conftest sets up `page`."""
-    options = {"locale": "ru-RU", "timezone_id": "Asia/Yekaterinburg"}
+def new_page(new_context, *, phone=False):
+    """A page in a context of its own (its own cookies), from pytest-playwright's `new_context`
+    fixture: conftest's locale and time zone, closed when the test ends, pass or fail."""
     if phone:
-        options.update(viewport=PHONE, is_mobile=True, has_touch=True)
-    else:
-        options.update(viewport=DESKTOP)
-    return browser.new_context(**options).new_page()
+        return new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    return new_context(viewport=DESKTOP).new_page()
 
 
 def sign_in(page, base_url, username, password=PASSWORD):

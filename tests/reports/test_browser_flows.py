@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
-def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, browser):
+def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, new_context):
     senior = UserFactory(username="metodist", role=SENIOR_EDUCATOR)
     anna = teacher_user("anna", surname="Антонова")
     today = timezone.localdate()  # the report is the current academic year's
@@ -32,7 +32,7 @@ def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, br
     )
 
     # The teacher, on her phone, writes her comments and submits.
-    teacher = new_page(browser, phone=True)
+    teacher = new_page(new_context, phone=True)
     sign_in(teacher, live_server.url, "anna")
     open_menu_link(teacher, "Самоотчёт")
     competitions = teacher.locator("[data-item='3.3']")
@@ -49,7 +49,7 @@ def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, br
     assert report.reflection == "Год прошёл продуктивно."
 
     # The senior educator, at the office, finds it in the list and returns it with a comment.
-    office = new_page(browser)
+    office = new_page(new_context)
     sign_in(office, live_server.url, "metodist")
     open_menu_link(office, "Самоотчёты")
     office.locator("[data-test=reports]").get_by_role("link", name="Антонова Мария Ивановна").click()
@@ -101,5 +101,3 @@ def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, br
     expect(teacher.locator("[data-item='3.3']")).not_to_contain_text("Конкурс чтецов")
     expect(teacher.get_by_role("textbox")).to_have_count(0)
     expect(teacher.get_by_role("button", name="Сохранить")).to_have_count(0)
-    teacher.context.close()
-    office.context.close()
