@@ -5,6 +5,9 @@ teacher on her phone, the senior educator at the office computer) without signin
 Elements are found by roles and Russian texts already in the catalogue, as a user finds them.
 """
 
+import io
+
+from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
@@ -36,3 +39,20 @@ def open_menu_link(page, name):
     if toggler.is_visible():
         toggler.click()
     page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_upload(name, rows, *, formats=None):
+    """A workbook made here, as a file for `set_input_files`: the rows as given (the header first),
+    `formats` {"E2": "DD.MM.YYYY HH:MM"} as Excel shows those cells."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in (formats or {}).items():
+        sheet[cell].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return {"name": name, "mimeType": XLSX, "buffer": buffer.getvalue()}
