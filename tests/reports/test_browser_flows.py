@@ -88,7 +88,9 @@ def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, ne
     report.refresh_from_db()
     assert report.status == SelfReportStatus.ACCEPTED
     assert report.reviewed_by == senior
-    frozen = {block["item"]: [line["title"] for line in block["entries"]] for block in report.snapshot["items"]}
+    frozen = {
+        block["item"]: [line["title"] for line in block["entries"]] for block in report.snapshot["items"]
+    }
     assert frozen["3.3"] == ["Конкурс «Воспитатель года»"]
 
     # An entry approved afterwards does not change the accepted report: it is frozen.
