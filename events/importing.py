@@ -116,7 +116,8 @@ def _parse_end(value, start):
 
 def _parse_deadline(value):
     """A date and time, or a date alone meaning «until the end of that day»."""
-    if isinstance(value, datetime.datetime):
+    # Excel has no date-only cell: a date cell reads as a datetime at midnight, and means the whole day.
+    if isinstance(value, datetime.datetime) and value.time() != datetime.time(0, 0):
         return _aware(value)
     if isinstance(value, datetime.date):
         return _aware(datetime.datetime.combine(value, datetime.time(23, 59)))

@@ -204,3 +204,17 @@ def test_admin_import_with_bad_row_names_it(client, senior, organizers):
 def _named(buffer):
     buffer.name = "plan.xlsx"
     return buffer
+
+
+def test_deadline_in_a_date_cell_lasts_until_the_end_of_that_day(organizers):
+    # openpyxl reads a date cell as a datetime at midnight; the office means the whole day.
+    rows = _good_rows()
+    rows[0][4] = datetime.datetime(2027, 2, 10, 10, 0)
+    rows[0][8] = datetime.date(2027, 2, 7)
+    rows[1][4:6] = ["10.02.2027 14:00", "16:00"]
+    rows[1][8] = datetime.datetime(2027, 2, 7, 18, 30)  # a date and time is kept as it is
+    event_import(file=_workbook(rows), dry_run=False)
+    seminar = Event.objects.get(title="Семинар по речи")
+    assert seminar.signup_deadline == timezone.make_aware(datetime.datetime(2027, 2, 7, 23, 59))
+    master = Event.objects.get(title="Мастер-класс")
+    assert master.signup_deadline == timezone.make_aware(datetime.datetime(2027, 2, 7, 18, 30))

@@ -1,0 +1,58 @@
+"""Steps the end-to-end flows share: a phone or a desktop for each persona, signing in, the phone menu.
+
+Each persona gets her own browser context, so two people can work side by side in one test (the
+teacher on her phone, the senior educator at the office computer) without signing out and in.
+Elements are found by roles and Russian texts already in the catalogue, as a user finds them.
+"""
+
+import io
+
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def new_page(new_context, *, phone=False):
+    """A page in a context of its own (its own cookies), from pytest-playwright's `new_context`
+    fixture: conftest's locale and time zone, closed when the test ends, pass or fail."""
+    if phone:
+        return new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    return new_context(viewport=DESKTOP).new_page()
+
+
+def sign_in(page, base_url, username, password=PASSWORD):
+    """Sign in on the sign-in page and wait for the home page's greeting."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", name="Здравствуйте", exact=False)).to_be_visible()
+
+
+def open_menu_link(page, name):
+    """Follow a link of the main menu; on a phone the menu opens with its button first."""
+    toggler = page.get_by_role("button", name="Меню")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_upload(name, rows, *, formats=None):
+    """A workbook made here, as a file for `set_input_files`: the rows as given (the header first),
+    `formats` {"E2": "DD.MM.YYYY HH:MM"} as Excel shows those cells."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in (formats or {}).items():
+        sheet[cell].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return {"name": name, "mimeType": XLSX, "buffer": buffer.getvalue()}
