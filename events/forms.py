@@ -3,8 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from staff.images import PhotoField
 from staff.models import Employee
-from staff.services import photo_prepare
 
 from .models import (
     Direction,
@@ -106,9 +106,4 @@ class EventPhotoForm(forms.ModelForm):
     class Meta:
         model = EventPhoto
         fields = ["image", "caption"]
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):
-            return photo_prepare(image)
-        return image
+        field_classes = {"image": PhotoField}
