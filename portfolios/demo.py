@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from staff.academic import AcademicYear
 from staff.dates import add_months
 
-from .academic import academic_year_of, academic_year_range
 from .files import THUMBNAIL_SIDE
 from .forms import suggested_slug
 from .models import EntryKind, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
@@ -142,7 +142,7 @@ def build(*, today, teachers):
     entries_sync_all()
     now = timezone.now()
     reviewer = get_user_model().objects.filter(username="metodist").first()
-    start, _end = academic_year_range(academic_year_of(today))
+    start = AcademicYear.of(today).start
     for index, teacher in enumerate(teachers[:8]):
         for number, spec in enumerate(OWN_ENTRIES):
             # Spread the dates over this academic year so far (and the previous one for some).

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from events.models import Level
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from portfolios.models import EntryKind, ReportItem, Result
+from staff import academic
 from staff.models import Category, Employee
 from staff.selectors import employees_with_dues
 
@@ -23,7 +24,6 @@ from .exports import XLSX, self_report_workbook
 from .forms import ReviewForm, SelfReportForm
 from .models import DIRECTION_LABELS, DIRECTIONS, SelfReportStatus
 from .selectors import (
-    academic_year_current,
     academic_years_reported,
     attestations_due,
     category_distribution,
@@ -36,6 +36,7 @@ from .selectors import (
     self_reports_of_teacher,
 )
 from .services import (
+    academic_year_ensure,
     self_report_accept,
     self_report_get_or_create,
     self_report_return,
@@ -58,7 +59,7 @@ def dashboard(request):
     """The head's page: the current year's rating (latest version), categories, courses, dues, events."""
     _require_reader(request)
     today = timezone.localdate()
-    year = academic_year_current(today)
+    year = academic.AcademicYear.of(today)
     build = latest_build(year) or latest_build()
     rows = rows_grouped_by_category(build.rows.all()) if build else []
     employees = list(employees_with_dues(Employee.objects.current(on=today), on=today))
@@ -109,7 +110,8 @@ def _workbook_response(build):
         handle = build.workbook.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    filename = f"rating-{build.academic_year.start_year}-{build.academic_year.start_year + 1}.xlsx"
+    year = build.academic_year
+    filename = f"rating-{year.start.year}-{year.end.year}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
@@ -123,7 +125,7 @@ def build_workbook(request, pk):
 def latest_workbook(request):
     """The workbook of the latest version of the current year (or of any year, if none this year)."""
     _require_reader(request)
-    build = latest_build(academic_year_current()) or latest_build()
+    build = latest_build(academic.AcademicYear.current()) or latest_build()
     if build is None:
         raise Http404
     return _workbook_response(build)
@@ -134,7 +136,7 @@ def self_reports(request):
     """The senior educator's and the head's list for one academic year (?year=2025/2026, the current
     one by default): every teacher on the staff, with her report or "not started"."""
     _require_reader(request)
-    current = academic_year_current()
+    current = academic_year_ensure(year=academic.AcademicYear.current())
     years = list(academic_years_reported(current))
     wanted = request.GET.get("year") or current.label
     year = next((y for y in years if y.label == wanted), None)
@@ -157,7 +159,9 @@ def my_self_report(request):
     teacher = getattr(request.user, "employee", None)
     if teacher is None:
         raise Http404
-    report = self_report_get_or_create(teacher=teacher, year=academic_year_current())
+    report = self_report_get_or_create(
+        teacher=teacher, year=academic_year_ensure(year=academic.AcademicYear.current())
+    )
     return redirect("reports:self_report", report.pk)
 
 
@@ -291,8 +295,8 @@ def self_report_xlsx(request, pk):
     year = report.academic_year
     filename = _("Self-report %(name)s %(start)d-%(end)d.xlsx") % {
         "name": report.teacher.short_name,
-        "start": year.start_year,
-        "end": year.start_year + 1,
+        "start": year.start.year,
+        "end": year.end.year,
     }
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
