@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from staff.academic import AcademicYear
 from staff.dates import add_months
+from staff.images import image_check
 
 from .files import THUMBNAIL_SIDE
 from .forms import suggested_slug
@@ -67,10 +68,9 @@ def _scan(text: str) -> tuple[bytes, bytes]:
     draw.text((120, 260), seed.hex()[:40], fill=(40, 40, 40))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
-    image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    thumb = io.BytesIO()
-    image.save(thumb, format="JPEG", quality=80)
-    return out.getvalue(), thumb.getvalue()
+    # Stored as an uploaded scan would be.
+    checked = image_check(out.getvalue(), name="scan.jpg", thumbnail_side=THUMBNAIL_SIDE)
+    return checked.content, checked.thumbnail
 
 
 def _attach_scan(entry):
