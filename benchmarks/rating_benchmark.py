@@ -51,6 +51,7 @@ def populate(recreate):
 
     from events.models import Level
     from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, Result
+    from staff.academic import AcademicYear
     from staff.models import Category, CategoryDecision, Employee, Position, Training, TrainingKind
 
     have = PortfolioEntry.objects.count()
@@ -109,7 +110,7 @@ def populate(recreate):
     items = [i.value for i in ReportItem]
     levels = [lv.value for lv in Level]
     results = [r.value for r in Result]
-    start = datetime.date(YEAR, 9, 1)
+    start = AcademicYear(YEAR).start
     now = datetime.datetime.now(datetime.UTC)
     ids = [e.pk for e in employees]
     for offset in range(0, ENTRIES, BATCH):
@@ -192,10 +193,10 @@ def main():
 
     from reports.exports import rating_workbook
     from reports.models import RatingBuild
-    from reports.selectors import academic_year_by_label
-    from reports.services import rating_build
+    from reports.services import academic_year_ensure, rating_build
+    from staff.academic import AcademicYear
 
-    year = academic_year_by_label(f"{YEAR}/{YEAR + 1}")
+    year = academic_year_ensure(year=AcademicYear(YEAR))
     today = datetime.date(YEAR + 1, 9, 15)
 
     floor, groups = timed(lambda: floor_query(year), args.repeat)

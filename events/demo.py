@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from staff.academic import AcademicYear
 from staff.dates import add_months
 
 from . import services
@@ -137,7 +138,7 @@ def build(*, today, teachers):
     )
     direction_speech, _ = Direction.objects.get_or_create(name="Речевое развитие")
 
-    academic_year = today.year if today.month >= 9 else today.year - 1
+    academic_year = AcademicYear.of(today).start_year
     series, created = Series.objects.get_or_create(
         theme=SERIES_THEME,
         academic_year=academic_year,

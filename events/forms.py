@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindergarten_portal.spreadsheets import XLSX_ACCEPT
+from staff.images import PhotoField
 from staff.models import Employee
-from staff.services import photo_prepare
 
 from .models import (
     Direction,
@@ -105,9 +105,4 @@ class EventPhotoForm(forms.ModelForm):
     class Meta:
         model = EventPhoto
         fields = ["image", "caption"]
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):
-            return photo_prepare(image)
-        return image
+        field_classes = {"image": PhotoField}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from staff.academic import AcademicYear
 from staff.models import Employee
 
 
@@ -230,7 +231,7 @@ class Series(models.Model):
 
     @property
     def academic_year_display(self):
-        return f"{self.academic_year}/{self.academic_year + 1}"
+        return AcademicYear(self.academic_year).label
 
 
 class Event(models.Model):

@@ -194,7 +194,8 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 # Set to e.g. /protected-media/ when nginx serves checked files via X-Accel-Redirect (see README).
 PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_PREFIX", "")
 # Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.
-PORTFOLIO_MAX_IMAGE_PIXELS = env_int("PORTFOLIO_MAX_IMAGE_PIXELS", 60_000_000)
+# PORTFOLIO_MAX_IMAGE_PIXELS is its former name, still read.
+MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", env_int("PORTFOLIO_MAX_IMAGE_PIXELS", 60_000_000))
 
 LOGGING = {
     "version": 1,

@@ -10,9 +10,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from staff.academic import AcademicYear
 from staff.dates import add_months
+from staff.images import image_check
 
-from .academic import academic_year_of, academic_year_range
 from .files import THUMBNAIL_SIDE
 from .forms import suggested_slug
 from .models import EntryKind, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
@@ -67,10 +68,9 @@ def _scan(text: str) -> tuple[bytes, bytes]:
     draw.text((120, 260), seed.hex()[:40], fill=(40, 40, 40))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
-    image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    thumb = io.BytesIO()
-    image.save(thumb, format="JPEG", quality=80)
-    return out.getvalue(), thumb.getvalue()
+    # Stored as an uploaded scan would be.
+    checked = image_check(out.getvalue(), name="scan.jpg", thumbnail_side=THUMBNAIL_SIDE)
+    return checked.content, checked.thumbnail
 
 
 def _attach_scan(entry):
@@ -142,7 +142,7 @@ def build(*, today, teachers):
     entries_sync_all()
     now = timezone.now()
     reviewer = get_user_model().objects.filter(username="metodist").first()
-    start, _end = academic_year_range(academic_year_of(today))
+    start = AcademicYear.of(today).start
     for index, teacher in enumerate(teachers[:8]):
         for number, spec in enumerate(OWN_ENTRIES):
             # Spread the dates over this academic year so far (and the previous one for some).

@@ -10,9 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Level
+from staff.academic import AcademicYear
 from staff.models import Employee
-
-from .academic import academic_year_of
 
 
 class ReportItem(models.TextChoices):
@@ -96,8 +95,8 @@ class EntryQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=EntryStatus.APPROVED)
 
-    def of_academic_year(self, start, end):
-        return self.filter(date__gte=start, date__lte=end)
+    def of_academic_year(self, year: AcademicYear):
+        return self.filter(date__gte=year.start, date__lte=year.end)
 
 
 class PortfolioEntry(models.Model):
@@ -205,8 +204,8 @@ class PortfolioEntry(models.Model):
             raise ValidationError(errors)
 
     @property
-    def academic_year(self):
-        return academic_year_of(self.date)
+    def academic_year(self) -> AcademicYear:
+        return AcademicYear.of(self.date)
 
     @property
     def evidence_is_private(self):

@@ -2,9 +2,9 @@
 
 from django.db.models import Prefetch
 
+from staff.academic import AcademicYear
 from staff.models import Employee
 
-from .academic import academic_year_of, academic_year_range, current_academic_year
 from .models import ITEM_ORDER, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem
 
 
@@ -16,22 +16,22 @@ def group_by_item(entries):
     return [(ReportItem(value), grouped[value]) for value in ITEM_ORDER if value in grouped]
 
 
-def portfolio_years(*, teacher) -> list[str]:
+def portfolio_years(*, teacher) -> list[AcademicYear]:
     """Academic years in which the teacher has entries, and the current one (newest first)."""
     months = (
         PortfolioEntry.objects.filter(teacher=teacher)
         .exclude(status=EntryStatus.WITHDRAWN)
         .dates("date", "month")
     )
-    years = {academic_year_of(month) for month in months} | {current_academic_year()}
-    return sorted(years, key=lambda label: int(label.partition("/")[0]), reverse=True)
+    years = {AcademicYear.of(month) for month in months} | {AcademicYear.current()}
+    return sorted(years, reverse=True)
 
 
-def portfolio_of(*, teacher, year: str):
+def portfolio_of(*, teacher, year: AcademicYear):
     """The teacher's entries of one academic year with files and status history, by self-report item."""
-    start, end = academic_year_range(year)
     entries = (
-        PortfolioEntry.objects.filter(teacher=teacher, date__gte=start, date__lte=end)
+        PortfolioEntry.objects.filter(teacher=teacher)
+        .of_academic_year(year)
         .exclude(status=EntryStatus.WITHDRAWN)
         .prefetch_related("evidence_files")
         .order_by("date", "pk")

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.roles import is_senior_educator, role_required
+from staff.academic import AcademicYear
 
-from .academic import academic_year_of, academic_year_range, current_academic_year
 from .access import (
     get_entry_for_user,
     get_evidence_for_user,
@@ -77,11 +77,10 @@ def _send_file(field, *, content_type, filename):
 def my_portfolio(request):
     teacher = _teacher_of(request)
     years = portfolio_years(teacher=teacher)
-    year = request.GET.get("year") or current_academic_year()
     try:
-        academic_year_range(year)
+        year = AcademicYear.from_label(request.GET.get("year", ""))
     except ValueError:
-        year = current_academic_year()
+        year = AcademicYear.current()
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     groups = portfolio_of(teacher=teacher, year=year)
@@ -173,7 +172,7 @@ def entry_delete_view(request, pk):
         messages.error(request, " ".join(exc.messages))
         return redirect("portfolios:entry_detail", pk=entry.pk)
     messages.success(request, _("The entry is deleted."))
-    return redirect(f"{reverse('portfolios:my_portfolio')}?year={academic_year_of(entry.date)}")
+    return redirect(f"{reverse('portfolios:my_portfolio')}?year={entry.academic_year}")
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from staff import academic
+
 from .forms import BuildForm
 from .models import (
     AcademicYear,
@@ -19,8 +21,7 @@ from .models import (
     SelfReport,
     SelfReportStatus,
 )
-from .selectors import academic_year_current
-from .services import rating_build, self_report_accept
+from .services import academic_year_ensure, rating_build, self_report_accept
 
 
 @admin.register(AcademicYear)
@@ -152,7 +153,7 @@ class RatingBuildAdmin(admin.ModelAdmin):
     def build_view(self, request):
         if not request.user.has_perm("reports.add_ratingbuild"):
             raise PermissionDenied
-        current = academic_year_current()
+        current = academic_year_ensure(year=academic.AcademicYear.current())
         form = BuildForm(request.POST or None, initial={"academic_year": current})
         if request.method == "POST" and form.is_valid():
             # Built inside the request: a kindergarten's year (20-40 teachers) takes well under a

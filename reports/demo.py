@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from kindergarten_portal.roles import SENIOR_EDUCATOR
 from portfolios.models import ReportItem
+from staff import academic
 
 from .models import RatingBuild, SelfReportStatus
-from .selectors import academic_year_current
-from .services import rating_build, self_report_accept, self_report_get_or_create
+from .services import academic_year_ensure, rating_build, self_report_accept, self_report_get_or_create
 
 REFLECTION = (
     "Год был насыщенным: провела открытый показ, выступила на городском методическом объединении, "
@@ -27,7 +27,7 @@ ACCEPTED = 5
 
 
 def build(*, today, teachers):
-    year = academic_year_current(today)
+    year = academic_year_ensure(year=academic.AcademicYear.of(today))
     senior = get_user_model().objects.filter(groups__name=SENIOR_EDUCATOR).order_by("pk").first()
     now = timezone.now()
     for index, teacher in enumerate(teachers):

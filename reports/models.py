@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Level
-from portfolios.academic import academic_year_start
 from portfolios.models import ReportItem, Result
+from staff import academic
 from staff.models import Category, Employee
 
 # Levels in ascending order; the rank is what "the minimum level reached" compares.
@@ -32,13 +32,9 @@ def direction_of(item: str) -> str:
     return item.split(".", 1)[0]
 
 
-class AcademicYearQuerySet(models.QuerySet):
-    def containing(self, day: datetime.date):
-        return self.filter(start_year=academic_year_start(day))
-
-
 class AcademicYear(models.Model):
-    """1 September – 31 August; every report of the portal is per academic year."""
+    """The stored record of an academic year, which self-reports and rating builds belong to; its
+    dates and label are those of `staff.academic.AcademicYear` (`period`)."""
 
     start_year = models.PositiveSmallIntegerField(
         _("starts in"),
@@ -47,8 +43,6 @@ class AcademicYear(models.Model):
         help_text=_("The calendar year it begins in: 2025 means 1 September 2025 – 31 August 2026."),
     )
     notes = models.TextField(_("notes"), blank=True)
-
-    objects = AcademicYearQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year"]
@@ -59,23 +53,27 @@ class AcademicYear(models.Model):
         return self.label
 
     @property
-    def label(self):
-        return f"{self.start_year}/{self.start_year + 1}"
+    def period(self) -> academic.AcademicYear:
+        return academic.AcademicYear(self.start_year)
+
+    @property
+    def label(self) -> str:
+        return self.period.label
 
     @property
     def start(self) -> datetime.date:
-        return datetime.date(self.start_year, 9, 1)
+        return self.period.start
 
     @property
     def end(self) -> datetime.date:
-        return datetime.date(self.start_year + 1, 8, 31)
+        return self.period.end
 
     @property
-    def is_current(self):
-        return self.start_year == academic_year_start(timezone.localdate())
+    def is_current(self) -> bool:
+        return self.period == academic.AcademicYear.current()
 
     def contains(self, day: datetime.date) -> bool:
-        return self.start <= day <= self.end
+        return self.period.contains(day)
 
 
 class ScoringRule(models.Model):

@@ -17,8 +17,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from events.models import Event, EventStatus, Level, Participation, ParticipationRole, ParticipationStatus
-from portfolios.academic import academic_year_start
-from portfolios.models import ITEM_ORDER, EntryStatus, PortfolioEntry
+from portfolios.models import ITEM_ORDER, PortfolioEntry
+from staff import academic
 from staff.dates import add_months
 from staff.models import BASE_CATEGORIES, Employee, is_young_teacher
 from staff.selectors import category_on_expression, course_due_cutoff, employees_with_dues
@@ -38,33 +38,17 @@ TENTH = Decimal("0.1")
 
 
 # ---------------------------------------------------------------- academic years
+# A `year` read only for its dates may be the period (`staff.academic.AcademicYear`) or the stored
+# record (`reports.models.AcademicYear`), which has the same `start`, `end` and `label`.
 
 
-def academic_year_current(today: datetime.date | None = None) -> AcademicYear:
-    """The academic year holding today's local date, created on first use."""
-    today = today or timezone.localdate()
-    year, _created = AcademicYear.objects.get_or_create(start_year=academic_year_start(today))
-    return year
-
-
-def academic_year_by_label(label: str) -> AcademicYear:
-    """The record for "2025/2026" (created if missing); ValueError for a malformed label."""
-    first, _sep, second = label.strip().partition("/")
-    if not (first.isdigit() and second.isdigit()) or int(second) != int(first) + 1:
-        raise ValueError(label)
-    year, _created = AcademicYear.objects.get_or_create(start_year=int(first))
-    return year
-
-
-def as_of_for(year: AcademicYear, today: datetime.date | None = None) -> datetime.date:
+def as_of_for(year: academic.AcademicYear, today: datetime.date | None = None) -> datetime.date:
     """The date categories and dues are read on: today, or the year's last day once it is over."""
     return min(today or timezone.localdate(), year.end)
 
 
-def approved_entries_of_year(year: AcademicYear):
-    return PortfolioEntry.objects.filter(
-        status=EntryStatus.APPROVED, date__gte=year.start, date__lte=year.end
-    )
+def approved_entries_of_year(year: academic.AcademicYear):
+    return PortfolioEntry.objects.approved().of_academic_year(year)
 
 
 def rating_teachers(as_of: datetime.date):
@@ -168,10 +152,10 @@ def rows_grouped_by_category(rows):
     return sorted(rows, key=lambda r: (CATEGORY_ORDER.get(r.category, 99), r.rank, r.teacher_name))
 
 
-def latest_build(year: AcademicYear | None = None) -> RatingBuild | None:
+def latest_build(year: academic.AcademicYear | None = None) -> RatingBuild | None:
     builds = RatingBuild.objects.select_related("academic_year", "built_by")
     if year is not None:
-        builds = builds.filter(academic_year=year)
+        builds = builds.filter(academic_year__start_year=year.start_year)
     return builds.order_by("-built_at", "-pk").first()
 
 
@@ -254,7 +238,7 @@ def dashboard_figures(*, year: AcademicYear, as_of: datetime.date, teacher_ids=N
 # ---------------------------------------------------------------- events
 
 
-def events_of_year(year: AcademicYear):
+def events_of_year(year: academic.AcademicYear):
     """Held and planned events of the year, with organizer and attended teachers (three queries)."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(year.start, datetime.time.min, tzinfo=tz)
@@ -270,7 +254,7 @@ def events_of_year(year: AcademicYear):
     )
 
 
-def events_per_month(year: AcademicYear) -> list[tuple[datetime.date, int, int]]:
+def events_per_month(year: academic.AcademicYear) -> list[tuple[datetime.date, int, int]]:
     """[(first day of month, events, teachers attended)] for each month of the year (one query)."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(year.start, datetime.time.min, tzinfo=tz)
@@ -297,7 +281,7 @@ def events_per_month(year: AcademicYear) -> list[tuple[datetime.date, int, int]]
     return [(month, *found.get(month, (0, 0))) for month in months]
 
 
-def gratitude_list(year: AcademicYear):
+def gratitude_list(year: academic.AcademicYear):
     """Teachers who organized internal (our kindergarten's) or city-level events of the year."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(year.start, datetime.time.min, tzinfo=tz)

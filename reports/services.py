@@ -1,4 +1,5 @@
-"""Writes with rules: building a rating version, and the self-report's way from draft to accepted."""
+"""Writes with rules: the academic year's record, building a rating version, and the self-report's
+way from draft to accepted."""
 
 import csv
 import io
@@ -11,11 +12,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portfolios.models import ReportItem
+from staff import academic
 
 from .exports import rating_workbook
 from .models import AcademicYear, RatingBuild, RatingRow, SelfReport, SelfReportStatus
 from .scoring import criteria_by_outcome, rating_rank, rating_recommend
 from .selectors import as_of_for, rating_lines, self_report_live_content
+
+# ---------------------------------------------------------------- academic years
+
+
+def academic_year_ensure(*, year: academic.AcademicYear) -> AcademicYear:
+    """The stored record of the academic year, created on first use (self-reports and rating builds
+    belong to it)."""
+    record, _created = AcademicYear.objects.get_or_create(start_year=year.start_year)
+    return record
+
 
 # ---------------------------------------------------------------- rating
 
@@ -71,7 +83,8 @@ def rating_build_store_workbook(*, build: RatingBuild) -> RatingBuild:
     """Write the build's workbook and keep it with the build (what the head downloads)."""
     content = rating_workbook(build)
     stamp = timezone.localtime(build.built_at).strftime("%Y%m%d-%H%M%S")
-    name = f"rating-{build.academic_year.start_year}-{build.academic_year.start_year + 1}-{stamp}-{build.pk}.xlsx"
+    year = build.academic_year
+    name = f"rating-{year.start.year}-{year.end.year}-{stamp}-{build.pk}.xlsx"
     build.workbook.save(name, ContentFile(content), save=False)
     build.save(update_fields=["workbook"])
     return build

@@ -14,6 +14,7 @@ from events.models import Level
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from kindergarten_portal.spreadsheets import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
+from staff import academic
 from staff.models import Category
 
 from .access import get_build_for_user, get_self_report_for_user
@@ -22,7 +23,6 @@ from .exports import self_report_workbook
 from .forms import ReviewForm, SelfReportForm
 from .models import DIRECTION_LABELS, DIRECTIONS, SelfReportStatus
 from .selectors import (
-    academic_year_current,
     academic_years_reported,
     dashboard_figures,
     latest_build,
@@ -32,6 +32,7 @@ from .selectors import (
     self_reports_of_teacher,
 )
 from .services import (
+    academic_year_ensure,
     self_report_accept,
     self_report_get_or_create,
     self_report_return,
@@ -54,7 +55,7 @@ def dashboard(request):
     """The head's page: the current year's rating (latest version), categories, courses, dues, events."""
     _require_reader(request)
     today = timezone.localdate()
-    year = academic_year_current(today)
+    year = academic.AcademicYear.of(today)
     build = latest_build(year) or latest_build()
     rows = rows_grouped_by_category(build.rows.all()) if build else []
     figures = dashboard_figures(year=year, as_of=today)
@@ -102,7 +103,8 @@ def _workbook_response(build):
         handle = build.workbook.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    filename = f"rating-{build.academic_year.start_year}-{build.academic_year.start_year + 1}.xlsx"
+    year = build.academic_year
+    filename = f"rating-{year.start.year}-{year.end.year}.xlsx"
     return xlsx_response(handle, filename)
 
 
@@ -116,7 +118,7 @@ def build_workbook(request, pk):
 def latest_workbook(request):
     """The workbook of the latest version of the current year (or of any year, if none this year)."""
     _require_reader(request)
-    build = latest_build(academic_year_current()) or latest_build()
+    build = latest_build(academic.AcademicYear.current()) or latest_build()
     if build is None:
         raise Http404
     return _workbook_response(build)
@@ -127,7 +129,7 @@ def self_reports(request):
     """The senior educator's and the head's list for one academic year (?year=2025/2026, the current
     one by default): every teacher on the staff, with her report or "not started"."""
     _require_reader(request)
-    current = academic_year_current()
+    current = academic_year_ensure(year=academic.AcademicYear.current())
     years = list(academic_years_reported(current))
     wanted = request.GET.get("year") or current.label
     year = next((y for y in years if y.label == wanted), None)
@@ -150,7 +152,9 @@ def my_self_report(request):
     teacher = getattr(request.user, "employee", None)
     if teacher is None:
         raise Http404
-    report = self_report_get_or_create(teacher=teacher, year=academic_year_current())
+    report = self_report_get_or_create(
+        teacher=teacher, year=academic_year_ensure(year=academic.AcademicYear.current())
+    )
     return redirect("reports:self_report", report.pk)
 
 
@@ -283,7 +287,7 @@ def self_report_xlsx(request, pk):
     year = report.academic_year
     filename = _("Self-report %(name)s %(start)d-%(end)d.xlsx") % {
         "name": report.teacher.short_name,
-        "start": year.start_year,
-        "end": year.start_year + 1,
+        "start": year.start.year,
+        "end": year.end.year,
     }
     return xlsx_response(self_report_workbook(report), filename)

@@ -3,21 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kindergarten_portal.spreadsheets import XLSX_ACCEPT
 
+from .images import ACCEPT_IMAGES, PhotoField
 from .models import Employee
-from .services import photo_prepare
 
 
-class PhotoFieldMixin:
-    """Checks the uploaded photo by its content and replaces it with a resized JPEG."""
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
-            return photo_prepare(photo)
-        return photo
-
-
-class EmployeeAdminForm(PhotoFieldMixin, forms.ModelForm):
+class EmployeeAdminForm(forms.ModelForm):
     class Meta:
         model = Employee
         fields = [
@@ -38,9 +28,10 @@ class EmployeeAdminForm(PhotoFieldMixin, forms.ModelForm):
             "email",
             "photo",
         ]
+        field_classes = {"photo": PhotoField}
 
 
-class ContactsForm(PhotoFieldMixin, forms.ModelForm):
+class ContactsForm(forms.ModelForm):
     """What a teacher may change on her own record."""
 
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
@@ -48,8 +39,9 @@ class ContactsForm(PhotoFieldMixin, forms.ModelForm):
     class Meta:
         model = Employee
         fields = ["phone", "email", "photo"]
+        field_classes = {"photo": PhotoField}
         # A plain file input: the current photo is shown as a picture above the form, not as a link.
-        widgets = {"photo": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/heic"})}
+        widgets = {"photo": forms.FileInput(attrs={"accept": ACCEPT_IMAGES})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

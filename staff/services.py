@@ -1,13 +1,10 @@
-"""Writes with rules for staff records: photo processing and the all-or-nothing xlsx import."""
+"""Writes with rules for staff records: the all-or-nothing xlsx import, contacts and sign-in accounts."""
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -16,7 +13,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kindergarten_portal.outbox import absolute_url, outbox_queue
 from kindergarten_portal.spreadsheets import (
@@ -31,36 +27,6 @@ from kindergarten_portal.spreadsheets import (
 )
 
 from .models import EducationLevel, Employee, KindergartenGroup, Position
-
-# ---------------------------------------------------------------- photos
-
-
-def photo_prepare(uploaded) -> ContentFile:
-    """Check an uploaded photo by content and return it as a JPEG no larger than PHOTO_MAX_SIDE.
-
-    Raises ValidationError (in the user's language) for anything that is not a readable image.
-    """
-    max_bytes = settings.UPLOAD_MAX_MB * 1024 * 1024
-    if uploaded.size == 0:
-        raise ValidationError(_("The file is empty."))
-    if uploaded.size > max_bytes:
-        raise ValidationError(_("The file is larger than %(limit)d MB.") % {"limit": settings.UPLOAD_MAX_MB})
-    try:
-        uploaded.seek(0)
-        with Image.open(uploaded) as probe:
-            probe.verify()
-        uploaded.seek(0)
-        with Image.open(uploaded) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((settings.PHOTO_MAX_SIDE, settings.PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("This file is not a photo we can read (JPEG or PNG).")) from exc
-    return ContentFile(out.getvalue(), name="photo.jpg")
-
 
 # ---------------------------------------------------------------- staff import
 
@@ -341,11 +307,24 @@ def employee_email_sync(*, employee) -> bool:
 
 
 @transaction.atomic
-def employee_contacts_save(*, form) -> Employee:
-    """Save a teacher's contacts form (phone, e-mail, photo) and mirror the e-mail to her account."""
-    employee = form.save()
-    if form.cleaned_data.get("remove_photo") and employee.photo:
-        employee.photo.delete(save=True)
+def employee_contacts_save(
+    *, employee, phone: str, email: str, photo=None, remove_photo: bool = False
+) -> Employee:
+    """Save what a teacher may change on her own record and mirror the e-mail to her account.
+
+    `photo` is a new photo already checked (`staff.images.photo_prepare`), or the stored one, or None
+    to keep what is stored; `remove_photo` deletes the stored photo. Returns the saved employee.
+    """
+    employee.phone = phone
+    employee.email = email
+    if remove_photo:
+        if employee.photo:
+            employee.photo.delete(save=False)
+    elif photo:
+        employee.photo = photo
+    others = [f.name for f in Employee._meta.fields if f.name not in ("phone", "email", "photo")]
+    employee.full_clean(exclude=others)
+    employee.save()
     employee_email_sync(employee=employee)
     return employee
 

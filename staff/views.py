@@ -27,7 +27,14 @@ def my_contacts_edit(request):
         raise Http404(_("Your account is not linked to a staff record."))
     form = ContactsForm(request.POST or None, request.FILES or None, instance=employee)
     if request.method == "POST" and form.is_valid():
-        employee_contacts_save(form=form)
+        data = form.cleaned_data
+        employee_contacts_save(
+            employee=employee,
+            phone=data["phone"],
+            email=data["email"],
+            photo=data["photo"],
+            remove_photo=data.get("remove_photo", False),
+        )
         messages.success(request, _("Your contacts are saved."))
         return redirect("staff:my_page")
     return render(request, "staff/contacts_form.html", {"form": form, "employee": employee})

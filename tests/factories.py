@@ -1,6 +1,8 @@
 """Test data builders (factory_boy). Personas live in conftest.py."""
 
 import datetime
+import struct
+import zlib
 
 import factory
 from django.contrib.auth import get_user_model
@@ -95,3 +97,14 @@ def teacher_user(username, *, surname=None, **employee_fields):
     user = UserFactory(username=username, role=TEACHER)
     EmployeeFactory(user=user, surname=surname or username.capitalize(), **employee_fields)
     return user
+
+
+def png_claiming(width, height) -> bytes:
+    """A tiny PNG whose header claims width × height (a decompression bomb needs no pixel data)."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")

@@ -1,31 +1,17 @@
 """Bad evidence files are each refused with a clear message, and nothing is stored."""
 
-import struct
-import zlib
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portfolios.files import evidence_check
 from portfolios.models import EvidenceFile, PortfolioEntry
+from tests.factories import png_claiming
 from tests.portfolios.factories import PDF_BYTES, jpeg_bytes, png_bytes
-
-
-def _png_header(width, height):
-    """A PNG whose header claims width × height (no pixel data needed to claim it)."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-
 
 BAD_FILES = {
     "exe_renamed": ("setup.jpg", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "is not a JPEG, PNG or PDF"),
     "truncated_jpeg": ("photo.jpg", jpeg_bytes((400, 300))[:600], "is not a JPEG, PNG or PDF"),
-    "bomb_20000": ("huge.png", _png_header(20000, 20000), "too large"),
+    "bomb_20000": ("huge.png", png_claiming(20000, 20000), "too large"),
     "html_as_png": (
         "page.png",
         b"<!doctype html><html><script>alert(1)</script></html>",
@@ -81,7 +67,7 @@ def test_file_over_the_limit_refused(client, anna, settings):
 
 
 def test_bomb_refused_before_pixels_are_decoded(settings):
-    settings.PORTFOLIO_MAX_IMAGE_PIXELS = 100 * 100
+    settings.MAX_IMAGE_PIXELS = 100 * 100
     # 101 × 100 passes Pillow's own limit by far; ours is checked on the header alone.
     from django.core.exceptions import ValidationError
 

@@ -6,22 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kindergarten_portal.models import OutboxMessage
 from kindergarten_portal.outbox import outbox_send_pending
-from portfolios.academic import academic_year_of, academic_year_range
 from portfolios.models import EntryStatus, StatusChange
 from portfolios.notifications import queue_due
 from portfolios.services import entries_review, entry_approve, entry_return, entry_submit, entry_update
 from tests.portfolios.factories import EntryFactory, submitted_entry, with_file
-
-
-def test_academic_year_runs_september_to_august():
-    import datetime
-
-    assert academic_year_of(datetime.date(2025, 9, 1)) == "2025/2026"
-    assert academic_year_of(datetime.date(2026, 8, 31)) == "2025/2026"
-    assert academic_year_of(datetime.date(2025, 8, 31)) == "2024/2025"
-    assert academic_year_range("2025/2026") == (datetime.date(2025, 9, 1), datetime.date(2026, 8, 31))
-    with pytest.raises(ValueError):
-        academic_year_range("2025/2027")
 
 
 def test_full_workflow_keeps_every_status_change(anna, senior):

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from reports.selectors import academic_year_current
 from reports.services import rating_build, self_report_get_or_create
+from tests.reports.factories import current_year
 
 READERS_ONLY = dict(anonymous=302, anna=403, boris=403, head=200, senior=200)
 ADMIN_VIEW = dict(anonymous=302, anna=302, boris=302, head=200, senior=200)
@@ -13,7 +13,7 @@ POST_ONLY = dict(anonymous=405, anna=405, boris=405, head=405, senior=405)
 
 
 def _build(personas):
-    return rating_build(year=academic_year_current(), by=personas["senior"])
+    return rating_build(year=current_year(), by=personas["senior"])
 
 
 def _latest_workbook(personas):
@@ -26,7 +26,7 @@ def _build_workbook(personas):
 
 
 def _annas_report(personas):
-    return self_report_get_or_create(teacher=personas["anna"].employee, year=academic_year_current())
+    return self_report_get_or_create(teacher=personas["anna"].employee, year=current_year())
 
 
 def _report_url(name):

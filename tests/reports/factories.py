@@ -5,7 +5,8 @@ import datetime
 from django.utils import timezone
 
 from portfolios.models import EntryKind, EntryStatus, ReportItem
-from reports.models import AcademicYear
+from reports.services import academic_year_ensure
+from staff.academic import AcademicYear
 from staff.models import Category
 from tests.factories import CategoryDecisionFactory, EmployeeFactory
 from tests.portfolios.factories import EntryFactory
@@ -24,7 +25,13 @@ KINDS = {
 
 
 def year(start=YEAR_START):
-    return AcademicYear.objects.get_or_create(start_year=start)[0]
+    """The stored record of the academic year starting in `start`."""
+    return academic_year_ensure(year=AcademicYear(start))
+
+
+def current_year(day=None):
+    """The stored record of the academic year of `day`, today by default."""
+    return academic_year_ensure(year=AcademicYear.of(day) if day else AcademicYear.current())
 
 
 def entry(teacher, item, *, day=datetime.date(2025, 10, 15), status=EntryStatus.APPROVED, **fields):

@@ -5,13 +5,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from reports.models import RatingBuild, SelfReport, SelfReportStatus
-from reports.selectors import academic_year_current
 from reports.services import rating_build, self_report_accept, self_report_get_or_create
+from tests.reports.factories import current_year
 
 
 @pytest.fixture
 def year(db):
-    return academic_year_current()
+    return current_year()
 
 
 def test_rating_version_cannot_be_deleted(admin_client, year):
@@ -27,7 +27,7 @@ def test_rating_version_cannot_be_deleted(admin_client, year):
 
 
 def _report(teacher):
-    report = self_report_get_or_create(teacher=teacher, year=academic_year_current())
+    report = self_report_get_or_create(teacher=teacher, year=current_year())
     report.reflection = "Итоги года"
     report.status = SelfReportStatus.SUBMITTED
     report.submitted_at = timezone.now()

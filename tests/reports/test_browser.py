@@ -11,9 +11,9 @@ from events.models import Level
 from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
 from portfolios.models import ReportItem, Result
 from reports.models import RatingBuild
-from reports.selectors import academic_year_current
 from reports.services import rating_build
 from tests.factories import PASSWORD, UserFactory, teacher_user
+from tests.reports.factories import current_year
 
 from .factories import entry, teacher_with_category
 
@@ -91,7 +91,7 @@ def test_reports_pages_fit_a_phone(live_server, browser):
         day=today,
         title="Городской конкурс профессионального мастерства педагогов дошкольного образования",
     )
-    rating_build(year=academic_year_current())
+    rating_build(year=current_year())
 
     phone = browser.new_context(
         locale="ru-RU",

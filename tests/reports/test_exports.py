@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from events.models import EventStatus, Level
 from portfolios.models import ReportItem, Result
 from reports.exports import rating_workbook
-from reports.selectors import academic_year_current
 from reports.services import rating_build
 from staff import demo as staff_demo
 from tests.events.factories import EventFactory
+from tests.reports.factories import current_year
 
 from .factories import entry, teacher_with_category, year
 
@@ -34,7 +34,7 @@ def demo_workbook(db):
     today = timezone.localdate()
     teachers = staff_demo.build(today=today)
     entry(teachers[0], ReportItem.COMPETITIONS, level=Level.REGIONAL, result=Result.WINNER, day=today)
-    build = rating_build(year=academic_year_current(today))
+    build = rating_build(year=current_year(today))
     content = rating_workbook(build)
     return load_workbook(io.BytesIO(content)), content
 

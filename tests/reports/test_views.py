@@ -21,12 +21,12 @@ from reports.models import (
     SelfReport,
     SelfReportStatus,
 )
-from reports.selectors import academic_year_current
 from reports.services import rating_build, self_report_get_or_create
+from staff import academic
 from staff.models import Category
 from tests.factories import EmployeeFactory, TrainingFactory
 
-from .factories import entry, teacher_with_category
+from .factories import current_year, entry, teacher_with_category
 
 
 def _today():
@@ -45,18 +45,27 @@ def _staff(count):
 @pytest.mark.parametrize("count", [1, 8])
 def test_dashboard_query_count_does_not_grow(client, head, django_assert_num_queries, count):
     _staff(count)
-    rating_build(year=academic_year_current())
+    rating_build(year=current_year())
     client.force_login(head)
     client.get(reverse("reports:dashboard"))  # warm the session and the user's groups
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     assert len(response.context["rows"]) == count
 
 
+def test_dashboard_and_latest_workbook_only_read(client, head):
+    """Reading a year that has no record yet stores nothing: the record is made where it is needed."""
+    client.force_login(head)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200 and response.context["year"] == academic.AcademicYear.current()
+    assert client.get(reverse("reports:latest_workbook")).status_code == 404
+    assert not AcademicYear.objects.exists()
+
+
 def test_dashboard_shows_rating_categories_coverage_and_charts(client, head, senior):
     _staff(3)
-    rating_build(year=academic_year_current(), by=senior)
+    rating_build(year=current_year(), by=senior)
     client.force_login(head)
     response = client.get(reverse("reports:dashboard"))
     html = response.content.decode()
@@ -72,7 +81,7 @@ def test_dashboard_and_workbook_show_the_same_figures(client, head):
     _staff(3)  # highest, first, highest; none with a course
     TrainingFactory(employee=teacher_with_category(Category.FIRST))  # ended 24.01.2025: covered
     EmployeeFactory(experience_start=_today())  # a young teacher without a category
-    build = rating_build(year=academic_year_current())
+    build = rating_build(year=current_year())
     client.force_login(head)
     context = client.get(reverse("reports:dashboard")).context
     with build.workbook.open("rb") as handle:
@@ -91,7 +100,7 @@ def test_dashboard_names_the_directions_and_who_built_the_version(client, head, 
     senior.first_name, senior.last_name = "Светлана", "Петрова"
     senior.save()
     _staff(2)
-    rating_build(year=academic_year_current(), by=senior)
+    rating_build(year=current_year(), by=senior)
     client.force_login(head)
     html = client.get(reverse("reports:dashboard")).content.decode()
     legend = re.search(r'data-test="directions">(.*?)</p>', html, re.S).group(1)
@@ -106,7 +115,7 @@ def test_dashboard_names_the_directions_and_who_built_the_version(client, head, 
 
 def test_dashboard_rating_chart_says_it_shows_the_first_15(client, head, settings):
     _staff(16)
-    rating_build(year=academic_year_current())
+    rating_build(year=current_year())
     client.force_login(head)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override(settings.LANGUAGE_CODE):  # the request's English does not outlive the test
@@ -124,8 +133,8 @@ def test_dashboard_without_a_build_says_so(client, head):
 
 def test_head_downloads_the_latest_version(client, head, senior):
     _staff(2)
-    rating_build(year=academic_year_current(), by=senior)
-    newest = rating_build(year=academic_year_current(), by=senior)
+    rating_build(year=current_year(), by=senior)
+    newest = rating_build(year=current_year(), by=senior)
     client.force_login(head)
     response = client.get(reverse("reports:latest_workbook"))
     assert response.status_code == 200
@@ -135,7 +144,7 @@ def test_head_downloads_the_latest_version(client, head, senior):
 
 
 def test_teacher_cannot_download_the_workbook(client, anna, senior):
-    build = rating_build(year=academic_year_current(), by=senior)
+    build = rating_build(year=current_year(), by=senior)
     client.force_login(anna)
     assert client.get(reverse("reports:build_workbook", args=[build.pk])).status_code == 403
 
@@ -148,7 +157,7 @@ def test_senior_builds_the_rating_in_the_admin(client, senior):
     client.force_login(senior)
     page = client.get(reverse("admin:reports_ratingbuild_build"))
     assert page.status_code == 200
-    year = academic_year_current()
+    year = current_year()
     response = client.post(
         reverse("admin:reports_ratingbuild_build"), {"academic_year": year.pk}, follow=True
     )
@@ -164,18 +173,18 @@ def test_admin_build_says_how_long_it_took_in_english(client, senior, settings):
     client.force_login(senior)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
-        reverse("admin:reports_ratingbuild_build"), {"academic_year": academic_year_current().pk}, follow=True
+        reverse("admin:reports_ratingbuild_build"), {"academic_year": current_year().pk}, follow=True
     )
     message = str(list(response.context["messages"])[0])
     assert re.fullmatch(
-        rf"The rating of {academic_year_current()} is built in \d+\.\d\d s: 3 teachers, 3 entries counted\.",
+        rf"The rating of {current_year()} is built in \d+\.\d\d s: 3 teachers, 3 entries counted\.",
         message,
     )
 
 
 def test_head_cannot_build_or_edit(client, head):
     client.force_login(head)
-    year = academic_year_current()
+    year = current_year()
     assert (
         client.post(reverse("admin:reports_ratingbuild_build"), {"academic_year": year.pk}).status_code == 403
     )
@@ -221,11 +230,11 @@ def test_teacher_opens_her_report_assembled_from_approved_entries(client, anna, 
     assert response.context["total"] == "6.0"  # 3 (municipal speech) + 3 (regional award)
     assert "Итого баллов: 6,0" in response.content.decode()  # shown with the Russian decimal comma
     report = SelfReport.objects.get()
-    assert report.teacher == annas_year and report.academic_year == academic_year_current()
+    assert report.teacher == annas_year and report.academic_year == current_year()
 
 
 def test_teacher_sees_only_her_own_report(client, anna, boris, annas_year):
-    report = self_report_get_or_create(teacher=annas_year, year=academic_year_current())
+    report = self_report_get_or_create(teacher=annas_year, year=current_year())
     client.force_login(boris)
     for name in ("reports:self_report", "reports:self_report_print", "reports:self_report_xlsx"):
         assert client.get(reverse(name, args=[report.pk])).status_code == 404
@@ -238,7 +247,7 @@ def test_teacher_sees_only_her_own_report(client, anna, boris, annas_year):
 
 
 def test_comments_are_kept_and_submit_needs_a_reflection(client, anna, annas_year):
-    report = self_report_get_or_create(teacher=annas_year, year=academic_year_current())
+    report = self_report_get_or_create(teacher=annas_year, year=current_year())
     client.force_login(anna)
     url = reverse("reports:self_report", args=[report.pk])
     html = client.get(url).content.decode()
@@ -284,7 +293,7 @@ def test_comments_are_kept_and_submit_needs_a_reflection(client, anna, annas_yea
 
 
 def _submitted(teacher):
-    report = self_report_get_or_create(teacher=teacher, year=academic_year_current())
+    report = self_report_get_or_create(teacher=teacher, year=current_year())
     report.reflection = "Итоги года"
     report.status = SelfReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
@@ -347,7 +356,7 @@ def test_head_cannot_review(client, head, annas_year):
 
 
 def test_teacher_downloads_her_report_as_xlsx(client, anna, annas_year):
-    report = self_report_get_or_create(teacher=annas_year, year=academic_year_current())
+    report = self_report_get_or_create(teacher=annas_year, year=current_year())
     report.comments = {"2": "=Горжусь"}
     report.save()
     client.force_login(anna)
@@ -361,7 +370,7 @@ def test_teacher_downloads_her_report_as_xlsx(client, anna, annas_year):
     assert isinstance(award[2], datetime.datetime)
     assert ws.freeze_panes == "A2"
     # Whose report: in the file name (many land in one folder) and on every printed page.
-    year = academic_year_current().label
+    year = current_year().label
     assert "Самоотчёт" in ws.oddHeader.center.text and annas_year.full_name in ws.oddHeader.center.text
     assert year in ws.oddHeader.center.text
     disposition = response["Content-Disposition"]
@@ -370,7 +379,7 @@ def test_teacher_downloads_her_report_as_xlsx(client, anna, annas_year):
 
 
 def test_print_page_lists_every_item(client, anna, annas_year):
-    report = self_report_get_or_create(teacher=annas_year, year=academic_year_current())
+    report = self_report_get_or_create(teacher=annas_year, year=current_year())
     client.force_login(anna)
     html = client.get(reverse("reports:self_report_print", args=[report.pk])).content.decode()
     for item in ReportItem:
@@ -381,7 +390,7 @@ def test_print_page_lists_every_item(client, anna, annas_year):
 
 @pytest.mark.parametrize("count", [1, 8])
 def test_self_report_list_query_count_does_not_grow(client, senior, django_assert_num_queries, count):
-    year = academic_year_current()
+    year = current_year()
     for _n in range(count):
         self_report_get_or_create(teacher=teacher_with_category(), year=year)
         teacher_with_category()  # has not opened hers
@@ -395,7 +404,7 @@ def test_self_report_list_query_count_does_not_grow(client, senior, django_asser
 
 
 def test_self_report_list_shows_every_teacher_on_the_staff(client, head, anna, boris):
-    year = academic_year_current()
+    year = current_year()
     _submitted(anna.employee)
     left_before = teacher_with_category(
         surname="Ушедшая", dismissal_date=year.start - datetime.timedelta(days=1)
@@ -417,7 +426,7 @@ def test_self_report_list_shows_every_teacher_on_the_staff(client, head, anna, b
 
 
 def test_self_report_list_chooses_the_year(client, head, anna, boris):
-    current = academic_year_current()
+    current = current_year()
     last = AcademicYear.objects.create(start_year=current.start_year - 1)
     AcademicYear.objects.create(start_year=current.start_year - 2)  # nothing in it: not offered
     built = AcademicYear.objects.create(start_year=current.start_year - 3)

@@ -125,7 +125,7 @@ def test_oversized_photo_is_refused(client, anna, settings):
     client.force_login(anna)
     upload = SimpleUploadedFile("big.jpg", jpeg_bytes((50, 50)), "image/jpeg")
     body = client.post(reverse("staff:my_contacts_edit"), {"photo": upload}).content.decode()
-    assert "Файл больше 0 МБ" in body
+    assert "Файл «big.jpg» больше 0 МБ" in body
     assert not Employee.objects.get(pk=anna.employee.pk).photo
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.exports import rating_workbook
-from reports.selectors import academic_year_by_label, academic_year_current
-from reports.services import rating_build
+from reports.services import academic_year_ensure, rating_build
+from staff.academic import AcademicYear
 
 
 class Command(BaseCommand):
@@ -19,13 +19,14 @@ class Command(BaseCommand):
     def handle(self, *args, year=None, output=None, **options):
         if year:
             try:
-                academic_year = academic_year_by_label(year)
+                period = AcademicYear.from_label(year)
             except ValueError as exc:
                 raise CommandError(f'--year must look like "2025/2026", got {year!r}') from exc
         else:
-            academic_year = academic_year_current()
+            period = AcademicYear.current()
         if output and not output.lower().endswith(".xlsx"):
             raise CommandError("--output must name an .xlsx file")
+        academic_year = academic_year_ensure(year=period)
         build = rating_build(year=academic_year)
         self.stdout.write(
             self.style.SUCCESS(
