@@ -13,10 +13,10 @@ from PIL import Image, ImageDraw
 from staff.dates import add_months
 
 from .academic import academic_year_of, academic_year_range
+from .derived import entries_sync_all
 from .files import THUMBNAIL_SIDE
 from .forms import suggested_slug
 from .models import EntryKind, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
-from .services import entries_sync_all
 
 RETURN_COMMENT = "На скане не видно подписи и печати. Загрузите, пожалуйста, более чёткую фотографию."
 
