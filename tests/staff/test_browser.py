@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 from staff.models import Category
 from tests.factories import PASSWORD, CategoryDecisionFactory, teacher_user
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.django_db(transaction=True)
 def test_teacher_signs_in_and_sees_her_page_in_russian(live_server, page):
