@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from pytest_django.live_server_helper import LiveServer
 
 from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
 from tests.factories import UserFactory, teacher_user
@@ -73,6 +74,28 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server (same address option), with static files served by whitenoise
+    from the collected, hashed files as in production: the StaticFilesHandler it installs looks
+    the hashed names up in the app folders and answers 404, so no stylesheet would load.
+
+    Production's secure cookie flags stay on: chromium keeps Secure cookies on http://localhost.
+    """
+    addr = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _through
+    server.start()
+    yield server
+    server.stop()
+
+
+def _through(application):
+    return application
 
 
 @pytest.fixture(scope="session")
