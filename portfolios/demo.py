@@ -14,10 +14,10 @@ from staff.academic import AcademicYear
 from staff.dates import add_months
 from staff.images import image_check
 
+from .derived import entries_sync_all
 from .files import THUMBNAIL_SIDE
 from .forms import suggested_slug
 from .models import EntryKind, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
-from .services import entries_sync_all
 
 RETURN_COMMENT = "На скане не видно подписи и печати. Загрузите, пожалуйста, более чёткую фотографию."
 

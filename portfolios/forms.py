@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -165,6 +164,13 @@ def suggested_slug(teacher) -> str:
 
 
 class MiniSiteForm(forms.ModelForm):
+    """What the teacher types about her mini-site; `minisite_save` applies it and records her consent.
+
+    `published` is a plain form field, not copied onto the instance: the model's rule (published
+    only with a consent time) is checked by `minisite_save` once it has set that time.
+    """
+
+    published = MiniSite._meta.get_field("published").formfield()
     consent = forms.BooleanField(
         label=_(
             "I agree that my name, photo, position, group, category, experience, the texts above and my "
@@ -175,21 +181,17 @@ class MiniSiteForm(forms.ModelForm):
 
     class Meta:
         model = MiniSite
-        fields = ["slug", "about", "credo", "show_photo", "published"]
+        fields = ["slug", "about", "credo", "show_photo"]
         widgets = {"about": forms.Textarea(attrs={"rows": 4}), "credo": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["published"].initial = self.instance.published
         # Consent once given stays given: show it ticked rather than asking again.
         self.fields["consent"].initial = bool(self.instance.consent_at)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("published") and not self.instance.consent_at:
-            if cleaned.get("consent"):
-                self.instance.consent_at = timezone.now()  # kept by minisite_save when it publishes
-            else:
-                self.add_error(
-                    "consent", _("Publishing needs your consent to show this information publicly.")
-                )
+        if cleaned.get("published") and not self.instance.consent_at and not cleaned.get("consent"):
+            self.add_error("consent", _("Publishing needs your consent to show this information publicly."))
         return cleaned

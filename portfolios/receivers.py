@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from events.models import Event, Participation
 from staff.models import CategoryDecision, Training
 
-from .services import entries_sync_for_event, entries_sync_for_source
+from .derived import entries_sync_for_event, entries_sync_for_source
 
 SOURCES = (Training, CategoryDecision, Participation)
 

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from pytest_django.live_server_helper import LiveServer
 
 from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
 from tests.factories import UserFactory, teacher_user
@@ -76,14 +77,53 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server (same address option), with static files served by whitenoise
+    from the collected, hashed files as in production: the StaticFilesHandler it installs looks
+    the hashed names up in the app folders and answers 404, so no stylesheet would load.
+
+    Production's secure cookie flags stay on: chromium keeps Secure cookies on http://localhost.
+    """
+    addr = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _through
+    server.start()
+    yield server
+    server.stop()
+
+
+def _through(application):
+    return application
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Asia/Yekaterinburg"}
 
 
-def pytest_collection_modifyitems(config, items):
+def browser_marker_errors(items):
+    """A test drives chromium exactly when it is marked `browser`: CI's SQLite run leaves out
+    `-m "not browser"`, so an unmarked browser test would fail there, and a marked test that opens
+    no browser would silently go untested on SQLite."""
+    errors = []
     for item in items:
-        if "live_server" in getattr(item, "fixturenames", ()) and "page" in item.fixturenames:
-            item.add_marker(pytest.mark.browser)
+        # Every pytest-playwright fixture (page, context, browser, new_context) stands on `playwright`.
+        drives_browser = "playwright" in getattr(item, "fixturenames", ())
+        marked = item.get_closest_marker("browser") is not None
+        if drives_browser and not marked:
+            errors.append(f"{item.nodeid} opens a browser but is not marked `browser`")
+        elif marked and not drives_browser:
+            errors.append(f"{item.nodeid} is marked `browser` but opens no browser (page, browser)")
+    return errors
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects anything
+def pytest_collection_modifyitems(config, items):
+    errors = browser_marker_errors(items)
+    if errors:
+        raise pytest.UsageError("\n".join(["Browser marker out of step with the test:", *errors]))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -17,7 +17,6 @@ from events.models import (
     ParticipationStatus,
     RecommendationReason,
 )
-from events.services import SHARING_DAYS
 from kindergarten_portal.models import OutboxMessage
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory
@@ -231,14 +230,15 @@ def _post_inline_status(client, event, participation, status):
 
 
 def test_attendance_marked_in_the_event_inline_opens_the_sharing_follow_up(client, senior):
-    event = EventFactory(start=in_days(-2))  # external: the organizer is a partner
+    # External (the organizer is a partner), held on 5 October.
+    event = EventFactory(start=timezone.make_aware(datetime.datetime(2026, 10, 5, 10, 0)))
     participation = ParticipationFactory(event=event)
     client.force_login(senior)
     response = _post_inline_status(client, event, participation, ParticipationStatus.ATTENDED)
     assert response.status_code == 302, _errors(response)
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.ATTENDED
-    assert participation.sharing_due == timezone.localdate(event.end) + datetime.timedelta(days=SHARING_DAYS)
+    assert participation.sharing_due == datetime.date(2026, 11, 4)  # 30 days after the event
 
 
 def test_attendance_of_a_future_event_in_the_inline_is_refused(client, senior):

@@ -13,6 +13,8 @@ from staff.dates import add_months
 from tests.events.factories import EventFactory
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"width": 390, "height": 844}
 
 

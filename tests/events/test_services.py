@@ -204,14 +204,12 @@ def test_recommended_teacher_signs_up_on_the_same_row(senior):
 
 
 def test_attendance_of_external_event_opens_sharing_follow_up():
-    event = EventFactory(start=in_days(-2))
+    event = EventFactory(start=timezone.make_aware(datetime.datetime(2026, 10, 5, 10, 0)))
     participation = ParticipationFactory(event=event)
     services.attendance_mark(participations=Participation.objects.filter(pk=participation.pk), attended=True)
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.ATTENDED
-    assert participation.sharing_due == timezone.localdate(event.end) + datetime.timedelta(
-        days=services.SHARING_DAYS
-    )
+    assert participation.sharing_due == datetime.date(2026, 11, 4)  # 30 days after the event
 
 
 def test_attendance_of_internal_event_opens_no_follow_up():

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,11 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_check(env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_TESTING")}
+def run_check(env_overrides, command=("check",)):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
 
 
@@ -26,6 +27,31 @@ def test_production_refuses_to_start_without_secret_key():
 def test_production_starts_with_secret_key():
     result = run_check({"DEBUG": "false", "SECRET_KEY": "x" * 50})
     assert result.returncode == 0, result.stderr
+
+
+def test_development_starts_without_secret_key_and_serves_static_from_the_apps():
+    code = "from django.conf import settings as s; print(s.STORAGES['staticfiles']['BACKEND'], s.DEBUG)"
+    result = run_check({"DEBUG": "true"}, ["shell", "-c", code])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("django.contrib.staticfiles.storage.StaticFilesStorage True")
+
+
+def test_the_suite_runs_production_static_storage_and_cookie_flags(settings):
+    assert (
+        settings.STORAGES["staticfiles"]["BACKEND"]
+        == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert settings.WHITENOISE_AUTOREFRESH is False
+    assert (settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE) == (True, True)
+    assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    # The one difference from production: a fast hasher, set by the root conftest.py.
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_pages_link_static_files_through_the_manifest(client):
+    body = client.get("/accounts/login/").content.decode()
+    # Hashed names, as collectstatic writes them for production: /static/css/portal.<hash>.css
+    assert re.search(r'href="/static/[\w/.-]+\.[0-9a-f]{12}\.css"', body), body
 
 
 def test_bad_boolean_fails_loudly():
@@ -46,7 +72,7 @@ def test_russian_is_the_default_language(client):
 
 
 def test_cache_table_makes_workers_share_one_cache():
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_TESTING")}
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     env.update({"DEBUG": "true", "CACHE_TABLE": "portal_cache", "TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
     code = (
         "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.TRUSTED_PROXY_HEADER)"

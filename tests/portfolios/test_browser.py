@@ -10,6 +10,8 @@ from portfolios.models import EntryStatus, PortfolioEntry
 from tests.factories import PASSWORD
 from tests.portfolios.factories import published_site
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"width": 390, "height": 844}
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event, EventFormat, Level, Organization, Participation, ParticipationRole
+from portfolios.derived import entries_sync_all
 from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem
-from portfolios.services import entries_sync_all
 from staff.models import Category, TrainingKind
 from tests.factories import CategoryDecisionFactory, EmployeeFactory, TrainingFactory
 

@@ -6,9 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kindergarten_portal.models import OutboxMessage
 from kindergarten_portal.outbox import outbox_send_pending
-from portfolios.models import EntryStatus, StatusChange
+from portfolios.forms import MiniSiteForm
+from portfolios.models import EntryStatus, MiniSite, StatusChange
 from portfolios.notifications import queue_due
-from portfolios.services import entries_review, entry_approve, entry_return, entry_submit, entry_update
+from portfolios.services import (
+    entries_review,
+    entry_approve,
+    entry_return,
+    entry_submit,
+    entry_update,
+    minisite_save,
+)
 from tests.portfolios.factories import EntryFactory, submitted_entry, with_file
 
 
@@ -138,3 +146,45 @@ def test_send_notifications_command_also_sends_portfolio_decisions_once(anna, se
     call_command("send_notifications", stdout=io.StringIO())
     assert [m.subject for m in mail.outbox if "Грамота ГМО" in m.subject] != []
     assert len([m for m in mail.outbox if "Грамота ГМО" in m.subject]) == 1
+
+
+# ---------------------------------------------------------------- mini-site
+
+SITE = {"slug": "antonova", "about": "О себе", "credo": "", "show_photo": True, "published": True}
+
+
+def test_minisite_publishing_records_consent_once(anna):
+    with pytest.raises(ValidationError) as refused:
+        minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=False)
+    assert "consent" in refused.value.message_dict and not MiniSite.objects.exists()
+    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
+    consented = site.consent_at
+    assert site.published and consented is not None
+    site = minisite_save(teacher=anna.employee, by=anna, data={**SITE, "about": "Иначе"}, consent=False)
+    site.refresh_from_db()
+    assert (site.about, site.consent_at) == ("Иначе", consented)
+
+
+def test_minisite_form_validates_consent_and_leaves_the_site_alone(anna):
+    site = MiniSite(teacher=anna.employee)
+    form = MiniSiteForm({**SITE, "show_photo": "on", "published": "on"}, instance=site)
+    assert not form.is_valid() and "consent" in form.errors
+    form = MiniSiteForm({**SITE, "show_photo": "on", "published": "on", "consent": "on"}, instance=site)
+    assert form.is_valid(), form.errors
+    # Forms validate, services act: the consent time is set by minisite_save, not by the form.
+    assert site.consent_at is None and not site.published and site.pk is None
+
+
+def test_minisite_of_someone_else_is_refused(anna, boris):
+    with pytest.raises(PermissionDenied):
+        minisite_save(teacher=anna.employee, by=boris, data=SITE, consent=True)
+
+
+def test_minisite_form_shows_the_site_as_it_is(anna):
+    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
+    form = MiniSiteForm(instance=site)
+    assert (form["published"].value(), form["consent"].value(), form["slug"].value()) == (
+        True,
+        True,
+        "antonova",
+    )

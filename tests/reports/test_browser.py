@@ -17,6 +17,8 @@ from tests.reports.factories import current_year
 
 from .factories import entry, teacher_with_category
 
+pytestmark = pytest.mark.browser
+
 
 def _sign_in(page, base, username):
     page.goto(f"{base}/accounts/login/")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kindergarten_portal.models import OutboxMessage
-from staff.dates import add_months, add_years
+from staff.dates import add_months
 from staff.models import Category, Employee
 from tests.factories import (
     CategoryDecisionFactory,
@@ -55,15 +55,19 @@ def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
 def test_staff_list_shows_category_dues_and_hides_dismissed(client, senior):
     today = timezone.localdate()
     employee = EmployeeFactory(surname="Видимова")
-    CategoryDecisionFactory(employee=employee, category=Category.HIGHEST, decision_date=add_years(today, -1))
-    TrainingFactory(employee=employee, end_date=add_years(today, -1), start_date=add_years(today, -1))
+    CategoryDecisionFactory(
+        employee=employee, category=Category.HIGHEST, decision_date=datetime.date(2026, 3, 2)
+    )
+    TrainingFactory(
+        employee=employee, end_date=datetime.date(2025, 10, 15), start_date=datetime.date(2025, 10, 1)
+    )
     EmployeeFactory(surname="Уволенова", dismissal_date=today - datetime.timedelta(days=1))
     client.force_login(senior)
     body = client.get(CHANGELIST).content.decode()
     assert "Видимова" in body and "Уволенова" not in body
     assert "высшая" in body
-    assert add_years(add_years(today, -1), 5).strftime("%d.%m.%Y") in body
-    assert add_years(today, 2).strftime("%d.%m.%Y") in body  # course due three years after the course
+    assert "02.03.2031" in body  # the category is valid five years
+    assert "15.10.2028" in body  # course due three years after the course
     body = client.get(CHANGELIST + "?employment=dismissed").content.decode()
     assert "Уволенова" in body and "Видимова" not in body
 
@@ -94,7 +98,9 @@ def test_filters_by_category_and_due_dates(client, senior):
 def test_export_selected_staff_to_xlsx(client, head):
     today = timezone.localdate()
     first = EmployeeFactory(surname="=Формулова", phone="+7 900 1")
-    CategoryDecisionFactory(employee=first, category=Category.HIGHEST, decision_date=today)
+    CategoryDecisionFactory(
+        employee=first, category=Category.HIGHEST, decision_date=datetime.date(2026, 3, 2)
+    )
     TrainingFactory(employee=first, programme="ФГОС ДО", end_date=today, start_date=today)
     EmployeeFactory(surname="Невыбранова")
     client.force_login(head)
@@ -106,7 +112,7 @@ def test_export_selected_staff_to_xlsx(client, head):
     assert sheet["A2"].value == "=Формулова Мария Ивановна"
     assert sheet["A2"].data_type == "s"  # formula-looking text stays text
     assert sheet["D2"].value == "высшая"
-    assert sheet["E2"].value.date() == add_years(today, 5)
+    assert sheet["E2"].value.date() == datetime.date(2031, 3, 2)
     assert sheet["E2"].number_format == "DD.MM.YYYY"
     assert sheet["H2"].value == "ФГОС ДО"
     assert sheet.freeze_panes == "A2"

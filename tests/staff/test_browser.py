@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 from staff.models import Category
 from tests.factories import PASSWORD, CategoryDecisionFactory, teacher_user
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.django_db(transaction=True)
 def test_teacher_signs_in_and_sees_her_page_in_russian(live_server, page):
@@ -25,3 +27,6 @@ def test_teacher_signs_in_and_sees_her_page_in_russian(live_server, page):
     expect(page.locator("[data-test=category]")).to_have_text("Первая")
     expect(page.get_by_role("definition").filter(has_text="20.05.2029")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
+    # Signed in over plain http with production's Secure cookie flags: chromium keeps them on localhost.
+    cookies = {cookie["name"]: cookie["secure"] for cookie in page.context.cookies()}
+    assert cookies == {"csrftoken": True, "sessionid": True}

@@ -67,8 +67,9 @@ def test_current_category_is_latest_decision_in_force_on_the_date():
 
 def test_attestation_due_is_valid_until_of_the_decision_in_force():
     employee = EmployeeFactory()
-    CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D.today())
-    assert employee.attestation_due == add_years(D.today(), 5)
+    CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D(2019, 4, 1))
+    CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D(2026, 3, 2))
+    assert employee.attestation_due == D(2031, 3, 2)
 
 
 def test_titles_need_the_highest_category():

@@ -1,0 +1,238 @@
+"""Portfolio entries derived from staff and event records: a course, retraining or degree
+(staff.Training), an attestation decision (staff.CategoryDecision), attendance at an event and the
+experience shared afterwards (events.Participation) each become an approved entry. Called from
+`receivers.py` when such a record changes, and by the demo data."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from events.models import (
+    EventFormat,
+    EventStatus,
+    Level,
+    Participation,
+    ParticipationRole,
+    ParticipationStatus,
+)
+from staff.models import Category, CategoryDecision, Training, TrainingKind
+
+from .models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, StatusChange
+
+
+def _training_entry(training: Training):
+    item, kind = {
+        TrainingKind.COURSE: (ReportItem.COURSE_TRAINING, EntryKind.COURSE),
+        TrainingKind.RETRAINING: (ReportItem.RETRAINING, EntryKind.RETRAINING),
+        TrainingKind.HIGHER_EDUCATION: (ReportItem.HIGHER_EDUCATION, EntryKind.HIGHER_EDUCATION),
+    }[training.kind]
+    day = training.end_date or training.start_date
+    if day is None:
+        return None  # nothing to date it by yet
+    return {
+        "teacher_id": training.employee_id,
+        "item": item,
+        "kind": kind,
+        "title": training.programme[:500],
+        "date": day,
+        "organizer": training.provider[:255],
+        "hours": training.hours or None,
+        "level": "",
+        "result": "",
+    }
+
+
+def _decision_entry(decision: CategoryDecision):
+    return {
+        "teacher_id": decision.employee_id,
+        "item": ReportItem.ATTESTATION,
+        "kind": EntryKind.ATTESTATION,
+        "title": str(Category(decision.category).label).capitalize()
+        + (f" ({decision.order_number})" if decision.order_number else ""),
+        "date": decision.decision_date,
+        "organizer": "",
+        "hours": None,
+        "level": "",
+        "result": "",
+    }
+
+
+def _participation_entry(participation: Participation):
+    """Attended a seminar or webinar → 1.6; spoke → 3.1; ran a master class or an open show → 3.2;
+    organized → 3.1 as "event organized" (the year-end gratitude list counts these). Nothing for an
+    event that was cancelled, whatever attendance was marked before."""
+    if participation.status != ParticipationStatus.ATTENDED:
+        return None
+    event = participation.event
+    if event.status == EventStatus.CANCELLED:
+        return None
+    role = participation.role
+    if role == ParticipationRole.LISTENER:
+        item, kind = ReportItem.SELF_EDUCATION, EntryKind.EVENT_ATTENDED
+    elif role == ParticipationRole.OPEN_SHOW_PRESENTER or (
+        role == ParticipationRole.SPEAKER
+        and event.format in (EventFormat.MASTER_CLASS, EventFormat.OPEN_SHOW)
+    ):
+        item = ReportItem.EXPERIENCE_SHARING
+        kind = EntryKind.MASTER_CLASS if event.format == EventFormat.MASTER_CLASS else EntryKind.OPEN_EVENT
+    elif role == ParticipationRole.SPEAKER:
+        item, kind = ReportItem.METHODOLOGICAL, EntryKind.SPEECH
+    elif role == ParticipationRole.ORGANIZER:
+        item, kind = ReportItem.METHODOLOGICAL, EntryKind.EVENT_ORGANIZED
+    else:  # jury member
+        item, kind = ReportItem.METHODOLOGICAL, EntryKind.JURY
+    return {
+        "teacher_id": participation.teacher_id,
+        "item": item,
+        "kind": kind,
+        "title": event.title[:500],
+        "date": timezone.localdate(event.start),
+        "organizer": event.organizer.name[:255],
+        "hours": None,
+        "level": event.level,
+        "result": "",
+    }
+
+
+def _sharing_entry(participation: Participation):
+    """Experience from an event shared with colleagues (the follow-up closed) → 3.2 "Sharing of
+    experience", dated the day it was shared; it is done in her own kindergarten, hence institutional."""
+    if participation.sharing_done is None or participation.event.status == EventStatus.CANCELLED:
+        return None
+    # Stored text: written in the site's language, whatever language the person saving uses.
+    with override(settings.LANGUAGE_CODE):
+        title = _("Sharing of experience: %(title)s") % {"title": participation.event.title}
+    return {
+        "teacher_id": participation.teacher_id,
+        "item": ReportItem.EXPERIENCE_SHARING,
+        "kind": EntryKind.OPEN_EVENT,
+        "title": title[:500],
+        "date": participation.sharing_done,
+        "organizer": "",
+        "hours": None,
+        "level": Level.INSTITUTIONAL,
+        "result": "",
+    }
+
+
+# For each kind of record, the entries it may give: (source key, rule). A participation gives two,
+# the attendance and the experience shared afterwards, each under its own source key.
+SOURCE_RULES = {
+    "staff.training": [("staff.training", _training_entry)],
+    "staff.categorydecision": [("staff.categorydecision", _decision_entry)],
+    "events.participation": [
+        ("events.participation", _participation_entry),
+        ("events.sharing", _sharing_entry),
+    ],
+}
+# Whether a new derived entry is shown on the mini-site; the teacher can change it afterwards.
+# Attestation decisions carry order numbers: private until she chooses to show them.
+PUBLIC_BY_DEFAULT = {
+    "staff.training": True,
+    "staff.categorydecision": False,
+    "events.participation": True,
+    "events.sharing": True,
+}
+
+
+def _agrees(entry, wanted) -> bool:
+    return all(getattr(entry, key) == value for key, value in wanted.items())
+
+
+def _entry_sync(*, key, source_id, wanted) -> PortfolioEntry | None:
+    """Make the entry under (key, source_id) agree with `wanted` (None: withdraw it)."""
+    with transaction.atomic():
+        entry = (
+            PortfolioEntry.objects.select_for_update().filter(source_type=key, source_id=source_id).first()
+        )
+        if wanted is None:
+            if entry is not None and entry.status != EntryStatus.WITHDRAWN:
+                previous, entry.status = entry.status, EntryStatus.WITHDRAWN
+                entry.save(update_fields=["status", "updated_at"])
+                StatusChange.objects.create(entry=entry, from_status=previous, to_status=entry.status)
+            return entry
+        now = timezone.now()
+        if entry is None:
+            entry = PortfolioEntry(source_type=key, source_id=source_id, is_public=PUBLIC_BY_DEFAULT[key])
+            changed = True
+        else:
+            changed = not _agrees(entry, wanted)
+        for field, value in wanted.items():
+            setattr(entry, field, value)
+        previous = entry.status if entry.pk else ""
+        if previous != EntryStatus.APPROVED:
+            entry.status = EntryStatus.APPROVED
+            entry.approved_at = now
+            changed = True
+        if changed:
+            entry.full_clean(exclude=["teacher"])
+            entry.save()
+        if previous != EntryStatus.APPROVED:
+            StatusChange.objects.create(entry=entry, from_status=previous, to_status=EntryStatus.APPROVED)
+    return entry
+
+
+def entries_sync_for_source(*, source, deleted: bool = False) -> list[PortfolioEntry]:
+    """Make the approved entries derived from a staff or event record agree with it; safe to repeat.
+
+    A record that qualifies has exactly one entry per rule (created or updated in place); one that no
+    longer qualifies has its entry withdrawn (and approved again if it qualifies later); a deleted
+    record takes its entries with it. Returns the entries that exist for it.
+    """
+    rules = SOURCE_RULES[source._meta.label_lower]
+    if deleted:
+        PortfolioEntry.objects.filter(
+            source_type__in=[key for key, _rule in rules], source_id=source.pk
+        ).delete()
+        return []
+    entries = [_entry_sync(key=key, source_id=source.pk, wanted=rule(source)) for key, rule in rules]
+    return [entry for entry in entries if entry is not None]
+
+
+def entries_sync_for_event(*, event) -> int:
+    """Bring the entries derived from attendance at `event` (and from sharing its experience) in line
+    with the event itself (its title, date, level, organizer or cancellation changed); returns how
+    many participations were synced.
+
+    Two queries when nothing an entry shows has changed, whatever the number of participants; only
+    the participations whose entry disagrees go through `entries_sync_for_source`.
+    """
+    rules = SOURCE_RULES[Participation._meta.label_lower]
+    participations = Participation.objects.filter(event=event)
+    entries = {
+        (entry.source_type, entry.source_id): entry
+        for entry in PortfolioEntry.objects.filter(
+            source_type__in=[key for key, _rule in rules], source_id__in=participations.values("pk")
+        )
+    }
+    synced = 0
+    for participation in participations.select_related("event__organizer"):
+        in_line = True
+        for key, rule in rules:
+            wanted = rule(participation)
+            entry = entries.get((key, participation.pk))
+            if wanted is None:
+                in_line &= entry is None or entry.status == EntryStatus.WITHDRAWN
+            else:
+                in_line &= (
+                    entry is not None and entry.status == EntryStatus.APPROVED and _agrees(entry, wanted)
+                )
+        if not in_line:
+            entries_sync_for_source(source=participation)
+            synced += 1
+    return synced
+
+
+def entries_sync_all() -> int:
+    """Derive the entries of every staff (and event) record on file; returns how many records were seen."""
+    count = 0
+    for source in [
+        *Training.objects.all(),
+        *CategoryDecision.objects.all(),
+        *Participation.objects.select_related("event__organizer"),
+    ]:
+        entries_sync_for_source(source=source)
+        count += 1
+    return count
