@@ -23,8 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from events.models import EventFormat, Level
 from portfolios.models import EntryKind, ReportItem, Result
-from staff.dates import add_years
-from staff.models import Category, Position
+from staff.models import Category, Position, category_group_label
 from staff.selectors import course_due_cutoff
 
 from .models import DIRECTION_LABELS, DIRECTIONS, Outcome, RatingBuild, SelfReport
@@ -236,7 +235,7 @@ def _rating_sheet(wb, build, rows):
             row.category_rank,
             row.teacher_name,
             _label(Position, row.position),
-            _label(Category, row.category),
+            category_group_label(row.category),
             *row.directions,
             row.total,
             _outcome_label(row.recommendation),
@@ -258,7 +257,7 @@ def _rating_sheet(wb, build, rows):
         group = [r for r in rows if r.category == category]
         average = (sum((r.total for r in group), Decimal(0)) / len(group)).quantize(Decimal("0.1"))
         recommended = sum(1 for r in group if r.recommendation)
-        sheet.append([_label(Category, category), len(group), average, recommended])
+        sheet.append([category_group_label(category), len(group), average, recommended])
     if categories:
         chart = _bar_chart(_("Average total by category"), _("Points"))
         data = Reference(sheet.ws, min_col=3, min_row=summary_top, max_row=summary_top + len(categories))
@@ -353,7 +352,7 @@ def _categories_sheet(wb, build, rows, employees):
     young = sum(1 for r in rows if r.is_young_teacher)
     total = len(rows)
     headers = [_("Category"), _("Teachers"), _("Share")]
-    values = [[_label(Category, c), n, (n / total) if total else 0] for c, n in distribution]
+    values = [[category_group_label(c), n, (n / total) if total else 0] for c, n in distribution]
     due = attestations_due(employees, build.as_of)
     due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in due]
     widths = fitted_widths(headers, [*values, *due_values, [_("Young teachers"), 0, 0]])
@@ -391,15 +390,15 @@ def _courses_sheet(wb, build, employees):
         _("Category"),
         _("Last course training"),
         _("Course ended"),
-        _("Hours in the last 3 years"),
+        _("Hours in the last %(years)d years") % {"years": settings.COURSE_PERIOD_YEARS},
         _("Next course due"),
         _("Covered"),
     ]
     values = []
     for employee in sorted(employees, key=lambda e: (e.surname, e.name, e.patronymic)):
         course = employee.last_course
-        due = add_years(course.end_date, settings.COURSE_PERIOD_YEARS) if course else build.as_of
-        covered = bool(employee.last_course_end and employee.last_course_end > cutoff)
+        due = employee.course_due_on(build.as_of)
+        covered = employee.course_covered_on(build.as_of)
         values.append(
             [
                 employee.full_name,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from events.models import Level
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from portfolios.models import EntryKind, ReportItem, Result
-from staff.models import Category, Employee
+from staff.models import Employee, category_group_label
 from staff.selectors import employees_with_dues
 
 from .access import get_build_for_user, get_self_report_for_user
@@ -62,8 +62,8 @@ def dashboard(request):
     build = latest_build(year) or latest_build()
     rows = rows_grouped_by_category(build.rows.all()) if build else []
     employees = list(employees_with_dues(Employee.objects.current(on=today), on=today))
-    counts = dict(category_distribution(e.category_now for e in employees))
-    distribution = [(Category(c).label, n) for c, n in counts.items()]
+    counts = dict(category_distribution(e.category_group_now for e in employees))
+    distribution = [(category_group_label(c), n) for c, n in counts.items()]
     young = sum(1 for e in employees if e.is_young_teacher_on(today))
     covered, total = course_coverage(employees, today)
     months = events_per_month(year)

@@ -70,7 +70,9 @@ def staff_workbook(employees) -> bytes:
                 str(employee.get_position_display()),
                 text_cell(ws, ", ".join(g.name for g in employee.groups.all())),
                 str(employee.current_category_display),
-                date_cell(employee.attestation_due),
+                date_cell(employee.attestation_due)
+                if not employee.category_without_term
+                else _("no end date"),
                 years,
                 _("yes") if employee.is_young_teacher else _("no"),
                 text_cell(ws, course.programme) if course else "",
@@ -81,6 +83,46 @@ def staff_workbook(employees) -> bytes:
             ]
         )
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def attestation_calendar_workbook(dues) -> bytes:
+    """One sheet: the attestation calendar's rows (staff.selectors.attestation_calendar)."""
+    headers = [
+        _("Full name"),
+        _("What is due"),
+        _("Due date"),
+        _("Apply by"),
+        _("Reason"),
+        _("Rule behind the date"),
+        _("Next course due"),
+    ]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Attestation calendar"))
+    for index, width in enumerate((34, 30, 12, 12, 40, 50, 14), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+
+    def date_cell(value):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+
+    ws.append([WriteOnlyCell(ws, value=title) for title in headers])
+    for due in dues:
+        ws.append(
+            [
+                text_cell(ws, due.employee.full_name),
+                str(due.kind_display),
+                date_cell(due.date),
+                date_cell(due.apply_by),
+                text_cell(ws, str(due.reason)),
+                text_cell(ws, str(due.rule)),
+                date_cell(due.employee.course_due),
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -355,16 +355,19 @@ class Employee(models.Model):
         SQL form: the `last_course_end` annotation of staff.selectors.employees_with_dues with
         filter_course_due_within / course_due_cutoff.
         """
+        return self.course_due_on(timezone.localdate())
+
+    def course_due_on(self, on: datetime.date) -> datetime.date:
+        """The next course due as seen on that date: `on` itself when nothing counts on record."""
         course = self.last_course
         if course is None:
-            return timezone.localdate()
+            return on
         return add_years(course.end_date, settings.COURSE_PERIOD_YEARS)
 
     def course_covered_on(self, on=None) -> bool:
         """A counted training ended within the last COURSE_PERIOD_YEARS before that date."""
         on = on or timezone.localdate()
-        course = self.last_course
-        return course is not None and add_years(course.end_date, settings.COURSE_PERIOD_YEARS) > on
+        return self.last_course is not None and self.course_due_on(on) > on
 
     def course_overdue_on(self, on=None):
         return not self.course_covered_on(on)
