@@ -41,7 +41,7 @@ def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
     client.force_login(request.getfixturevalue(persona))
     make_staff(1)
     client.get(CHANGELIST)  # warm caches (content types, permissions)
-    with django_assert_num_queries(12) as one:
+    with django_assert_num_queries(14) as one:
         response = client.get(CHANGELIST)
     assert response.content.decode().count('class="field-name_column"') == 1
     make_staff(29)
@@ -53,14 +53,23 @@ def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
 def test_staff_list_shows_category_dues_and_hides_dismissed(client, senior):
     today = timezone.localdate()
     employee = EmployeeFactory(surname="Видимова")
-    CategoryDecisionFactory(employee=employee, category=Category.HIGHEST, decision_date=add_years(today, -1))
+    # Granted before 01.09.2023 with an end the decision set by hand (it stays shown).
+    CategoryDecisionFactory(
+        employee=employee,
+        category=Category.HIGHEST,
+        decision_date=datetime.date(2022, 1, 10),
+        valid_until=add_years(today, 1),
+    )
     TrainingFactory(employee=employee, end_date=add_years(today, -1), start_date=add_years(today, -1))
+    unlimited = EmployeeFactory(surname="Бессрочнова")
+    CategoryDecisionFactory(employee=unlimited, category=Category.FIRST, decision_date=add_years(today, -1))
     EmployeeFactory(surname="Уволенова", dismissal_date=today - datetime.timedelta(days=1))
     client.force_login(senior)
     body = client.get(CHANGELIST).content.decode()
     assert "Видимова" in body and "Уволенова" not in body
     assert "высшая" in body
-    assert add_years(add_years(today, -1), 5).strftime("%d.%m.%Y") in body
+    assert add_years(today, 1).strftime("%d.%m.%Y") in body
+    assert add_years(add_years(today, -1), 5).strftime("%d.%m.%Y") not in body  # no end since 2023
     assert add_years(today, 2).strftime("%d.%m.%Y") in body  # course due three years after the course
     body = client.get(CHANGELIST + "?employment=dismissed").content.decode()
     assert "Уволенова" in body and "Видимова" not in body
@@ -92,7 +101,12 @@ def test_filters_by_category_and_due_dates(client, senior):
 def test_export_selected_staff_to_xlsx(client, head):
     today = timezone.localdate()
     first = EmployeeFactory(surname="=Формулова", phone="+7 900 1")
-    CategoryDecisionFactory(employee=first, category=Category.HIGHEST, decision_date=today)
+    CategoryDecisionFactory(
+        employee=first,
+        category=Category.HIGHEST,
+        decision_date=datetime.date(2022, 1, 10),
+        valid_until=add_years(today, 5),
+    )
     TrainingFactory(employee=first, programme="ФГОС ДО", end_date=today, start_date=today)
     EmployeeFactory(surname="Невыбранова")
     client.force_login(head)
@@ -139,13 +153,27 @@ def test_senior_educator_adds_a_decision_inline_and_valid_until_defaults(client,
         "category_decisions-0-order_number": "12-Д",
         "category_decisions-0-valid_until": "",
     }
-    for prefix in ("trainings", "mentorships_as_mentee", "mentorships_as_mentor"):
+    for prefix in (
+        "conformity_decisions",
+        "leaves",
+        "trainings",
+        "mentorships_as_mentee",
+        "mentorships_as_mentor",
+    ):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     decision = employee.category_decisions.get()
-    assert decision.valid_until == datetime.date(2029, 3, 15)
+    assert decision.valid_until is None  # granted after 01.09.2023: no end date
+    data["category_decisions-INITIAL_FORMS"] = "1"
+    data["category_decisions-0-id"] = str(decision.pk)
+    data["category_decisions-0-employee"] = str(employee.pk)
+    data["category_decisions-0-decision_date"] = "15.03.2023"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    decision.refresh_from_db()
+    assert decision.valid_until == datetime.date(2028, 3, 15)  # before 01.09.2023: five years
 
 
 def test_create_accounts_links_users_and_emails_a_set_password_link(client, senior, mailoutbox):
