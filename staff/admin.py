@@ -224,7 +224,10 @@ class EmployeeAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return employees_with_dues(super().get_queryset(request))
+        # Conformity and leaves: the attestation column of a teacher without a category.
+        return employees_with_dues(super().get_queryset(request)).prefetch_related(
+            "conformity_decisions", "leaves"
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Names are found whether typed with ё or е (Артёмовна, Артемовна)."""

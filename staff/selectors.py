@@ -94,7 +94,7 @@ def employees_with_dues(queryset=None, *, on: datetime.date | None = None):
         category_group_now=category_group_expression(on),
         attestation_due_on=Subquery(in_force.values("valid_until")[:1]),
         last_course_end=Max("trainings__end_date", filter=further_education_q("trainings__")),
-    ).prefetch_related("groups", "category_decisions", "conformity_decisions", "leaves", "trainings")
+    ).prefetch_related("groups", "category_decisions", "trainings")
 
 
 def course_due_cutoff(on: datetime.date | None = None) -> datetime.date:
