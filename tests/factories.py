@@ -10,8 +10,11 @@ from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from staff.models import (
     Category,
     CategoryDecision,
+    ConformityDecision,
     Employee,
     KindergartenGroup,
+    Leave,
+    LeaveKind,
     Mentorship,
     Position,
     Training,
@@ -95,3 +98,22 @@ def teacher_user(username, *, surname=None, **employee_fields):
     user = UserFactory(username=username, role=TEACHER)
     EmployeeFactory(user=user, surname=surname or username.capitalize(), **employee_fields)
     return user
+
+
+class ConformityDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConformityDecision
+
+    employee = factory.SubFactory(EmployeeFactory)
+    decision_date = datetime.date(2022, 3, 14)
+    order_number = factory.Sequence(lambda n: f"{n}-А")
+
+
+class LeaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leave
+
+    employee = factory.SubFactory(EmployeeFactory)
+    kind = LeaveKind.CHILD_CARE
+    start_date = datetime.date(2024, 5, 28)
+    end_date = None
