@@ -10,6 +10,7 @@ from staff.dates import add_months, add_years
 from staff.models import (
     Category,
     CategoryDecision,
+    ConformityDecision,
     EducationLevel,
     Employee,
     KindergartenGroup,
@@ -97,6 +98,9 @@ def _on_child_care_leave(today):
         },
     )
     if created:
+        ConformityDecision.objects.create(
+            employee=employee, decision_date=add_years(today, -4), order_number="77-А"
+        )
         Leave.objects.create(
             employee=employee,
             kind=LeaveKind.MATERNITY,
