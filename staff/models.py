@@ -262,13 +262,6 @@ class Employee(models.Model):
         return Category(self.current_category).label
 
     @property
-    def current_category_with_titles(self):
-        """ "highest, teacher-methodologist": her category and the titles she holds today."""
-        parts = [str(Category(self.current_category).label)]
-        parts += [str(d.get_category_display()) for d in self.current_titles]
-        return ", ".join(parts)
-
-    @property
     def current_titles(self):
         """Methodologist / mentor titles in force today."""
         return self.titles_on()
