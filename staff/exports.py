@@ -69,7 +69,10 @@ def staff_workbook(employees) -> bytes:
                 text_cell(ws, employee.full_name),
                 str(employee.get_position_display()),
                 text_cell(ws, ", ".join(g.name for g in employee.groups.all())),
-                str(employee.current_category_display),
+                ", ".join(
+                    [str(employee.current_category_display)]
+                    + [str(t.get_category_display()) for t in employee.current_titles]
+                ),
                 date_cell(employee.attestation_due)
                 if not employee.category_without_term
                 else _("no end date"),

@@ -90,6 +90,10 @@ def test_filters_by_category_and_due_dates(client, senior):
         return {n for n in ("Скороаттестова", "Спокойнова") if n in body}
 
     assert names("?category=highest") == {"Спокойнова"}
+    assert names("?category=methodist") == set()
+    CategoryDecisionFactory(employee=calm, category=Category.METHODIST, decision_date=add_months(today, -1))
+    assert names("?category=methodist") == {"Спокойнова"}
+    assert names("?category=highest") == {"Спокойнова"}  # a methodologist holds the highest too
     assert names("?category=first") == {"Скороаттестова"}
     assert names("?attestation_due=3") == {"Скороаттестова"}
     assert names("?attestation_due=overdue") == set()
@@ -221,3 +225,18 @@ def test_search_finds_names_typed_with_e_instead_of_yo(client, senior):
     for term in ("Артемовна", "Артёмовна", "Широкова Артемовна"):
         body = client.get(CHANGELIST, {"q": term}).content.decode()
         assert "Широкова" in body and "Другова" not in body, term
+
+
+def test_export_shows_no_end_date_after_2023_and_the_titles(client, head):
+    employee = EmployeeFactory(surname="Бессрочнова")
+    CategoryDecisionFactory(
+        employee=employee, category=Category.HIGHEST, decision_date=datetime.date(2023, 9, 1)
+    )
+    CategoryDecisionFactory(
+        employee=employee, category=Category.METHODIST, decision_date=datetime.date(2025, 2, 3)
+    )
+    client.force_login(head)
+    response = client.post(CHANGELIST, {"action": "export_xlsx", "_selected_action": [employee.pk]})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["D2"].value == "высшая, педагог-методист"
+    assert isinstance(sheet["E2"].value, str)  # "no end date", never 01.09.2028
