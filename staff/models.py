@@ -326,11 +326,15 @@ class Employee(models.Model):
             earliest = leave.earliest_attestation
             if earliest > due:
                 due = earliest
-                rule = _("%(leave)s until %(end)s: no earlier than %(years)s after her return") % {
+                values = {
                     "leave": leave.get_kind_display(),
                     "end": leave.end_date.strftime("%d.%m.%Y"),
                     "years": leave.grace_display,
                 }
+                if YEARS_AFTER_RETURN[leave.kind]:
+                    rule = _("%(leave)s until %(end)s: no earlier than %(years)s after her return") % values
+                else:
+                    rule = _("%(leave)s until %(end)s: due on her return") % values
         return ConformityDue(due, rule, None)
 
     # Further professional education: a course of COURSE_MIN_HOURS or more, or retraining.

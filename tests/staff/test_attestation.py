@@ -284,3 +284,12 @@ def test_dues_of_a_teacher_on_leave_show_the_exemption_and_its_end():
     assert dues[DueKind.CONFORMITY].date == D(2029, 1, 31)
     assert dues[DueKind.EXEMPTION_ENDS].date == D(2027, 1, 31)
     assert "31.01.2029" in dues[DueKind.EXEMPTION_ENDS].rule
+
+
+def test_pregnancy_exempts_until_her_return():
+    employee = EmployeeFactory(hire_date=D(2015, 9, 1))
+    ConformityDecisionFactory(employee=employee, decision_date=D(2021, 5, 10))  # due 10.05.2026
+    LeaveFactory(
+        employee=employee, kind=LeaveKind.PREGNANCY, start_date=D(2026, 1, 12), end_date=D(2026, 7, 1)
+    )
+    assert fresh(employee).conformity_due_on(D(2026, 2, 1)).date == D(2026, 7, 1)
