@@ -26,8 +26,7 @@ from kindergarten_portal.spreadsheets import (
     workbook_bytes,
 )
 from portfolios.models import EntryKind, ReportItem, Result
-from staff.dates import add_years
-from staff.models import Category, Position
+from staff.models import Category, Position, category_group_label
 from staff.selectors import course_due_cutoff
 
 from .models import DIRECTION_LABELS, DIRECTIONS, Outcome, RatingBuild, SelfReport
@@ -108,7 +107,7 @@ def _rating_sheet(wb, build, rows):
             row.category_rank,
             row.teacher_name,
             _label(Position, row.position),
-            _label(Category, row.category),
+            category_group_label(row.category),
             *row.directions,
             row.total,
             _outcome_label(row.recommendation),
@@ -130,7 +129,7 @@ def _rating_sheet(wb, build, rows):
         group = [r for r in rows if r.category == category]
         average = (sum((r.total for r in group), Decimal(0)) / len(group)).quantize(Decimal("0.1"))
         recommended = sum(1 for r in group if r.recommendation)
-        sheet.append([_label(Category, category), len(group), average, recommended])
+        sheet.append([category_group_label(category), len(group), average, recommended])
     if categories:
         chart = _bar_chart(_("Average total by category"), _("Points"))
         data = Reference(sheet.ws, min_col=3, min_row=summary_top, max_row=summary_top + len(categories))
@@ -224,7 +223,7 @@ def _categories_sheet(wb, figures):
     young = figures.young
     total = figures.staff_total
     headers = [_("Category"), _("Teachers"), _("Share")]
-    values = [[_label(Category, c), n, (n / total) if total else 0] for c, n in figures.categories]
+    values = [[category_group_label(c), n, (n / total) if total else 0] for c, n in figures.categories]
     due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in figures.due]
     widths = fitted_widths(headers, [*values, *due_values, [_("Young teachers"), 0, 0]])
     sheet = Sheet(wb, _("Categories"), headers, widths)
@@ -256,15 +255,15 @@ def _courses_sheet(wb, build, figures):
         _("Category"),
         _("Last course training"),
         _("Course ended"),
-        _("Hours in the last 3 years"),
+        _("Hours in the last %(years)d years") % {"years": settings.COURSE_PERIOD_YEARS},
         _("Next course due"),
         _("Covered"),
     ]
     values = []
     for employee in sorted(employees, key=lambda e: (e.surname, e.name, e.patronymic)):
         course = employee.last_course
-        due = add_years(course.end_date, settings.COURSE_PERIOD_YEARS) if course else build.as_of
-        covered = bool(employee.last_course_end and employee.last_course_end > cutoff)
+        due = employee.course_due_on(build.as_of)
+        covered = employee.course_covered_on(build.as_of)
         values.append(
             [
                 employee.full_name,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Level
 from portfolios.models import ReportItem, Result
 from staff import academic
-from staff.models import Category, Employee
+from staff.models import Category, Employee, category_group_label
 
 # Levels in ascending order; the rank is what "the minimum level reached" compares.
 LEVEL_RANK = {level.value: rank for rank, level in enumerate(Level, start=1)}
@@ -157,6 +157,8 @@ class Outcome(models.TextChoices):
 # Which outcomes a teacher of a category is considered for, the better one first.
 OUTCOMES_FOR_CATEGORY = {
     Category.HIGHEST: (Outcome.CONFIRM_HIGHEST,),
+    Category.METHODIST: (Outcome.CONFIRM_HIGHEST,),  # highest + methodologist / mentor
+    Category.MENTOR: (Outcome.CONFIRM_HIGHEST,),
     Category.FIRST: (Outcome.RAISE_TO_HIGHEST, Outcome.CONFIRM_FIRST),
     Category.CONFORMITY: (Outcome.RAISE_TO_FIRST,),
     Category.NONE: (Outcome.RAISE_TO_FIRST,),
@@ -273,6 +275,11 @@ class RatingRow(models.Model):
 
     def __str__(self):
         return f"{self.rank}. {self.teacher_name}"
+
+    @property
+    def category_group_display(self):
+        """Her category as the rating groups it: "highest + teacher-methodologist" for a title."""
+        return category_group_label(self.category)
 
     @property
     def directions(self):

@@ -20,8 +20,8 @@ from events.models import Event, EventStatus, Level, Participation, Participatio
 from portfolios.models import ITEM_ORDER, PortfolioEntry
 from staff import academic
 from staff.dates import add_months
-from staff.models import BASE_CATEGORIES, Employee, is_young_teacher
-from staff.selectors import category_on_expression, course_due_cutoff, employees_with_dues
+from staff.models import CATEGORY_GROUPS, TITLE_CATEGORIES, Category, Employee, is_young_teacher
+from staff.selectors import category_group_expression, employees_with_dues
 
 from .models import DIRECTIONS, AcademicYear, RatingBuild, RatingRow, SelfReport, direction_of
 from .scoring import (
@@ -33,7 +33,7 @@ from .scoring import (
     points_expression,
 )
 
-CATEGORY_ORDER = {category.value: index for index, category in enumerate(BASE_CATEGORIES)}
+CATEGORY_ORDER = {category.value: index for index, category in enumerate(CATEGORY_GROUPS)}
 TENTH = Decimal("0.1")
 
 
@@ -53,10 +53,11 @@ def approved_entries_of_year(year: academic.AcademicYear):
 
 def rating_teachers(as_of: datetime.date):
     """Staff on the books on that date as tuples (pk, full name, position, experience start,
-    category on that date): one query, and no model instances for thousands of rows."""
+    category group on that date, "methodist" for highest + methodologist): one query, and no model
+    instances for thousands of rows."""
     rows = (
         Employee.objects.current(on=as_of)
-        .annotate(category_now=category_on_expression(as_of))
+        .annotate(category_now=category_group_expression(as_of))
         .values_list("pk", "surname", "name", "patronymic", "position", "experience_start", "category_now")
     )
     return [
@@ -162,25 +163,32 @@ def latest_build(year: academic.AcademicYear | None = None) -> RatingBuild | Non
 # ---------------------------------------------------------------- staff figures
 
 
-def category_distribution(categories) -> list[tuple[str, int]]:
-    """[(category, teachers)] in BASE_CATEGORIES order, every category present, from each
-    teacher's category code (a build's rows, or staff read today)."""
-    counts = Counter(categories)
-    return [(category.value, counts.get(category.value, 0)) for category in BASE_CATEGORIES]
+def category_distribution(groups) -> list[tuple[str, int]]:
+    """[(group, teachers)] for highest (title holders included), highest + methodologist,
+    highest + mentor, first, none; every group present, from each teacher's group code among
+    CATEGORY_GROUPS (a build's rows, or staff's `category_group_now`)."""
+    counts = Counter(groups)
+    highest = counts[Category.HIGHEST] + sum(counts[title] for title in TITLE_CATEGORIES)
+    return [
+        (Category.HIGHEST.value, highest),
+        *((title.value, counts[title]) for title in TITLE_CATEGORIES),
+        (Category.FIRST.value, counts[Category.FIRST]),
+        (Category.NONE.value, counts[Category.NONE]),
+    ]
 
 
 def course_hours_since(employee, cutoff: datetime.date) -> int:
+    """Hours of the training that counts for the course rule, ended after `cutoff`."""
     return sum(
         t.hours or 0
         for t in employee.trainings.all()
-        if t.kind == "course" and t.end_date and t.end_date > cutoff
+        if t.counts_for_course_rule and t.end_date and t.end_date > cutoff
     )
 
 
 def course_coverage(employees, as_of) -> tuple[int, int]:
-    """(teachers with a course in the last COURSE_PERIOD_YEARS, teachers)."""
-    cutoff = course_due_cutoff(as_of)
-    covered = sum(1 for e in employees if e.last_course_end and e.last_course_end > cutoff)
+    """(teachers covered by the course rule on that date, teachers)."""
+    covered = sum(1 for e in employees if e.course_covered_on(as_of))
     return covered, len(employees)
 
 
@@ -227,7 +235,7 @@ def dashboard_figures(*, year: AcademicYear, as_of: datetime.date, teacher_ids=N
         year=year,
         as_of=as_of,
         employees=employees,
-        categories=category_distribution(e.category_now for e in employees),
+        categories=category_distribution(e.category_group_now for e in employees),
         young=sum(1 for e in employees if e.is_young_teacher_on(as_of)),
         covered=covered,
         staff_total=total,

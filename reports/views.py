@@ -15,7 +15,7 @@ from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from kindergarten_portal.spreadsheets import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
 from staff import academic
-from staff.models import Category
+from staff.models import category_group_label
 
 from .access import get_build_for_user, get_self_report_for_user
 from .charts import bar_chart
@@ -59,7 +59,7 @@ def dashboard(request):
     build = latest_build(year) or latest_build()
     rows = rows_grouped_by_category(build.rows.all()) if build else []
     figures = dashboard_figures(year=year, as_of=today)
-    distribution = [(Category(c).label, n) for c, n in figures.categories]
+    distribution = [(category_group_label(c), n) for c, n in figures.categories]
     months = figures.months
     top = sorted(rows, key=lambda r: r.rank)[:RATING_CHART_TOP]
     context = {

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, Value
@@ -12,18 +14,27 @@ from django.utils.translation import ngettext
 from kindergarten_portal.spreadsheets import xlsx_response
 
 from .dates import add_months
-from .exports import staff_workbook
+from .exports import attestation_calendar_workbook, staff_workbook
 from .forms import EmployeeAdminForm, StaffImportForm
 from .models import (
     BASE_CATEGORIES,
+    TITLE_CATEGORIES,
     Category,
     CategoryDecision,
+    ConformityDecision,
     Employee,
     KindergartenGroup,
+    Leave,
     Mentorship,
     Training,
+    category_group_label,
 )
-from .selectors import employees_with_dues, filter_attestation_due_within, filter_course_due_within
+from .selectors import (
+    attestation_calendar,
+    employees_with_dues,
+    filter_attestation_due_within,
+    filter_course_due_within,
+)
 from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
 
 DUE_CHOICES = (
@@ -77,9 +88,14 @@ class CategoryFilter(admin.SimpleListFilter):
     parameter_name = "category"
 
     def lookups(self, request, model_admin):
-        return [(c.value, c.label) for c in BASE_CATEGORIES]
+        return [
+            (c.value, category_group_label(c))
+            for c in (*BASE_CATEGORIES[:1], *TITLE_CATEGORIES, *BASE_CATEGORIES[1:])
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() in TITLE_CATEGORIES:
+            return queryset.filter(category_group_now=self.value())
         if self.value():
             return queryset.filter(category_now=self.value())
         return queryset
@@ -113,6 +129,18 @@ class CategoryDecisionInline(admin.TabularInline):
     model = CategoryDecision
     extra = 0
     fields = ["category", "decision_date", "order_number", "valid_until"]
+
+
+class ConformityDecisionInline(admin.TabularInline):
+    model = ConformityDecision
+    extra = 0
+    fields = ["decision_date", "order_number", "result"]
+
+
+class LeaveInline(admin.TabularInline):
+    model = Leave
+    extra = 0
+    fields = ["kind", "start_date", "end_date"]
 
 
 class TrainingInline(admin.StackedInline):
@@ -168,7 +196,14 @@ class EmployeeAdmin(admin.ModelAdmin):
     ]
     search_fields = ["surname", "name", "patronymic", "email", "phone"]
     list_per_page = 50
-    inlines = [CategoryDecisionInline, TrainingInline, MentorInline, MenteeInline]
+    inlines = [
+        CategoryDecisionInline,
+        ConformityDecisionInline,
+        LeaveInline,
+        TrainingInline,
+        MentorInline,
+        MenteeInline,
+    ]
     filter_horizontal = ["groups"]
     autocomplete_fields = ["user"]
     actions = ["export_xlsx", "create_accounts"]
@@ -189,7 +224,10 @@ class EmployeeAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return employees_with_dues(super().get_queryset(request))
+        # Conformity and leaves: the attestation column of a teacher without a category.
+        return employees_with_dues(super().get_queryset(request)).prefetch_related(
+            "conformity_decisions", "leaves"
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Names are found whether typed with ё or е (Артёмовна, Артемовна)."""
@@ -236,7 +274,16 @@ class EmployeeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("attestation due"), ordering="attestation_due_on")
     def attestation_due_column(self, obj):
-        return date_filter(obj.attestation_due_on) if obj.attestation_due_on else "—"
+        if obj.attestation_due_on:
+            return date_filter(obj.attestation_due_on)
+        if obj.category_now != Category.NONE:
+            return _("no end date")
+        conformity = obj.conformity_due_on()
+        if conformity is None:
+            return "—"
+        if conformity.date is None:
+            return _("exempt (%(leave)s)") % {"leave": conformity.leave.get_kind_display()}
+        return _("conformity: %(date)s") % {"date": date_filter(conformity.date)}
 
     @admin.display(description=_("course training due"), ordering="last_course_end")
     def course_due_column(self, obj):
@@ -273,12 +320,54 @@ class EmployeeAdmin(admin.ModelAdmin):
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="staff_employee_import"),
             path(
+                "attestation-calendar/",
+                self.admin_site.admin_view(self.calendar_view),
+                name="staff_employee_attestation_calendar",
+            ),
+            path(
+                "attestation-calendar/xlsx/",
+                self.admin_site.admin_view(self.calendar_xlsx_view),
+                name="staff_employee_attestation_calendar_xlsx",
+            ),
+            path(
                 "import/template/",
                 self.admin_site.admin_view(self.import_template_view),
                 name="staff_employee_import_template",
             ),
         ]
         return own + super().get_urls()
+
+    def _calendar_rows(self, request):
+        """The calendar's dues, and the month asked for ("2027-03") or None."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        month = None
+        try:
+            month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
+        except ValueError:
+            pass
+        return attestation_calendar(on=timezone.localdate(), month=month), month
+
+    def calendar_view(self, request):
+        rows, month = self._calendar_rows(request)
+        today = timezone.localdate()
+        months = [add_months(today.replace(day=1), n) for n in range(13)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Attestation calendar"),
+            "rows": [r for r in rows if r.date is not None],
+            "exempt": [r for r in rows if r.date is None],
+            "months": months,
+            "month": month,
+            "today": today,
+        }
+        return render(request, "admin/staff/employee/attestation_calendar.html", context)
+
+    def calendar_xlsx_view(self, request):
+        rows, month = self._calendar_rows(request)
+        stamp = (month or timezone.localdate()).strftime("%Y-%m" if month else "%Y-%m-%d")
+        return xlsx_response(attestation_calendar_workbook(rows), f"attestation-calendar-{stamp}.xlsx")
 
     def import_template_view(self, request):
         if not self.has_view_permission(request):

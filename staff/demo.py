@@ -10,9 +10,12 @@ from staff.dates import add_months, add_years
 from staff.models import (
     Category,
     CategoryDecision,
+    ConformityDecision,
     EducationLevel,
     Employee,
     KindergartenGroup,
+    Leave,
+    LeaveKind,
     Mentorship,
     Orientation,
     Position,
@@ -77,6 +80,52 @@ USERS = [
 ]
 
 
+def _on_child_care_leave(today):
+    """A teacher without a category away on child-care leave: exempt from conformity until she
+    returns (she is not one of the seed's 20 teachers, whose figures stay 9/10/1)."""
+    employee, created = Employee.objects.get_or_create(
+        surname="Юдина",
+        name="Мария",
+        patronymic="Олеговна",
+        defaults={
+            "position": Position.EDUCATOR,
+            "education_level": EducationLevel.HIGHER,
+            "education_institution": "Уральский государственный педагогический университет",
+            "education_speciality": "Дошкольное образование",
+            "experience_start": add_years(today, -6),
+            "hire_date": add_years(today, -6),
+            "email": "teacher21@sad-demo.ru",
+        },
+    )
+    if created:
+        ConformityDecision.objects.create(
+            employee=employee, decision_date=add_years(today, -4), order_number="77-А"
+        )
+        Leave.objects.create(
+            employee=employee,
+            kind=LeaveKind.MATERNITY,
+            start_date=add_months(today, -26),
+            end_date=add_months(today, -22),
+        )
+        Leave.objects.create(
+            employee=employee,
+            kind=LeaveKind.CHILD_CARE,
+            start_date=add_months(today, -22),
+            end_date=add_months(today, 8),
+        )
+        end = add_months(today, -28)
+        Training.objects.create(
+            employee=employee,
+            kind=TrainingKind.COURSE,
+            programme=COURSES[0][0],
+            provider=PROVIDER,
+            hours=COURSES[0][1],
+            start_date=end - datetime.timedelta(days=14),
+            end_date=end,
+        )
+    return employee
+
+
 def build(*, today):
     """Create (or find) the demo staff; returns the 20 teachers in TEACHERS order."""
     groups = []
@@ -104,7 +153,11 @@ def build(*, today):
                 "education_year": max(experience_start.year - 1, 1980),
                 "education_speciality": "Дошкольное образование",
                 "experience_start": experience_start,
-                "hire_date": add_years(today, -min(years, 10)),
+                # The teacher without a category came straight to this kindergarten: her conformity
+                # attestation falls 2 years after that hire, within the calendar's year.
+                "hire_date": experience_start
+                if category == Category.NONE
+                else add_years(today, -min(years, 10)),
                 "phone": f"+7 900 100-{index:02d}-{index + 10:02d}",
                 "email": f"teacher{index + 1}@sad-demo.ru",
             },
@@ -115,8 +168,10 @@ def build(*, today):
         if group_index is not None:
             employee.groups.add(groups[group_index])
         if category != Category.NONE:
-            # An earlier decision that has expired, and the one in force now.
-            decided = add_months(today, -(52 if index == 3 else 6 + index * 2))  # one attestation due soon
+            # An earlier decision that has expired, and the one in force now. Most are granted after
+            # 01.09.2023 and have no end date; a few older ones keep their five-year term, and
+            # Григорьева's ends within 6 months (the office's one application to prepare).
+            decided = add_months(today, -(56 if index == 3 else 6 + index * 2))
             CategoryDecision.objects.create(
                 employee=employee,
                 category=Category.FIRST,
@@ -148,6 +203,14 @@ def build(*, today):
             decision_date=add_months(today, -3),
             order_number="512-Д",
         )
+    if not employees[2].category_decisions.filter(category=Category.METHODIST).exists():
+        CategoryDecision.objects.create(
+            employee=employees[2],
+            category=Category.METHODIST,
+            decision_date=add_months(today, -2),
+            order_number="540-Д",
+        )
+    _on_child_care_leave(today)
     Mentorship.objects.get_or_create(
         mentor=employees[0],
         mentee=employees[19],

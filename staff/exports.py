@@ -33,8 +33,11 @@ def staff_workbook(employees) -> bytes:
                 employee.full_name,
                 str(employee.get_position_display()),
                 ", ".join(g.name for g in employee.groups.all()),
-                str(employee.current_category_display),
-                employee.attestation_due,
+                ", ".join(
+                    [str(employee.current_category_display)]
+                    + [str(t.get_category_display()) for t in employee.current_titles]
+                ),
+                employee.attestation_due if not employee.category_without_term else _("no end date"),
                 years,
                 _("yes") if employee.is_young_teacher else _("no"),
                 course.programme if course else "",
@@ -42,6 +45,40 @@ def staff_workbook(employees) -> bytes:
                 employee.course_due,
                 employee.phone,
                 employee.email,
+            ]
+        )
+    sheet.close_table()
+    return workbook_bytes(wb)
+
+
+def attestation_calendar_workbook(dues) -> bytes:
+    """One sheet: the attestation calendar's rows (staff.selectors.attestation_calendar)."""
+    headers = [
+        (_("Full name"), 34),
+        (_("What is due"), 30),
+        (_("Due date"), 12),
+        (_("Apply by"), 12),
+        (_("Reason"), 40),
+        (_("Rule behind the date"), 50),
+        (_("Next course due"), 14),
+    ]
+    wb = new_workbook()
+    sheet = Sheet(
+        wb,
+        _("Attestation calendar"),
+        [title for title, _width in headers],
+        [width for _title, width in headers],
+    )
+    for due in dues:
+        sheet.append(
+            [
+                due.employee.full_name,
+                str(due.kind_display),
+                due.date,
+                due.apply_by,
+                str(due.reason),
+                str(due.rule),
+                due.employee.course_due,
             ]
         )
     sheet.close_table()

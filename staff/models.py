@@ -1,4 +1,5 @@
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,8 +47,41 @@ class Category(models.TextChoices):
 
 
 # Qualification categories proper; methodologist and mentor are titles held on top of "highest".
-BASE_CATEGORIES = (Category.HIGHEST, Category.FIRST, Category.CONFORMITY, Category.NONE)
+# Conformity to the post is not a category (see ConformityDecision); its code stays for old rating rows.
+BASE_CATEGORIES = (Category.HIGHEST, Category.FIRST, Category.NONE)
 TITLE_CATEGORIES = (Category.METHODIST, Category.MENTOR)
+DECISION_CATEGORIES = (Category.HIGHEST, Category.FIRST, Category.METHODIST, Category.MENTOR)
+# How staff are grouped and counted: a title holder is "highest + methodologist/mentor".
+CATEGORY_GROUPS = (Category.METHODIST, Category.MENTOR, Category.HIGHEST, Category.FIRST, Category.NONE)
+
+# Order №196 of 24.03.2023: a category (or title) granted on or after this day has no end date;
+# one granted before keeps its term of CATEGORY_VALIDITY_YEARS.
+CATEGORY_NO_TERM_FROM = datetime.date(2023, 9, 1)
+# The application for a new category goes in about this many months before the old one ends.
+APPLY_MONTHS_BEFORE_END = 3
+# Conformity to the post (273-FZ art. 49): every 5 years for a teacher without a category,
+# the first one 2 years after her hire; after a leave no earlier than this many years after return.
+CONFORMITY_PERIOD_YEARS = 5
+CONFORMITY_AFTER_HIRE_YEARS = 2
+# Further professional education (273-FZ art. 47): a course counts from this many hours.
+COURSE_MIN_HOURS = 16
+
+
+def category_term_end(decision_date: datetime.date) -> datetime.date | None:
+    """The automatic end of a category granted that day: five years before 01.09.2023, none after."""
+    if decision_date >= CATEGORY_NO_TERM_FROM:
+        return None
+    return add_years(decision_date, settings.CATEGORY_VALIDITY_YEARS)
+
+
+def category_group_label(code: str) -> str:
+    """How a group of CATEGORY_GROUPS reads: "highest + teacher-methodologist" for a title."""
+    if code in TITLE_CATEGORIES:
+        return _("%(category)s + %(title)s") % {
+            "category": Category.HIGHEST.label,
+            "title": Category(code).label,
+        }
+    return str(Category(code).label)
 
 
 def is_young_teacher(experience_start: datetime.date | None, on: datetime.date) -> bool:
@@ -196,15 +230,35 @@ class Employee(models.Model):
         """The latest decision in force on that date among `categories`, or None."""
         on = on or timezone.localdate()
         in_force = [
-            decision
-            for decision in self.category_decisions.all()
-            if decision.category in categories and decision.decision_date <= on <= decision.valid_until
+            d for d in self.category_decisions.all() if d.category in categories and d.in_force_on(on)
         ]
         return max(in_force, key=lambda d: (d.decision_date, d.pk or 0), default=None)
 
     def category_on(self, on=None):
+        """Her qualification category on that date ("none" without one).
+
+        The SQL form of the same rule is staff.selectors.category_on_expression; a test keeps them equal.
+        """
         decision = self.current_decision_on(on)
         return decision.category if decision else Category.NONE
+
+    def titles_on(self, on=None) -> list:
+        """Methodologist / mentor titles in force on that date (decisions, latest first)."""
+        on = on or timezone.localdate()
+        titles = [
+            d for d in self.category_decisions.all() if d.category in TITLE_CATEGORIES and d.in_force_on(on)
+        ]
+        return sorted(
+            titles, key=lambda d: (TITLE_CATEGORIES.index(d.category), -d.decision_date.toordinal())
+        )
+
+    def category_group_on(self, on=None):
+        """Her group among CATEGORY_GROUPS: a title if she holds one, else her category.
+
+        SQL form: staff.selectors.category_group_expression.
+        """
+        titles = self.titles_on(on)
+        return titles[0].category if titles else self.category_on(on)
 
     @property
     def current_category(self):
@@ -217,33 +271,118 @@ class Employee(models.Model):
     @property
     def current_titles(self):
         """Methodologist / mentor titles in force today."""
-        today = timezone.localdate()
-        return [
-            d
-            for d in self.category_decisions.all()
-            if d.category in TITLE_CATEGORIES and d.decision_date <= today <= d.valid_until
-        ]
+        return self.titles_on()
 
     @property
     def attestation_due(self):
+        """The end of her category in force today; None when it has no end date or she has none."""
         decision = self.current_decision_on()
         return decision.valid_until if decision else None
 
     @property
+    def category_without_term(self):
+        """She holds a category today and it has no end date (granted from 01.09.2023)."""
+        decision = self.current_decision_on()
+        return decision is not None and decision.valid_until is None
+
+    # Conformity to the post. Reads prefetched `conformity_decisions`, `leaves` and `category_decisions`.
+
+    @property
+    def last_conformity(self):
+        return max(self.conformity_decisions.all(), key=lambda d: (d.decision_date, d.pk or 0), default=None)
+
+    def conformity_due_on(self, on=None) -> "ConformityDue | None":
+        """When her attestation for conformity to the post is due, seen on that date, and why.
+
+        None while she holds a category (or is not on the books). Otherwise 5 years after her last
+        conformity decision; with none, 2 years after her hire (no hire date: due now, so she never
+        drops out of the dues). A leave covering that date moves it: while the leave has no end she is
+        exempt (`date` None); after it, no earlier than 2 years (maternity, child care) or 1 year
+        (illness) after her return.
+        """
+        on = on or timezone.localdate()
+        if self.category_on(on) != Category.NONE or (self.dismissal_date and self.dismissal_date <= on):
+            return None
+        last = self.last_conformity
+        if last is not None:
+            due = add_years(last.decision_date, CONFORMITY_PERIOD_YEARS)
+            rule = _("5 years after the conformity decision of %(date)s") % {
+                "date": last.decision_date.strftime("%d.%m.%Y")
+            }
+        elif self.hire_date:
+            due = add_years(self.hire_date, CONFORMITY_AFTER_HIRE_YEARS)
+            rule = _("no conformity decision on record: 2 years after her hire on %(date)s") % {
+                "date": self.hire_date.strftime("%d.%m.%Y")
+            }
+        else:
+            due = on
+            rule = _("no conformity decision and no hire date on record: due now")
+        for leave in sorted(self.leaves.all(), key=lambda leave: leave.start_date):
+            if leave.start_date > max(due, on):
+                break
+            if leave.end_date is None:
+                return ConformityDue(
+                    None,
+                    _("exempt while on %(leave)s since %(date)s")
+                    % {
+                        "leave": leave.get_kind_display(),
+                        "date": leave.start_date.strftime("%d.%m.%Y"),
+                    },
+                    leave,
+                )
+            earliest = leave.earliest_attestation
+            if earliest > due:
+                due = earliest
+                values = {
+                    "leave": leave.get_kind_display(),
+                    "end": leave.end_date.strftime("%d.%m.%Y"),
+                    "years": leave.grace_display,
+                }
+                if YEARS_AFTER_RETURN[leave.kind]:
+                    rule = _("%(leave)s until %(end)s: no earlier than %(years)s after her return") % values
+                else:
+                    rule = _("%(leave)s until %(end)s: due on her return") % values
+        return ConformityDue(due, rule, None)
+
+    # Further professional education: a course of COURSE_MIN_HOURS or more, or retraining.
+
+    @property
     def last_course(self):
-        courses = [t for t in self.trainings.all() if t.kind == TrainingKind.COURSE and t.end_date]
-        return max(courses, key=lambda t: t.end_date, default=None)
+        """Her latest training that counts for the course rule (Training.counts_for_course_rule)."""
+        counted = [t for t in self.trainings.all() if t.counts_for_course_rule and t.end_date]
+        return max(counted, key=lambda t: t.end_date, default=None)
 
     @property
     def course_due(self):
-        """The date by which the next course training is due (today if none on record)."""
+        """The date by which the next course training is due (today if none on record).
+
+        SQL form: the `last_course_end` annotation of staff.selectors.employees_with_dues with
+        filter_course_due_within / course_due_cutoff.
+        """
+        return self.course_due_on(timezone.localdate())
+
+    def course_due_on(self, on: datetime.date) -> datetime.date:
+        """The next course due as seen on that date: `on` itself when nothing counts on record."""
         course = self.last_course
         if course is None:
-            return timezone.localdate()
+            return on
         return add_years(course.end_date, settings.COURSE_PERIOD_YEARS)
 
+    def course_covered_on(self, on=None) -> bool:
+        """A counted training ended within the last COURSE_PERIOD_YEARS before that date."""
+        on = on or timezone.localdate()
+        return self.last_course is not None and self.course_due_on(on) > on
+
     def course_overdue_on(self, on=None):
-        return self.course_due <= (on or timezone.localdate())
+        return not self.course_covered_on(on)
+
+
+class ConformityDue(NamedTuple):
+    """Her conformity attestation date (None: exempt for now), the rule behind it, the open leave."""
+
+    date: datetime.date | None
+    rule: str
+    leave: "Leave | None"
 
 
 class CategoryDecision(models.Model):
@@ -253,13 +392,19 @@ class CategoryDecision(models.Model):
         on_delete=models.CASCADE,
         related_name="category_decisions",
     )
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(
+        _("category"), max_length=20, choices=[(c.value, c.label) for c in DECISION_CATEGORIES]
+    )
     decision_date = models.DateField(_("decision date"))
     order_number = models.CharField(_("order number"), max_length=50, blank=True)
     valid_until = models.DateField(
         _("valid until"),
+        null=True,
         blank=True,
-        help_text=_("Leave empty for the usual five years from the decision date."),
+        help_text=_(
+            "Leave empty: a category granted before 01.09.2023 runs five years,"
+            " one granted from 01.09.2023 has no end date."
+        ),
     )
 
     class Meta:
@@ -268,7 +413,7 @@ class CategoryDecision(models.Model):
         verbose_name_plural = _("qualification category decisions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__gte=models.F("decision_date")),
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("decision_date")),
                 name="category_valid_after_decision",
             ),
         ]
@@ -278,21 +423,27 @@ class CategoryDecision(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.valid_until and self.decision_date:
-            self.valid_until = add_years(self.decision_date, settings.CATEGORY_VALIDITY_YEARS)
+            self.valid_until = category_term_end(self.decision_date)
         super().save(*args, **kwargs)
+
+    def in_force_on(self, on: datetime.date) -> bool:
+        return self.decision_date <= on and (self.valid_until is None or on <= self.valid_until)
 
     def clean(self):
         if not self.valid_until and self.decision_date:
-            self.valid_until = add_years(self.decision_date, settings.CATEGORY_VALIDITY_YEARS)
+            self.valid_until = category_term_end(self.decision_date)
         if self.valid_until and self.decision_date and self.valid_until < self.decision_date:
             raise ValidationError({"valid_until": _("The category cannot expire before it is granted.")})
         if self.category in TITLE_CATEGORIES and self.employee_id and self.decision_date:
-            holds_highest = CategoryDecision.objects.filter(
-                employee_id=self.employee_id,
-                category=Category.HIGHEST,
-                decision_date__lte=self.decision_date,
-                valid_until__gte=self.decision_date,
-            ).exists()
+            holds_highest = (
+                CategoryDecision.objects.filter(
+                    employee_id=self.employee_id,
+                    category=Category.HIGHEST,
+                    decision_date__lte=self.decision_date,
+                )
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.decision_date))
+                .exists()
+            )
             if not holds_highest:
                 raise ValidationError(
                     {"category": _("Only a holder of the highest category can receive this title.")}
@@ -303,6 +454,99 @@ class TrainingKind(models.TextChoices):
     COURSE = "course", _("course training")
     RETRAINING = "retraining", _("professional retraining")
     HIGHER_EDUCATION = "higher_education", _("higher education")
+
+
+class ConformityResult(models.TextChoices):
+    CONFORMS = "conforms", _("conforms to the post")
+    DOES_NOT_CONFORM = "does_not_conform", _("does not conform to the post")
+
+
+class ConformityDecision(models.Model):
+    """An attestation for conformity to the post: an outcome of attestation, not a category."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="conformity_decisions"
+    )
+    decision_date = models.DateField(_("decision date"))
+    order_number = models.CharField(_("order number"), max_length=50, blank=True)
+    result = models.CharField(
+        _("result"), max_length=20, choices=ConformityResult.choices, default=ConformityResult.CONFORMS
+    )
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        verbose_name = _("conformity to the post decision")
+        verbose_name_plural = _("conformity to the post decisions")
+
+    def __str__(self):
+        return f"{self.get_result_display()} ({self.decision_date:%d.%m.%Y})"
+
+
+class LeaveKind(models.TextChoices):
+    PREGNANCY = "pregnancy", _("pregnancy")
+    MATERNITY = "maternity", _("maternity leave")
+    CHILD_CARE = "child_care", _("child-care leave")
+    ILLNESS = "illness", _("illness over 4 months")
+
+
+# After her return, conformity is due no earlier than this many years (273-FZ art. 49, order №196).
+YEARS_AFTER_RETURN = {
+    LeaveKind.PREGNANCY: 0,
+    LeaveKind.MATERNITY: 2,
+    LeaveKind.CHILD_CARE: 2,
+    LeaveKind.ILLNESS: 1,
+}
+
+
+class Leave(models.Model):
+    """A period that exempts her from attestation for conformity to the post."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="leaves"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LeaveKind.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty while she has not returned.")
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("leave")
+        verbose_name_plural = _("leaves")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="leave_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.start_date:%d.%m.%Y})"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end cannot precede the start.")})
+
+    @property
+    def earliest_attestation(self) -> datetime.date | None:
+        """The first day conformity may be due after her return (None while she is away)."""
+        if self.end_date is None:
+            return None
+        return add_years(self.end_date, YEARS_AFTER_RETURN[self.kind])
+
+    @property
+    def grace_display(self) -> str:
+        years = YEARS_AFTER_RETURN[self.kind]
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+
+
+def further_education_q(prefix: str = "") -> Q:
+    """SQL form of Training.counts_for_course_rule (prefix "trainings__" from an employee)."""
+    course = Q(**{f"{prefix}kind": TrainingKind.COURSE}) & (
+        Q(**{f"{prefix}hours__isnull": True}) | Q(**{f"{prefix}hours__gte": COURSE_MIN_HOURS})
+    )
+    return course | Q(**{f"{prefix}kind": TrainingKind.RETRAINING})
 
 
 class Training(models.Model):
@@ -339,6 +583,15 @@ class Training(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end cannot precede the start.")})
+
+    @property
+    def counts_for_course_rule(self) -> bool:
+        """Further professional education for the 3-year rule: a course of 16 hours or more, or
+        professional retraining. A course without hours on record counts (older records often lack
+        them); the staff card shows its hours as missing. SQL form: further_education_q."""
+        if self.kind == TrainingKind.RETRAINING:
+            return True
+        return self.kind == TrainingKind.COURSE and (self.hours is None or self.hours >= COURSE_MIN_HOURS)
 
 
 class Mentorship(models.Model):

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .access import get_employee_for_user
 from .forms import ContactsForm
-from .selectors import employee_for_user
+from .selectors import employee_dues, employee_for_user
 from .services import employee_contacts_save
 
 
@@ -16,7 +17,8 @@ def my_page(request):
     employee = employee_for_user(request.user)
     if employee is None:
         raise Http404(_("Your account is not linked to a staff record."))
-    return render(request, "staff/my_page.html", {"employee": employee})
+    dues = employee_dues(employee, on=timezone.localdate())
+    return render(request, "staff/my_page.html", {"employee": employee, "dues": dues})
 
 
 @login_required

@@ -12,8 +12,11 @@ from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from staff.models import (
     Category,
     CategoryDecision,
+    ConformityDecision,
     Employee,
     KindergartenGroup,
+    Leave,
+    LeaveKind,
     Mentorship,
     Position,
     Training,
@@ -108,3 +111,22 @@ def png_claiming(width, height) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 64)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+class ConformityDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConformityDecision
+
+    employee = factory.SubFactory(EmployeeFactory)
+    decision_date = datetime.date(2022, 3, 14)
+    order_number = factory.Sequence(lambda n: f"{n}-А")
+
+
+class LeaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leave
+
+    employee = factory.SubFactory(EmployeeFactory)
+    kind = LeaveKind.CHILD_CARE
+    start_date = datetime.date(2024, 5, 28)
+    end_date = None

@@ -12,6 +12,7 @@ from reports.models import Outcome, RecommendationCriterion, ScoringRule
 from reports.scoring import competition_ranks, entry_points, ordered_rules, rating_rank, rating_recommend
 from reports.services import rating_build
 from staff.models import Category
+from tests.factories import CategoryDecisionFactory
 
 from .factories import entry, teacher_with_category, year
 
@@ -23,7 +24,8 @@ def small_year(db):
     a = teacher_with_category(Category.HIGHEST, surname="Алексеева")
     b = teacher_with_category(Category.FIRST, surname="Борисова")
     c = teacher_with_category(Category.NONE, surname="Васина")
-    d = teacher_with_category(Category.CONFORMITY, surname="Гусева")
+    d = teacher_with_category(Category.HIGHEST, surname="Гусева")  # highest + teacher-mentor
+    CategoryDecisionFactory(employee=d, category=Category.MENTOR, decision_date=datetime.date(2024, 6, 1))
     # A: 3 + 3 + 9 + 2 = 17
     entry(a, ReportItem.COURSE_TRAINING, day=datetime.date(2025, 9, 1), hours=72)
     entry(a, ReportItem.METHODOLOGICAL, level=Level.MUNICIPAL)
@@ -68,7 +70,7 @@ def test_rating_equals_the_hand_scored_year(small_year):
     assert rows[a.pk].item_points == {"1.4": "3.0", "2": "2.0", "3.1": "3.0", "3.3": "9.0"}
     assert rows[c.pk].item_points == {"1.6": "1.0"}
     assert rows[d.pk].item_points == {} and rows[d.pk].entries_count == 0
-    assert [rows[t.pk].category for t in (a, b, c, d)] == ["highest", "first", "none", "conformity"]
+    assert [rows[t.pk].category for t in (a, b, c, d)] == ["highest", "first", "none", "mentor"]
     assert rows[a.pk].top_level_3 == Level.REGIONAL
     assert rows[c.pk].top_level_3 == ""
 
@@ -113,9 +115,9 @@ def test_rating_recommendations_say_which_criteria_were_met(small_year):
 def test_rating_ranks_within_category(small_year):
     build = rating_build(year=year(), today=TODAY, workbook=False)
     assert sorted((r.category, r.category_rank) for r in build.rows.all()) == [
-        ("conformity", 1),
         ("first", 1),
         ("highest", 1),
+        ("mentor", 1),
         ("none", 1),
     ]
 

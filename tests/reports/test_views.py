@@ -69,7 +69,13 @@ def test_dashboard_shows_rating_categories_coverage_and_charts(client, head, sen
     client.force_login(head)
     response = client.get(reverse("reports:dashboard"))
     html = response.content.decode()
-    assert response.context["category_counts"] == {"highest": 2, "first": 1, "conformity": 0, "none": 0}
+    assert response.context["category_counts"] == {
+        "highest": 2,
+        "methodist": 0,
+        "mentor": 0,
+        "first": 1,
+        "none": 0,
+    }
     assert response.context["coverage_percent"] == 0  # nobody has a course on record
     assert html.count("<svg") == 3
     assert 'data-test="rating"' in html and "6.0" in html  # municipal winner = 2 × 3

@@ -61,6 +61,16 @@ ROWS = [
         dict(anonymous=302, anna=302, boris=302, head=200, senior=200),
     ),
     (
+        "admin:staff_employee_attestation_calendar",
+        "/admin/staff/employee/attestation-calendar/",
+        dict(anonymous=302, anna=302, boris=302, head=200, senior=200),
+    ),
+    (
+        "admin:staff_employee_attestation_calendar_xlsx",
+        "/admin/staff/employee/attestation-calendar/xlsx/",
+        dict(anonymous=302, anna=302, boris=302, head=200, senior=200),
+    ),
+    (
         "admin:staff_kindergartengroup_changelist",
         "/admin/staff/kindergartengroup/",
         dict(anonymous=302, anna=302, boris=302, head=200, senior=200),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kindergarten_portal.models import OutboxMessage
-from staff.dates import add_months
+from staff.dates import add_months, add_years
 from staff.models import Category, Employee
 from tests.factories import (
     CategoryDecisionFactory,
@@ -43,7 +43,7 @@ def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
     client.force_login(request.getfixturevalue(persona))
     make_staff(1)
     client.get(CHANGELIST)  # warm caches (content types, permissions)
-    with django_assert_num_queries(12) as one:
+    with django_assert_num_queries(14) as one:
         response = client.get(CHANGELIST)
     assert response.content.decode().count('class="field-name_column"') == 1
     make_staff(29)
@@ -55,19 +55,24 @@ def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
 def test_staff_list_shows_category_dues_and_hides_dismissed(client, senior):
     today = timezone.localdate()
     employee = EmployeeFactory(surname="Видимова")
+    # Granted before 01.09.2023 with an end the decision set by hand (it stays shown).
     CategoryDecisionFactory(
-        employee=employee, category=Category.HIGHEST, decision_date=datetime.date(2026, 3, 2)
+        employee=employee,
+        category=Category.HIGHEST,
+        decision_date=datetime.date(2022, 1, 10),
+        valid_until=add_years(today, 1),
     )
-    TrainingFactory(
-        employee=employee, end_date=datetime.date(2025, 10, 15), start_date=datetime.date(2025, 10, 1)
-    )
+    TrainingFactory(employee=employee, end_date=add_years(today, -1), start_date=add_years(today, -1))
+    unlimited = EmployeeFactory(surname="Бессрочнова")
+    CategoryDecisionFactory(employee=unlimited, category=Category.FIRST, decision_date=add_years(today, -1))
     EmployeeFactory(surname="Уволенова", dismissal_date=today - datetime.timedelta(days=1))
     client.force_login(senior)
     body = client.get(CHANGELIST).content.decode()
     assert "Видимова" in body and "Уволенова" not in body
     assert "высшая" in body
-    assert "02.03.2031" in body  # the category is valid five years
-    assert "15.10.2028" in body  # course due three years after the course
+    assert add_years(today, 1).strftime("%d.%m.%Y") in body
+    assert add_years(add_years(today, -1), 5).strftime("%d.%m.%Y") not in body  # no end since 2023
+    assert add_years(today, 2).strftime("%d.%m.%Y") in body  # course due three years after the course
     body = client.get(CHANGELIST + "?employment=dismissed").content.decode()
     assert "Уволенова" in body and "Видимова" not in body
 
@@ -87,6 +92,10 @@ def test_filters_by_category_and_due_dates(client, senior):
         return {n for n in ("Скороаттестова", "Спокойнова") if n in body}
 
     assert names("?category=highest") == {"Спокойнова"}
+    assert names("?category=methodist") == set()
+    CategoryDecisionFactory(employee=calm, category=Category.METHODIST, decision_date=add_months(today, -1))
+    assert names("?category=methodist") == {"Спокойнова"}
+    assert names("?category=highest") == {"Спокойнова"}  # a methodologist holds the highest too
     assert names("?category=first") == {"Скороаттестова"}
     assert names("?attestation_due=3") == {"Скороаттестова"}
     assert names("?attestation_due=overdue") == set()
@@ -99,7 +108,10 @@ def test_export_selected_staff_to_xlsx(client, head):
     today = timezone.localdate()
     first = EmployeeFactory(surname="=Формулова", phone="+7 900 1")
     CategoryDecisionFactory(
-        employee=first, category=Category.HIGHEST, decision_date=datetime.date(2026, 3, 2)
+        employee=first,
+        category=Category.HIGHEST,
+        decision_date=datetime.date(2022, 1, 10),
+        valid_until=add_years(today, 5),
     )
     TrainingFactory(employee=first, programme="ФГОС ДО", end_date=today, start_date=today)
     EmployeeFactory(surname="Невыбранова")
@@ -147,13 +159,27 @@ def test_senior_educator_adds_a_decision_inline_and_valid_until_defaults(client,
         "category_decisions-0-order_number": "12-Д",
         "category_decisions-0-valid_until": "",
     }
-    for prefix in ("trainings", "mentorships_as_mentee", "mentorships_as_mentor"):
+    for prefix in (
+        "conformity_decisions",
+        "leaves",
+        "trainings",
+        "mentorships_as_mentee",
+        "mentorships_as_mentor",
+    ):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     decision = employee.category_decisions.get()
-    assert decision.valid_until == datetime.date(2029, 3, 15)
+    assert decision.valid_until is None  # granted after 01.09.2023: no end date
+    data["category_decisions-INITIAL_FORMS"] = "1"
+    data["category_decisions-0-id"] = str(decision.pk)
+    data["category_decisions-0-employee"] = str(employee.pk)
+    data["category_decisions-0-decision_date"] = "15.03.2023"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    decision.refresh_from_db()
+    assert decision.valid_until == datetime.date(2028, 3, 15)  # before 01.09.2023: five years
 
 
 def test_create_accounts_links_users_and_emails_a_set_password_link(
@@ -218,3 +244,18 @@ def test_search_finds_names_typed_with_e_instead_of_yo(client, senior):
     for term in ("Артемовна", "Артёмовна", "Широкова Артемовна"):
         body = client.get(CHANGELIST, {"q": term}).content.decode()
         assert "Широкова" in body and "Другова" not in body, term
+
+
+def test_export_shows_no_end_date_after_2023_and_the_titles(client, head):
+    employee = EmployeeFactory(surname="Бессрочнова")
+    CategoryDecisionFactory(
+        employee=employee, category=Category.HIGHEST, decision_date=datetime.date(2023, 9, 1)
+    )
+    CategoryDecisionFactory(
+        employee=employee, category=Category.METHODIST, decision_date=datetime.date(2025, 2, 3)
+    )
+    client.force_login(head)
+    response = client.post(CHANGELIST, {"action": "export_xlsx", "_selected_action": [employee.pk]})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["D2"].value == "высшая, педагог-методист"
+    assert isinstance(sheet["E2"].value, str)  # "no end date", never 01.09.2028

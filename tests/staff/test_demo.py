@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from staff.dates import add_months
+from staff.dates import add_months, add_years
 from staff.models import Category, Employee
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +16,30 @@ def test_seed_demo_builds_the_seed_kindergarten_and_is_idempotent(django_user_mo
     call_command("seed_demo")
     assert {model: model.objects.count() for model in counts} == counts
 
-    teachers = list(Employee.objects.prefetch_related("category_decisions", "trainings", "groups"))
-    assert len(teachers) == 20
+    teachers = list(
+        Employee.objects.prefetch_related(
+            "category_decisions", "conformity_decisions", "leaves", "trainings", "groups"
+        )
+    )
+    # The seed's 20 teachers (9 highest, 10 first, 1 young) and one away on child-care leave.
+    assert len(teachers) == 21
     assert Counter(t.current_category for t in teachers) == {
         Category.HIGHEST: 9,
         Category.FIRST: 10,
-        Category.NONE: 1,
+        Category.NONE: 2,
     }
+    today = timezone.localdate()
+    assert [
+        t.surname for t in teachers if any(d.category == Category.METHODIST for d in t.current_titles)
+    ] == ["Васильева"]
+    # Post-2023 decisions carry no end date; the legacy one ends within 6 months.
+    assert sum(1 for t in teachers if t.category_without_term) >= 10
+    legacy = [t for t in teachers if t.attestation_due and t.attestation_due <= add_months(today, 6)]
+    assert [t.surname for t in legacy] == ["Григорьева"]
+    conformity = {t.surname: t.conformity_due_on(today) for t in teachers if t.conformity_due_on(today)}
+    assert set(conformity) == {"Широкова", "Юдина"}
+    assert today < conformity["Широкова"].date <= add_months(today, 12)
+    assert conformity["Юдина"].date == add_years(add_months(today, 8), 2)  # 2 years after child-care leave
     young = [t for t in teachers if t.is_young_teacher]
     assert len(young) == 1 and young[0].mentorships_as_mentee.exists()
     assert not any(t.course_overdue_on() for t in teachers)  # every teacher within the last 3 years

@@ -49,9 +49,13 @@ def test_experience_display_uses_plural_forms():
     assert (years, months) == (21, 2)
 
 
-def test_category_valid_until_defaults_to_five_years():
-    decision = CategoryDecisionFactory(decision_date=D(2024, 2, 29), valid_until=None)
-    assert decision.valid_until == D(2029, 2, 28)
+def test_category_valid_until_defaults_to_five_years_before_september_2023_and_none_after():
+    assert CategoryDecisionFactory(decision_date=D(2020, 2, 29), valid_until=None).valid_until == D(
+        2025, 2, 28
+    )
+    assert CategoryDecisionFactory(decision_date=D(2023, 8, 31)).valid_until == D(2028, 8, 31)
+    assert CategoryDecisionFactory(decision_date=D(2023, 9, 1)).valid_until is None
+    assert CategoryDecisionFactory(decision_date=D(2024, 2, 29)).valid_until is None
 
 
 def test_current_category_is_latest_decision_in_force_on_the_date():
@@ -67,9 +71,21 @@ def test_current_category_is_latest_decision_in_force_on_the_date():
 
 def test_attestation_due_is_valid_until_of_the_decision_in_force():
     employee = EmployeeFactory()
-    CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D(2019, 4, 1))
-    CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D(2026, 3, 2))
-    assert employee.attestation_due == D(2031, 3, 2)
+    CategoryDecisionFactory(
+        employee=employee,
+        category=Category.FIRST,
+        decision_date=D(2022, 5, 1),
+        valid_until=add_years(D.today(), 1),
+    )
+    assert employee.attestation_due == add_years(D.today(), 1)
+    assert employee.category_without_term is False
+
+
+def test_attestation_due_is_none_for_a_category_without_term():
+    employee = EmployeeFactory()
+    CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D(2024, 5, 1))
+    assert employee.attestation_due is None
+    assert employee.category_without_term is True
 
 
 def test_titles_need_the_highest_category():
@@ -97,9 +113,9 @@ def test_course_due_three_years_after_last_course(settings):
     TrainingFactory(
         employee=employee, kind=TrainingKind.RETRAINING, end_date=D(2025, 5, 1), start_date=D(2024, 9, 1)
     )
-    assert employee.course_due == D(2025, 11, 22)  # retraining does not count as course training
-    assert employee.course_overdue_on(D(2025, 11, 21)) is False
-    assert employee.course_overdue_on(D(2025, 11, 22)) is True
+    assert employee.course_due == D(2028, 5, 1)  # professional retraining counts too
+    assert employee.course_overdue_on(D(2028, 4, 30)) is False
+    assert employee.course_overdue_on(D(2028, 5, 1)) is True
 
 
 def test_course_due_today_without_any_course():

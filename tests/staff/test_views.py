@@ -4,10 +4,18 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from staff.models import Category, Employee, Position
-from tests.factories import CategoryDecisionFactory, EmployeeFactory, MentorshipFactory, TrainingFactory
+from staff.dates import add_months, add_years
+from staff.models import Category, Employee, Position, TrainingKind
+from tests.factories import (
+    CategoryDecisionFactory,
+    ConformityDecisionFactory,
+    EmployeeFactory,
+    MentorshipFactory,
+    TrainingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +46,8 @@ def test_my_page_shows_her_record_in_russian(client, anna):
     body = client.get(reverse("staff:my_page")).content.decode()
     assert "Антонова Мария Ивановна" in body
     assert "Высшая" in body
-    assert "01.03.2029" in body  # category valid until, d.m.Y
+    assert "01.03.2029" not in body  # granted after 01.09.2023: the category has no end date
+    assert 'data-kind="no_term"' in body
     assert "Инклюзивное образование" in body
     assert "24.01.2028" in body  # next course due
     assert "Я наставник: Молодцова" in body
@@ -58,7 +67,7 @@ def test_my_page_query_count_does_not_grow_with_history(client, anna, django_ass
     TrainingFactory(employee=employee)
     MentorshipFactory(mentor=employee)
     client.get(reverse("staff:my_page"))
-    with django_assert_num_queries(11) as one:
+    with django_assert_num_queries(13) as one:
         client.get(reverse("staff:my_page"))
     for _ in range(5):
         TrainingFactory(employee=employee)
@@ -181,3 +190,59 @@ def test_experience_reads_without_zero_parts():
     assert employee.experience_display == "18 лет"
     employee.experience_on = lambda on=None: (0, 5)
     assert employee.experience_display == "5 месяцев"
+
+
+def test_my_page_says_what_to_do_and_by_when(client, anna):
+    today = timezone.localdate()
+    employee = anna.employee
+    # Granted before 01.09.2023; the decision set its end four months from now.
+    CategoryDecisionFactory(
+        employee=employee,
+        category=Category.FIRST,
+        decision_date=datetime.date(2022, 1, 10),
+        valid_until=add_months(today, 4),
+    )
+    TrainingFactory(
+        employee=employee, hours=12, start_date=add_years(today, -1), end_date=add_years(today, -1)
+    )
+    TrainingFactory(
+        employee=employee, hours=72, start_date=datetime.date(2024, 5, 1), end_date=datetime.date(2024, 5, 20)
+    )
+    client.force_login(anna)
+    response = client.get(reverse("staff:my_page"))
+    body = response.content.decode()
+    todo = body[body.index('data-test="todo"') : body.index("</ul>", body.index('data-test="todo"'))]
+    assert 'data-kind="category_ends"' in todo
+    assert add_months(today, 1).strftime("%d.%m.%Y") in todo  # apply by: 3 months before the end
+    assert add_months(today, 4).strftime("%d.%m.%Y") in todo
+    assert 'data-kind="course"' in todo and "20.05.2027" in todo  # the 12-hour course does not count
+    assert 'data-kind="no_term"' not in todo and 'data-kind="conformity"' not in todo
+
+
+def test_my_page_words_in_english(client, anna):
+    employee = anna.employee
+    employee.hire_date = datetime.date(2016, 9, 1)
+    employee.save()
+    ConformityDecisionFactory(employee=employee, decision_date=datetime.date(2024, 10, 7))
+    TrainingFactory(
+        employee=employee,
+        kind=TrainingKind.RETRAINING,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 6, 30),
+    )
+    client.force_login(anna)
+    client.post(reverse("set_language"), {"language": "en", "next": "/staff/me/"})
+    body = client.get(reverse("staff:my_page")).content.decode()
+    assert "Attestation for conformity to the post by 07.10.2029." in body
+    assert "Course training (16 hours or more) or professional retraining by 30.06.2028." in body
+
+
+def test_my_page_says_the_category_has_no_term(client, anna):
+    CategoryDecisionFactory(
+        employee=anna.employee, category=Category.HIGHEST, decision_date=datetime.date(2023, 9, 1)
+    )
+    client.force_login(anna)
+    client.post(reverse("set_language"), {"language": "en", "next": "/staff/me/"})
+    body = client.get(reverse("staff:my_page")).content.decode()
+    assert "has no end date" in body
+    assert "01.09.2028" not in body

@@ -1,0 +1,56 @@
+"""The 2023 law migration carries existing decisions over (0003 → 0004)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+D = datetime.date
+BEFORE = [("staff", "0003_alter_employee_phone")]
+AFTER = [("staff", "0004_attestation_law_2023")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_drops_the_automatic_term_after_september_2023_and_moves_conformity():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    Employee = old.get_model("staff", "Employee")
+    Decision = old.get_model("staff", "CategoryDecision")
+    teacher = Employee.objects.create(surname="Старая", name="Анна", position="educator")
+    legacy = Decision.objects.create(
+        employee=teacher, category="first", decision_date=D(2023, 8, 31), valid_until=D(2028, 8, 31)
+    )
+    automatic = Decision.objects.create(
+        employee=teacher, category="highest", decision_date=D(2023, 9, 1), valid_until=D(2028, 9, 1)
+    )
+    leap = Decision.objects.create(
+        employee=teacher, category="methodist", decision_date=D(2024, 2, 29), valid_until=D(2029, 2, 28)
+    )
+    by_hand = Decision.objects.create(
+        employee=teacher, category="first", decision_date=D(2024, 1, 15), valid_until=D(2026, 1, 15)
+    )
+    Decision.objects.create(
+        employee=teacher,
+        category="conformity",
+        decision_date=D(2022, 4, 5),
+        order_number="7-А",
+        valid_until=D(2027, 4, 5),
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    new = executor.loader.project_state(AFTER).apps
+    Decision = new.get_model("staff", "CategoryDecision")
+    Conformity = new.get_model("staff", "ConformityDecision")
+    ends = dict(Decision.objects.values_list("pk", "valid_until"))
+    assert ends == {
+        legacy.pk: D(2028, 8, 31),
+        automatic.pk: None,
+        leap.pk: None,
+        by_hand.pk: D(2026, 1, 15),
+    }
+    assert list(Conformity.objects.values_list("employee_id", "decision_date", "order_number", "result")) == [
+        (teacher.pk, D(2022, 4, 5), "7-А", "conforms")
+    ]
