@@ -93,9 +93,9 @@ def test_dashboard_and_workbook_show_the_same_figures(client, head):
     with build.workbook.open("rb") as handle:
         wb = load_workbook(io.BytesIO(handle.read()))
     categories = {row[0]: row[1] for row in wb["Категории"].iter_rows(values_only=True) if row[0]}
-    assert context["category_counts"] == {"highest": 2, "first": 2, "conformity": 0, "none": 1}
-    labels = ("высшая", "первая", "соответствие занимаемой должности", "без категории")
-    assert [categories[label] for label in labels] == [2, 2, 0, 1]
+    assert context["category_counts"] == {"highest": 2, "methodist": 0, "mentor": 0, "first": 2, "none": 1}
+    labels = ("высшая", "первая", "без категории")
+    assert [categories[label] for label in labels] == [2, 2, 1]
     assert context["young"] == categories["Молодые педагоги"] == 1
     assert (context["covered"], context["staff_total"], context["coverage_percent"]) == (1, 5, 20)
     courses = [row[:2] for row in wb["Курсы повышения квалификации"].iter_rows(values_only=True)]

@@ -111,7 +111,7 @@ def test_export_selected_staff_to_xlsx(client, head):
         employee=first,
         category=Category.HIGHEST,
         decision_date=datetime.date(2022, 1, 10),
-        valid_until=add_years(today, 5),
+        valid_until=datetime.date(2031, 3, 2),  # a legacy term the decision set by hand
     )
     TrainingFactory(employee=first, programme="ФГОС ДО", end_date=today, start_date=today)
     EmployeeFactory(surname="Невыбранова")
