@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .dates import add_months
-from .exports import staff_workbook
+from .exports import XLSX, staff_workbook
 from .forms import EmployeeAdminForm, StaffImportForm
 from .models import (
     BASE_CATEGORIES,
@@ -25,7 +25,6 @@ from .models import (
 from .selectors import employees_with_dues, filter_attestation_due_within, filter_course_due_within
 from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DUE_CHOICES = (
     ("overdue", _("already due")),
     ("3", _("within 3 months")),
@@ -120,6 +119,7 @@ class TrainingInline(admin.StackedInline):
     extra = 0
     fields = [
         ("kind", "hours"),
+        "on_fgos",
         "programme",
         "provider",
         ("start_date", "end_date"),
@@ -173,12 +173,12 @@ class EmployeeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     actions = ["export_xlsx", "create_accounts"]
     fieldsets = [
-        (None, {"fields": [("surname", "name", "patronymic"), "position", "groups", "user"]}),
+        (None, {"fields": [("surname", "name", "patronymic"), "birth_date", "position", "groups", "user"]}),
         (
             _("Education"),
             {
                 "fields": [
-                    "education_level",
+                    ("education_level", "education_pedagogical"),
                     "education_institution",
                     ("education_year", "education_speciality"),
                 ]
@@ -320,7 +320,7 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 @admin.register(KindergartenGroup)
 class KindergartenGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "age_band", "orientation"]
+    list_display = ["name", "age_band", "orientation", "pupils"]
     list_filter = ["orientation"]
     search_fields = ["name"]
 
@@ -328,7 +328,7 @@ class KindergartenGroupAdmin(admin.ModelAdmin):
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "on_fgos"]
     search_fields = ["programme", "provider", "employee__surname"]
     list_select_related = ["employee"]
     date_hierarchy = "end_date"

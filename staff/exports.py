@@ -3,6 +3,7 @@
 import io
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -11,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from kindergarten_portal.spreadsheets import DATE_FORMAT, text_cell
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -81,6 +83,35 @@ def staff_workbook(employees) -> bytes:
             ]
         )
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def self_evaluation_workbook(evaluation) -> bytes:
+    """One sheet: the self-evaluation staff indicators (a `SelfEvaluation`) as the page shows them."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Self-evaluation"))
+    for letter, width in zip("ABCD", (10, 90, 12, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A3"
+
+    def bold(text):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = HEADER_FONT
+        return cell
+
+    title = _("Self-evaluation staff indicators on %(date)s") % {"date": date_format(evaluation.on, "d.m.Y")}
+    ws.append([bold(title)])
+    ws.append([bold(_("No.")), bold(_("Indicator")), bold(_("Value")), bold(_("Share, %"))])
+    for row in evaluation.indicators:
+        share = WriteOnlyCell(ws, value=row.share)
+        share.number_format = "0.0"
+        title_cell = text_cell(ws, str(row.title))
+        title_cell.alignment = Alignment(wrap_text=True, indent=row.depth)
+        ws.append([row.number, title_cell, row.value, share])
+    for message, count in evaluation.gaps:
+        ws.append(["", text_cell(ws, f"{message}: {count}")])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

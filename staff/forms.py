@@ -22,10 +22,12 @@ class EmployeeAdminForm(PhotoFieldMixin, forms.ModelForm):
             "surname",
             "name",
             "patronymic",
+            "birth_date",
             "position",
             "groups",
             "user",
             "education_level",
+            "education_pedagogical",
             "education_institution",
             "education_year",
             "education_speciality",
@@ -61,4 +63,11 @@ class StaffImportForm(forms.Form):
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
+    )
+
+
+class SelfEvaluationDateForm(forms.Form):
+    on = forms.DateField(
+        label=_("On the date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
