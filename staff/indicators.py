@@ -31,10 +31,19 @@ from .models import (
     TrainingKind,
 )
 
-# Further professional education (ДПО): professional retraining, or course training of at least
-# 16 hours (a shorter course is not a КПК), completed within the last DPO_YEARS.
+# Further professional education (ДПО) counted in 1.12 and 1.13: completed within the last DPO_YEARS.
 DPO_YEARS = 5
+# A course of at least 16 hours (a shorter one is no КПК) — one without hours on record counts, as
+# older records often lack them — or professional retraining. The same rule as the 3-year course
+# rule of issue 9 (`further_education_q` in staff/models.py on the attestation branch): at the merge,
+# `_further_education_rule` gives way to it.
 DPO_MIN_COURSE_HOURS = 16
+
+
+def _further_education_rule() -> Q:
+    course = Q(kind=TrainingKind.COURSE) & (Q(hours__isnull=True) | Q(hours__gte=DPO_MIN_COURSE_HOURS))
+    return course | Q(kind=TrainingKind.RETRAINING)
+
 
 # 1.15: which post answers each question. The order also asks about a «логопед» (a speech
 # therapist who is not a teacher); the portal has no such post, so that answer is always "no".
@@ -87,15 +96,6 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def further_education_q(*, on: datetime.date, prefix: str = "") -> Q:
-    """Trainings that count as further professional education completed in the DPO_YEARS before `on`."""
-    p = prefix
-    return Q(**{f"{p}end_date__gte": add_years(on, -DPO_YEARS), f"{p}end_date__lte": on}) & (
-        Q(**{f"{p}kind": TrainingKind.RETRAINING})
-        | Q(**{f"{p}kind": TrainingKind.COURSE, f"{p}hours__gte": DPO_MIN_COURSE_HOURS})
-    )
-
-
 def staff_on(on: datetime.date):
     """Everyone employed on that date: hired by then (or hire date unknown), not yet dismissed."""
     return Employee.objects.current(on=on).filter(Q(hire_date__isnull=True) | Q(hire_date__lte=on))
@@ -107,7 +107,12 @@ def self_evaluation_indicators(*, on: datetime.date) -> SelfEvaluation:
     Three queries whatever the size of the staff: employees (with their further education
     annotated), their category decisions (read by `Employee.category_on`), the groups' pupils.
     """
-    dpo = Training.objects.filter(further_education_q(on=on), employee=OuterRef("pk"))
+    dpo = Training.objects.filter(
+        _further_education_rule(),
+        employee=OuterRef("pk"),
+        end_date__gte=add_years(on, -DPO_YEARS),
+        end_date__lte=on,
+    )
     employees = list(
         staff_on(on)
         .annotate(has_dpo=Exists(dpo), has_fgos_course=Exists(dpo.filter(on_fgos=True)))

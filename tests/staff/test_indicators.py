@@ -91,7 +91,7 @@ def small_staff():
     )
 
     # Nothing known about her education, experience or age: counted in 1.7 only, and listed as gaps.
-    EmployeeFactory(
+    dmitrieva = EmployeeFactory(
         surname="Дмитриева",
         position=Position.EDUCATOR,
         education_level="",
@@ -99,6 +99,8 @@ def small_staff():
         experience_start=None,
         hire_date=D(2025, 9, 1),
     )
+    # Still under way on the date: not yet completed.
+    TrainingFactory(employee=dmitrieva, hours=72, start_date=D(2026, 2, 20), end_date=D(2026, 3, 10))
 
     head = EmployeeFactory(
         surname="Егорова",
@@ -220,6 +222,12 @@ def test_a_year_earlier_the_dismissed_psychologist_counts_and_the_newcomers_do_n
     assert rows["1.15.6"].present is True
     # Жукова: first category from 01.02.2025.
     assert (rows["1.8.2"].count, rows["1.8.2"].share) == (3, Decimal("60.0"))
+
+
+def test_a_course_without_hours_on_record_counts_as_course_training():
+    teacher = EmployeeFactory(hire_date=D(2020, 1, 1))
+    TrainingFactory(employee=teacher, hours=None, end_date=D(2025, 1, 24))
+    assert by_number(self_evaluation_indicators(on=ON))["1.12"].count == 1
 
 
 def test_ratio_and_yes_no_read_as_the_order_writes_them():
