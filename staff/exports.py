@@ -89,27 +89,23 @@ def staff_workbook(employees) -> bytes:
 
 
 def self_evaluation_workbook(evaluation) -> bytes:
-    """One sheet: the self-evaluation staff indicators (a `SelfEvaluation`) as the page shows them."""
+    """One sheet named with the date: the self-evaluation staff indicators (a `SelfEvaluation`)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Self-evaluation"))
+    ws = wb.create_sheet(f"{_('Self-evaluation')} {date_format(evaluation.on, 'd.m.Y')}"[:31])
     for letter, width in zip("ABCD", (10, 90, 12, 12), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A3"
-
-    def bold(text):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = HEADER_FONT
-        return cell
-
-    title = _("Self-evaluation staff indicators on %(date)s") % {"date": date_format(evaluation.on, "d.m.Y")}
-    ws.append([bold(title)])
-    ws.append([bold(_("No.")), bold(_("Indicator")), bold(_("Value")), bold(_("Share, %"))])
+    ws.freeze_panes = "A2"
+    headers = []
+    for text in (_("No."), _("Indicator"), _("Value"), _("Share, %")):
+        headers.append(WriteOnlyCell(ws, value=text))
+        headers[-1].font, headers[-1].fill = HEADER_FONT, HEADER_FILL
+    ws.append(headers)
     for row in evaluation.indicators:
         share = WriteOnlyCell(ws, value=row.share)
         share.number_format = "0.0"
-        title_cell = text_cell(ws, str(row.title))
-        title_cell.alignment = Alignment(wrap_text=True, indent=row.depth)
-        ws.append([row.number, title_cell, row.value, share])
+        title = text_cell(ws, str(row.title))
+        title.alignment = Alignment(wrap_text=True, indent=row.depth)
+        ws.append([row.number, title, row.value, share])
     for message, count in evaluation.gaps:
         ws.append(["", text_cell(ws, f"{message}: {count}")])
     out = io.BytesIO()
