@@ -148,6 +148,7 @@ class TrainingInline(admin.StackedInline):
     extra = 0
     fields = [
         ("kind", "hours"),
+        "on_fgos",
         "programme",
         "provider",
         ("start_date", "end_date"),
@@ -208,12 +209,12 @@ class EmployeeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     actions = ["export_xlsx", "create_accounts"]
     fieldsets = [
-        (None, {"fields": [("surname", "name", "patronymic"), "position", "groups", "user"]}),
+        (None, {"fields": [("surname", "name", "patronymic"), "birth_date", "position", "groups", "user"]}),
         (
             _("Education"),
             {
                 "fields": [
-                    "education_level",
+                    ("education_level", "education_pedagogical"),
                     "education_institution",
                     ("education_year", "education_speciality"),
                 ]
@@ -405,7 +406,7 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 @admin.register(KindergartenGroup)
 class KindergartenGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "age_band", "orientation"]
+    list_display = ["name", "age_band", "orientation", "pupils"]
     list_filter = ["orientation"]
     search_fields = ["name"]
 
@@ -413,7 +414,7 @@ class KindergartenGroupAdmin(admin.ModelAdmin):
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "on_fgos"]
     search_fields = ["programme", "provider", "employee__surname"]
     list_select_related = ["employee"]
     date_hierarchy = "end_date"

@@ -220,6 +220,8 @@ def build(*, today):
         },
     )
 
+    _self_evaluation_data(groups=groups, today=today)
+
     User = get_user_model()
     for username, first_name, last_name, role, teacher_index in USERS:
         user, created = User.objects.get_or_create(
@@ -241,3 +243,27 @@ def build(*, today):
             employee_email_sync(employee=employees[teacher_index])  # one address for resets and notices
 
     return employees
+
+
+# Children per group in GROUPS order, for the self-evaluation's "pedagogical staff / pupils".
+GROUP_PUPILS = [22, 24, 25, 24, 12, 10]
+
+
+def _self_evaluation_data(*, groups, today):
+    """What the self-evaluation indicators read: pupils, birth dates (ages from 22 to over 55),
+    the pedagogical profile of the education, and the ФГОС courses. Fills only what is empty."""
+    for group, pupils in zip(groups, GROUP_PUPILS, strict=True):
+        if group.pupils is None:
+            group.pupils = pupils
+            group.save(update_fields=["pupils"])
+    demo_staff = Employee.objects.filter(email__endswith="@sad-demo.ru", experience_start__isnull=False)
+    for index, teacher in enumerate(demo_staff.order_by("pk")):
+        if teacher.birth_date is None:
+            # Began teaching at 21 to 35; those with under 5 years of experience straight after college.
+            recent = add_years(teacher.experience_start, 5) > today
+            teacher.birth_date = add_months(
+                add_years(teacher.experience_start, -(21 if recent else 21 + index * 7 % 15)), -index
+            )
+            teacher.education_pedagogical = True  # every demo teacher studied preschool education
+            teacher.save(update_fields=["birth_date", "education_pedagogical"])
+    Training.objects.filter(employee__in=demo_staff, programme__contains="ФГОС").update(on_fgos=True)

@@ -1,6 +1,7 @@
 """The staff list as an xlsx workbook (the selected rows of the admin list)."""
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kindergarten_portal.spreadsheets import Sheet, new_workbook, workbook_bytes
@@ -82,4 +83,22 @@ def attestation_calendar_workbook(dues) -> bytes:
             ]
         )
     sheet.close_table()
+    return workbook_bytes(wb)
+
+
+def self_evaluation_workbook(evaluation) -> bytes:
+    """One sheet named with the date: the self-evaluation staff indicators (a `SelfEvaluation`)."""
+    wb = new_workbook()
+    sheet = Sheet(
+        wb,
+        f"{_('Self-evaluation')} {date_format(evaluation.on, 'd.m.Y')}",
+        [_("No."), _("Indicator"), _("Value"), _("Share, %")],
+        [10, 90, 12, 12],
+        formats={3: "0.0"},
+    )
+    for row in evaluation.indicators:
+        sheet.append([row.number, "    " * row.depth + str(row.title), row.value, row.share])
+    sheet.close_table()
+    for message, count in evaluation.gaps:
+        sheet.append(["", f"{message}: {count}", None, None])
     return workbook_bytes(wb)

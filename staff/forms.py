@@ -14,10 +14,12 @@ class EmployeeAdminForm(forms.ModelForm):
             "surname",
             "name",
             "patronymic",
+            "birth_date",
             "position",
             "groups",
             "user",
             "education_level",
+            "education_pedagogical",
             "education_institution",
             "education_year",
             "education_speciality",
@@ -53,4 +55,11 @@ class StaffImportForm(forms.Form):
     file = forms.FileField(
         label=_("Workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
+    )
+
+
+class SelfEvaluationDateForm(forms.Form):
+    on = forms.DateField(
+        label=_("On the date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )

@@ -3,7 +3,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +22,14 @@ class Position(models.TextChoices):
     DEFECTOLOGIST = "defectologist", _("special-needs teacher")
     PSYCHOLOGIST = "psychologist", _("educational psychologist")
     ADDITIONAL_EDUCATION = "additional_education", _("teacher of additional education")
+    HEAD = "head", _("head of the kindergarten")
+    DEPUTY_HEAD = "deputy_head", _("deputy head of the kindergarten")
+
+
+# Self-evaluation (order №1324): the head and her deputies are the administrative staff; every
+# other post, the senior educator included, is pedagogical.
+ADMINISTRATIVE_POSITIONS = (Position.HEAD, Position.DEPUTY_HEAD)
+PEDAGOGICAL_POSITIONS = tuple(p for p in Position if p not in ADMINISTRATIVE_POSITIONS)
 
 
 class Orientation(models.TextChoices):
@@ -91,17 +99,34 @@ def is_young_teacher(experience_start: datetime.date | None, on: datetime.date) 
     return full_years_and_months(experience_start, on)[0] < settings.YOUNG_TEACHER_YEARS
 
 
+def validate_not_future(day: datetime.date):
+    if day and day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+
+
 class KindergartenGroup(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     age_band = models.CharField(_("age band"), max_length=50, blank=True)
     orientation = models.CharField(
         _("orientation"), max_length=20, choices=Orientation.choices, default=Orientation.GENERAL
     )
+    pupils = models.PositiveSmallIntegerField(
+        _("pupils"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The number of children in the group (for the self-evaluation report)."),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("kindergarten group")
         verbose_name_plural = _("kindergarten groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pupils__isnull=True) | Q(pupils__gte=1), name="group_pupils_positive"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -157,6 +182,14 @@ class Employee(models.Model):
         ],
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # For the self-evaluation staff indicators (order №1324). The birth date is the office's:
+    # the admin shows it, no page of the teacher's and no public page does.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_not_future])
+    education_pedagogical = models.BooleanField(
+        _("education of pedagogical profile"),
+        default=False,
+        help_text=_("The higher or secondary vocational education is of pedagogical profile."),
+    )
 
     objects = EmployeeQuerySet.as_manager()
 
@@ -563,6 +596,14 @@ class Training(models.Model):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     scan = models.FileField(_("scan"), upload_to="staff/certificates/", blank=True)
+    # Self-evaluation indicator 1.13 counts course training on the federal standard.
+    on_fgos = models.BooleanField(
+        _("on the federal standard (FGOS DO)"),
+        default=False,
+        help_text=_(
+            "The programme teaches applying the federal state educational standard of preschool education."
+        ),
+    )
 
     class Meta:
         ordering = ["-end_date", "-pk"]

@@ -45,8 +45,9 @@ IMPORT_COLUMNS = [
     Column("hire_date", gettext_lazy("Hire date")),
     Column("phone", gettext_lazy("Phone")),
     Column("email", gettext_lazy("E-mail")),
+    Column("birth_date", gettext_lazy("Date of birth")),
 ]
-DATE_KEYS = {"experience_start", "hire_date"}
+DATE_KEYS = {"experience_start", "hire_date", "birth_date"}
 SCALAR_KEYS = [c.key for c in IMPORT_COLUMNS if c.key != "groups"]
 
 
@@ -114,6 +115,7 @@ def staff_import_template() -> bytes:
             datetime.date(2015, 8, 25),
             "+7 900 000-00-00",
             "ivanova@example.org",
+            datetime.date(1990, 4, 12),
         ],
         min_width=14,
     )

@@ -6,8 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kindergarten_portal.roles import can_read_everything, role_required
+from kindergarten_portal.spreadsheets import xlsx_response
+
 from .access import get_employee_for_user
-from .forms import ContactsForm
+from .exports import self_evaluation_workbook
+from .forms import ContactsForm, SelfEvaluationDateForm
+from .indicators import self_evaluation_indicators
 from .selectors import employee_dues, employee_for_user
 from .services import employee_contacts_save
 
@@ -52,3 +57,29 @@ def photo(request, pk):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, content_type="image/jpeg")
+
+
+@role_required(can_read_everything)
+def self_evaluation(request):
+    """The self-evaluation staff indicators on a chosen date (today unless asked), as a table."""
+    form, on = _self_evaluation_date(request)
+    evaluation = self_evaluation_indicators(on=on) if on else None
+    return render(request, "staff/self_evaluation.html", {"form": form, "evaluation": evaluation})
+
+
+@role_required(can_read_everything)
+def self_evaluation_xlsx(request):
+    form, on = _self_evaluation_date(request)
+    if on is None:
+        raise Http404(_("Choose a valid date."))
+    filename = _("Self-evaluation %(date)s.xlsx") % {"date": on.strftime("%d.%m.%Y")}
+    return xlsx_response(self_evaluation_workbook(self_evaluation_indicators(on=on)), filename)
+
+
+def _self_evaluation_date(request):
+    """The date form and the date it chose: today when none is given, None when the date is invalid."""
+    if "on" not in request.GET:
+        today = timezone.localdate()
+        return SelfEvaluationDateForm(initial={"on": today}), today
+    form = SelfEvaluationDateForm(request.GET)
+    return form, form.cleaned_data["on"] if form.is_valid() else None

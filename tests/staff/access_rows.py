@@ -26,7 +26,11 @@ def _admin_change_anna(personas):
     return reverse("admin:staff_employee_change", args=[_employee_of(personas["anna"]).pk])
 
 
+OFFICE_PAGE = dict(anonymous=302, anna=403, boris=403, head=200, senior=200)
+
 ROWS = [
+    ("staff:self_evaluation", "/staff/self-evaluation/", OFFICE_PAGE),
+    ("staff:self_evaluation_xlsx", "/staff/self-evaluation/xlsx/", OFFICE_PAGE),
     ("staff:my_page", "/staff/me/", dict(anonymous=302, anna=200, boris=200, head=404, senior=404)),
     (
         "staff:my_contacts_edit",

@@ -1,11 +1,12 @@
 import datetime
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from kindergarten_portal.roles import SENIOR_EDUCATOR
-from staff.models import Category
-from tests.factories import PASSWORD, CategoryDecisionFactory, teacher_user
+from staff.models import Category, EducationLevel
+from tests.factories import PASSWORD, CategoryDecisionFactory, EmployeeFactory, UserFactory, teacher_user
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +80,29 @@ def test_senior_opens_the_attestation_calendar_picks_a_month_and_downloads_it(li
     with page.expect_download() as download_info:
         page.locator("#calendar-xlsx").click()
     assert download_info.value.suggested_filename.endswith(".xlsx")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_senior_educator_opens_the_self_evaluation_indicators_and_downloads_them(live_server, page):
+    UserFactory(username="metodist", role=SENIOR_EDUCATOR)
+    EmployeeFactory(education_level=EducationLevel.HIGHER, hire_date=datetime.date(2016, 9, 1))
+    EmployeeFactory(education_level=EducationLevel.SECONDARY_VOCATIONAL, hire_date=datetime.date(2026, 2, 1))
+
+    page.goto(f"{live_server.url}/admin/staff/employee/")
+    page.get_by_label("Имя пользователя").fill("metodist")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.locator("a[href='/staff/self-evaluation/']").first.click()
+
+    page.locator("input[name=on]").fill("2026-01-15")  # before the second one was hired
+    page.get_by_role("button", name="Показать").click()
+    expect(page.locator("tr[data-number='1.7'] [data-test=value]")).to_have_text("1")
+    expect(page.locator("tr[data-number='1.7.1'] [data-test=share]")).to_have_text("100,0")
+    with page.expect_download() as download_info:
+        page.locator("[data-test=download]").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("15.01.2026.xlsx")  # the start is translated
+    with open(download.path(), "rb") as handle:
+        sheet = load_workbook(handle).active
+    rows = {r[0]: r[2] for r in sheet.iter_rows(values_only=True) if str(r[0]).startswith("1.")}
+    assert (rows["1.7"], rows["1.7.1"], rows["1.7.3"]) == (1, 1, 0)

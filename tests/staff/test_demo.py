@@ -2,10 +2,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.utils import timezone
 
 from staff.dates import add_months, add_years
-from staff.models import Category, Employee
+from staff.indicators import self_evaluation_indicators
+from staff.models import Category, Employee, KindergartenGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,17 @@ def test_seed_demo_if_empty_leaves_existing_data_alone():
     Employee.objects.create(surname="Своя", name="Данные", position="educator")
     call_command("seed_demo", "--if-empty")
     assert Employee.objects.count() == 1
+
+
+def test_seed_demo_gives_the_self_evaluation_what_it_reads():
+    call_command("seed_demo")
+    evaluation = self_evaluation_indicators(on=timezone.localdate())
+    rows = {row.number: row for row in evaluation.indicators}
+    assert evaluation.gaps == []
+    assert rows["1.7"].count == Employee.objects.count() >= 20  # all demo staff are pedagogical
+    assert rows["1.12"].share == 100  # every teacher had a course within 3 years
+    assert 0 < rows["1.13"].count < rows["1.7"].count  # two of the three demo programmes are on ФГОС
+    assert KindergartenGroup.objects.aggregate(pupils=Sum("pupils")) == {"pupils": 117}
+    assert rows["1.14"].pupils_per_teacher is not None
+    assert rows["1.10"].count > 0 and rows["1.11"].count > 0
+    assert all(rows[f"1.15.{n}"].present for n in (1, 2, 3, 5, 6))

@@ -256,3 +256,15 @@ def test_a_bad_phone_in_the_file_is_named_by_row_and_column():
     result = staff_import(file=workbook([bad], headers=HEADERS + ["Телефон"]), dry_run=False)
     assert any("Строка 2, столбец «Телефон»" in m for m in messages(result)), messages(result)
     assert Employee.objects.count() == 0
+
+
+def test_birth_date_column_is_read_and_kept_when_left_blank():
+    # "Date of birth": the English header is accepted until the Russian catalogue is compiled.
+    headers = [*HEADERS, "Date of birth"]
+    staff_import(file=workbook([row(1, **{"Date of birth": "23.11.1987"})], headers), dry_run=False)
+    assert Employee.objects.get().birth_date == datetime.date(1987, 11, 23)
+    result = staff_import(file=workbook([row(1)], headers), dry_run=False)
+    assert result.unchanged == 1
+    assert Employee.objects.get().birth_date == datetime.date(1987, 11, 23)
+    bad = staff_import(file=workbook([row(1, **{"Date of birth": "23.13.1987"})], headers), dry_run=True)
+    assert len(bad.errors) == 1 and "23.13.1987" in str(bad.errors[0])
