@@ -4,7 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
 
 from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
@@ -19,6 +21,15 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request the test client made in English leaves
+    English active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
