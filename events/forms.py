@@ -112,3 +112,11 @@ class EventPhotoForm(forms.ModelForm):
         if image and hasattr(image, "content_type"):
             return photo_prepare(image)
         return image
+
+
+class CertificateRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the records; the verification page says only that it is revoked."),
+    )

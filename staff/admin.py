@@ -173,7 +173,7 @@ class EmployeeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     actions = ["export_xlsx", "create_accounts"]
     fieldsets = [
-        (None, {"fields": [("surname", "name", "patronymic"), "position", "groups", "user"]}),
+        (None, {"fields": [("surname", "name", "patronymic"), "sex", "position", "groups", "user"]}),
         (
             _("Education"),
             {

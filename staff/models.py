@@ -23,6 +23,13 @@ class Position(models.TextChoices):
     ADDITIONAL_EDUCATION = "additional_education", _("teacher of additional education")
 
 
+class Sex(models.TextChoices):
+    """Grammatical gender of the documents printed for her or him (certificates)."""
+
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+
+
 class Orientation(models.TextChoices):
     GENERAL = "general", _("general development")
     COMPENSATORY = "compensatory", _("compensatory")
@@ -83,6 +90,8 @@ class Employee(models.Model):
     surname = models.CharField(_("surname"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    # Blank: documents use wording that reads right for either.
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     position = models.CharField(_("position"), max_length=30, choices=Position.choices)
     groups = models.ManyToManyField(
         KindergartenGroup, verbose_name=_("groups"), related_name="employees", blank=True
