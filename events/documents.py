@@ -182,6 +182,7 @@ def certificates_pdf(certificates, *, request) -> bytes:
     participation (teacher, event, organizer) or external participant (event, organizer) loaded."""
     with translation.override("ru"):
         pdf = _new_pdf("L")
+        pdf.set_margins(24, 18, 24)  # inside the frame
         pdf.set_auto_page_break(False)
         pdf.set_title("Сертификаты участника")
         for certificate in certificates:
