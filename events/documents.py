@@ -78,7 +78,7 @@ def absolute_url(request, path):
 def certificate_qr_png(url) -> bytes:
     """The QR code of the verification address as a PNG: the image the certificate embeds."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
     return buffer.getvalue()
 
 
@@ -106,7 +106,11 @@ def _new_pdf(orientation):
 
 def _line(pdf, text, size, style="", height=None, align="C"):
     pdf.set_font(FONT, style, size)
-    pdf.multi_cell(0, height or size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    height = height or size * 0.5
+    if pdf.get_string_width(text) <= pdf.epw:  # one line: cell() skips the line breaking, 5x faster
+        pdf.cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    else:
+        pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 # ---------------------------------------------------------------- certificates
