@@ -16,6 +16,7 @@ from staff.models import (
     Mentorship,
     Orientation,
     Position,
+    Sex,
     Training,
     TrainingKind,
 )
@@ -95,6 +96,7 @@ def build(*, today):
             patronymic=patronymic,
             defaults={
                 "position": position,
+                "sex": Sex.FEMALE,
                 "education_level": EducationLevel.HIGHER
                 if index % 3
                 else EducationLevel.SECONDARY_VOCATIONAL,

@@ -25,7 +25,7 @@ from events.models import (
 from events.services import attendance_mark, certificate_issue, certificate_revoke, event_certificates_issue
 from staff.models import Sex
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory
-from tests.factories import EmployeeFactory, teacher_user
+from tests.factories import PASSWORD, EmployeeFactory, teacher_user
 
 pytestmark = pytest.mark.django_db
 
@@ -464,3 +464,30 @@ def test_sign_in_sheet_runs_over_pages_for_a_large_event(client, senior):
     assert len(reader.pages) >= 2
     text = _text(reader)
     assert all(f"Педагог{n:02d}" in text for n in range(60))
+
+
+# ---------------------------------------------------------------- end to end, on a phone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_teacher_downloads_her_certificate_on_a_phone_and_its_qr_opens_the_check(page, live_server, anna):
+    _attended(_held_event(), anna.employee, role=ParticipationRole.SPEAKER)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "anna")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/events/my/")
+    link = page.locator("#past .certificate-link")
+    assert link.is_visible()
+    response = page.request.get(live_server.url + link.get_attribute("href"))
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.body()))
+    [barcode] = zxingcpp.read_barcodes(reader.pages[0].images[0].image.convert("L"))
+
+    page.goto(barcode.text)
+    assert page.locator("#certificate-holder").inner_text() == "Антонова М.И."
+    assert page.locator("#certificate-event").inner_text() == TITLE
+    assert page.locator("#certificate-date").inner_text() == "15.05.2026"
