@@ -530,6 +530,17 @@ class EventCertificate(models.Model):
     def is_revoked(self):
         return self.revoked_at is not None
 
+    @property
+    def attendance_holds(self):
+        """Attendance is still marked (the office may take it back after the certificate was issued)."""
+        if self.participation_id:
+            return self.participation.status == ParticipationStatus.ATTENDED
+        return self.external_participant.attended
+
+    @property
+    def is_valid(self):
+        return not self.is_revoked and self.attendance_holds
+
     @staticmethod
     def new_secrets():
         return {"check_code": secrets.token_hex(5), "token": secrets.token_urlsafe(32)}

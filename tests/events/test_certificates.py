@@ -22,7 +22,13 @@ from events.models import (
     ParticipationRole,
     ParticipationStatus,
 )
-from events.services import attendance_mark, certificate_issue, certificate_revoke, event_certificates_issue
+from events.services import (
+    attendance_mark,
+    attendance_unmark,
+    certificate_issue,
+    certificate_revoke,
+    event_certificates_issue,
+)
 from staff.models import Sex
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory
 from tests.factories import PASSWORD, EmployeeFactory, teacher_user
@@ -302,6 +308,19 @@ def test_revoked_certificate_says_so_and_is_no_longer_downloaded(client, anna):
     assert client.get(reverse("events:my_certificate", args=[participation.pk])).status_code == 404
     with pytest.raises(ValidationError):
         certificate_revoke(certificate=certificate, reason="ещё раз")
+
+
+def test_certificate_is_not_valid_while_attendance_is_taken_back(client, anna):
+    participation = _attended(_held_event(), anna.employee)
+    certificate = certificate_issue(participation=participation)
+    attendance_unmark(participations=Participation.objects.filter(pk=participation.pk))
+
+    content = client.get(_verify_url(certificate)).content.decode()
+    assert "alert-danger" in content and "alert-success" not in content
+
+    attendance_mark(participations=Participation.objects.filter(pk=participation.pk), attended=True)
+    assert "alert-success" in client.get(_verify_url(certificate)).content.decode()
+    assert certificate_issue(participation=participation).number == certificate.number
 
 
 def test_senior_educator_revokes_from_the_admin(client, anna, senior):
