@@ -49,12 +49,6 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _pdf_response(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 def _local(moment):
     return date_filter(timezone.localtime(moment), "d.m.Y H:i") if moment else "—"
 
@@ -449,7 +443,7 @@ class EventAdmin(admin.ModelAdmin):
         content = documents.sign_in_sheet_pdf(
             event=event, participations=participations, externals=externals, own_organization=str(own or "")
         )
-        return _pdf_response(content, f"sign-in-sheet-{event.pk}.pdf")
+        return documents.pdf_response(content, f"sign-in-sheet-{event.pk}.pdf")
 
     def certificates_view(self, request, object_id):
         """Every attendance certificate of the event in one PDF (issuing those not issued yet)."""
@@ -463,7 +457,7 @@ class EventAdmin(admin.ModelAdmin):
             )
             return redirect("admin:events_event_change", event.pk)
         content = documents.certificates_pdf(certificates, request=request)
-        return _pdf_response(content, f"certificates-{event.pk}.pdf")
+        return documents.pdf_response(content, f"certificates-{event.pk}.pdf")
 
     def import_template_view(self, request):
         if not self.has_view_permission(request):

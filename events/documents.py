@@ -12,6 +12,7 @@ import io
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -73,6 +74,13 @@ def absolute_url(request, path):
     if settings.PORTAL_BASE_URL:
         return settings.PORTAL_BASE_URL.rstrip("/") + path
     return request.build_absolute_uri(path)
+
+
+def pdf_response(content, filename):
+    """A PDF shown in the browser (a phone opens it in its viewer), saved under `filename`."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def certificate_qr_png(url) -> bytes:

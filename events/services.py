@@ -473,8 +473,9 @@ def certificate_issue(*, participation=None, external_participant=None, now=None
     )
     if not attended:
         raise ValidationError(_("A certificate is issued once attendance is marked."))
-    holder = {"participation": participation} if participation is not None else {}
-    if external_participant is not None:
+    if participation is not None:
+        holder = {"participation": participation}
+    else:
         holder = {"external_participant": external_participant}
     existing = EventCertificate.objects.filter(**holder).first()
     if existing is not None:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +22,7 @@ from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_for_user, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
-from .models import (
-    CalendarToken,
-    Event,
-    EventPhoto,
-    EventStatus,
-    Participation,
-    ParticipationStatus,
-)
+from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
@@ -256,13 +249,6 @@ def personal_ics(request, token):
     return calendar_response(request, events, name=name, public=False)
 
 
-def pdf_response(content, filename, *, attachment=False):
-    response = HttpResponse(content, content_type="application/pdf")
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
-
-
 @login_required
 def my_certificate(request, pk):
     """The teacher's own certificate of an attended event (issued on the first download)."""
@@ -274,7 +260,7 @@ def my_certificate(request, pk):
         raise Http404
     certificate = selectors.certificates_with_holders().get(pk=certificate.pk)
     content = documents.certificates_pdf([certificate], request=request)
-    return pdf_response(content, f"certificate-{certificate.number}.pdf")
+    return documents.pdf_response(content, f"certificate-{certificate.number}.pdf")
 
 
 # ---------------------------------------------------------------- public pages
@@ -288,7 +274,7 @@ def external_certificate(request, token):
     )
     certificate = get_object_or_404(certificates, token=token)
     content = documents.certificates_pdf([certificate], request=request)
-    return pdf_response(content, f"certificate-{certificate.number}.pdf")
+    return documents.pdf_response(content, f"certificate-{certificate.number}.pdf")
 
 
 def certificate_verify(request, number, code):
