@@ -98,8 +98,9 @@ def _event_dates(event):
 
 
 def _hours(event):
+    """Hours of a one-day event; over several days the clock time says nothing of the hours."""
     hours = event.duration_hours
-    if not hours:
+    if not hours or timezone.localdate(event.start) != timezone.localdate(event.end):
         return ""
     return f"{hours:g}".replace(".", ",") + " ч."
 

@@ -141,6 +141,24 @@ def test_certificate_of_a_man_and_of_a_teacher_whose_sex_is_not_on_record(client
     assert "в качестве докладчика" in text
 
 
+def test_hours_of_a_one_day_event_only(client, anna):
+    three_days = EventFactory(start=START, end=START + datetime.timedelta(days=2), status=EventStatus.HELD)
+    client.force_login(anna)
+    text = _text(
+        _pdf(client.get(reverse("events:my_certificate", args=[_attended(three_days, anna.employee).pk])))
+    )
+    assert "15.05.2026 – 17.05.2026" in text
+    assert "объём" not in text
+
+    ninety_minutes = _held_event(title="Консультация")
+    ninety_minutes.end = START + datetime.timedelta(minutes=90)
+    ninety_minutes.save()
+    text = _text(
+        _pdf(client.get(reverse("events:my_certificate", args=[_attended(ninety_minutes, anna.employee).pk])))
+    )
+    assert "объём: 1,5 ч." in text
+
+
 def test_downloading_again_gives_the_same_number(client, anna):
     participation = _attended(_held_event(), anna.employee)
     client.force_login(anna)
