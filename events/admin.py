@@ -5,7 +5,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -16,11 +16,13 @@ from django.utils.translation import ngettext
 
 from kindergarten_portal.spreadsheets import xlsx_response
 
-from .forms import EventImportForm, EventPhotoForm, RecommendForm
+from . import documents
+from .forms import CertificateRevokeForm, EventImportForm, EventPhotoForm, RecommendForm
 from .importing import event_import, event_import_template
 from .models import (
     Direction,
     Event,
+    EventCertificate,
     EventPhoto,
     ExternalParticipant,
     NetworkMembership,
@@ -30,11 +32,13 @@ from .models import (
     Series,
     overlap_error,
 )
-from .selectors import organizations_with_membership, with_places
+from .selectors import organizations_with_membership, sign_in_sheet_rows, with_places
 from .services import (
     attendance_check_started,
     attendance_mark,
     attendance_unmark,
+    certificate_revoke,
+    event_certificates_issue,
     event_copy,
     event_fill_from_waiting_list,
     recommend_events,
@@ -263,7 +267,7 @@ class ParticipationInline(admin.TabularInline):
 class ExternalParticipantInline(admin.TabularInline):
     model = ExternalParticipant
     extra = 0
-    fields = ["full_name", "organization", "position", "email", "consent_at"]
+    fields = ["full_name", "organization", "position", "email", "consent_at", "attended"]
     readonly_fields = ["consent_at"]
 
     def has_add_permission(self, request, obj=None):
@@ -296,6 +300,7 @@ class OrganizerKindFilter(admin.SimpleListFilter):
 class EventAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     change_list_template = "admin/events/event/change_list.html"
+    change_form_template = "admin/events/event/change_form.html"
     list_display = [
         "title",
         "start_column",
@@ -415,8 +420,43 @@ class EventAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_template_view),
                 name="events_event_import_template",
             ),
+            path(
+                "<path:object_id>/sign-in-sheet/",
+                self.admin_site.admin_view(self.sign_in_sheet_view),
+                name="events_event_sign_in_sheet",
+            ),
+            path(
+                "<path:object_id>/certificates/",
+                self.admin_site.admin_view(self.certificates_view),
+                name="events_event_certificates",
+            ),
         ]
         return own + super().get_urls()
+
+    def sign_in_sheet_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event.objects.select_related("organizer"), pk=object_id)
+        participations, externals = sign_in_sheet_rows(event=event)
+        own = Organization.objects.filter(is_own=True).first()
+        content = documents.sign_in_sheet_pdf(
+            event=event, participations=participations, externals=externals, own_organization=str(own or "")
+        )
+        return documents.pdf_response(content, f"sign-in-sheet-{event.pk}.pdf")
+
+    def certificates_view(self, request, object_id):
+        """Every attendance certificate of the event in one PDF (issuing those not issued yet)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=object_id)
+        certificates = event_certificates_issue(event=event)
+        if not certificates:
+            messages.warning(
+                request, _("No one is marked as attended yet: there are no certificates to print.")
+            )
+            return redirect("admin:events_event_change", event.pk)
+        content = documents.certificates_pdf(certificates, request=request)
+        return documents.pdf_response(content, f"certificates-{event.pk}.pdf")
 
     def import_template_view(self, request):
         if not self.has_view_permission(request):
@@ -544,11 +584,77 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 @admin.register(ExternalParticipant)
 class ExternalParticipantAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "organization", "position", "email", "event", "created_at"]
+    list_display = ["full_name", "organization", "position", "email", "event", "created_at", "attended"]
     list_select_related = ["event"]
-    list_filter = ["event__status"]
+    list_filter = ["event__status", "attended"]
     search_fields = ["full_name", "organization", "email", "event__title"]
     readonly_fields = ["event", "consent", "consent_at", "created_at"]
+    actions = ["mark_attended"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Mark as attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        count = queryset.update(attended=True)
+        self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(EventCertificate)
+class EventCertificateAdmin(admin.ModelAdmin):
+    list_display = ["number", "holder_column", "event_column", "issued_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = [
+        "number",
+        "participation__teacher__surname",
+        "external_participant__full_name",
+        "participation__event__title",
+        "external_participant__event__title",
+    ]
+    list_select_related = [
+        "participation__teacher",
+        "participation__event",
+        "external_participant__event",
+    ]
+    fields = ["number", "participation", "external_participant", "issued_at", "revoked_at", "revoked_reason"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # issued from the event's page and «My events»
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a number once issued stays taken; revoke instead
+
+    @admin.display(description=_("issued to"))
+    def holder_column(self, obj):
+        if obj.participation_id:
+            return obj.participation.teacher.full_name
+        return obj.external_participant.full_name
+
+    @admin.display(description=_("event"))
+    def event_column(self, obj):
+        return documents.certificate_event(obj)
+
+    @admin.action(description=_("Revoke selected certificates"), permissions=["change"])
+    def revoke(self, request, queryset):
+        certificates = list(queryset.filter(revoked_at__isnull=True))
+        form = CertificateRevokeForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            for certificate in certificates:
+                certificate_revoke(certificate=certificate, reason=form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                _("Certificates revoked: %(count)d.") % {"count": len(certificates)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Revoke certificates"),
+            "certificates": certificates,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/events/eventcertificate/revoke.html", context)

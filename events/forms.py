@@ -106,3 +106,11 @@ class EventPhotoForm(forms.ModelForm):
         model = EventPhoto
         fields = ["image", "caption"]
         field_classes = {"image": PhotoField}
+
+
+class CertificateRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the records; the verification page says only that it is revoked."),
+    )

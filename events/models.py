@@ -345,6 +345,12 @@ class Event(models.Model):
     # The two below read the annotations of selectors.with_places().
 
     @property
+    def duration_hours(self):
+        """Hours from start to end, to the half hour (what a certificate states)."""
+        minutes = (self.end - self.start).total_seconds() / 60
+        return round(minutes / 30) / 2
+
+    @property
     def places_taken(self):
         return self.teachers_taken + self.externals_taken
 
@@ -455,6 +461,8 @@ class ExternalParticipant(models.Model):
     consent = models.BooleanField(_("consent to personal-data processing"), default=False)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # Ticked by the office from the sign-in sheet; it lets a certificate be issued.
+    attended = models.BooleanField(_("attended"), default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -470,6 +478,76 @@ class ExternalParticipant(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.organization})"
+
+
+class EventCertificate(models.Model):
+    """An attendance certificate of a teacher's participation or of an external participant.
+
+    The number is fixed when the row is made (the issue year and the row's id, which is never
+    reused), so printing it again gives the same number. `check_code` goes into the verification
+    address beside the number, so certificates cannot be looked up by counting numbers; `token`
+    is the secret download address of an external participant's certificate.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True, null=True, editable=False)
+    participation = models.OneToOneField(
+        Participation,
+        verbose_name=_("participation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+    )
+    external_participant = models.OneToOneField(
+        ExternalParticipant,
+        verbose_name=_("external participant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+    )
+    check_code = models.CharField(_("check code"), max_length=16, editable=False)
+    token = models.CharField(_("download token"), max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participation__isnull=False, external_participant__isnull=True)
+                | Q(participation__isnull=True, external_participant__isnull=False),
+                name="certificate_of_one_participant",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or "—"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def attendance_holds(self):
+        """Attendance is still marked (the office may take it back after the certificate was issued)."""
+        if self.participation_id:
+            return self.participation.status == ParticipationStatus.ATTENDED
+        return self.external_participant.attended
+
+    @property
+    def is_valid(self):
+        return not self.is_revoked and self.attendance_holds
+
+    @staticmethod
+    def new_secrets():
+        return {"check_code": secrets.token_hex(5), "token": secrets.token_urlsafe(32)}
+
+    def format_number(self):
+        return f"{timezone.localtime(self.issued_at):%Y}-{self.pk:06d}"
 
 
 class CalendarToken(models.Model):

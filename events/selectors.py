@@ -9,6 +9,7 @@ from django.utils import timezone
 from .models import (
     PLACE_TAKING,
     Event,
+    EventCertificate,
     EventStatus,
     ExternalParticipant,
     Organization,
@@ -91,7 +92,7 @@ def my_events(*, teacher, now=None):
     now = now or timezone.now()
     rows = list(
         Participation.objects.filter(teacher=teacher)
-        .select_related("recommended_by")
+        .select_related("recommended_by", "certificate")
         .order_by("event__start", "pk")
     )
     # The events come with their places taken (for the sign-up buttons), in one more query.
@@ -178,3 +179,37 @@ def organizations_with_membership(*, on=None):
             & (Q(memberships__left__isnull=True) | Q(memberships__left__gte=on)),
         )
     )
+
+
+def certificates_with_holders():
+    """Certificates with their holder, event and organizer loaded (what the PDF and pages read)."""
+    return EventCertificate.objects.select_related(
+        "participation__teacher",
+        "participation__event__organizer",
+        "external_participant__event__organizer",
+    )
+
+
+def event_certificates(*, event):
+    """The event's certificates in force (not revoked, attendance still marked), teachers by
+    surname, then external participants by name."""
+    certificates = certificates_with_holders().filter(revoked_at__isnull=True)
+    teachers = certificates.filter(
+        participation__event=event, participation__status=ParticipationStatus.ATTENDED
+    ).order_by("participation__teacher__surname", "participation__teacher__name", "pk")
+    guests = certificates.filter(
+        external_participant__event=event, external_participant__attended=True
+    ).order_by("external_participant__full_name", "pk")
+    return list(teachers) + list(guests)
+
+
+def sign_in_sheet_rows(*, event):
+    """(participations, external participants) listed on the event's sign-in sheet: teachers
+    holding a place (signed up or attended) by surname, then everyone registered on the public page."""
+    participations = (
+        Participation.objects.filter(event=event, status__in=PLACE_TAKING)
+        .select_related("teacher")
+        .order_by("teacher__surname", "teacher__name", "pk")
+    )
+    externals = ExternalParticipant.objects.filter(event=event).order_by("created_at", "pk")
+    return list(participations), list(externals)

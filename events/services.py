@@ -1,21 +1,22 @@
 """Writes with rules for events: sign-up and the waiting list, places released on dismissal,
 recommendations, attendance, experience sharing, public registration, copies of events and
-personal calendar addresses."""
+personal calendar addresses, attendance certificates."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staff.models import Employee
 
-from . import notifications
+from . import notifications, selectors
 from .models import (
     PLACE_TAKING,
     CalendarToken,
     Event,
+    EventCertificate,
     EventStatus,
     ExternalParticipant,
     Participation,
@@ -444,3 +445,79 @@ def calendar_token_regenerate(*, employee) -> CalendarToken:
     token.created_at = timezone.now()
     token.save(update_fields=["token", "created_at"])
     return token
+
+
+# ---------------------------------------------------------------- attendance certificates
+
+
+def _new_certificate(now, **holder):
+    certificate = EventCertificate.objects.create(issued_at=now, **holder, **EventCertificate.new_secrets())
+    # The number is the id's: fixed once, never reused, the same whenever it is printed again.
+    certificate.number = certificate.format_number()
+    certificate.save(update_fields=["number"])
+    return certificate
+
+
+def certificate_issue(*, participation=None, external_participant=None, now=None) -> EventCertificate:
+    """The certificate of a teacher's attended participation or of an external participant marked
+    as attended: made on the first call, the same row (same number) on every later one.
+
+    ValidationError while attendance is not marked.
+    """
+    if (participation is None) == (external_participant is None):
+        raise ValueError("a certificate is of a participation or of an external participant")
+    attended = (
+        participation.status == ParticipationStatus.ATTENDED
+        if participation is not None
+        else external_participant.attended
+    )
+    if not attended:
+        raise ValidationError(_("A certificate is issued once attendance is marked."))
+    if participation is not None:
+        holder = {"participation": participation}
+    else:
+        holder = {"external_participant": external_participant}
+    existing = EventCertificate.objects.filter(**holder).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _new_certificate(now or timezone.now(), **holder)
+    except IntegrityError:  # issued by a parallel request a moment ago
+        return EventCertificate.objects.get(**holder)
+
+
+def event_certificates_issue(*, event, now=None) -> list[EventCertificate]:
+    """Certificates of everyone who attended the event (teachers marked attended, external
+    participants ticked as attended), issuing those not issued yet; revoked ones are left out.
+
+    Returns them with what the PDF prints loaded: teachers by surname, then external participants.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=event.pk)  # one issuer at a time
+        participations = Participation.objects.filter(
+            event=event, status=ParticipationStatus.ATTENDED, certificate__isnull=True
+        ).values_list("pk", flat=True)
+        externals = ExternalParticipant.objects.filter(
+            event=event, attended=True, certificate__isnull=True
+        ).values_list("pk", flat=True)
+        for pk in participations:
+            _new_certificate(now, participation_id=pk)
+        for pk in externals:
+            _new_certificate(now, external_participant_id=pk)
+    return selectors.event_certificates(event=event)
+
+
+def certificate_revoke(*, certificate, reason, now=None) -> EventCertificate:
+    """Revoke a certificate: its verification page says so from now on; the number stays taken."""
+    if certificate.revoked_at is not None:
+        raise ValidationError(
+            _("The certificate %(number)s is already revoked.") % {"number": certificate.number}
+        )
+    if not reason.strip():
+        raise ValidationError({"revoked_reason": _("Say why the certificate is revoked.")})
+    certificate.revoked_at = now or timezone.now()
+    certificate.revoked_reason = reason.strip()
+    certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    return certificate

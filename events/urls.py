@@ -8,12 +8,14 @@ urlpatterns = [
     path("", views.plan, name="plan"),
     path("<int:year>/<int:month>/", views.month, name="month"),
     path("<int:year>/<int:month>/calendar/", views.month_calendar, name="calendar"),
+    path("<int:year>/<int:month>/print/", views.month_print, name="month_print"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sign-up/", views.sign_up, name="sign_up"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("my/", views.my_events, name="my"),
     path("my/sharing/<int:pk>/", views.sharing, name="sharing"),
     path("my/calendar/", views.my_calendar, name="my_calendar"),
+    path("my/certificates/<int:pk>/", views.my_certificate, name="my_certificate"),
     path("calendar/<str:token>.ics", views.personal_ics, name="personal_ics"),
     # Public (no sign-in)
     path("open/", views.open_events, name="open_list"),
@@ -24,4 +26,6 @@ urlpatterns = [
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
     path("results/feed/", feeds.ResultsFeed(), name="results_feed"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("certificates/<str:token>.pdf", views.external_certificate, name="external_certificate"),
+    path("certificates/<str:number>/<str:code>/", views.certificate_verify, name="certificate_verify"),
 ]

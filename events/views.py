@@ -18,7 +18,7 @@ from kindergarten_portal.roles import can_read_everything
 from staff.dates import add_months
 from staff.models import Employee
 
-from . import selectors, services
+from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_for_user, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
@@ -107,6 +107,26 @@ def month_calendar(request, year, month):
     context["weekdays"] = [datetime.date(2024, 1, 1) + datetime.timedelta(days=i) for i in range(7)]
     context["today"] = timezone.localdate()
     return render(request, "events/calendar.html", context)
+
+
+@login_required
+def month_print(request, year, month):
+    """The month's plan to print for the wall: every event of the month on A4, no filters."""
+    first_day = _month_or_404(year, month)
+    teacher_or_none(request.user)  # a former teacher no longer sees the plan
+    events = list(selectors.events_of_month(year=year, month=month))
+    return render(
+        request,
+        "events/month_print.html",
+        {
+            "first_day": first_day,
+            "year": year,
+            "month": month,
+            "events": events,
+            "kindergarten_name": settings.KINDERGARTEN_NAME,
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
@@ -229,7 +249,47 @@ def personal_ics(request, token):
     return calendar_response(request, events, name=name, public=False)
 
 
+@login_required
+def my_certificate(request, pk):
+    """The teacher's own certificate of an attended event (issued on the first download)."""
+    participation = get_own_participation(request.user, pk)
+    if participation.status != ParticipationStatus.ATTENDED:
+        raise Http404
+    certificate = services.certificate_issue(participation=participation)
+    if certificate.is_revoked:
+        raise Http404
+    certificate = selectors.certificates_with_holders().get(pk=certificate.pk)
+    content = documents.certificates_pdf([certificate], request=request)
+    return documents.pdf_response(content, f"certificate-{certificate.number}.pdf")
+
+
 # ---------------------------------------------------------------- public pages
+
+
+def external_certificate(request, token):
+    """An external participant's certificate: the secret address is the key (she has no account).
+    The link is meant for her e-mail."""
+    certificates = selectors.certificates_with_holders().filter(
+        external_participant__isnull=False, external_participant__attended=True, revoked_at__isnull=True
+    )
+    certificate = get_object_or_404(certificates, token=token)
+    content = documents.certificates_pdf([certificate], request=request)
+    return documents.pdf_response(content, f"certificate-{certificate.number}.pdf")
+
+
+def certificate_verify(request, number, code):
+    """What the QR code of a certificate opens: that it is genuine (or revoked), with the holder's
+    initials and surname, the event and its date — nothing more."""
+    certificate = get_object_or_404(selectors.certificates_with_holders(), number=number, check_code=code)
+    return render(
+        request,
+        "events/certificate_verify.html",
+        {
+            "certificate": certificate,
+            "holder": documents.certificate_holder_short(certificate),
+            "event": documents.certificate_event(certificate),
+        },
+    )
 
 
 def open_events(request):

@@ -200,3 +200,8 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["kindergarten_portal.formats"]
+
+# Printed on the month's plan, sign-in sheets and attendance certificates.
+KINDERGARTEN_NAME = os.environ.get("KINDERGARTEN_NAME", "МБДОУ «Детский сад»")
+# The head who signs certificates, e.g. «Иванова И. И.»; the staff records have no head position.
+KINDERGARTEN_HEAD_NAME = os.environ.get("KINDERGARTEN_HEAD_NAME", "")

@@ -209,7 +209,19 @@ class EmployeeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     actions = ["export_xlsx", "create_accounts"]
     fieldsets = [
-        (None, {"fields": [("surname", "name", "patronymic"), "birth_date", "position", "groups", "user"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("surname", "name", "patronymic"),
+                    "sex",
+                    "birth_date",
+                    "position",
+                    "groups",
+                    "user",
+                ]
+            },
+        ),
         (
             _("Education"),
             {

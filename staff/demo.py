@@ -19,6 +19,7 @@ from staff.models import (
     Mentorship,
     Orientation,
     Position,
+    Sex,
     Training,
     TrainingKind,
 )
@@ -144,6 +145,7 @@ def build(*, today):
             patronymic=patronymic,
             defaults={
                 "position": position,
+                "sex": Sex.FEMALE,
                 "education_level": EducationLevel.HIGHER
                 if index % 3
                 else EducationLevel.SECONDARY_VOCATIONAL,

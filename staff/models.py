@@ -32,6 +32,13 @@ ADMINISTRATIVE_POSITIONS = (Position.HEAD, Position.DEPUTY_HEAD)
 PEDAGOGICAL_POSITIONS = tuple(p for p in Position if p not in ADMINISTRATIVE_POSITIONS)
 
 
+class Sex(models.TextChoices):
+    """Grammatical gender of the documents printed for her or him (certificates)."""
+
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+
+
 class Orientation(models.TextChoices):
     GENERAL = "general", _("general development")
     COMPENSATORY = "compensatory", _("compensatory")
@@ -142,6 +149,8 @@ class Employee(models.Model):
     surname = models.CharField(_("surname"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    # Blank: documents use wording that reads right for either.
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     position = models.CharField(_("position"), max_length=30, choices=Position.choices)
     groups = models.ManyToManyField(
         KindergartenGroup, verbose_name=_("groups"), related_name="employees", blank=True

@@ -6,8 +6,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from events.models import EventPhoto, EventStatus, Participation, ParticipationStatus
-from events.services import calendar_token_get
-from tests.events.factories import EventFactory, in_days
+from events.services import calendar_token_get, certificate_issue, certificate_revoke
+from tests.events.factories import EventFactory, ExternalParticipantFactory, in_days
 
 EVERYONE = dict(anonymous=200, anna=200, boris=200, head=200, senior=200)
 SIGNED_IN = dict(anonymous=302, anna=200, boris=200, head=200, senior=200)
@@ -100,11 +100,69 @@ def _admin_event_change(personas):
     return reverse("admin:events_event_change", args=[EventFactory().pk])
 
 
+def _annas_attended(personas):
+    return Participation.objects.create(
+        event=EventFactory(start=in_days(-10), status=EventStatus.HELD),
+        teacher=personas["anna"].employee,
+        status=ParticipationStatus.ATTENDED,
+    )
+
+
+def _annas_certificate(personas):
+    return reverse("events:my_certificate", args=[_annas_attended(personas).pk])
+
+
+def _annas_signed_up_certificate(personas):
+    participation = Participation.objects.create(event=EventFactory(), teacher=personas["anna"].employee)
+    return reverse("events:my_certificate", args=[participation.pk])
+
+
+def _external_certificate(personas):
+    event = EventFactory(start=in_days(-10), status=EventStatus.HELD, is_open=True)
+    certificate = certificate_issue(
+        external_participant=ExternalParticipantFactory(event=event, attended=True)
+    )
+    return reverse("events:external_certificate", args=[certificate.token])
+
+
+def _bogus_external_certificate(personas):
+    return reverse("events:external_certificate", args=["not-a-token"])
+
+
+def _verification(personas):
+    certificate = certificate_issue(participation=_annas_attended(personas))
+    return reverse("events:certificate_verify", args=[certificate.number, certificate.check_code])
+
+
+def _revoked_verification(personas):
+    certificate = certificate_issue(participation=_annas_attended(personas))
+    certificate_revoke(certificate=certificate, reason="ошибка")
+    return reverse("events:certificate_verify", args=[certificate.number, certificate.check_code])
+
+
+def _made_up_verification(personas):
+    return reverse("events:certificate_verify", args=["2026-000999", "0123456789"])
+
+
+def _admin_sign_in_sheet(personas):
+    return reverse("admin:events_event_sign_in_sheet", args=[EventFactory().pk])
+
+
+def _admin_certificates(personas):
+    return reverse("admin:events_event_certificates", args=[_annas_attended(personas).event_id])
+
+
 ROWS = [
     ("events:plan", "/events/", dict(anonymous=302, anna=302, boris=302, head=302, senior=302)),
     ("events:month", "/events/2026/5/", SIGNED_IN),
     ("events:month", "/events/2026/13/", dict(anonymous=302, anna=404, boris=404, head=404, senior=404)),
     ("events:calendar", "/events/2026/5/calendar/", SIGNED_IN),
+    ("events:month_print", "/events/2026/5/print/", SIGNED_IN),
+    (
+        "events:month_print",
+        "/events/2026/13/print/",
+        dict(anonymous=302, anna=404, boris=404, head=404, senior=404),
+    ),
     ("events:detail", _planned_event, SIGNED_IN),
     ("events:detail", _draft_event, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
     ("events:sign_up", _sign_up, POST_ONLY),
@@ -112,6 +170,16 @@ ROWS = [
     ("events:my", "/events/my/", TEACHERS_ONLY),
     ("events:sharing", _annas_sharing, dict(anonymous=302, anna=200, boris=404, head=404, senior=404)),
     ("events:my_calendar", "/events/my/calendar/", TEACHERS_ONLY),
+    (
+        "events:my_certificate",
+        _annas_certificate,
+        dict(anonymous=302, anna=200, boris=404, head=404, senior=404),
+    ),
+    (
+        "events:my_certificate",
+        _annas_signed_up_certificate,
+        dict(anonymous=302, anna=404, boris=404, head=404, senior=404),
+    ),
     ("events:personal_ics", _annas_calendar, EVERYONE),
     ("events:personal_ics", _bogus_calendar, NOBODY),
     ("events:open_list", "/events/open/", EVERYONE),
@@ -126,11 +194,19 @@ ROWS = [
     ("events:results_feed", "/events/results/feed/", EVERYONE),
     ("events:photo", _published_photo, EVERYONE),
     ("events:photo", _unpublished_photo, OFFICE_ONLY),
+    ("events:external_certificate", _external_certificate, EVERYONE),
+    ("events:external_certificate", _bogus_external_certificate, NOBODY),
+    ("events:certificate_verify", _verification, EVERYONE),
+    ("events:certificate_verify", _revoked_verification, EVERYONE),
+    ("events:certificate_verify", _made_up_verification, NOBODY),
     ("admin:events_event_changelist", "/admin/events/event/", ADMIN_READ),
     ("admin:events_event_change", _admin_event_change, ADMIN_READ),
     ("admin:events_event_add", "/admin/events/event/add/", ADMIN_WRITE),
     ("admin:events_event_import", "/admin/events/event/import/", ADMIN_WRITE),
     ("admin:events_event_import_template", "/admin/events/event/import/template/", ADMIN_READ),
+    ("admin:events_event_sign_in_sheet", _admin_sign_in_sheet, ADMIN_READ),
+    ("admin:events_event_certificates", _admin_certificates, ADMIN_WRITE),
+    ("admin:events_eventcertificate_changelist", "/admin/events/eventcertificate/", ADMIN_READ),
     ("admin:events_participation_changelist", "/admin/events/participation/", ADMIN_READ),
     ("admin:events_organization_changelist", "/admin/events/organization/", ADMIN_READ),
     ("admin:events_series_changelist", "/admin/events/series/", ADMIN_READ),
