@@ -506,6 +506,7 @@ def test_sign_in_sheet_runs_over_pages_for_a_large_event(client, senior):
 # ---------------------------------------------------------------- end to end, on a phone
 
 
+@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_teacher_downloads_her_certificate_on_a_phone_and_its_qr_opens_the_check(page, live_server, anna):
     _attended(_held_event(), anna.employee, role=ParticipationRole.SPEAKER)

@@ -96,6 +96,7 @@ def test_former_teacher_does_not_open_the_print_page(client, anna):
     assert client.get(URL).status_code == 404
 
 
+@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_ten_events_print_on_one_a4_page(page, live_server, anna):
     titles = [
