@@ -5,6 +5,7 @@ import threading
 import pytest
 import redis
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import connection, connections
 
 from kindergarten_portal.cache import AtomicDatabaseCache, count_attempt
@@ -94,3 +95,14 @@ def test_simultaneous_attempts_in_redis_get_distinct_numbers(redis_cache):
     assert _count_at_once(16, "burst") == list(range(1, 17))
     # The window is the one the first attempt set, never extended and never lost.
     assert 3590 <= redis.Redis.from_url(redis_cache).ttl(cache.make_key("burst")) <= 3600
+
+
+@pytest.mark.django_db
+def test_migrate_creates_the_cache_table():
+    """No deployment can forget `createcachetable`: `migrate` (and so `make run`) creates it."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE portal_cache")
+    assert "portal_cache" not in connection.introspection.table_names()
+    call_command("migrate", verbosity=0)
+    assert "portal_cache" in connection.introspection.table_names()
+    assert count_attempt("k", window=60) == 1
