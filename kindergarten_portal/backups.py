@@ -5,7 +5,6 @@ migrated one fails object by object and leaves tables half-filled).
 Used by the `backup` and `restore` management commands (`make backup`, `make restore`).
 """
 
-import datetime
 import hashlib
 import os
 import re
@@ -19,6 +18,7 @@ import django
 import psycopg2
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2 import sql
 
@@ -80,7 +80,8 @@ def environment_note(now):
     """The environment variables settings.py reads, as this run sees them; secrets by name only.
     The names come from settings.py itself, so a setting added later is never left out."""
     source = Path(settings.BASE_DIR / "kindergarten_portal" / "settings.py").read_text()
-    names = sorted(set(SETTINGS_VARIABLE.findall(source)))
+    # dj-database-url reads DATABASE_URL itself.
+    names = sorted(set(SETTINGS_VARIABLE.findall(source)) | {"DATABASE_URL"})
     lines = [
         f"# Portal backup of {now.isoformat(timespec='seconds')}; Django {django.get_version()}.",
         "# The environment the portal ran with. Secrets are not written here: take them from the",
@@ -100,7 +101,7 @@ def environment_note(now):
 def backup_create(*, backup_dir, now=None) -> Path:
     """Write a new dated folder under `backup_dir` with the dump, the media archive, the
     environment note and their checksums; returns the folder."""
-    now = now or datetime.datetime.now().astimezone()
+    now = now or timezone.localtime()
     db = database_of()
     folder = Path(backup_dir) / now.strftime("%Y-%m-%d_%H%M%S")
     folder.mkdir(parents=True)  # never into an existing folder

@@ -97,6 +97,8 @@ def test_a_backup_restores_into_an_empty_database_with_equal_rows_and_files(
     monkeypatch.setenv("EMAIL_HOST_PASSWORD", "hunter2-not-in-backups")
     monkeypatch.setenv("REDIS_URL", "redis://portal:s3cret-word@cache.local:6379/0")
     monkeypatch.setenv("TIME_ZONE", "Asia/Yekaterinburg")
+    # Read for the note only: the dump goes through the settings the suite started with.
+    monkeypatch.setenv("DATABASE_URL", "postgres://portal:db-pass-word@db.local:5432/portal")
     folder = _backup(tmp_path)
     assert sorted(path.name for path in folder.iterdir()) == [
         "SHA256SUMS",
@@ -106,10 +108,16 @@ def test_a_backup_restores_into_an_empty_database_with_equal_rows_and_files(
     ]
     note = (folder / "environment.txt").read_text()
     assert "TIME_ZONE=Asia/Yekaterinburg" in note
+    assert "DATABASE_URL=postgres://portal:***@db.local:5432/portal" in note
     assert "REDIS_URL=redis://portal:***@cache.local:6379/0" in note
     assert "EMAIL_HOST_PASSWORD=<secret, not recorded>" in note
     assert "SECRET_KEY=<secret, not recorded>" in note
-    assert "hunter2" not in note and "s3cret" not in note and "tests-only-secret-key" not in note
+    assert (
+        "hunter2" not in note
+        and "s3cret" not in note
+        and "db-pass" not in note
+        and "tests-only-secret-key" not in note
+    )
 
     restored_media = tmp_path / "restored-media"
     call_command(

@@ -33,7 +33,7 @@ from tests.events.factories import EventFactory
 from tests.factories import PASSWORD, teacher_user
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("requires_postgres")]
 
 
 def _free_port():
