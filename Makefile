@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install messages benchmark benchmark-certificates clean
+.PHONY: run test lint format install messages benchmark benchmark-certificates backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ benchmark: install
 
 benchmark-certificates: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench} $(BIN)/python benchmarks/certificates_benchmark.py
+
+# One dated folder under BACKUP_DIR (default ./backups): database dump, media, environment note.
+backup: install
+	$(BIN)/python manage.py backup
+
+# Into an EMPTY database (created when DATABASE_URL names one that does not exist) and MEDIA_ROOT.
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/2026-11-28_031500"; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -4,7 +4,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kindergarten_portal.cache import count_attempt
 from kindergarten_portal.roles import can_read_everything
 from staff.dates import add_months
 from staff.models import Employee
@@ -312,12 +312,7 @@ def _over_rate_limit(request, event):
     """Count this registration attempt for the client address and the event; True once over the
     hourly limit. Per event, so one busy event does not close registration for the others."""
     key = f"events:register:{event.pk}:{_client_address(request)}"
-    cache.add(key, 0, REGISTRATION_WINDOW)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, REGISTRATION_WINDOW)
-        attempts = 1
+    attempts = count_attempt(key, window=REGISTRATION_WINDOW)
     return attempts > REGISTRATION_LIMIT
 
 

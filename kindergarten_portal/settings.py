@@ -171,14 +171,25 @@ COURSE_PERIOD_YEARS = env_int("COURSE_PERIOD_YEARS", 3)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 800)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
 
-# The cache holds rate-limit counters (public registration). Per process by default; with several
-# gunicorn workers set CACHE_TABLE so they share one (run `manage.py createcachetable` once).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("CACHE_TABLE"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": os.environ["CACHE_TABLE"],
+# ---- Shared state of several app processes: the cache (rate-limit counters) and backups.
+# The cache is shared by every process: a table in the database by default (created by `migrate`),
+# Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0). Both count atomically, see
+# kindergarten_portal/cache.py. CACHE_KEY_PREFIX separates portals that share one Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "kindergarten_portal.cache.AtomicDatabaseCache",
+            "LOCATION": os.environ.get("CACHE_TABLE", "portal_cache"),
+        }
     }
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
+# `make backup` writes one dated folder here (see README, "Backups").
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+# ---- end of shared state
+
 # The request.META key of the header the reverse proxy sets with the visitor's address, e.g.
 # HTTP_X_REAL_IP. Only behind a proxy that sets it: anyone can send the header.
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")

@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import uuid
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import translation
@@ -61,6 +63,33 @@ def personas(anna, boris, head, senior):
 def requires_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def redis_url_or_skip():
+    """The Redis to test against (REDIS_URL, else the local default); skipped when none answers,
+    except in CI, whose machines run one: there a missing Redis fails the run."""
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis at {url} is not reachable ({exc}); CI must run the Redis tests")
+        pytest.skip(f"Redis at {url} is not reachable ({exc})")
+    return url
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache in Redis, under a key prefix of its own: other test runs share the server."""
+    url = redis_url_or_skip()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"portal-test-{uuid.uuid4().hex}",
+        }
+    }
+    return url
 
 
 # ---- browser tests (pytest-playwright with Debian's chromium; never `playwright install`)

@@ -71,11 +71,14 @@ def test_russian_is_the_default_language(client):
     assert "Войти" in body
 
 
-def test_cache_table_makes_workers_share_one_cache():
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    env.update({"DEBUG": "true", "CACHE_TABLE": "portal_cache", "TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
+def _cache_settings(overrides):
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "CACHE_TABLE")
+    }
+    env.update({"DEBUG": "true", **overrides})
     code = (
-        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.TRUSTED_PROXY_HEADER)"
+        "from django.conf import settings as s; c = s.CACHES['default'];"
+        "print(c['BACKEND'], c['LOCATION'], repr(c['KEY_PREFIX']), s.TRUSTED_PROXY_HEADER)"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -86,4 +89,21 @@ def test_cache_table_makes_workers_share_one_cache():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "django.core.cache.backends.db.DatabaseCache HTTP_X_REAL_IP" in result.stdout
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_cache_is_a_database_table_shared_by_every_process_by_default():
+    line = _cache_settings({"TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
+    assert line == "kindergarten_portal.cache.AtomicDatabaseCache portal_cache '' HTTP_X_REAL_IP"
+    assert _cache_settings({"CACHE_TABLE": "other_cache"}).startswith(
+        "kindergarten_portal.cache.AtomicDatabaseCache other_cache "
+    )
+
+
+def test_redis_url_makes_redis_the_cache():
+    line = _cache_settings({"REDIS_URL": "redis://127.0.0.1:6379/3", "CACHE_KEY_PREFIX": "sad12"})
+    assert line.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+        "'sad12'",
+    ]
