@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,7 +14,7 @@ from kindergarten_portal.spreadsheets import xlsx_response
 
 from .dates import add_months
 from .exports import staff_workbook
-from .forms import EmployeeAdminForm, StaffImportForm
+from .forms import EmployeeAdminForm, StaffImportForm, TrainingAdminForm
 from .models import (
     BASE_CATEGORIES,
     Category,
@@ -115,8 +116,33 @@ class CategoryDecisionInline(admin.TabularInline):
     fields = ["category", "decision_date", "order_number", "valid_until"]
 
 
-class TrainingInline(admin.StackedInline):
+class ScanLinkMixin:
+    """Someone who may only view (the head) sees the scan as a link to the access-checked view; the
+    admin would link its MEDIA_URL, which is never served."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        swap = {"scan": "scan_link"}
+        return [
+            tuple(swap.get(name, name) for name in field)
+            if isinstance(field, tuple)
+            else swap.get(field, field)
+            for field in fields
+        ]
+
+    @admin.display(description=_("scan"))
+    def scan_link(self, obj):
+        if not (obj and obj.scan):
+            return "—"
+        url = reverse("staff:training_scan", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("certificate scan"))
+
+
+class TrainingInline(ScanLinkMixin, admin.StackedInline):
     model = Training
+    form = TrainingAdminForm
     extra = 0
     fields = [
         ("kind", "hours"),
@@ -322,7 +348,8 @@ class KindergartenGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(ScanLinkMixin, admin.ModelAdmin):
+    form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
     list_filter = ["kind"]
     search_fields = ["programme", "provider", "employee__surname"]
