@@ -132,6 +132,10 @@ class ScanLinkMixin:
             for field in fields
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if self.has_change_permission(request, obj) else [*readonly, "scan_link"]
+
     @admin.display(description=_("scan"))
     def scan_link(self, obj):
         if not (obj and obj.scan):

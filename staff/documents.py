@@ -176,11 +176,12 @@ class ScanField(forms.FileField):
     """The form field of a certificate scan (`Meta.field_classes = {"scan": ScanField}`): a new
     upload is checked like an evidence file and cleaned into a ContentFile under a random name."""
 
-    widget = ScanInput(attrs={"accept": ACCEPT_DOCUMENTS})
     default_help_text = gettext_lazy("A scan or photo: PDF, JPEG or PNG.")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("help_text", self.default_help_text)
+        # Also in the admin, whose own file widget would link the scan's MEDIA_URL.
+        kwargs["widget"] = ScanInput(attrs={"accept": ACCEPT_DOCUMENTS})
         super().__init__(*args, **kwargs)
 
     def to_python(self, data):
