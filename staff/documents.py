@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from .images import ACCEPT_IMAGES, image_check, upload_read
@@ -55,6 +55,14 @@ class CheckedDocument:
 
 def _damaged(name):
     return ValidationError(_("The PDF «%(name)s» is incomplete or damaged.") % {"name": name}, code="damaged")
+
+
+def _encrypted(name):
+    return ValidationError(
+        _("The PDF «%(name)s» is protected by a password. Save it without protection and upload it again.")
+        % {"name": name},
+        code="encrypted",
+    )
 
 
 def _active_content(root) -> str | None:
@@ -113,8 +121,9 @@ def pdf_check(data: bytes, *, name: str) -> None:
         found = _active_content(reader.trailer)
     except ValidationError:
         raise
+    except DependencyError as exc:  # AES encryption, which pypdf reads only with `cryptography`
+        raise _encrypted(name) from exc
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError, OSError) as exc:
-        # pypdf raises these (and DependencyError, a PyPdfError, for AES without `cryptography`).
         raise _damaged(name) from exc
     if found:
         logger.info("PDF %r refused: it carries %s", name, found)

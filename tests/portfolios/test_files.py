@@ -1,5 +1,6 @@
 """Bad evidence files are each refused with a clear message, and nothing is stored."""
 
+import io
 import time
 
 import pytest
@@ -232,3 +233,22 @@ def test_clean_pdf_accepted_and_stored_as_uploaded():
     data = pdf_bytes()
     checked = evidence_check(SimpleUploadedFile("certificate.pdf", data))
     assert (checked.content_type, checked.extension, checked.content) == ("application/pdf", "pdf", data)
+
+
+def test_pdf_locked_by_a_password_refused_one_only_owner_locked_accepted():
+    from django.core.exceptions import ValidationError
+    from pypdf import PdfWriter
+
+    def encrypted(user_password):
+        writer = PdfWriter()
+        writer.add_blank_page(100, 100)
+        writer.encrypt(user_password=user_password, owner_password="office", algorithm="RC4-128")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    # Printing restrictions only (opens without a password): readable, checked, accepted.
+    assert evidence_check(SimpleUploadedFile("a.pdf", encrypted(""))).content_type == "application/pdf"
+    with pytest.raises(ValidationError) as refused:
+        evidence_check(SimpleUploadedFile("b.pdf", encrypted("secret")))
+    assert refused.value.code == "encrypted"
