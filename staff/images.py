@@ -64,7 +64,8 @@ def upload_read(uploaded) -> bytes:
 def uploads_budget_check(uploads) -> None:
     """Refuse the files of one request together, before a single one is decoded: more than
     UPLOAD_MAX_FILES of them, or pictures whose sizes (read from their headers) add up to more than
-    UPLOAD_MAX_TOTAL_PIXELS. Files that are not pictures are left to their own checks.
+    UPLOAD_MAX_TOTAL_PIXELS. Files that are not pictures, or too large on their own, are left to their
+    own checks.
 
     Raises ValidationError with code "too_many_files" or "too_many_pixels_total".
     """
@@ -89,7 +90,8 @@ def uploads_budget_check(uploads) -> None:
             continue
         finally:
             uploaded.seek(0)
-        total += width * height
+        if width * height <= settings.MAX_IMAGE_PIXELS:  # a bomb is refused by its own check, by name
+            total += width * height
     if total > settings.UPLOAD_MAX_TOTAL_PIXELS:
         raise ValidationError(
             _(
