@@ -255,12 +255,14 @@ def test_pdf_locked_by_a_password_refused_one_only_owner_locked_accepted():
 
 
 def test_a_single_bomb_among_files_gets_its_own_message_not_the_budgets(client, anna, settings):
+    settings.MAX_IMAGE_PIXELS = 100 * 100
+    settings.UPLOAD_MAX_TOTAL_PIXELS = 150 * 150
     client.force_login(anna)
     files = [
-        SimpleUploadedFile("huge.png", png_claiming(20000, 20000)),
+        SimpleUploadedFile("huge.png", png_claiming(200, 200)),
         SimpleUploadedFile("ok.jpg", jpeg_bytes()),
     ]
     page = client.post("/portfolio/entries/add/", _form_data(files=files)).content.decode()
-    assert "The image «huge.png» is too large" in page
+    assert "The image «huge.png» is too large (200 × 200 pixels)." in page
     assert "too large together" not in page
     assert PortfolioEntry.objects.count() == 0 and _stored_files(settings) == []
