@@ -109,13 +109,7 @@ def pdf_check(data: bytes, *, name: str) -> None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ValidationError(
-                _(
-                    "The PDF «%(name)s» is protected by a password. Save it without protection and upload it again."
-                )
-                % {"name": name},
-                code="encrypted",
-            )
+            raise _encrypted(name)
         if len(reader.pages) < 1:
             raise _damaged(name)
         found = _active_content(reader.trailer)

@@ -86,7 +86,14 @@ def uploads_budget_check(uploads) -> None:
         try:
             with Image.open(uploaded, formats=READERS) as probe:  # reads the header only
                 width, height = probe.size
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ):
             continue
         finally:
             uploaded.seek(0)
