@@ -43,6 +43,7 @@ ACTIVE_ACTIONS = {
 }
 # A scan has a few objects per page; a PDF with more than this is not a scan.
 MAX_PDF_OBJECTS = 200_000
+TOO_MANY_OBJECTS = "too many objects"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _active_content(root) -> str | None:
             obj = obj.get_object()
         visited += 1
         if visited > MAX_PDF_OBJECTS:
-            return "too many objects"
+            return TOO_MANY_OBJECTS
         if isinstance(obj, DictionaryObject):
             for key, value in obj.items():
                 if key in ACTIVE_KEYS:
@@ -113,6 +114,8 @@ def pdf_check(data: bytes, *, name: str) -> None:
         if len(reader.pages) < 1:
             raise _damaged(name)
         found = _active_content(reader.trailer)
+        if found == TOO_MANY_OBJECTS:
+            raise _damaged(name)
     except ValidationError:
         raise
     except DependencyError as exc:  # AES encryption, which pypdf reads only with `cryptography`
