@@ -7,4 +7,4 @@ class EventsConfig(AppConfig):
     verbose_name = _("Network events")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (a dismissal releases the teacher's places)
+        from . import receivers  # noqa: F401  (a dismissal releases places; photos leave storage)

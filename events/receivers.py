@@ -3,14 +3,16 @@
 A teacher dismissed (her dismissal date reached) gives up what she had ahead of her: sign-ups,
 waiting-list places and recommendations for events not yet started are cancelled and freed places
 go to the waiting list. A dismissal entered ahead of the day is released by send_notifications
-once the day comes.
+once the day comes. A deleted event's photos leave storage once the deletion has committed.
 """
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from kindergarten_portal.media import files_delete_on_commit
 from staff.models import Employee
 
+from .models import EventPhoto
 from .services import participations_release_for_dismissed
 
 
@@ -19,3 +21,8 @@ def employee_saved(sender, instance, raw=False, **kwargs):
     if raw or instance.dismissal_date is None:  # fixtures; or on the staff: nothing to release
         return
     participations_release_for_dismissed(employee=instance)
+
+
+@receiver(post_delete, sender=EventPhoto, dispatch_uid="events_photo_file_deleted")
+def photo_deleted(sender, instance, **kwargs):
+    files_delete_on_commit(instance, "image")

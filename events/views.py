@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.cache import count_attempt
+from kindergarten_portal.media import file_response
 from kindergarten_portal.roles import can_read_everything
 from staff.dates import add_months
 from staff.models import Employee
@@ -387,8 +388,4 @@ def photo(request, pk):
     if not can_read_everything(request.user):
         queryset = queryset.filter(event__status=EventStatus.HELD, event__results_published=True)
     event_photo = get_object_or_404(queryset, pk=pk)
-    try:
-        handle = event_photo.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type="image/jpeg")
+    return file_response(event_photo.image, content_type="image/jpeg")

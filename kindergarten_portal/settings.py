@@ -170,6 +170,13 @@ CATEGORY_VALIDITY_YEARS = env_int("CATEGORY_VALIDITY_YEARS", 5)
 COURSE_PERIOD_YEARS = env_int("COURSE_PERIOD_YEARS", 3)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 800)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
+# One request's budget (staff.images.uploads_budget_check): files, and pixels of all its pictures
+# together, read from their headers before any is decoded (decoding costs about 4-20 bytes a pixel).
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 10)
+UPLOAD_MAX_TOTAL_PIXELS = env_int("UPLOAD_MAX_TOTAL_PIXELS", 120_000_000)
+# Django's own cap, met while the request is read: a flood of files gets a 400 before any form runs.
+# Above UPLOAD_MAX_FILES so that a few too many get the form's explanation instead.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2 * UPLOAD_MAX_FILES)
 
 # ---- Shared state of several app processes: the cache (rate-limit counters) and backups.
 # The cache is shared by every process: a table in the database by default (created by `migrate`),

@@ -63,7 +63,7 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
         "submitted_at",
         "files_column",
     ]
-    list_filter = ["status", "item", "kind", "level", "is_public"]
+    list_filter = ["status", "item", "kind", "level", "is_public", "source_deleted"]
     search_fields = ["title", "organizer", "teacher__surname", "teacher__name"]
     list_select_related = ["teacher"]
     date_hierarchy = "date"
@@ -80,6 +80,7 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
         "approved_at",
         "source_type",
         "source_id",
+        "source_deleted",
     ]
     fieldsets = [
         (None, {"fields": ["teacher", ("item", "kind"), "title", "date", ("level", "result"), "organizer"]}),
@@ -92,7 +93,7 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
                     "reviewer_comment",
                     "submitted_at",
                     ("approved_by", "approved_at"),
-                    ("source_type", "source_id"),
+                    ("source_type", "source_id", "source_deleted"),
                 ]
             },
         ),

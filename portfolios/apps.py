@@ -7,4 +7,4 @@ class PortfoliosConfig(AppConfig):
     verbose_name = _("Portfolios")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the entries derived from staff and events)
+        from . import receivers  # noqa: F401  (derived entries; evidence files leave storage)

@@ -3,8 +3,13 @@
 experience shared afterwards (events.Participation) each become an approved entry. Called from
 `receivers.py` when such a record changes, and by the demo data."""
 
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
+from django.contrib.admin.utils import NestedObjects
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -17,7 +22,7 @@ from events.models import (
     ParticipationRole,
     ParticipationStatus,
 )
-from staff.models import Category, CategoryDecision, Training, TrainingKind
+from staff.models import Category, CategoryDecision, Employee, Training, TrainingKind
 
 from .models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, StatusChange
 
@@ -178,17 +183,44 @@ def entries_sync_for_source(*, source, deleted: bool = False) -> list[PortfolioE
     """Make the approved entries derived from a staff or event record agree with it; safe to repeat.
 
     A record that qualifies has exactly one entry per rule (created or updated in place); one that no
-    longer qualifies has its entry withdrawn (and approved again if it qualifies later); a deleted
-    record takes its entries with it. Returns the entries that exist for it.
+    longer qualifies has its entry withdrawn (and approved again if it qualifies later). When the
+    record is deleted, its approved entries stay, as they were, marked `source_deleted` (they count
+    in self-reports and the rating); withdrawn ones, counted nowhere, go. Returns the entries that
+    exist for it.
     """
     rules = SOURCE_RULES[source._meta.label_lower]
     if deleted:
-        PortfolioEntry.objects.filter(
+        derived = PortfolioEntry.objects.filter(
             source_type__in=[key for key, _rule in rules], source_id=source.pk
-        ).delete()
-        return []
+        )
+        derived.exclude(status=EntryStatus.APPROVED).delete()
+        derived.filter(status=EntryStatus.APPROVED, source_deleted=False).update(
+            source_deleted=True, updated_at=timezone.now()
+        )
+        return list(derived)
     entries = [_entry_sync(key=key, source_id=source.pk, wanted=rule(source)) for key, rule in rules]
     return [entry for entry in entries if entry is not None]
+
+
+def entries_kept_on_delete(objs) -> list[PortfolioEntry]:
+    """The approved entries that deleting `objs` (staff or event records, any model) would leave
+    without their source: derived from the objects or from any record their deletion cascades to.
+    For the admin's delete confirmation; entries deleted with their teacher are not among them."""
+    collector = NestedObjects(using="default")
+    collector.collect(list(objs))
+    keys = []
+    for model, instances in collector.data.items():
+        for key, _rule in SOURCE_RULES.get(model._meta.label_lower, []):
+            keys.append(Q(source_type=key, source_id__in=[obj.pk for obj in instances]))
+    if not keys:
+        return []
+    doomed_teachers = [obj.pk for obj in collector.data.get(Employee, [])]
+    entries = PortfolioEntry.objects.filter(
+        reduce(or_, keys), status=EntryStatus.APPROVED, source_deleted=False
+    )
+    return list(
+        entries.exclude(teacher__in=doomed_teachers).select_related("teacher").order_by("teacher", "date")
+    )
 
 
 def entries_sync_for_event(*, event) -> int:

@@ -4,6 +4,8 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from staff.images import uploads_budget_check
+
 from .files import ACCEPT, evidence_check
 from .models import MiniSite, PortfolioEntry, entry_date_bounds
 from .services import ENTRY_FIELDS, evidence_duplicate_of
@@ -74,8 +76,10 @@ class EntryForm(forms.ModelForm):
             )
 
     def clean_files(self):
+        uploads = self.cleaned_data.get("files") or []
+        uploads_budget_check(uploads)  # the whole request first, before any picture is decoded
         checked, errors = [], []
-        for uploaded in self.cleaned_data.get("files") or []:
+        for uploaded in uploads:
             try:
                 checked.append(evidence_check(uploaded))
             except ValidationError as exc:

@@ -138,6 +138,8 @@ class PortfolioEntry(models.Model):
     # The staff or event record an entry was derived from ("staff.training", pk); empty for own entries.
     source_type = models.CharField(_("source"), max_length=50, blank=True, editable=False)
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True, editable=False)
+    # The source record was deleted: the approved entry is kept as it was, with the source's text.
+    source_deleted = models.BooleanField(_("source deleted"), default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

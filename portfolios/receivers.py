@@ -5,15 +5,19 @@ Courses, retraining and higher education (staff.Training), attestation decisions
 entry through `entries_sync_for_source`, which is idempotent and withdraws what no longer holds; a
 participation whose experience sharing is done also gives an entry in 3.2 "Sharing of experience".
 An edited event (title, date, level, organizer, cancellation) re-syncs its participations' entries.
+A deleted evidence file (with its entry, or its teacher's record) leaves storage once the deletion
+has committed, thumbnail included.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from events.models import Event, Participation
+from kindergarten_portal.media import files_delete_on_commit
 from staff.models import CategoryDecision, Training
 
 from .derived import entries_sync_for_event, entries_sync_for_source
+from .models import EvidenceFile
 
 SOURCES = (Training, CategoryDecision, Participation)
 
@@ -39,3 +43,8 @@ def event_saved(sender, instance, created=False, raw=False, **kwargs):
     if raw or created:  # a new event has no participations yet
         return
     entries_sync_for_event(event=instance)
+
+
+@receiver(post_delete, sender=EvidenceFile, dispatch_uid="portfolios_evidence_file_deleted")
+def evidence_deleted(sender, instance, **kwargs):
+    files_delete_on_commit(instance, "file", "thumbnail")

@@ -116,10 +116,7 @@ def evidence_delete(*, evidence, by):
         raise PermissionDenied
     if not entry.is_editable:
         raise ValidationError(_("This entry can no longer be changed."), code="locked")
-    names = [evidence.file.name, evidence.thumbnail.name]
-    storage = evidence.file.storage
-    evidence.delete()
-    transaction.on_commit(lambda: _delete_stored(names, storage))
+    evidence.delete()  # its file and thumbnail leave storage on commit (receivers.py)
 
 
 # ---------------------------------------------------------------- the teacher's entries
@@ -162,10 +159,7 @@ def entry_delete(*, entry, by):
             raise PermissionDenied
         if not locked.is_editable:
             raise ValidationError(_("This entry can no longer be changed."), code="locked")
-        names = [n for f in locked.evidence_files.all() for n in (f.file.name, f.thumbnail.name)]
-        locked.delete()
-        storage = EvidenceFile._meta.get_field("file").storage
-        transaction.on_commit(lambda: _delete_stored(names, storage))
+        locked.delete()  # its files leave storage on commit (receivers.py)
 
 
 def entry_submit(*, entry, by) -> PortfolioEntry:

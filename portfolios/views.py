@@ -1,15 +1,15 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kindergarten_portal.media import NO_STORE, PRIVATE, file_response
 from kindergarten_portal.roles import is_senior_educator, role_required
 from staff.academic import AcademicYear
 
@@ -41,33 +41,12 @@ from .services import (
     minisite_save,
 )
 
-# Set to the internal nginx location that maps to MEDIA_ROOT (e.g. "/protected-media/") to let
-# nginx send evidence files after this app has checked access; empty means Django sends them.
-X_ACCEL_SETTING = "PORTFOLIO_X_ACCEL_REDIRECT_PREFIX"
-
 
 def _teacher_of(request):
     employee = getattr(request.user, "employee", None) if request.user.is_authenticated else None
     if employee is None:
         raise Http404(_("Your account is not linked to a staff record."))
     return employee
-
-
-def _send_file(field, *, content_type, filename):
-    prefix = getattr(settings, X_ACCEL_SETTING, "")
-    if prefix:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{field.name}"
-    else:
-        try:
-            handle = field.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
 
 
 # ---------------------------------------------------------------- the teacher's portfolio
@@ -204,18 +183,30 @@ def evidence_delete_view(request, pk):
 # ---------------------------------------------------------------- evidence files (access-checked)
 
 
+def _cache(evidence):
+    # Scans of pupils' results name children: no copy stays in a shared computer's cache.
+    return NO_STORE if evidence.entry.evidence_is_private else PRIVATE
+
+
 def evidence_file(request, pk):
     """The file itself: to its owner, the senior educator and the head; to anyone once public."""
     evidence = get_evidence_for_user(request.user, pk)
     name = evidence.original_name or evidence.file.name.rsplit("/", 1)[-1]
-    return _send_file(evidence.file, content_type=evidence.content_type, filename=name)
+    return file_response(
+        evidence.file, content_type=evidence.content_type, filename=name, cache=_cache(evidence)
+    )
 
 
 def evidence_thumbnail(request, pk):
     evidence = get_evidence_for_user(request.user, pk)
     if not evidence.thumbnail:
         raise Http404
-    return _send_file(evidence.thumbnail, content_type="image/jpeg", filename=f"thumbnail-{evidence.pk}.jpg")
+    return file_response(
+        evidence.thumbnail,
+        content_type="image/jpeg",
+        filename=f"thumbnail-{evidence.pk}.jpg",
+        cache=_cache(evidence),
+    )
 
 
 # ---------------------------------------------------------------- review by the senior educator
@@ -304,4 +295,4 @@ def site_photo(request, slug):
     site = get_published_minisite(slug)
     if not (site.show_photo and site.teacher.photo):
         raise Http404
-    return _send_file(site.teacher.photo, content_type="image/jpeg", filename=f"{site.slug}.jpg")
+    return file_response(site.teacher.photo, content_type="image/jpeg", filename=f"{site.slug}.jpg")

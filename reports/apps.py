@@ -20,3 +20,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_defaults, sender=self, dispatch_uid="reports.ensure_defaults")
+        from . import receivers  # noqa: F401  (a deleted build's workbook leaves storage)

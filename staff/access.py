@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from kindergarten_portal.roles import can_read_everything
 
-from .models import Employee
+from .models import Employee, Training
 
 
 def employees_visible_to(user):
@@ -17,3 +17,9 @@ def employees_visible_to(user):
 
 def get_employee_for_user(user, pk):
     return get_object_or_404(employees_visible_to(user), pk=pk)
+
+
+def get_training_for_user(user, pk):
+    """A course, retraining or degree of a staff record the user may see (her own, or any for the
+    senior educator and the head), else 404."""
+    return get_object_or_404(Training.objects.filter(employee__in=employees_visible_to(user)), pk=pk)

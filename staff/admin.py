@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,7 +16,7 @@ from kindergarten_portal.spreadsheets import xlsx_response
 
 from .dates import add_months
 from .exports import attestation_calendar_workbook, staff_workbook
-from .forms import EmployeeAdminForm, StaffImportForm
+from .forms import EmployeeAdminForm, StaffImportForm, TrainingAdminForm
 from .models import (
     BASE_CATEGORIES,
     TITLE_CATEGORIES,
@@ -143,8 +144,37 @@ class LeaveInline(admin.TabularInline):
     fields = ["kind", "start_date", "end_date"]
 
 
-class TrainingInline(admin.StackedInline):
+class ScanLinkMixin:
+    """Someone who may only view (the head) sees the scan as a link to the access-checked view; the
+    admin would link its MEDIA_URL, which is never served."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        swap = {"scan": "scan_link"}
+        return [
+            tuple(swap.get(name, name) for name in field)
+            if isinstance(field, tuple)
+            else swap.get(field, field)
+            for field in fields
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if self.has_change_permission(request, obj) else [*readonly, "scan_link"]
+
+    @admin.display(description=_("scan"))
+    def scan_link(self, obj):
+        if not (obj and obj.scan):
+            return "—"
+        url = reverse("staff:training_scan", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("certificate scan"))
+
+
+class TrainingInline(ScanLinkMixin, admin.StackedInline):
     model = Training
+    form = TrainingAdminForm
     extra = 0
     fields = [
         ("kind", "hours"),
@@ -424,7 +454,8 @@ class KindergartenGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(ScanLinkMixin, admin.ModelAdmin):
+    form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
     list_filter = ["kind", "on_fgos"]
     search_fields = ["programme", "provider", "employee__surname"]

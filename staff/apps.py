@@ -17,3 +17,4 @@ class StaffConfig(AppConfig):
         # Models added by later migrations get permissions only after migrate; keep the
         # role groups' permissions complete whenever migrate runs.
         post_migrate.connect(_sync_roles, dispatch_uid="staff.sync_roles")
+        from . import receivers  # noqa: F401  (a deleted record's files leave storage)

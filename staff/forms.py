@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kindergarten_portal.spreadsheets import XLSX_ACCEPT
 
+from .documents import ScanField
 from .images import ACCEPT_IMAGES, PhotoField
-from .models import Employee
+from .models import Employee, Training
 
 
 class EmployeeAdminForm(forms.ModelForm):
@@ -31,6 +32,25 @@ class EmployeeAdminForm(forms.ModelForm):
             "photo",
         ]
         field_classes = {"photo": PhotoField}
+
+
+class TrainingAdminForm(forms.ModelForm):
+    """A course, retraining or degree; its certificate scan is checked by content like evidence."""
+
+    class Meta:
+        model = Training
+        fields = [
+            "employee",
+            "kind",
+            "programme",
+            "provider",
+            "hours",
+            "start_date",
+            "end_date",
+            "certificate_number",
+            "scan",
+        ]
+        field_classes = {"scan": ScanField}
 
 
 class ContactsForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -58,6 +59,55 @@ def upload_read(uploaded) -> bytes:
     if not data:
         raise ValidationError(_("The file «%(name)s» is empty.") % {"name": uploaded.name}, code="empty")
     return data
+
+
+def uploads_budget_check(uploads) -> None:
+    """Refuse the files of one request together, before a single one is decoded: more than
+    UPLOAD_MAX_FILES of them, or pictures whose sizes (read from their headers) add up to more than
+    UPLOAD_MAX_TOTAL_PIXELS. Files that are not pictures, or too large on their own, are left to their
+    own checks.
+
+    Raises ValidationError with code "too_many_files" or "too_many_pixels_total".
+    """
+    uploads = list(uploads)
+    if len(uploads) > settings.UPLOAD_MAX_FILES:
+        raise ValidationError(
+            ngettext(
+                "Choose at most %(limit)d file at a time (you chose %(count)d).",
+                "Choose at most %(limit)d files at a time (you chose %(count)d).",
+                settings.UPLOAD_MAX_FILES,
+            )
+            % {"limit": settings.UPLOAD_MAX_FILES, "count": len(uploads)},
+            code="too_many_files",
+        )
+    total = 0
+    for uploaded in uploads:
+        uploaded.seek(0)
+        try:
+            with Image.open(uploaded, formats=READERS) as probe:  # reads the header only
+                width, height = probe.size
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ):
+            continue
+        finally:
+            uploaded.seek(0)
+        if width * height <= settings.MAX_IMAGE_PIXELS:  # a bomb is refused by its own check, by name
+            total += width * height
+    if total > settings.UPLOAD_MAX_TOTAL_PIXELS:
+        raise ValidationError(
+            _(
+                "These pictures are too large together (%(total)d megapixels; at most %(limit)d at a "
+                "time). Upload fewer at once or reduce them."
+            )
+            % {"total": total // 1_000_000, "limit": settings.UPLOAD_MAX_TOTAL_PIXELS // 1_000_000},
+            code="too_many_pixels_total",
+        )
 
 
 def image_check(

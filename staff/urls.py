@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/photo/", views.photo, name="photo"),
     path("self-evaluation/", views.self_evaluation, name="self_evaluation"),
     path("self-evaluation/xlsx/", views.self_evaluation_xlsx, name="self_evaluation_xlsx"),
+    path("trainings/<int:pk>/scan/", views.training_scan, name="training_scan"),
 ]

@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kindergarten_portal.media import NO_STORE, file_response
 from kindergarten_portal.roles import can_read_everything, role_required
 from kindergarten_portal.spreadsheets import xlsx_response
 
-from .access import get_employee_for_user
+from .access import get_employee_for_user, get_training_for_user
 from .exports import self_evaluation_workbook
 from .forms import ContactsForm, SelfEvaluationDateForm
 from .indicators import self_evaluation_indicators
@@ -52,11 +53,7 @@ def photo(request, pk):
     employee = get_employee_for_user(request.user, pk)
     if not employee.photo:
         raise Http404
-    try:
-        handle = employee.photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, content_type="image/jpeg")
+    return file_response(employee.photo, content_type="image/jpeg")
 
 
 @role_required(can_read_everything)
@@ -83,3 +80,23 @@ def _self_evaluation_date(request):
         return SelfEvaluationDateForm(initial={"on": today}), today
     form = SelfEvaluationDateForm(request.GET)
     return form, form.cleaned_data["on"] if form.is_valid() else None
+
+
+# Scans are stored under a random name ending in what the content check found.
+SCAN_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+@login_required
+def training_scan(request, pk):
+    """The certificate scan of a course, retraining or degree: the teacher's own, or any for the office."""
+    training = get_training_for_user(request.user, pk)
+    if not training.scan:
+        raise Http404
+    extension = training.scan.name.rsplit(".", 1)[-1].lower()
+    content_type = SCAN_CONTENT_TYPES.get(extension, "application/octet-stream")
+    return file_response(
+        training.scan,
+        content_type=content_type,
+        filename=f"certificate-{training.pk}.{extension}",
+        cache=NO_STORE,
+    )

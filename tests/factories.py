@@ -1,12 +1,15 @@
 """Test data builders (factory_boy). Personas live in conftest.py."""
 
 import datetime
+import io
 import struct
 import zlib
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
 from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from staff.models import (
@@ -130,3 +133,45 @@ class LeaveFactory(factory.django.DjangoModelFactory):
     kind = LeaveKind.CHILD_CARE
     start_date = datetime.date(2024, 5, 28)
     end_date = None
+
+
+def _action(kind):
+    if kind == "launch":
+        return DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")}
+        )
+    return DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+
+
+def pdf_bytes(*, active=None) -> bytes:
+    """A real one-page PDF (pypdf reads it through); `active` adds what a hostile PDF carries:
+    "names_js" (document JavaScript), "open_action_js", "page_aa_js" (a page's additional action),
+    "annotation_launch" (a link that starts a program), "embedded_file"."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 100)
+    if active == "names_js":
+        tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("x"), _action("js")])})
+        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+    elif active == "open_action_js":
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(_action("js"))
+    elif active == "page_aa_js":
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): _action("js")})
+    elif active == "annotation_launch":
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject(
+                    [FloatObject(0), FloatObject(0), FloatObject(50), FloatObject(50)]
+                ),
+                NameObject("/A"): _action("launch"),
+            }
+        )
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    elif active == "embedded_file":
+        writer.add_attachment("run.exe", b"MZ\x90\x00")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -11,7 +11,7 @@ from PIL import Image
 from portfolios.files import evidence_check
 from portfolios.models import EntryKind, EntryStatus, MiniSite, PortfolioEntry, ReportItem
 from portfolios.services import evidence_add
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, pdf_bytes
 
 
 def jpeg_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
@@ -26,7 +26,7 @@ def png_bytes(size=(40, 40), color=(0, 120, 200)) -> bytes:
     return out.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 
 def upload(name="diploma.jpg", content=None, content_type="image/jpeg"):

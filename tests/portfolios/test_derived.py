@@ -52,7 +52,14 @@ def test_training_resaved_never_duplicates_and_follows_changes(db):
         "Педагогика дошкольного образования",
     )
     training.delete()
-    assert not PortfolioEntry.objects.exists()
+    # Approved and counted: kept as it was, marked, never lost with its source.
+    kept = PortfolioEntry.objects.get()
+    assert (kept.pk, kept.status, kept.source_deleted, kept.title) == (
+        entry.pk,
+        EntryStatus.APPROVED,
+        True,
+        "Педагогика дошкольного образования",
+    )
 
 
 def test_attestation_decision_becomes_item_1_1(db):
@@ -132,8 +139,10 @@ def test_attendance_marked_again_or_changed_is_idempotent_and_withdraws(db):
     entry = _entries(participation).get()
     assert entry.status == EntryStatus.APPROVED
     assert [c.to_status for c in entry.status_changes.all()] == ["approved", "withdrawn", "approved"]
+    participation.status = "absent"
+    participation.save()
     participation.delete()
-    assert not PortfolioEntry.objects.exists()
+    assert not PortfolioEntry.objects.exists()  # a withdrawn entry counted nowhere goes with its source
 
 
 def test_sync_all_backfills_without_duplicates(db):
@@ -241,5 +250,7 @@ def test_shared_experience_becomes_approved_item_3_2_entry_and_is_withdrawn_when
     participation.sharing_done = None
     participation.save()
     assert _sharing_entries(participation).get().status == EntryStatus.WITHDRAWN
+    attended = _entries(participation).get()
     participation.delete()
-    assert not PortfolioEntry.objects.exists()
+    # The withdrawn sharing entry goes; the approved attendance stays, marked.
+    assert list(PortfolioEntry.objects.values_list("pk", "source_deleted")) == [(attended.pk, True)]

@@ -1,11 +1,14 @@
 """Bad evidence files are each refused with a clear message, and nothing is stored."""
 
+import io
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portfolios.files import evidence_check
 from portfolios.models import EvidenceFile, PortfolioEntry
-from tests.factories import png_claiming
+from tests.factories import pdf_bytes, png_claiming
 from tests.portfolios.factories import PDF_BYTES, jpeg_bytes, png_bytes
 
 BAD_FILES = {
@@ -19,6 +22,31 @@ BAD_FILES = {
     ),
     "empty": ("empty.jpg", b"", "empty"),
     "truncated_pdf": ("scan.pdf", PDF_BYTES[:40], "incomplete or damaged"),
+    # What a PDF library cannot read through is refused, whatever its header says.
+    "html_behind_pdf_header": (
+        "scan.pdf",
+        b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n",
+        "incomplete or damaged",
+    ),
+    "pdf_cut_then_eof": ("scan.pdf", PDF_BYTES[:300] + b"\n%%EOF\n", "incomplete or damaged"),
+    # Scripts and actions: the message is a new string (English until the catalogue is merged).
+    "pdf_names_javascript": ("scan.pdf", pdf_bytes(active="names_js"), "scripts, actions or attached files"),
+    "pdf_open_action_js": (
+        "scan.pdf",
+        pdf_bytes(active="open_action_js"),
+        "scripts, actions or attached files",
+    ),
+    "pdf_page_aa_js": ("scan.pdf", pdf_bytes(active="page_aa_js"), "scripts, actions or attached files"),
+    "pdf_launch_link": (
+        "scan.pdf",
+        pdf_bytes(active="annotation_launch"),
+        "scripts, actions or attached files",
+    ),
+    "pdf_embedded_file": (
+        "scan.pdf",
+        pdf_bytes(active="embedded_file"),
+        "scripts, actions or attached files",
+    ),
 }
 
 
@@ -144,3 +172,97 @@ def test_iphone_heic_photo_stored_as_jpeg(client, anna):
         assert image.format == "JPEG" and image.size == (64, 48)
         _red, green, _blue = image.getpixel((32, 24))
         assert green > 100
+
+
+# ---------------------------------------------------------------- one request's budget
+
+
+def _png_uploads(count, width, height):
+    return [
+        SimpleUploadedFile(f"flood{i}.png", png_claiming(width, height), content_type="image/png")
+        for i in range(count)
+    ]
+
+
+def test_pixel_flood_refused_before_any_picture_is_decoded(client, anna, settings):
+    """The probe: six 60-megapixel PNGs in one request. Each passes the per-image limit; together
+    they are over the request's budget, refused from their headers alone (their pixel data is a few
+    bytes: decoding any would fail, so a refusal naming the budget proves none was decoded)."""
+    client.force_login(anna)
+    started = time.monotonic()
+    response = client.post("/portfolio/entries/add/", _form_data(files=_png_uploads(6, 10_000, 6_000)))
+    assert time.monotonic() - started < 5
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "too large together (360 megapixels; at most 120 at a time)" in page  # new string
+    assert PortfolioEntry.objects.count() == 0 and EvidenceFile.objects.count() == 0
+    assert _stored_files(settings) == []
+
+
+def test_pictures_within_the_budget_together_pass_it(client, anna, settings):
+    settings.UPLOAD_MAX_TOTAL_PIXELS = 3 * 64 * 48
+    client.force_login(anna)
+    files = [SimpleUploadedFile(f"{i}.jpg", jpeg_bytes(), content_type="image/jpeg") for i in range(3)]
+    client.post("/portfolio/entries/add/", _form_data(files=files))
+    assert EvidenceFile.objects.count() == 1  # the same picture three times is stored once
+    settings.UPLOAD_MAX_TOTAL_PIXELS = 3 * 64 * 48 - 1
+    files = [SimpleUploadedFile(f"{i}.jpg", jpeg_bytes(), content_type="image/jpeg") for i in range(3)]
+    response = client.post("/portfolio/entries/add/", _form_data(files=files))
+    assert "too large together" in response.content.decode()
+    assert PortfolioEntry.objects.count() == 1
+
+
+def test_too_many_files_in_one_request_refused(client, anna, settings):
+    settings.UPLOAD_MAX_FILES = 3
+    client.force_login(anna)
+    files = [SimpleUploadedFile(f"{i}.pdf", PDF_BYTES, content_type="application/pdf") for i in range(4)]
+    response = client.post("/portfolio/entries/add/", _form_data(files=files))
+    assert "Choose at most 3 files at a time (you chose 4)." in response.content.decode()  # new string
+    assert PortfolioEntry.objects.count() == 0 and _stored_files(settings) == []
+
+
+def test_django_caps_the_number_of_files_while_reading_the_request(client, anna, settings):
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 2 * settings.UPLOAD_MAX_FILES == 20
+    client.force_login(anna)
+    response = client.post("/portfolio/entries/add/", _form_data(files=_png_uploads(45, 10, 10)))
+    assert response.status_code == 400
+    assert PortfolioEntry.objects.count() == 0 and _stored_files(settings) == []
+
+
+def test_clean_pdf_accepted_and_stored_as_uploaded():
+    data = pdf_bytes()
+    checked = evidence_check(SimpleUploadedFile("certificate.pdf", data))
+    assert (checked.content_type, checked.extension, checked.content) == ("application/pdf", "pdf", data)
+
+
+def test_pdf_locked_by_a_password_refused_one_only_owner_locked_accepted():
+    from django.core.exceptions import ValidationError
+    from pypdf import PdfWriter
+
+    def encrypted(user_password):
+        writer = PdfWriter()
+        writer.add_blank_page(100, 100)
+        writer.encrypt(user_password=user_password, owner_password="office", algorithm="RC4-128")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    # Printing restrictions only (opens without a password): readable, checked, accepted.
+    assert evidence_check(SimpleUploadedFile("a.pdf", encrypted(""))).content_type == "application/pdf"
+    with pytest.raises(ValidationError) as refused:
+        evidence_check(SimpleUploadedFile("b.pdf", encrypted("secret")))
+    assert refused.value.code == "encrypted"
+
+
+def test_a_single_bomb_among_files_gets_its_own_message_not_the_budgets(client, anna, settings):
+    settings.MAX_IMAGE_PIXELS = 100 * 100
+    settings.UPLOAD_MAX_TOTAL_PIXELS = 150 * 150
+    client.force_login(anna)
+    files = [
+        SimpleUploadedFile("huge.png", png_claiming(200, 200)),
+        SimpleUploadedFile("ok.jpg", jpeg_bytes()),
+    ]
+    page = client.post("/portfolio/entries/add/", _form_data(files=files)).content.decode()
+    assert "The image «huge.png» is too large (200 × 200 pixels)." in page
+    assert "too large together" not in page
+    assert PortfolioEntry.objects.count() == 0 and _stored_files(settings) == []

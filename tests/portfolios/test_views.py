@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, StatusChange
+from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
 from staff.academic import AcademicYear
 from tests.factories import TrainingFactory, UserFactory, teacher_user
 from tests.portfolios.factories import (
@@ -315,6 +315,34 @@ def test_file_served_by_content_type_and_with_x_accel(client, anna, settings):
     response = client.get(f"/portfolio/files/{evidence.pk}/")
     assert response["X-Accel-Redirect"] == f"/protected-media/{evidence.file.name}"
     assert response.content == b""
+
+
+def test_files_served_sandboxed_and_kept_out_of_shared_caches(client, anna):
+    own = with_file(EntryFactory(teacher=anna.employee), PDF_BYTES, name="diploma.pdf")
+    pupils = with_file(
+        EntryFactory(
+            teacher=anna.employee,
+            item=ReportItem.PUPILS,
+            kind="pupils_result",
+            pupils_count=3,
+            competition="Весенняя капель",
+        )
+    )
+    client.force_login(anna)
+    response = client.get(f"/portfolio/files/{own.pk}/")
+    assert (response["Content-Type"], response["Content-Security-Policy"], response["Cache-Control"]) == (
+        "application/pdf",
+        "sandbox",
+        "private, max-age=0",
+    )
+    for url in (f"/portfolio/files/{pupils.pk}/", f"/portfolio/files/{pupils.pk}/thumbnail/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert (response["Content-Security-Policy"], response["Cache-Control"]) == (
+            "sandbox",
+            "private, no-store",
+        )
+        assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_public_file_becomes_404_when_unpublished_or_private(client, anna):

@@ -3,7 +3,7 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, TrainingFactory, pdf_bytes
 
 
 def _employee_of(user):
@@ -20,6 +20,20 @@ def _unlinked_employee_photo(personas):
     employee = EmployeeFactory()
     employee.photo.save("b.jpg", ContentFile(b"\xff\xd8\xff\xe0fake-jpeg"), save=True)
     return reverse("staff:photo", args=[employee.pk])
+
+
+def _scan_of(employee):
+    training = TrainingFactory(employee=employee)
+    training.scan.save("c.pdf", ContentFile(pdf_bytes()), save=True)
+    return reverse("staff:training_scan", args=[training.pk])
+
+
+def _training_scan_of_anna(personas):
+    return _scan_of(_employee_of(personas["anna"]))
+
+
+def _unlinked_training_scan(personas):
+    return _scan_of(EmployeeFactory())
 
 
 def _admin_change_anna(personas):
@@ -39,6 +53,17 @@ ROWS = [
     ),
     ("staff:photo", _photo_of_anna, dict(anonymous=302, anna=200, boris=404, head=200, senior=200)),
     ("staff:photo", _unlinked_employee_photo, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
+    # Certificate scans: the teacher's own and the office's; anyone else's is a 404.
+    (
+        "staff:training_scan",
+        _training_scan_of_anna,
+        dict(anonymous=302, anna=200, boris=404, head=200, senior=200),
+    ),
+    (
+        "staff:training_scan",
+        _unlinked_training_scan,
+        dict(anonymous=302, anna=404, boris=404, head=200, senior=200),
+    ),
     (
         "admin:staff_employee_changelist",
         "/admin/staff/employee/",
