@@ -2,7 +2,7 @@
 
 Rules: the owner, the senior educator and the head see every entry and file of a teacher; anyone,
 signed in or not, sees an entry and its files only when it is approved, public, and the teacher's
-mini-site is published; a dismissed teacher's mini-site and public files are no longer public.
+mini-site is published with her consent to show achievements; a dismissed teacher's mini-site and public files are no longer public.
 Scans of pupils' results (item 4) carry children's names: their files are never public.
 """
 
@@ -23,6 +23,7 @@ def public_q(prefix=""):
             f"{prefix}status": EntryStatus.APPROVED,
             f"{prefix}is_public": True,
             f"{prefix}teacher__minisite__published": True,
+            f"{prefix}teacher__minisite__show_achievements": True,
             f"{prefix}teacher__in": Employee.objects.current(),
         }
     )

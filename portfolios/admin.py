@@ -159,7 +159,7 @@ class MiniSiteAdmin(admin.ModelAdmin):
     list_filter = ["published"]
     search_fields = ["slug", "teacher__surname"]
     list_select_related = ["teacher"]
-    readonly_fields = ["consent_at"]
+    readonly_fields = ["consent_at", "consent_text_version"]
     autocomplete_fields = ["teacher"]
 
     @admin.display(description=_("public page"))

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from staff.images import uploads_budget_check
 
 from .files import ACCEPT, evidence_check
-from .models import MiniSite, PortfolioEntry, entry_date_bounds
+from .models import MINISITE_CONSENT_VERSION, MiniSite, PortfolioEntry, entry_date_bounds
 from .services import ENTRY_FIELDS, evidence_duplicate_of
 
 
@@ -168,34 +169,39 @@ def suggested_slug(teacher) -> str:
 
 
 class MiniSiteForm(forms.ModelForm):
-    """What the teacher types about her mini-site; `minisite_save` applies it and records her consent.
+    """What the teacher types about her mini-site and the parts she lets it show; `minisite_save`
+    applies it and records her consent.
 
     `published` is a plain form field, not copied onto the instance: the model's rule (published
     only with a consent time) is checked by `minisite_save` once it has set that time.
     """
 
     published = MiniSite._meta.get_field("published").formfield()
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that my name, photo, position, group, category, experience, the texts above and my "
-            "approved public portfolio entries are shown on a public web page."
-        ),
-        required=False,
-    )
+    consent = forms.BooleanField(required=False)
 
     class Meta:
         model = MiniSite
-        fields = ["slug", "about", "credo", "show_photo"]
+        fields = ["slug", "about", "credo", *MiniSite.PARTS]
         widgets = {"about": forms.Textarea(attrs={"rows": 4}), "credo": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["published"].initial = self.instance.published
-        # Consent once given stays given: show it ticked rather than asking again.
-        self.fields["consent"].initial = bool(self.instance.consent_at)
+        site = self.instance
+        self.fields["published"].initial = site.published
+        # The consent to the current text, once given, shows ticked; unticking it withdraws it.
+        self.fields["consent"].initial = bool(
+            site.published and site.consent_at and site.consent_text_version == MINISITE_CONSENT_VERSION
+        )
+        self.fields["consent"].label = _(
+            "I consent to %(operator)s (the operator) disseminating my personal data on a public page of "
+            "its site: my name and position, and the parts I ticked above. Purpose: to show the "
+            "kindergarten's teachers and their work to parents and colleagues. The consent is valid until "
+            "I withdraw it; I can withdraw it here at any time, and the page is then taken down at once. "
+            "(Consent text, version %(version)s.)"
+        ) % {"operator": settings.KINDERGARTEN_NAME, "version": MINISITE_CONSENT_VERSION}
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("published") and not self.instance.consent_at and not cleaned.get("consent"):
+        if cleaned.get("published") and not self.instance.published and not cleaned.get("consent"):
             self.add_error("consent", _("Publishing needs your consent to show this information publicly."))
         return cleaned

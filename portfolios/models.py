@@ -313,6 +313,11 @@ class StatusChange(models.Model):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
+# The version of the mini-site consent text (portfolios/forms.py, MiniSiteForm): change it whenever
+# the text changes, so that every published page asks for the consent again.
+MINISITE_CONSENT_VERSION = "2"
+
+
 class MiniSite(models.Model):
     """A teacher's public page at /t/<slug>/: opt-in, with the date she consented."""
 
@@ -326,10 +331,17 @@ class MiniSite(models.Model):
         help_text=_("Latin letters, digits and hyphens: the page will be at /t/<address>/."),
     )
     published = models.BooleanField(_("published"), default=False)
+    # The consent to dissemination (152-FZ art. 10.1): when it was given, to which text, for which
+    # parts. Cleared when the page is unpublished, so publishing again asks again.
     consent_at = models.DateTimeField(_("consent to publish given at"), null=True, blank=True)
+    consent_text_version = models.CharField(_("version of the consent text"), max_length=20, blank=True)
     about = models.TextField(_("about me"), blank=True)
     credo = models.TextField(_("pedagogical credo"), blank=True)
     show_photo = models.BooleanField(_("show my photo"), default=True)
+    show_about = models.BooleanField(_("show the texts about me"), default=True)
+    show_group = models.BooleanField(_("show my group"), default=True)
+    show_category = models.BooleanField(_("show my category and experience"), default=True)
+    show_achievements = models.BooleanField(_("show my approved public achievements"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -345,6 +357,9 @@ class MiniSite(models.Model):
 
     def __str__(self):
         return self.slug
+
+    # The parts she may choose to show, in the order the consent lists them.
+    PARTS = ("show_photo", "show_about", "show_group", "show_category", "show_achievements")
 
     def clean(self):
         if self.published and not self.consent_at:

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from kindergarten_portal.roles import is_senior_educator
 
 from .files import CheckedFile
-from .models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, StatusChange
+from .models import (
+    MINISITE_CONSENT_VERSION,
+    EntryStatus,
+    EvidenceFile,
+    MiniSite,
+    PortfolioEntry,
+    StatusChange,
+)
 
 # Who may move an entry from one status to another: the teacher who owns it, or the reviewer.
 OWNER, REVIEWER = "owner", "reviewer"
@@ -233,22 +240,38 @@ def entry_set_public(*, entry, by, is_public: bool) -> PortfolioEntry:
 # ---------------------------------------------------------------- mini-site
 
 
-def minisite_save(*, teacher, by, data: dict, consent: bool) -> MiniSite:
-    """Create or change the teacher's mini-site; publishing needs consent, which is recorded once given."""
+def minisite_save(*, teacher, by, data: dict, consent: bool, now=None) -> MiniSite:
+    """Create or change the teacher's mini-site and return it.
+
+    Publishing is dissemination of personal data (152-FZ art. 10.1): it needs her consent to the
+    current consent text for the parts she ticked, recorded with that text's version and the time
+    (again whenever the parts or the text change). Unpublishing, or publishing without the consent
+    ticked, unpublishes at once and clears the consent, so publishing again asks again.
+    """
     if teacher.user_id is None or teacher.user_id != by.pk:
         raise PermissionDenied
+    now = now or timezone.now()
     with transaction.atomic():
         site = MiniSite.objects.select_for_update().filter(teacher=teacher).first() or MiniSite(
             teacher=teacher
         )
-        for key in ("slug", "about", "credo", "show_photo", "published"):
+        parts_before = [getattr(site, part) for part in MiniSite.PARTS]
+        for key in ("slug", "about", "credo", *MiniSite.PARTS):
             setattr(site, key, data[key])
-        if site.published and site.consent_at is None:
-            if not consent:
-                raise ValidationError(
-                    {"consent": _("Publishing needs your consent to show this information publicly.")}
-                )
-            site.consent_at = timezone.now()
+        if data["published"] and consent:
+            if (
+                not site.published
+                or site.consent_text_version != MINISITE_CONSENT_VERSION
+                or parts_before != [getattr(site, part) for part in MiniSite.PARTS]
+            ):
+                site.consent_at, site.consent_text_version = now, MINISITE_CONSENT_VERSION
+            site.published = True
+        elif data["published"] and not site.published:
+            raise ValidationError(
+                {"consent": _("Publishing needs your consent to show this information publicly.")}
+            )
+        else:  # unpublished, or the consent withdrawn: off the web at once
+            site.published, site.consent_at, site.consent_text_version = False, None, ""
         site.full_clean(exclude=["teacher"])
         site.save()
     return site

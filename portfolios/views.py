@@ -262,6 +262,16 @@ def minisite_edit(request):
     instance = site or MiniSite(teacher=teacher, slug=suggested_slug(teacher))
     was_published = bool(site and site.published)
     form = MiniSiteForm(request.POST or None, instance=instance)
+    if request.method == "POST" and "withdraw" in request.POST and site is not None:
+        # Withdrawing the consent needs nothing else from the form: the page goes at once.
+        site = minisite_save(
+            teacher=teacher,
+            by=request.user,
+            data={**{key: getattr(site, key) for key in form._meta.fields}, "published": False},
+            consent=False,
+        )
+        messages.success(request, _("Your consent is withdrawn; the mini-site is no longer published."))
+        return redirect("portfolios:minisite_edit")
     if request.method == "POST" and form.is_valid():
         try:
             site = minisite_save(
@@ -274,6 +284,10 @@ def minisite_edit(request):
                 messages.success(request, _("Your changes are saved; the mini-site stays published."))
             elif site.published:
                 messages.success(request, _("Your mini-site is published."))
+            elif was_published:
+                messages.success(
+                    request, _("Your consent is withdrawn; the mini-site is no longer published.")
+                )
             else:
                 messages.success(request, _("Your mini-site is saved; it is not published."))
             return redirect("portfolios:minisite_edit")
@@ -287,7 +301,7 @@ def site_index(request):
 def site_page(request, slug):
     site = get_published_minisite(slug)
     teacher = minisite_teacher(site=site)
-    years = minisite_public_entries(teacher=teacher)
+    years = minisite_public_entries(teacher=teacher) if site.show_achievements else []
     return render(request, "portfolios/site_page.html", {"site": site, "teacher": teacher, "years": years})
 
 

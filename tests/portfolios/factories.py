@@ -9,7 +9,14 @@ from django.utils import timezone
 from PIL import Image
 
 from portfolios.files import evidence_check
-from portfolios.models import EntryKind, EntryStatus, MiniSite, PortfolioEntry, ReportItem
+from portfolios.models import (
+    MINISITE_CONSENT_VERSION,
+    EntryKind,
+    EntryStatus,
+    MiniSite,
+    PortfolioEntry,
+    ReportItem,
+)
 from portfolios.services import evidence_add
 from tests.factories import EmployeeFactory, pdf_bytes
 
@@ -57,7 +64,13 @@ class MiniSiteFactory(factory.django.DjangoModelFactory):
 
 
 def published_site(teacher, **kwargs):
-    return MiniSiteFactory(teacher=teacher, published=True, consent_at=timezone.now(), **kwargs)
+    return MiniSiteFactory(
+        teacher=teacher,
+        published=True,
+        consent_at=timezone.now(),
+        consent_text_version=MINISITE_CONSENT_VERSION,
+        **kwargs,
+    )
 
 
 def with_file(entry, content=None, name="scan.jpg"):

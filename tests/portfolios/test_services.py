@@ -1,4 +1,5 @@
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
@@ -150,19 +151,55 @@ def test_send_notifications_command_also_sends_portfolio_decisions_once(anna, se
 
 # ---------------------------------------------------------------- mini-site
 
-SITE = {"slug": "antonova", "about": "О себе", "credo": "", "show_photo": True, "published": True}
+PARTS = {"show_photo": True, "show_about": True, "show_group": True, "show_category": True}
+SITE = {
+    "slug": "antonova",
+    "about": "О себе",
+    "credo": "",
+    **PARTS,
+    "show_achievements": True,
+    "published": True,
+}
 
 
-def test_minisite_publishing_records_consent_once(anna):
+def test_minisite_publishing_records_consent_with_its_version_and_time(anna):
     with pytest.raises(ValidationError) as refused:
         minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=False)
     assert "consent" in refused.value.message_dict and not MiniSite.objects.exists()
-    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
-    consented = site.consent_at
-    assert site.published and consented is not None
-    site = minisite_save(teacher=anna.employee, by=anna, data={**SITE, "about": "Иначе"}, consent=False)
+    given = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True, now=given)
+    assert (site.published, site.consent_at, site.consent_text_version) == (True, given, "2")
+    later = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
+    site = minisite_save(
+        teacher=anna.employee, by=anna, data={**SITE, "about": "Иначе"}, consent=True, now=later
+    )
     site.refresh_from_db()
-    assert (site.about, site.consent_at) == ("Иначе", consented)
+    assert (site.about, site.consent_at) == ("Иначе", given)  # same parts: the consent stands
+
+
+def test_minisite_changed_parts_record_the_consent_again(anna):
+    given = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True, now=given)
+    later = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
+    data = {**SITE, "show_achievements": False}
+    site = minisite_save(teacher=anna.employee, by=anna, data=data, consent=True, now=later)
+    assert (site.published, site.consent_at, site.show_achievements) == (True, later, False)
+
+
+def test_minisite_withdrawn_consent_unpublishes_and_publishing_asks_again(anna):
+    minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
+    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=False)
+    site.refresh_from_db()
+    assert (site.published, site.consent_at, site.consent_text_version) == (False, None, "")
+    with pytest.raises(ValidationError) as refused:
+        minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=False)
+    assert "consent" in refused.value.message_dict
+
+
+def test_minisite_unpublished_clears_the_consent(anna):
+    minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
+    site = minisite_save(teacher=anna.employee, by=anna, data={**SITE, "published": False}, consent=True)
+    assert (site.published, site.consent_at) == (False, None)
 
 
 def test_minisite_form_validates_consent_and_leaves_the_site_alone(anna):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
 from staff.academic import AcademicYear
-from tests.factories import TrainingFactory, UserFactory, teacher_user
+from tests.factories import KindergartenGroupFactory, TrainingFactory, UserFactory, teacher_user
 from tests.portfolios.factories import (
     PDF_BYTES,
     EntryFactory,
@@ -615,6 +615,48 @@ def test_given_consent_stays_ticked_and_a_later_save_says_the_site_stays_publish
     assert "Your mini-site is published." in first
     form_page = client.get("/portfolio/mini-site/").content.decode()
     assert re.search(r'<input[^>]*name="consent"[^>]*checked', form_page)
-    again = client.post("/portfolio/mini-site/", {**data, "show_photo": ""}, follow=True).content.decode()
+    again = client.post(
+        "/portfolio/mini-site/", {**data, "show_photo": "", "consent": "on"}, follow=True
+    ).content.decode()
     assert "the mini-site stays published" in again
     assert MiniSite.objects.get().published and not MiniSite.objects.get().show_photo
+
+
+def test_unticked_consent_unpublishes_at_once_and_publishing_asks_again(client, anna):
+    client.force_login(anna)
+    data = {"slug": "antonova", "about": "О себе", "credo": "", "show_photo": "on", "published": "on"}
+    client.post("/portfolio/mini-site/", {**data, "consent": "on"})
+    assert client.get("/t/antonova/").status_code == 200
+    client.post("/portfolio/mini-site/", data)  # the consent box unticked
+    assert client.get("/t/antonova/").status_code == 404
+    site = MiniSite.objects.get()
+    assert (site.published, site.consent_at) == (False, None)
+    form_page = client.get("/portfolio/mini-site/").content.decode()
+    assert not re.search(r'<input[^>]*name="consent"[^>]*checked', form_page)
+    client.post("/portfolio/mini-site/", data)
+    assert client.get("/t/antonova/").status_code == 404
+
+
+def test_withdraw_button_unpublishes_at_once(client, anna):
+    client.force_login(anna)
+    data = {"slug": "antonova", "about": "О себе", "credo": "", "show_photo": "on", "published": "on"}
+    client.post("/portfolio/mini-site/", {**data, "consent": "on"})
+    page = client.post("/portfolio/mini-site/", {**data, "consent": "on", "withdraw": "1"}, follow=True)
+    assert "Your consent is withdrawn" in page.content.decode()
+    assert client.get("/t/antonova/").status_code == 404
+    assert MiniSite.objects.get().consent_at is None
+
+
+def test_minisite_shows_only_the_parts_consented_to(client, anna):
+    anna.employee.groups.add(KindergartenGroupFactory(name="Солнышко"))
+    approved_entry(anna.employee, title="Победа в конкурсе")
+    client.force_login(anna)
+    data = {"slug": "antonova", "about": "Люблю детей", "credo": "", "published": "on", "consent": "on"}
+    client.post("/portfolio/mini-site/", {**data, "show_about": "on", "show_group": "on"})
+    page = client.get("/t/antonova/").content.decode()
+    assert "Люблю детей" in page and "Солнышко" in page
+    assert "Победа в конкурсе" not in page and 'data-test="category"' not in page
+    client.post("/portfolio/mini-site/", {**data, "show_category": "on", "show_achievements": "on"})
+    page = client.get("/t/antonova/").content.decode()
+    assert "Люблю детей" not in page and "Солнышко" not in page
+    assert "Победа в конкурсе" in page and 'data-test="category"' in page
