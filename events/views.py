@@ -222,7 +222,13 @@ def sharing(request, pk):
             else:
                 form.add_error(None, exc)
         else:
-            messages.success(request, _("Thank you: the experience sharing is recorded."))
+            messages.success(
+                request,
+                _(
+                    "Thank you: the experience sharing is recorded. The portfolio entry waits for the "
+                    "senior educator's review."
+                ),
+            )
             return redirect("events:my")
     return render(request, "events/sharing_form.html", {"participation": participation, "form": form})
 

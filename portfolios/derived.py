@@ -1,7 +1,9 @@
 """Portfolio entries derived from staff and event records: a course, retraining or degree
 (staff.Training), an attestation decision (staff.CategoryDecision), attendance at an event and the
-experience shared afterwards (events.Participation) each become an approved entry. Called from
-`receivers.py` when such a record changes, and by the demo data."""
+experience shared afterwards (events.Participation) each become an entry: approved when it comes
+from a record the office keeps; submitted for review when it is only the teacher's own statement
+(the experience she says she shared). Called from `receivers.py` when such a record changes, and by
+the demo data."""
 
 from functools import reduce
 from operator import or_
@@ -133,13 +135,17 @@ SOURCE_RULES = {
     ],
 }
 # Whether a new derived entry is shown on the mini-site; the teacher can change it afterwards.
-# Attestation decisions carry order numbers: private until she chooses to show them.
+# Attestation decisions carry order numbers: private until she chooses to show them. Her own
+# statement of shared experience is private until the senior educator has verified it and she chooses.
 PUBLIC_BY_DEFAULT = {
     "staff.training": True,
     "staff.categorydecision": False,
     "events.participation": True,
-    "events.sharing": True,
+    "events.sharing": False,
 }
+# Entries that rest on the teacher's word alone: they start submitted and the senior educator
+# approves or returns them like any other entry; a sync never approves them.
+REVIEWED_SOURCES = {"events.sharing"}
 
 
 def _agrees(entry, wanted) -> bool:
@@ -167,20 +173,28 @@ def _entry_sync(*, key, source_id, wanted) -> PortfolioEntry | None:
         for field, value in wanted.items():
             setattr(entry, field, value)
         previous = entry.status if entry.pk else ""
-        if previous != EntryStatus.APPROVED:
-            entry.status = EntryStatus.APPROVED
-            entry.approved_at = now
+        if key in REVIEWED_SOURCES:
+            # New, or back after it was withdrawn: to review; otherwise its review stands.
+            target = EntryStatus.SUBMITTED if previous in ("", EntryStatus.WITHDRAWN) else previous
+        else:
+            target = EntryStatus.APPROVED
+        if previous != target:
+            entry.status = target
+            if target == EntryStatus.APPROVED:
+                entry.approved_at = now
+            else:
+                entry.submitted_at, entry.approved_at, entry.approved_by = now, None, None
             changed = True
         if changed:
             entry.full_clean(exclude=["teacher"])
             entry.save()
-        if previous != EntryStatus.APPROVED:
-            StatusChange.objects.create(entry=entry, from_status=previous, to_status=EntryStatus.APPROVED)
+        if previous != target:
+            StatusChange.objects.create(entry=entry, from_status=previous, to_status=target)
     return entry
 
 
 def entries_sync_for_source(*, source, deleted: bool = False) -> list[PortfolioEntry]:
-    """Make the approved entries derived from a staff or event record agree with it; safe to repeat.
+    """Make the entries derived from a staff or event record agree with it; safe to repeat.
 
     A record that qualifies has exactly one entry per rule (created or updated in place); one that no
     longer qualifies has its entry withdrawn (and approved again if it qualifies later). When the
@@ -249,7 +263,13 @@ def entries_sync_for_event(*, event) -> int:
                 in_line &= entry is None or entry.status == EntryStatus.WITHDRAWN
             else:
                 in_line &= (
-                    entry is not None and entry.status == EntryStatus.APPROVED and _agrees(entry, wanted)
+                    entry is not None
+                    and (
+                        entry.status != EntryStatus.WITHDRAWN
+                        if key in REVIEWED_SOURCES
+                        else entry.status == EntryStatus.APPROVED
+                    )
+                    and _agrees(entry, wanted)
                 )
         if not in_line:
             entries_sync_for_source(source=participation)

@@ -3,7 +3,8 @@
 Courses, retraining and higher education (staff.Training), attestation decisions
 (staff.CategoryDecision) and attendance at events (events.Participation) each become an approved
 entry through `entries_sync_for_source`, which is idempotent and withdraws what no longer holds; a
-participation whose experience sharing is done also gives an entry in 3.2 "Sharing of experience".
+participation whose experience sharing is done also gives an entry in 3.2 "Sharing of experience",
+submitted for the senior educator's review (it rests on the teacher's word alone).
 An edited event (title, date, level, organizer, cancellation) re-syncs its participations' entries.
 A deleted evidence file (with its entry, or its teacher's record) leaves storage once the deletion
 has committed, thumbnail included.

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from events.models import Participation
 from staff.academic import AcademicYear
 from staff.models import Employee
 
@@ -77,3 +78,14 @@ def minisite_public_entries(*, teacher):
 def minisite_teacher(*, site):
     """The teacher of a mini-site with what her public card shows (groups, category decisions)."""
     return Employee.objects.prefetch_related("groups", "category_decisions").get(pk=site.teacher_id)
+
+
+def sharing_account_of(*, entry) -> str:
+    """The teacher's own account of how she shared the experience, for an entry derived from it
+    (what the senior educator verifies); "" for any other entry."""
+    if entry.source_type != "events.sharing":
+        return ""
+    return (
+        Participation.objects.filter(pk=entry.source_id).values_list("sharing_account", flat=True).first()
+        or ""
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kindergarten_portal.roles import is_senior_educator
 
+from .derived import REVIEWED_SOURCES
 from .files import CheckedFile
 from .models import (
     MINISITE_CONSENT_VERSION,
@@ -51,7 +52,8 @@ def _locked(entry):
 def _transition(*, entry, to_status, by, comment="", notify=False):
     """Move a (locked) entry to `to_status` if the workflow allows it and `by` may do it."""
     who = TRANSITIONS.get((entry.status, to_status))
-    if who is None or entry.source_type:
+    # A derived entry follows its record; only one resting on the teacher's word is reviewed.
+    if who is None or (entry.source_type and not (who == REVIEWER and entry.source_type in REVIEWED_SOURCES)):
         raise ValidationError(
             _("An entry that is «%(from)s» cannot become «%(to)s».")
             % {"from": EntryStatus(entry.status).label, "to": EntryStatus(to_status).label},

@@ -29,6 +29,7 @@ from .selectors import (
     portfolio_of,
     portfolio_years,
     review_queue,
+    sharing_account_of,
 )
 from .services import (
     entries_review,
@@ -104,6 +105,7 @@ def entry_detail(request, pk):
             "history": entry.status_changes.select_related("by"),
             "can_review": is_senior_educator(request.user) and entry.status == EntryStatus.SUBMITTED,
             "return_form": ReturnForm(),
+            "sharing_account": sharing_account_of(entry=entry),
         },
     )
 
@@ -160,7 +162,9 @@ def entry_visibility(request, pk):
     entry = get_own_entry(request.user, pk)
     if request.method == "POST":
         entry = entry_set_public(entry=entry, by=request.user, is_public=request.POST.get("is_public") == "1")
-        if entry.is_public:
+        if entry.is_public and entry.status == EntryStatus.APPROVED:
+            messages.success(request, _("The entry is shown on your mini-site."))
+        elif entry.is_public:
             messages.success(request, _("The entry will be shown on your mini-site once approved."))
         else:
             messages.success(request, _("The entry is hidden from your mini-site."))

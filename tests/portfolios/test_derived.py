@@ -4,11 +4,13 @@ the record no longer holds."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.models import Event, EventFormat, Level, Organization, Participation, ParticipationRole
 from portfolios.derived import entries_sync_all
 from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem
+from portfolios.services import entry_approve, entry_return
 from staff.models import Category, TrainingKind
 from tests.factories import CategoryDecisionFactory, EmployeeFactory, TrainingFactory
 
@@ -224,7 +226,7 @@ def _sharing_entries(participation):
     return PortfolioEntry.objects.filter(source_type="events.sharing", source_id=participation.pk)
 
 
-def test_shared_experience_becomes_approved_item_3_2_entry_and_is_withdrawn_when_undone(db):
+def test_shared_experience_becomes_a_submitted_3_2_entry_the_senior_educator_verifies(senior):
     participation = _attended(_event())[0]
     assert not _sharing_entries(participation).exists()  # attending is not sharing
     done = timezone.localdate() - datetime.timedelta(days=1)
@@ -239,14 +241,17 @@ def test_shared_experience_becomes_approved_item_3_2_entry_and_is_withdrawn_when
         EntryKind.OPEN_EVENT,
         Level.INSTITUTIONAL,
         done,
-        EntryStatus.APPROVED,
+        EntryStatus.SUBMITTED,
         participation.teacher_id,
     )
+    assert entry.is_public is False and entry.approved_at is None and entry.submitted_at is not None
     assert entry.title == "Sharing of experience: Игра как форма организации детской жизни"
     assert _entries(participation).get().item == ReportItem.SELF_EDUCATION  # attendance kept apart
+    entry_approve(entry=entry, reviewer=senior)
     participation.event.title = "Игра и игрушка"
     participation.event.save()
-    assert _sharing_entries(participation).get().title == "Sharing of experience: Игра и игрушка"
+    entry = _sharing_entries(participation).get()
+    assert (entry.title, entry.status) == ("Sharing of experience: Игра и игрушка", EntryStatus.APPROVED)
     participation.sharing_done = None
     participation.save()
     assert _sharing_entries(participation).get().status == EntryStatus.WITHDRAWN
@@ -254,3 +259,24 @@ def test_shared_experience_becomes_approved_item_3_2_entry_and_is_withdrawn_when
     participation.delete()
     # The withdrawn sharing entry goes; the approved attendance stays, marked.
     assert list(PortfolioEntry.objects.values_list("pk", "source_deleted")) == [(attended.pk, True)]
+
+
+def test_shared_experience_entry_is_returned_like_any_other_and_never_approved_by_a_sync(senior):
+    participation = _attended(_event())[0]
+    done = timezone.localdate() - datetime.timedelta(days=1)
+    participation.sharing_due = participation.sharing_done = done
+    participation.sharing_account = "Педчас"
+    participation.save()
+    entry = _sharing_entries(participation).get()
+    entry_return(entry=entry, reviewer=senior, comment="Нет протокола педчаса")
+    participation.save()
+    participation.event.title = "Другое название"
+    participation.event.save()
+    assert _sharing_entries(participation).get().status == EntryStatus.RETURNED
+    with pytest.raises(ValidationError):  # the teacher's own statement: no one approves it but the reviewer
+        entry_approve(entry=_sharing_entries(participation).get(), reviewer=senior)
+    participation.sharing_done = None
+    participation.save()
+    participation.sharing_done = done
+    participation.save()
+    assert _sharing_entries(participation).get().status == EntryStatus.SUBMITTED  # asks again
