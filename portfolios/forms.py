@@ -57,6 +57,16 @@ class EntryForm(forms.ModelForm):
             "title": forms.TextInput(),
         }
 
+    def field_errors(self):
+        """(field, message) for every error tied to a field, for the summary at the top of the form
+        (an upload refused at the bottom of a long form on a phone is easy to miss)."""
+        return [
+            (self[name], message)
+            for name, messages in self.errors.items()
+            if name in self.fields
+            for message in messages
+        ]
+
     def __init__(self, *args, teacher, **kwargs):
         super().__init__(*args, **kwargs)
         self.teacher = teacher

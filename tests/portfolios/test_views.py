@@ -660,3 +660,40 @@ def test_minisite_shows_only_the_parts_consented_to(client, anna):
     page = client.get("/t/antonova/").content.decode()
     assert "Люблю детей" not in page and "Солнышко" not in page
     assert "Победа в конкурсе" in page and 'data-test="category"' in page
+
+
+def test_refused_upload_is_summarised_at_the_top_and_by_the_field(client, anna):
+    client.force_login(anna)
+    page = client.post(
+        "/portfolio/entries/add/", _form(files=[upload("scan.jpg", b"not an image at all")])
+    ).content.decode()
+    summary = re.search(r'data-test="error-summary".*?</div>', page, re.S).group(0)
+    assert 'href="#id_files"' in summary
+    message = re.search(r"</a>: (.+?)</li>", summary).group(1)
+    assert page.count(message) == 2  # once in the summary, once by the field
+    assert not PortfolioEntry.objects.exists()
+
+
+def test_approved_entry_says_it_is_shown_not_that_it_will_be(client, anna):
+    entry = approved_entry(anna.employee, title="Утверждено")
+    client.force_login(anna)
+    page = client.get(f"/portfolio/entries/{entry.pk}/").content.decode()
+    assert "Shown on the mini-site." in page and "once approved" not in page
+    draft = EntryFactory(teacher=anna.employee)
+    assert "once approved" in client.get(f"/portfolio/entries/{draft.pk}/").content.decode()
+
+
+def test_shared_experience_entry_shows_the_account_to_the_reviewer(client, anna, senior):
+    from events.models import ParticipationStatus
+    from tests.events.factories import ParticipationFactory
+
+    participation = ParticipationFactory(teacher=anna.employee, status=ParticipationStatus.ATTENDED)
+    day = timezone.localdate(participation.event.start)
+    participation.sharing_due = participation.sharing_done = day
+    participation.sharing_account = "Рассказала на педчасе 12 коллегам"
+    participation.save()
+    entry = PortfolioEntry.objects.get(source_type="events.sharing")
+    assert entry.status == EntryStatus.SUBMITTED
+    client.force_login(senior)
+    page = client.get(f"/portfolio/entries/{entry.pk}/").content.decode()
+    assert "Рассказала на педчасе 12 коллегам" in page and 'value="approve"' in page
