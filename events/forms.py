@@ -1,6 +1,9 @@
 import django_filters
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kindergarten_portal.spreadsheets import XLSX_ACCEPT
@@ -35,7 +38,6 @@ class EventFilter(django_filters.FilterSet):
 
 class ExternalRegistrationForm(forms.ModelForm):
     consent = forms.BooleanField(
-        label=_("I consent to the processing of my personal data for the organization of this event."),
         required=True,
         error_messages={"required": _("Registration needs your consent to personal-data processing.")},
     )
@@ -44,6 +46,22 @@ class ExternalRegistrationForm(forms.ModelForm):
         model = ExternalParticipant
         fields = ["full_name", "organization", "position", "email", "consent"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 152-FZ art. 9: the consent names the operator, the purpose, the data and the term.
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "I consent to %(operator)s (the operator) processing my name, organization, position and "
+                "e-mail to register me for this event, send me its confirmation and certificate and keep "
+                "the sign-in sheet. The data are kept for %(days)s days after the event and then removed; "
+                "I can withdraw the consent by writing to the operator."
+            )
+            % {"operator": settings.KINDERGARTEN_NAME, "days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS},
+            reverse("privacy"),
+            _("Privacy policy"),
+        )
 
 
 class SharingDoneForm(forms.Form):

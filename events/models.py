@@ -463,14 +463,21 @@ class ExternalParticipant(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     # Ticked by the office from the sign-in sheet; it lets a certificate be issued.
     attended = models.BooleanField(_("attended"), default=False)
+    # The term of keeping the personal data ran out (`external_personal_data_remove`): the row stays,
+    # anonymised, so that the counts of registered and attended stay right.
+    personal_data_removed_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("external participant")
         verbose_name_plural = _("external participants")
         constraints = [
-            # E-mails are stored lower-cased by the registration service.
-            models.UniqueConstraint(fields=["event", "email"], name="external_participant_once_per_event"),
+            # E-mails are stored lower-cased by the registration service; removed ones are blank.
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(email=""),
+                name="external_participant_once_per_event",
+            ),
             models.CheckConstraint(
                 condition=Q(consent=True, consent_at__isnull=False), name="external_participant_consented"
             ),

@@ -4,6 +4,7 @@ personal calendar addresses, attendance certificates."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -400,6 +401,22 @@ def external_register(
         external.save()
         notifications.queue_registration_confirmed(external)
     return external
+
+
+# What stands in for a removed name; the row itself stays for the counts.
+REMOVED_NAME = "удалено"
+
+
+def external_personal_data_remove(*, now=None) -> int:
+    """Anonymise the partners registered for open events that ended more than
+    EXTERNAL_PERSONAL_DATA_KEEP_DAYS ago (152-FZ: kept no longer than the purpose needs); returns
+    how many rows were anonymised. The rows stay, with their attendance, so every count of
+    registered and attended partners stays as it was. Safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS)
+    return ExternalParticipant.objects.filter(
+        event__end__lt=cutoff, personal_data_removed_at__isnull=True
+    ).update(full_name=REMOVED_NAME, organization="", position="", email="", personal_data_removed_at=now)
 
 
 def event_copy(*, event) -> Event:

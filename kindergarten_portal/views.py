@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
@@ -19,3 +20,15 @@ class SignOutView(LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have signed out."))
         return response
+
+
+def privacy(request):
+    """The privacy policy (152-FZ art. 18.1: published by the operator), open to everyone."""
+    return render(
+        request,
+        "privacy.html",
+        {
+            "operator": settings.KINDERGARTEN_NAME,
+            "keep_days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS,
+        },
+    )

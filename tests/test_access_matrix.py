@@ -20,6 +20,7 @@ OWN_NAMESPACES = (*APPS, "site")
 PORTAL_ROWS = [
     ("home", "/", dict(anonymous=302, anna=200, boris=200, head=200, senior=200)),
     ("login", "/accounts/login/", dict(anonymous=200, anna=200, boris=200, head=200, senior=200)),
+    ("privacy", "/privacy/", dict(anonymous=200, anna=200, boris=200, head=200, senior=200)),
     (
         "password_change",
         "/accounts/password_change/",
