@@ -78,6 +78,24 @@ class ParticipationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# The msgids of the labels above, which speak of a teacher: Employee.gendered puts them in her or
+# his grammatical gender («записана», «выступающий»).
+ROLE_WORDS = {
+    ParticipationRole.LISTENER: "listener",
+    ParticipationRole.SPEAKER: "speaker",
+    ParticipationRole.ORGANIZER: "organizer",
+    ParticipationRole.OPEN_SHOW_PRESENTER: "presenter of an open show",
+    ParticipationRole.JURY: "jury member",
+}
+STATUS_WORDS = {
+    ParticipationStatus.RECOMMENDED: "recommended, not signed up",
+    ParticipationStatus.SIGNED_UP: "signed up",
+    ParticipationStatus.WAITING: "waiting list",
+    ParticipationStatus.ATTENDED: "attended",
+    ParticipationStatus.ABSENT: "absent",
+    ParticipationStatus.CANCELLED: "cancelled",
+}
+
 # Statuses that hold a place against the event's capacity.
 PLACE_TAKING = (ParticipationStatus.SIGNED_UP, ParticipationStatus.ATTENDED)
 
@@ -446,6 +464,16 @@ class Participation(models.Model):
     @property
     def sharing_open(self):
         return self.sharing_due is not None and self.sharing_done is None
+
+    @property
+    def status_label(self):
+        """The status in the teacher's grammatical gender: «записана», «присутствовал»."""
+        return self.teacher.gendered(STATUS_WORDS[self.status])
+
+    @property
+    def role_label(self):
+        """The role in the teacher's grammatical gender: «выступающая», «ведущий открытого показа»."""
+        return self.teacher.gendered(ROLE_WORDS[self.role])
 
 
 class ExternalParticipant(models.Model):

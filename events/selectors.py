@@ -101,6 +101,7 @@ def my_events(*, teacher, now=None):
     ).in_bulk()
     for participation in rows:
         participation.event = events[participation.event_id]
+        participation.teacher = teacher  # for her words («записана»), without a query per row
     recommended = sorted(
         (p for p in rows if p.is_recommended and p.event.end >= now and p.event.status != EventStatus.DRAFT),
         key=lambda p: p.recommended_at or now,

@@ -26,7 +26,7 @@ from kindergarten_portal.spreadsheets import (
     read_table,
 )
 
-from .models import EducationLevel, Employee, KindergartenGroup, Position
+from .models import EducationLevel, Employee, KindergartenGroup, Position, Sex
 
 # ---------------------------------------------------------------- staff import
 
@@ -35,6 +35,7 @@ IMPORT_COLUMNS = [
     Column("surname", gettext_lazy("Surname"), required=True),
     Column("name", gettext_lazy("Name"), required=True),
     Column("patronymic", gettext_lazy("Patronymic")),
+    Column("sex", gettext_lazy("Sex")),
     Column("position", gettext_lazy("Position"), required=True),
     Column("groups", gettext_lazy("Groups")),
     Column("education_level", gettext_lazy("Education level")),
@@ -48,6 +49,11 @@ IMPORT_COLUMNS = [
     Column("birth_date", gettext_lazy("Date of birth")),
 ]
 DATE_KEYS = {"experience_start", "hire_date", "birth_date"}
+# How people write the sex in a sheet, besides the choice's code and label.
+SEX_WORDS = {
+    **dict.fromkeys(("ж", "жен", "женский", "f", "female", "w", "woman"), Sex.FEMALE),
+    **dict.fromkeys(("м", "муж", "мужской", "m", "male", "man"), Sex.MALE),
+}
 SCALAR_KEYS = [c.key for c in IMPORT_COLUMNS if c.key != "groups"]
 
 
@@ -105,6 +111,7 @@ def staff_import_template() -> bytes:
             "Иванова",
             "Мария",
             "Петровна",
+            "ж",
             str(Position.EDUCATOR.label),
             "Солнышко; Ромашка",
             str(EducationLevel.HIGHER.label),
@@ -173,6 +180,13 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
             error("position", _("this field is required."))
         elif values["position"] is None:
             error("position", _("unknown position «%(value)s».") % {"value": position_text})
+
+        sex_text = cell_text(cells.get("sex"))
+        values["sex"] = ""
+        if sex_text:
+            values["sex"] = (choice_lookup(Sex) | SEX_WORDS).get(norm(sex_text).rstrip("."), "")
+            if not values["sex"]:
+                error("sex", _("«%(value)s» is not a sex; write ж or м.") % {"value": sex_text})
 
         level_text = cell_text(cells.get("education_level"))
         values["education_level"] = education_lookup.get(norm(level_text), "") if level_text else ""

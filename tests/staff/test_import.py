@@ -268,3 +268,34 @@ def test_birth_date_column_is_read_and_kept_when_left_blank():
     assert Employee.objects.get().birth_date == datetime.date(1987, 11, 23)
     bad = staff_import(file=workbook([row(1, **{"Date of birth": "23.13.1987"})], headers), dry_run=True)
     assert len(bad.errors) == 1 and "23.13.1987" in str(bad.errors[0])
+
+
+@pytest.mark.parametrize(
+    "written,sex",
+    [
+        ("ж", "female"),
+        ("Жен.", "female"),
+        ("female", "female"),
+        ("м", "male"),
+        ("муж", "male"),
+        ("Male", "male"),
+    ],
+)
+def test_sex_column_takes_the_usual_ways_of_writing_it(written, sex):
+    # "Sex" is the column's English header; the Russian «Пол» comes with the merged catalogue.
+    headers = ["Surname", "Name", "Sex", "Position"]
+    data = {"Surname": "Смирнова", "Name": "Ольга", "Sex": written, "Position": "воспитатель"}
+    result = staff_import(file=workbook([data], headers=headers), dry_run=False)
+    assert result.ok, messages(result)
+    assert Employee.objects.get().sex == sex
+
+
+def test_sex_column_refuses_other_words_and_a_blank_keeps_the_stored_sex():
+    headers = ["Surname", "Name", "Sex", "Position"]
+    data = {"Surname": "Смирнова", "Name": "Ольга", "Sex": "да", "Position": "воспитатель"}
+    result = staff_import(file=workbook([data], headers=headers), dry_run=False)
+    assert not result.ok and Employee.objects.count() == 0
+    EmployeeFactory(surname="Смирнова", name="Ольга", patronymic="", sex="female")
+    result = staff_import(file=workbook([{**data, "Sex": ""}], headers=headers), dry_run=False)
+    assert result.ok, messages(result)
+    assert Employee.objects.get().sex == "female"

@@ -1,0 +1,28 @@
+"""Words on pages that must agree: with the person they speak of, and with Russian usage."""
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+from staff.models import gendered as gendered_message
+
+register = template.Library()
+
+
+@register.filter
+def gendered(message, person):
+    """{{ "signed up"|gendered:teacher }} → «записана» / «записан»; a person without a sex on file
+    (or None: a partner) gets the neutral form."""
+    return gendered_message(message, getattr(person, "sex", ""))
+
+
+@register.filter(expects_localtime=True)
+def date_weekday_time(value):
+    """«12.12.2026, суббота 10:00»: in Russian a weekday after a date is a common noun, in lower
+    case (Django's catalogue capitalises it for use on its own); English keeps its capital."""
+    if not value:
+        return ""
+    weekday = formats.date_format(value, "l")
+    if (get_language() or "").startswith("ru"):
+        weekday = weekday.lower()
+    return f"{formats.date_format(value, 'd.m.Y')}, {weekday} {formats.time_format(value, 'H:i')}"
