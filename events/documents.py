@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from kindergarten_portal.typography import inner_quotes
 from staff.models import Sex
 
 from .models import ParticipationRole
@@ -164,7 +165,7 @@ def _certificate_page(pdf, certificate, url):
     _line(pdf, full_name, 22, "B", 11)
     pdf.ln(2)
     _line(pdf, predicate, 13)
-    _line(pdf, f"«{event.title}»", 15, "B", 8)
+    _line(pdf, f"«{inner_quotes(event.title)}»", 15, "B", 8)
     _line(pdf, f"в качестве {role_words}", 13)
     pdf.ln(4)
     facts = [f"Дата проведения: {_event_dates(event)}"]
@@ -218,7 +219,7 @@ def sign_in_sheet_pdf(*, event, participations, externals, own_organization="") 
         _line(pdf, settings.KINDERGARTEN_NAME, 9)
         pdf.ln(3)
         _line(pdf, "ЛИСТ РЕГИСТРАЦИИ УЧАСТНИКОВ", 15, "B", 8)
-        _line(pdf, f"«{event.title}»", 12, "B", 6)
+        _line(pdf, f"«{inner_quotes(event.title)}»", 12, "B", 6)
         pdf.ln(2)
         start, end = timezone.localtime(event.start), timezone.localtime(event.end)
         when = f"{_event_dates(event)}, {start:%H:%M}–{end:%H:%M}"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kindergarten_portal.cache import count_attempt
 from kindergarten_portal.media import file_response
 from kindergarten_portal.roles import can_read_everything
+from kindergarten_portal.typography import inner_quotes
 from staff.dates import add_months
 from staff.models import Employee
 
@@ -166,7 +167,9 @@ def sign_up(request, pk):
                 ),
             )
         else:
-            messages.success(request, _("You are signed up for «%(title)s».") % {"title": event.title})
+            messages.success(
+                request, _("You are signed up for «%(title)s».") % {"title": inner_quotes(event.title)}
+            )
     return redirect(_safe_next(request, reverse("events:detail", args=[event.pk])))
 
 
@@ -184,7 +187,9 @@ def cancel(request, pk):
             messages.error(request, message)
     else:
         messages.success(
-            request, _("Your sign-up for «%(title)s» is cancelled.") % {"title": participation.event.title}
+            request,
+            _("Your sign-up for «%(title)s» is cancelled.")
+            % {"title": inner_quotes(participation.event.title)},
         )
     return redirect(_safe_next(request, reverse("events:detail", args=[pk])))
 

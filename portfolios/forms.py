@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kindergarten_portal.typography import inner_quotes
 from staff.images import uploads_budget_check
 
 from .files import ACCEPT, evidence_check
@@ -131,7 +132,10 @@ class EntryForm(forms.ModelForm):
                         "«%(name)s» is already in your portfolio (entry «%(entry)s»). Tick "
                         "«Upload it again» below to save it anyway, or choose another file."
                     )
-                    % {"name": checked.original_name, "entry": earlier.entry.title},
+                    % {
+                        "name": inner_quotes(checked.original_name),
+                        "entry": inner_quotes(earlier.entry.title),
+                    },
                 )
         self.checked_files = pairs
         return cleaned

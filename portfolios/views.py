@@ -242,9 +242,10 @@ def review_decide(request):
         approve=approve,
         comment=form.cleaned_data["comment"],
     )
-    if approve:
+    # One message per refusal: when nothing was done, the refusal alone says so.
+    if done and approve:
         messages.success(request, _("Approved: %(count)d.") % {"count": done})
-    else:
+    elif done:
         messages.success(request, _("Returned to the teachers: %(count)d.") % {"count": done})
     if refused:
         messages.error(

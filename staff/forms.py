@@ -32,6 +32,7 @@ class EmployeeAdminForm(forms.ModelForm):
             "photo",
         ]
         field_classes = {"photo": PhotoField}
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
 
 class TrainingAdminForm(forms.ModelForm):
@@ -63,7 +64,10 @@ class ContactsForm(forms.ModelForm):
         fields = ["phone", "email", "photo"]
         field_classes = {"photo": PhotoField}
         # A plain file input: the current photo is shown as a picture above the form, not as a link.
-        widgets = {"photo": forms.FileInput(attrs={"accept": ACCEPT_IMAGES})}
+        widgets = {
+            "photo": forms.FileInput(attrs={"accept": ACCEPT_IMAGES}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

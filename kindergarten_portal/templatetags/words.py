@@ -4,6 +4,7 @@ from django import template
 from django.utils import formats
 from django.utils.translation import get_language
 
+from kindergarten_portal.typography import inner_quotes as inner_quotes_text
 from staff.models import gendered as gendered_message
 
 register = template.Library()
@@ -26,3 +27,9 @@ def date_weekday_time(value):
     if (get_language() or "").startswith("ru"):
         weekday = weekday.lower()
     return f"{formats.date_format(value, 'd.m.Y')}, {weekday} {formats.time_format(value, 'H:i')}"
+
+
+@register.filter
+def inner_quotes(text):
+    """«{{ event.title|inner_quotes }}»: the title's own «…» become „…“."""
+    return inner_quotes_text(text)

@@ -1,5 +1,7 @@
 """The outbox in the admin: the senior educator reads what was mailed and what was refused."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -54,3 +56,14 @@ def test_changelist_queries_do_not_grow_with_rows(client, senior, django_assert_
         _message(n, sent=n % 2 == 0)
     with django_assert_num_queries(9):
         assert "Завтра: Семинар 7" in client.get(CHANGELIST).content.decode()
+
+
+def test_admin_count_reads_total_whatever_the_model(client, senior):
+    from tests.factories import EmployeeFactory
+
+    for _ in range(3):
+        EmployeeFactory()
+    client.force_login(senior)
+    page = client.get("/admin/staff/employee/").content.decode()
+    count = re.search(r'data-test="result-count">([^<]*)<', page).group(1)
+    assert "3" in count and "сотрудник" not in count

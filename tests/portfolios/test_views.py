@@ -697,3 +697,12 @@ def test_shared_experience_entry_shows_the_account_to_the_reviewer(client, anna,
     client.force_login(senior)
     page = client.get(f"/portfolio/entries/{entry.pk}/").content.decode()
     assert "Рассказала на педчасе 12 коллегам" in page and 'value="approve"' in page
+
+
+def test_review_refused_for_every_entry_gives_one_message_not_two(client, anna, senior):
+    entry = approved_entry(anna.employee, title="Уже подтверждена")
+    client.force_login(senior)
+    page = client.post(
+        reverse("portfolios:review_decide"), {"entries": [entry.pk], "action": "approve"}, follow=True
+    ).content.decode()
+    assert page.count('role="alert"') == 1 and "Approved: 0" not in page

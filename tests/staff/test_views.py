@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -246,3 +247,12 @@ def test_my_page_says_the_category_has_no_term(client, anna):
     body = client.get(reverse("staff:my_page")).content.decode()
     assert "has no end date" in body
     assert "01.09.2028" not in body
+
+
+def test_phone_inputs_are_tel(client, anna, senior):
+    client.force_login(anna)
+    page = client.get(reverse("staff:my_contacts_edit")).content.decode()
+    assert re.search(r'<input type="tel" name="phone"', page)
+    client.force_login(senior)
+    page = client.get(reverse("admin:staff_employee_change", args=[anna.employee.pk])).content.decode()
+    assert re.search(r'<input type="tel" name="phone"', page)
