@@ -6,6 +6,7 @@ Elements are found by roles and Russian texts already in the catalogue, as a use
 """
 
 import io
+from pathlib import Path
 
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -39,6 +40,39 @@ def open_menu_link(page, name):
     if toggler.is_visible():
         toggler.click()
     page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
+
+
+# axe-core (MPL-2.0, tests/vendor/axe-core/LICENSE), used by the tests only, never served.
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+# What a page may not have: axe's serious and critical violations (WCAG 2 A/AA and best practice).
+AXE_BLOCKING = ("serious", "critical")
+
+
+def axe_violations(page):
+    """axe-core's serious and critical violations on the page as it is now: (rule, impact, help,
+    first offending elements). Injected through the page's script tag, or, where a
+    Content-Security-Policy refuses that, evaluated by the browser driver, which CSP does not bind."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        try:
+            page.add_script_tag(path=str(AXE))
+        except Exception:  # noqa: BLE001 - a refused tag still leaves the evaluation below
+            pass
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], v["help"], [" ".join(n["target"]) for n in v["nodes"][:3]])
+        for v in result["violations"]
+        if v["impact"] in AXE_BLOCKING
+    ]
+
+
+def assert_accessible(page):
+    """The page has no serious or critical axe-core violation; the message names each one."""
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}: " + "; ".join(
+        f"{rule} ({impact}): {help_text} {targets}" for rule, impact, help_text, targets in violations
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

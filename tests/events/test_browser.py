@@ -10,6 +10,7 @@ from django.utils import timezone
 from events.models import ExternalParticipant, Participation, ParticipationStatus
 from events.selectors import month_bounds
 from staff.dates import add_months
+from tests.browser_steps import assert_accessible
 from tests.events.factories import EventFactory
 from tests.factories import PASSWORD
 
@@ -39,6 +40,7 @@ def test_teacher_signs_up_from_next_months_plan(page, live_server, anna):
     _sign_in(page, live_server, "anna")
     page.goto(f"{live_server.url}/events/")
     page.wait_for_url(f"{live_server.url}/events/{following.year}/{following.month}/")
+    assert_accessible(page)
     row = page.locator(".event-row", has_text="Развитие речи в игре")
     row.locator(f"form[action='/events/{event.pk}/sign-up/'] button").click()
     page.wait_for_selector(f"[data-event='{event.pk}'] [data-test=status]")
@@ -47,6 +49,7 @@ def test_teacher_signs_up_from_next_months_plan(page, live_server, anna):
     )
 
     page.goto(f"{live_server.url}/events/my/")
+    assert_accessible(page)
     upcoming = page.locator("#upcoming")
     assert "Развитие речи в игре" in upcoming.inner_text()
 
@@ -57,8 +60,10 @@ def test_colleague_registers_for_an_open_event(page, live_server):
 
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/events/open/")
+    assert_accessible(page)
     page.click("text=Открытый показ сюжетно-ролевой игры")
     page.wait_for_url(f"{live_server.url}/events/open/{event.pk}/")
+    assert_accessible(page)
     page.fill("#id_full_name", "Петрова Мария Ивановна")
     page.fill("#id_organization", "МБДОУ «Детский сад № 15»")
     page.fill("#id_position", "воспитатель")
@@ -66,10 +71,12 @@ def test_colleague_registers_for_an_open_event(page, live_server):
     # Submitting without consent keeps what was typed and says why.
     page.click("#registration-form button[type=submit]")
     page.wait_for_selector("#id_consent.is-invalid")
+    assert_accessible(page)
     assert page.input_value("#id_full_name") == "Петрова Мария Ивановна"
     page.check("#id_consent")
     page.click("#registration-form button[type=submit]")
     page.wait_for_selector("#registered")
+    assert_accessible(page)
     assert "petrova@example.org" in page.inner_text("#registered")
     # The confirmation is its own page: reloading it does not submit the form again.
     page.reload()
@@ -94,6 +101,7 @@ def test_phone_calendar_shows_her_saturday_event(page, live_server, anna):
     page.set_viewport_size(PHONE)
     _sign_in(page, live_server, "anna")
     page.goto(f"{live_server.url}/events/{following.year}/{following.month}/calendar/")
+    assert_accessible(page)
     mine_row = page.locator(f"#event-agenda [data-event='{mine.pk}']")
     assert mine_row.is_visible()
     assert "Фестиваль «Театральная весна»" in mine_row.inner_text()  # the whole title, not cut

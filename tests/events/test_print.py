@@ -9,6 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from events.models import EventFormat, EventStatus, Level
+from tests.browser_steps import assert_accessible
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory
 from tests.factories import PASSWORD
 
@@ -127,6 +128,7 @@ def test_ten_events_print_on_one_a4_page(page, live_server, anna):
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}{URL}")
     assert page.locator(".event-row").count() == 10
+    assert_accessible(page)
     page.emulate_media(media="print")
     assert not page.locator(".toolbar").is_visible()
 

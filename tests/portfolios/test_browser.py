@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from portfolios.models import EntryStatus, PortfolioEntry
+from tests.browser_steps import assert_accessible
 from tests.factories import PASSWORD
 from tests.portfolios.factories import published_site
 
@@ -34,6 +35,7 @@ def test_phone_upload_submit_approve_and_publish(page, live_server, anna, senior
     page.set_viewport_size(PHONE)
     _sign_in(page, live_server, "anna")
     page.goto(f"{live_server.url}/portfolio/entries/add/")
+    assert_accessible(page)
     page.select_option("#id_item", "3.3")
     page.select_option("#id_kind", "competition_result")
     page.fill("#id_title", "Диплом победителя конкурса «Воспитатель года»")
@@ -45,6 +47,7 @@ def test_phone_upload_submit_approve_and_publish(page, live_server, anna, senior
 
     # The preview shows the uploaded photo's thumbnail; then she submits.
     page.wait_for_selector("[data-test=evidence] img")
+    assert_accessible(page)
     page.click("[data-test=submit-entry]")
     page.wait_for_selector("[data-test=status]")
     entry = PortfolioEntry.objects.get()
@@ -61,6 +64,7 @@ def test_phone_upload_submit_approve_and_publish(page, live_server, anna, senior
     page.context.clear_cookies()
 
     page.goto(f"{live_server.url}/t/antonova/")
+    assert_accessible(page)
     item = page.locator("[data-test=public-entry]")
     assert item.count() == 1
     assert "Диплом победителя конкурса «Воспитатель года»" in item.inner_text()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from kindergarten_portal.roles import SENIOR_EDUCATOR
 from portfolios.models import EntryStatus, PortfolioEntry
-from tests.browser_steps import new_page, open_menu_link, sign_in
+from tests.browser_steps import assert_accessible, new_page, open_menu_link, sign_in
 from tests.factories import UserFactory
 
 from .factories import png_bytes, published_site
@@ -26,7 +26,9 @@ def test_entry_returned_with_a_comment_fixed_and_approved(live_server, new_conte
     teacher = new_page(new_context, phone=True)
     sign_in(teacher, live_server.url, "anna")
     open_menu_link(teacher, "Моё портфолио")
+    assert_accessible(teacher)
     teacher.get_by_role("link", name="Добавить запись").click()
+    assert_accessible(teacher)
     teacher.locator("#id_item").select_option("3.3")
     teacher.locator("#id_kind").select_option("competition_result")
     teacher.locator("#id_title").fill(TITLE)
@@ -39,6 +41,7 @@ def test_entry_returned_with_a_comment_fixed_and_approved(live_server, new_conte
     teacher.get_by_role("button", name="Сохранить и просмотреть").click()
     expect(teacher.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(teacher.locator("[data-test=evidence] img")).to_be_visible()
+    assert_accessible(teacher)
     teacher.get_by_role("button", name="Отправить на проверку").click()
     expect(teacher.get_by_role("alert")).to_have_text("Запись отправлена старшему воспитателю на проверку.")
     expect(teacher.locator("[data-test=status]")).to_have_text("На проверке")
@@ -67,6 +70,7 @@ def test_entry_returned_with_a_comment_fixed_and_approved(live_server, new_conte
     expect(mine.locator(".alert-warning")).to_have_text(f"Комментарий проверяющего: {COMMENT}")
     mine.get_by_role("link", name=TITLE).click()
     expect(teacher.locator("[data-test=comment]")).to_contain_text(COMMENT)
+    assert_accessible(teacher)
     teacher.get_by_role("link", name="Изменить").click()
     teacher.locator("#id_organizer").fill("Управление образования г. Березовский")
     teacher.get_by_role("button", name="Сохранить и просмотреть").click()
@@ -103,3 +107,4 @@ def test_entry_returned_with_a_comment_fixed_and_approved(live_server, new_conte
     expect(teacher.locator("[data-test=comment]")).to_have_count(0)
     teacher.goto(f"{live_server.url}/t/antonova/")
     expect(teacher.locator("[data-test=public-entry]", has_text=TITLE)).to_be_visible()
+    assert_accessible(teacher)

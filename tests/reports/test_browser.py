@@ -12,6 +12,7 @@ from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
 from portfolios.models import ReportItem, Result
 from reports.models import RatingBuild
 from reports.services import rating_build
+from tests.browser_steps import assert_accessible
 from tests.factories import PASSWORD, UserFactory, teacher_user
 from tests.reports.factories import current_year
 
@@ -118,4 +119,5 @@ def test_reports_pages_fit_a_phone(live_server, browser):
     page.goto(f"{live_server.url}/reports/self-report/")
     expect(page.locator("[data-item='3.3']")).to_contain_text("Городской конкурс")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert_accessible(page)
     phone.close()

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from kindergarten_portal.roles import SENIOR_EDUCATOR
 from staff.models import Category, EducationLevel
+from tests.browser_steps import assert_accessible
 from tests.factories import PASSWORD, CategoryDecisionFactory, EmployeeFactory, UserFactory, teacher_user
 
 pytestmark = pytest.mark.browser
@@ -31,6 +32,7 @@ def test_teacher_signs_in_and_sees_her_page_in_russian(live_server, page):
     expect(page.locator("[data-test=valid-until]")).to_be_visible()
     expect(page.get_by_text("20.05.2029")).to_have_count(0)
     expect(page.locator("[data-test=todo] [data-kind=no_term]")).to_be_visible()
+    assert_accessible(page)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     # Signed in over plain http with production's Secure cookie flags: chromium keeps them on localhost.
     cookies = {cookie["name"]: cookie["secure"] for cookie in page.context.cookies()}
