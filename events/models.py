@@ -80,14 +80,14 @@ class ParticipationStatus(models.TextChoices):
 
 # The msgids of the labels above, which speak of a teacher: Employee.gendered puts them in her or
 # his grammatical gender («записана», «выступающий»).
-ROLE_WORDS = {
+ROLE_MSGIDS = {
     ParticipationRole.LISTENER: "listener",
     ParticipationRole.SPEAKER: "speaker",
     ParticipationRole.ORGANIZER: "organizer",
     ParticipationRole.OPEN_SHOW_PRESENTER: "presenter of an open show",
     ParticipationRole.JURY: "jury member",
 }
-STATUS_WORDS = {
+STATUS_MSGIDS = {
     ParticipationStatus.RECOMMENDED: "recommended, not signed up",
     ParticipationStatus.SIGNED_UP: "signed up",
     ParticipationStatus.WAITING: "waiting list",
@@ -468,12 +468,12 @@ class Participation(models.Model):
     @property
     def status_label(self):
         """The status in the teacher's grammatical gender: «записана», «присутствовал»."""
-        return self.teacher.gendered(STATUS_WORDS[self.status])
+        return self.teacher.gendered(STATUS_MSGIDS[self.status])
 
     @property
     def role_label(self):
         """The role in the teacher's grammatical gender: «выступающая», «ведущий открытого показа»."""
-        return self.teacher.gendered(ROLE_WORDS[self.role])
+        return self.teacher.gendered(ROLE_MSGIDS[self.role])
 
 
 class ExternalParticipant(models.Model):

@@ -480,7 +480,7 @@ def test_sign_in_sheet_lists_teachers_and_registrants_with_blank_rows(client, an
 
     text = _text(reader)
     assert "ЛИСТ РЕГИСТРАЦИИ" in text
-    assert "Мастер-класс «Нетрадиционное рисование»" in text
+    assert "«Мастер-класс „Нетрадиционное рисование“»" in text  # no nested «» «»
     assert "10 декабря 2026 г., 14:30–16:00" in text
     assert "Детский сад № 12, музыкальный зал" in text
     assert "Подпись" in text

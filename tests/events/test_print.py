@@ -13,6 +13,9 @@ from tests.browser_steps import assert_accessible
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory
 from tests.factories import PASSWORD
 
+# The events conftest clears the cache table before every test: every test here needs the database.
+pytestmark = pytest.mark.django_db
+
 URL = "/events/2026/12/print/"
 
 

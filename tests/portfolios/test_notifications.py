@@ -51,7 +51,7 @@ def test_decisions_are_worded_by_their_templates(anna, senior):
     yes = OutboxMessage.objects.get(kind=ENTRY_APPROVED)
     assert yes.subject == "Запись портфолио подтверждена: Диплом «Педагог года»"
     assert yes.body.startswith(
-        "Ваша запись портфолио «Диплом «Педагог года»» подтверждена старшим воспитателем."
+        "Ваша запись портфолио «Диплом „Педагог года“» подтверждена старшим воспитателем."
     )
     assert yes.key == f"entry_status:{StatusChange.objects.get(entry=approved, notify=True).pk}"
     no = OutboxMessage.objects.get(kind=ENTRY_RETURNED)

@@ -69,7 +69,7 @@ def test_same_file_twice_is_flagged_before_saving(client, anna):
     )
     page = response.content.decode()
     assert response.status_code == 200 and "is already in your portfolio" in page
-    assert "Конкурс «Воспитатель года»" in page  # the earlier entry is named
+    assert "(entry «Конкурс „Воспитатель года“»)" in page  # the earlier entry is named, quotes not nested
     assert PortfolioEntry.objects.count() == 1 and EvidenceFile.objects.count() == 1
     response = client.post(
         "/portfolio/entries/add/",

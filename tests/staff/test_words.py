@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
-from events.models import ROLE_WORDS, STATUS_WORDS
+from events.models import ROLE_MSGIDS, STATUS_MSGIDS
 from staff.models import Employee, gendered
 
 
@@ -32,7 +32,7 @@ def _catalogue_entries():
     return {(ctx, msgid) for text in texts for ctx, msgid, _msgstr in pattern.findall(text)}
 
 
-@pytest.mark.parametrize("msgid", sorted({*ROLE_WORDS.values(), *STATUS_WORDS.values()}))
+@pytest.mark.parametrize("msgid", sorted({*ROLE_MSGIDS.values(), *STATUS_MSGIDS.values()}))
 def test_every_word_about_a_teacher_has_a_female_and_a_male_form(msgid):
     entries = _catalogue_entries()
     assert ("female", msgid) in entries and ("male", msgid) in entries
