@@ -14,6 +14,7 @@ urlpatterns = [
     path("my/", views.my_events, name="my"),
     path("my/sharing/<int:pk>/", views.sharing, name="sharing"),
     path("my/calendar/", views.my_calendar, name="my_calendar"),
+    path("my/calendar/new/", views.my_calendar_regenerate, name="my_calendar_regenerate"),
     path("calendar/<str:token>.ics", views.personal_ics, name="personal_ics"),
     # Public (no sign-in)
     path("open/", views.open_events, name="open_list"),
