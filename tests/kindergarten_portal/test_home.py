@@ -310,3 +310,25 @@ def test_entries_awaiting_review_ignore_other_statuses(client, anna, senior):
     EntryFactory(teacher=anna.employee, status=EntryStatus.DRAFT)
     client.force_login(senior)
     assert client.get(reverse("home")).context["office"]["entries_to_review"] == 0
+
+
+def test_a_recommended_event_she_waits_for_shows_her_place_on_home(client, anna, boris, senior):
+    full = EventFactory(title="Рекомендован и полон", capacity=1)
+    ParticipationFactory(event=full)
+    ParticipationFactory(
+        teacher=boris.employee, event=full, status=ParticipationStatus.WAITING, status_changed_at=in_days(-3)
+    )
+    ParticipationFactory(
+        teacher=anna.employee,
+        event=full,
+        status=ParticipationStatus.WAITING,
+        status_changed_at=in_days(-2),
+        recommended_by=senior,
+        recommended_at=timezone.now(),
+        recommendation_reason=RecommendationReason.OPEN_EVENT,
+    )
+    client.force_login(anna)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert [p.waiting_position for p in response.context["agenda"]["recommended"]] == [2]
+    section = response.content.decode().split('id="home-recommended"', 1)[1].split("</section>", 1)[0]
+    assert "place No. 2" in section
