@@ -40,13 +40,24 @@ def calendar_response(request, events, *, name, public):
         item.add("dtend", _utc(event.end))
         # In the personal feed a place on the waiting list is not a place yet: tentative.
         waiting = getattr(event, "my_status", None) == ParticipationStatus.WAITING
-        item.add(
-            "summary", _("%(title)s (waiting list)") % {"title": event.title} if waiting else event.title
-        )
+        position = getattr(event, "my_waiting_position", None) if waiting else None
+        if position:
+            summary = _("%(title)s (waiting list, place No. %(position)s)") % {
+                "title": event.title,
+                "position": position,
+            }
+            line = _("You are on the waiting list: place No. %(position)s") % {"position": position}
+        elif waiting:
+            summary, line = _("%(title)s (waiting list)") % {"title": event.title}, ""
+        else:
+            summary, line = event.title, ""
+        item.add("summary", summary)
         location = event.place or event.online_link
         if location:
             item.add("location", location)
-        description = "\n\n".join(part for part in (event.description, str(event.organizer)) if part)
+        description = "\n\n".join(
+            part for part in (str(line), event.description, str(event.organizer)) if part
+        )
         if description:
             item.add("description", description)
         path = reverse("events:open_detail" if public else "events:detail", args=[event.pk])

@@ -2,9 +2,11 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from staff.models import Employee
 
 from .models import (
     PLACE_TAKING,
@@ -51,13 +53,54 @@ def with_places(queryset):
     )
 
 
+def with_waiting_position(queryset):
+    """Annotate participations with `waiting_position`: 1 for the first in line of a waiting list,
+    2 for the next…, None for a participation not waiting. The line is the order the free places
+    are given in (services._fill_from_waiting_list): by `status_changed_at`, then pk, among the
+    waiting teachers still on the staff. Counted in SQL, so a list costs no query per row."""
+    ahead = (
+        Participation.objects.filter(
+            event=OuterRef("event"),
+            status=ParticipationStatus.WAITING,
+            teacher__in=Employee.objects.current(),
+        )
+        .filter(
+            Q(status_changed_at__lt=OuterRef("status_changed_at"))
+            | Q(status_changed_at=OuterRef("status_changed_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        waiting_position=Case(
+            When(
+                status=ParticipationStatus.WAITING,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + Value(1),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def waiting_position(participation) -> int | None:
+    """The participation's place in the waiting list of its event (1 = next to get a place), or None."""
+    return (
+        with_waiting_position(Participation.objects.filter(pk=participation.pk))
+        .values_list("waiting_position", flat=True)
+        .first()
+    )
+
+
 def _with_my_participation(queryset, teacher):
     if teacher is None:
         return queryset
     return queryset.prefetch_related(
         Prefetch(
             "participations",
-            queryset=Participation.objects.filter(teacher=teacher),
+            queryset=with_waiting_position(Participation.objects.filter(teacher=teacher)),
             to_attr="my_participations",
         )
     )
@@ -91,7 +134,7 @@ def my_events(*, teacher, now=None):
     (open experience-sharing follow-ups) and `past`."""
     now = now or timezone.now()
     rows = list(
-        Participation.objects.filter(teacher=teacher)
+        with_waiting_position(Participation.objects.filter(teacher=teacher))
         .select_related("recommended_by", "certificate")
         .order_by("event__start", "pk")
     )
@@ -151,10 +194,13 @@ def published_results():
 
 def events_of_teacher_calendar(*, teacher):
     """Events the teacher is signed up for, attended or waits for, for her personal calendar,
-    each with `my_status` (her participation's status)."""
-    mine = Participation.objects.filter(event=OuterRef("pk"), teacher=teacher).values("status")[:1]
+    each with `my_status` (her participation's status) and `my_waiting_position`."""
+    mine = with_waiting_position(Participation.objects.filter(event=OuterRef("pk"), teacher=teacher))
     return (
-        Event.objects.annotate(my_status=Subquery(mine))
+        Event.objects.annotate(
+            my_status=Subquery(mine.values("status")[:1]),
+            my_waiting_position=Subquery(mine.values("waiting_position")[:1]),
+        )
         .filter(
             participations__teacher=teacher,
             participations__status__in=(
@@ -213,3 +259,24 @@ def sign_in_sheet_rows(*, event):
     )
     externals = ExternalParticipant.objects.filter(event=event).order_by("created_at", "pk")
     return list(participations), list(externals)
+
+
+def waiting_list_length(event) -> int:
+    """How many teachers still on the staff wait for a place at the event."""
+    return Participation.objects.filter(
+        event=event, status=ParticipationStatus.WAITING, teacher__in=Employee.objects.current()
+    ).count()
+
+
+def events_attendance_unmarked(*, now=None):
+    """Events already over (not cancelled, not drafts) where some teachers are still "signed up":
+    the senior educator has not marked their attendance. Newest first, each with `unmarked` (how many)."""
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(end__lt=now, status__in=(EventStatus.PLANNED, EventStatus.HELD))
+        .annotate(
+            unmarked=Count("participations", filter=Q(participations__status=ParticipationStatus.SIGNED_UP))
+        )
+        .filter(unmarked__gt=0)
+        .order_by("-start", "-pk")
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/sharing/<int:pk>/", views.sharing, name="sharing"),
     path("my/calendar/", views.my_calendar, name="my_calendar"),
     path("my/certificates/<int:pk>/", views.my_certificate, name="my_certificate"),
+    path("my/calendar/new/", views.my_calendar_regenerate, name="my_calendar_regenerate"),
     path("calendar/<str:token>.ics", views.personal_ics, name="personal_ics"),
     # Public (no sign-in)
     path("open/", views.open_events, name="open_list"),

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -162,8 +163,14 @@ def sign_up(request, pk):
             messages.warning(
                 request,
                 _(
-                    "The event is full: you are on the waiting list. If a place is freed, it is yours and we tell you."
-                ),
+                    "The event is full: you are on the waiting list, place No. %(position)s. The place becomes "
+                    "yours automatically only if enough colleagues cancel before the sign-up deadline "
+                    "(%(deadline)s); then we tell you by e-mail."
+                )
+                % {
+                    "position": selectors.waiting_position(participation),
+                    "deadline": date_format(timezone.localtime(event.deadline), "d.m.Y H:i"),
+                },
             )
         else:
             messages.success(request, _("You are signed up for «%(title)s».") % {"title": event.title})
@@ -171,12 +178,31 @@ def sign_up(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, pk):
+    """GET asks for confirmation and says what becomes of the place; POST cancels."""
     teacher = teacher_for_user(request.user)
     participation = get_object_or_404(
-        Participation.objects.select_related("event"), event_id=pk, teacher=teacher
+        selectors.with_waiting_position(Participation.objects.select_related("event__organizer")),
+        event_id=pk,
+        teacher=teacher,
     )
+    next_url = _safe_next(request, reverse("events:detail", args=[pk]))
+    if request.method == "GET":
+        event = participation.event
+        return render(
+            request,
+            "events/cancel_confirm.html",
+            {
+                "event": event,
+                "participation": participation,
+                "can_cancel": participation.status
+                in (ParticipationStatus.SIGNED_UP, ParticipationStatus.WAITING)
+                and event.signup_is_open,
+                "waiting_count": selectors.waiting_list_length(event),
+                "next": next_url,
+            },
+        )
     try:
         services.participation_cancel(participation=participation)
     except ValidationError as exc:
@@ -186,7 +212,7 @@ def cancel(request, pk):
         messages.success(
             request, _("Your sign-up for «%(title)s» is cancelled.") % {"title": participation.event.title}
         )
-    return redirect(_safe_next(request, reverse("events:detail", args=[pk])))
+    return redirect(next_url)
 
 
 # ---------------------------------------------------------------- my events
@@ -228,16 +254,30 @@ def sharing(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def my_calendar(request):
+    teacher = teacher_for_user(request.user)
+    token = services.calendar_token_get(employee=teacher)
+    feed_url = request.build_absolute_uri(reverse("events:personal_ics", args=[token.token]))
+    # Phones open a webcal:// address in their calendar app, which subscribes to it.
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return render(
+        request,
+        "events/my_calendar.html",
+        {"feed_url": feed_url, "webcal_url": webcal_url, "token": token},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_calendar_regenerate(request):
+    """GET asks for confirmation (the calendars subscribed to the old address stop updating);
+    POST makes the new address."""
     teacher = teacher_for_user(request.user)
     if request.method == "POST":
         services.calendar_token_regenerate(employee=teacher)
         messages.success(request, _("A new address is made; the old one no longer works."))
         return redirect("events:my_calendar")
-    token = services.calendar_token_get(employee=teacher)
-    feed_url = request.build_absolute_uri(reverse("events:personal_ics", args=[token.token]))
-    return render(request, "events/my_calendar.html", {"feed_url": feed_url, "token": token})
+    return render(request, "events/my_calendar_regenerate.html")
 
 
 def personal_ics(request, token):

@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and production is read from environ
 variables; see README.md ("Configuration") for the list.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -34,6 +35,17 @@ def env_int(name, default):
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+
+
+def env_month_day(name, default):
+    """A day of the year as "MM-DD" (e.g. "05-31"), checked to be a real date."""
+    value = os.environ.get(name) or default
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        datetime.date(2000, month, day)  # a leap year: 02-29 is a real day
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a day as MM-DD, e.g. 05-31, got {value!r}") from exc
+    return f"{month:02d}-{day:02d}"
 
 
 def env_list(name, default=""):
@@ -168,6 +180,8 @@ if not DEBUG:
 YOUNG_TEACHER_YEARS = env_int("YOUNG_TEACHER_YEARS", 2)
 CATEGORY_VALIDITY_YEARS = env_int("CATEGORY_VALIDITY_YEARS", 5)
 COURSE_PERIOD_YEARS = env_int("COURSE_PERIOD_YEARS", 3)
+# The day of each academic year by which teachers submit their self-reports ("MM-DD").
+SELF_REPORT_DEADLINE = env_month_day("SELF_REPORT_DEADLINE", "05-31")
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 800)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
 # One request's budget (staff.images.uploads_budget_check): files, and pixels of all its pictures

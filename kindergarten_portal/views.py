@@ -2,14 +2,75 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import selectors as events_selectors
+from portfolios import selectors as portfolios_selectors
+from reports import selectors as reports_selectors
+from staff import academic
+from staff.models import Employee
 from staff.selectors import employee_for_user
+
+from .roles import is_head, is_senior_educator
+
+# How far ahead the senior educator's home page looks for attestation and course dues.
+DUES_MONTHS = 3
+
+
+def _teacher_agenda(employee, today):
+    """What needs the teacher: returned entries, her events and follow-ups, the self-report, dues."""
+    events = events_selectors.my_events(teacher=employee)
+    year = academic.AcademicYear.of(today)
+    return {
+        "returned": list(portfolios_selectors.entries_returned(teacher=employee)),
+        "sharing": sorted(events["sharing"], key=lambda p: (p.sharing_due, p.pk)),
+        "recommended": events["recommended"],
+        "upcoming": events["upcoming"],
+        "self_report": reports_selectors.self_report_of(teacher=employee, year=year),
+        "self_report_year": year,
+        "self_report_deadline": reports_selectors.self_report_deadline(year),
+        "attestation_due": employee.attestation_due,
+        "course_due": employee.course_due,
+    }
+
+
+def _office_agenda(today):
+    """What needs the senior educator: reviews, attendance to mark, dues in the next months."""
+    return {
+        "entries_to_review": portfolios_selectors.entries_awaiting_review_count(),
+        "reports_to_review": [
+            (academic.AcademicYear(row["academic_year__start_year"]), row["n"])
+            for row in reports_selectors.self_reports_awaiting_review()
+        ],
+        "attendance_unmarked": list(events_selectors.events_attendance_unmarked()),
+        "dues": reports_selectors.dues_within(today=today, months=DUES_MONTHS),
+        "dues_months": DUES_MONTHS,
+    }
+
+
+def _head_figures(today):
+    year = academic.AcademicYear.of(today)
+    return {
+        "figures": reports_selectors.dashboard_figures(year=year, as_of=today),
+        "build": reports_selectors.latest_build(year) or reports_selectors.latest_build(),
+    }
 
 
 @login_required
 def home(request):
-    return render(request, "home.html", {"employee": employee_for_user(request.user)})
+    """Each role's home page: what needs her today, each item with its link."""
+    user = request.user
+    today = timezone.localdate()
+    employee = employee_for_user(user)
+    context = {"employee": employee, "today": today}
+    if employee is not None and Employee.objects.current(on=today).filter(pk=employee.pk).exists():
+        context["agenda"] = _teacher_agenda(employee, today)
+    if is_senior_educator(user):
+        context["office"] = _office_agenda(today)
+    if is_head(user):
+        context.update(_head_figures(today))
+    return render(request, "home.html", context)
 
 
 class SignOutView(LogoutView):

@@ -39,6 +39,7 @@ from .services import (
     self_report_save,
     self_report_submit,
 )
+from .services import self_report_withdraw as self_report_withdraw_service
 
 RATING_CHART_TOP = 15  # teachers drawn in the dashboard's rating chart; the table lists everyone
 NOT_STARTED = "not_started"  # in the self-reports list: a teacher who has not opened her report
@@ -158,6 +159,16 @@ def my_self_report(request):
     return redirect("reports:self_report", report.pk)
 
 
+@login_required
+def my_self_reports(request):
+    """The teacher's self-reports of every year, newest first (earlier years read-only)."""
+    teacher = getattr(request.user, "employee", None)
+    if teacher is None:
+        raise Http404
+    reports = self_reports_of_teacher(teacher).order_by("-academic_year__start_year")
+    return render(request, "reports/my_self_reports.html", {"reports": reports})
+
+
 def _labelled(content, comments):
     """The content's raw values with their labels, for templates."""
     items = []
@@ -187,6 +198,9 @@ def _report_context(request, report):
     is_owner = report.teacher.user_id == request.user.pk
     return {
         "report": report,
+        "can_withdraw": is_owner
+        and report.status == SelfReportStatus.SUBMITTED
+        and report.academic_year.is_current,
         "items": _labelled(content, report.comments or {}),
         "total": content["total"],
         "is_owner": is_owner,
@@ -203,7 +217,8 @@ def self_report(request, pk):
     report = get_self_report_for_user(request.user, pk)
     is_owner = report.teacher.user_id == request.user.pk
     form = None
-    if is_owner and report.is_editable:
+    # Her reports of earlier years are for reading: the year is over.
+    if is_owner and report.is_editable and report.academic_year.is_current:
         form = SelfReportForm(request.POST or None, report=report)
         if request.method == "POST" and form.is_valid():
             try:
@@ -242,6 +257,22 @@ def self_report(request, pk):
             block["field"] = form[f"comment_{block['item']}"]
     context["review_form"] = ReviewForm() if context["can_review"] else None
     return render(request, "reports/self_report.html", context)
+
+
+@require_POST
+@login_required
+def self_report_withdraw(request, pk):
+    """The owner takes her submitted report back to a draft before it is reviewed."""
+    report = get_self_report_for_user(request.user, pk)
+    try:
+        self_report_withdraw_service(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Your self-report is withdrawn: it is a draft again, submit it when ready.")
+        )
+    return redirect("reports:self_report", report.pk)
 
 
 @require_POST

@@ -35,6 +35,13 @@ def _cancel(personas):
     return reverse("events:cancel", args=[EventFactory().pk])
 
 
+def _annas_cancel(personas):
+    """The confirmation page of Anna's own sign-up."""
+    event = EventFactory()
+    Participation.objects.create(event=event, teacher=personas["anna"].employee)
+    return reverse("events:cancel", args=[event.pk])
+
+
 def _annas_sharing(personas):
     event = EventFactory(start=in_days(-10), status=EventStatus.HELD)
     participation = Participation.objects.create(
@@ -166,7 +173,9 @@ ROWS = [
     ("events:detail", _planned_event, SIGNED_IN),
     ("events:detail", _draft_event, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
     ("events:sign_up", _sign_up, POST_ONLY),
-    ("events:cancel", _cancel, POST_ONLY),
+    # Cancelling asks first (GET); nobody's sign-up here, so there is nothing to cancel.
+    ("events:cancel", _cancel, dict(anonymous=302, anna=404, boris=404, head=404, senior=404)),
+    ("events:cancel", _annas_cancel, dict(anonymous=302, anna=200, boris=404, head=404, senior=404)),
     ("events:my", "/events/my/", TEACHERS_ONLY),
     ("events:sharing", _annas_sharing, dict(anonymous=302, anna=200, boris=404, head=404, senior=404)),
     ("events:my_calendar", "/events/my/calendar/", TEACHERS_ONLY),
@@ -180,6 +189,7 @@ ROWS = [
         _annas_signed_up_certificate,
         dict(anonymous=302, anna=404, boris=404, head=404, senior=404),
     ),
+    ("events:my_calendar_regenerate", "/events/my/calendar/new/", TEACHERS_ONLY),
     ("events:personal_ics", _annas_calendar, EVERYONE),
     ("events:personal_ics", _bogus_calendar, NOBODY),
     ("events:open_list", "/events/open/", EVERYONE),

@@ -190,17 +190,27 @@ def test_personal_ics_lists_her_own_events_only(client, anna, boris):
     assert items[0].decoded("dtstart") == mine.start
 
 
-def test_personal_ics_marks_the_waiting_list_tentative(client, anna):
+def test_personal_ics_marks_the_waiting_list_tentative_with_her_position(client, anna, boris):
     ParticipationFactory(teacher=anna.employee, event=EventFactory(title="Есть место"))
+    full = EventFactory(title="В очереди")
+    # Boris joined the line first: Anna is second.
     ParticipationFactory(
-        teacher=anna.employee, event=EventFactory(title="В очереди"), status=ParticipationStatus.WAITING
+        teacher=boris.employee,
+        event=full,
+        status=ParticipationStatus.WAITING,
+        status_changed_at=in_days(-3),
+    )
+    ParticipationFactory(
+        teacher=anna.employee, event=full, status=ParticipationStatus.WAITING, status_changed_at=in_days(-2)
     )
     token = calendar_token_get(employee=anna.employee).token
     with override("en"):
         response = client.get(reverse("events:personal_ics", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
     items = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     by_status = {str(item["status"]): str(item["summary"]) for item in items}
-    assert by_status == {"CONFIRMED": "Есть место", "TENTATIVE": "В очереди (waiting list)"}
+    assert by_status == {"CONFIRMED": "Есть место", "TENTATIVE": "В очереди (waiting list, place No. 2)"}
+    tentative = next(item for item in items if str(item["status"]) == "TENTATIVE")
+    assert str(tentative["description"]).startswith("You are on the waiting list: place No. 2")
 
 
 def _published(title, days_ago, **fields):
