@@ -1,7 +1,6 @@
 import calendar as pycalendar
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kindergarten_portal.clients import client_address
 from kindergarten_portal.roles import can_read_everything
 from staff.dates import add_months
 from staff.models import Employee
@@ -237,21 +237,10 @@ def open_events(request):
     return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
 
 
-def _client_address(request):
-    """The visitor's address. Behind a reverse proxy REMOTE_ADDR is the proxy's own, so the address
-    is read from the header the proxy sets, named by TRUSTED_PROXY_HEADER (e.g. "HTTP_X_REAL_IP"),
-    but only when that setting says the proxy is there: otherwise anyone could send the header."""
-    header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
-    if header and request.META.get(header):
-        # X-Forwarded-For lists every hop; the last one is what our proxy saw.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_rate_limit(request, event):
     """Count this registration attempt for the client address and the event; True once over the
     hourly limit. Per event, so one busy event does not close registration for the others."""
-    key = f"events:register:{event.pk}:{_client_address(request)}"
+    key = f"events:register:{event.pk}:{client_address(request)}"
     cache.add(key, 0, REGISTRATION_WINDOW)
     try:
         attempts = cache.incr(key)

@@ -90,8 +90,9 @@ def roles_context(request):
 def sync_role_permissions(apps=None):
     """Create the three groups and give them their permissions; safe to run again.
 
-    Senior educator: every permission of the portal's apps plus user accounts, and reading the
-    e-mail outbox (not the head: an account's first mail carries a set-password link).
+    Senior educator: every permission of the portal's apps plus user accounts, reading the
+    e-mail outbox (not the head: an account's first mail carries a set-password link), and seeing
+    and deleting sign-in lockouts (django-axes' access attempts): deleting one unlocks the account.
     Head: view permissions of the portal's apps (read-only admin).
     Teacher: no admin permissions; self-service pages check ownership in their queries.
     """
@@ -111,5 +112,8 @@ def sync_role_permissions(apps=None):
     outbox_perms = Permission.objects.filter(
         content_type__app_label="kindergarten_portal", codename="view_outboxmessage"
     )
-    senior.permissions.add(*portal_perms, *user_perms, *outbox_perms)
+    lockout_perms = Permission.objects.filter(
+        content_type__app_label="axes", codename__in=["view_accessattempt", "delete_accessattempt"]
+    )
+    senior.permissions.add(*portal_perms, *user_perms, *outbox_perms, *lockout_perms)
     head.permissions.add(*portal_perms.filter(codename__startswith="view_"))
