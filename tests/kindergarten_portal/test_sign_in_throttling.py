@@ -66,7 +66,9 @@ def test_limit_and_cool_off_come_from_settings(client, anna, settings):
     settings.AXES_FAILURE_LIMIT = 2
     settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
     assert _fail(client, LOGIN, "anna", 2).status_code == 429
-    assert 'data-minutes="30"' in client.post(LOGIN, {"username": "anna", "password": PASSWORD}).content.decode()
+    assert (
+        'data-minutes="30"' in client.post(LOGIN, {"username": "anna", "password": PASSWORD}).content.decode()
+    )
 
 
 def test_the_address_comes_from_the_trusted_proxy_header(client, anna, settings):
