@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.clients import client_address
 from kindergarten_portal.roles import can_read_everything
+from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
 
 from . import selectors, services
-from .access import events_visible_to, get_own_participation, teacher_for_user, teacher_or_none
+from .access import events_visible_to, get_own_participation, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
@@ -129,7 +130,7 @@ def detail(request, pk):
 @login_required
 @require_POST
 def sign_up(request, pk):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     try:
         participation = services.participation_sign_up(event=event, teacher=teacher)
@@ -152,7 +153,7 @@ def sign_up(request, pk):
 @login_required
 @require_POST
 def cancel(request, pk):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     participation = get_object_or_404(
         Participation.objects.select_related("event"), event_id=pk, teacher=teacher
     )
@@ -173,7 +174,7 @@ def cancel(request, pk):
 
 @login_required
 def my_events(request):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     lists = selectors.my_events(teacher=teacher)
     return render(
         request, "events/my_events.html", {"teacher": teacher, "today": timezone.localdate(), **lists}
@@ -209,7 +210,7 @@ def sharing(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_calendar(request):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     if request.method == "POST":
         services.calendar_token_regenerate(employee=teacher)
         messages.success(request, _("A new address is made; the old one no longer works."))

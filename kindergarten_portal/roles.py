@@ -6,8 +6,7 @@ Group names are stable identifiers stored in the database; what users see is tra
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.utils.functional import SimpleLazyObject
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 SENIOR_EDUCATOR = "senior_educator"
@@ -67,23 +66,12 @@ def role_required(*checks):
     return decorator
 
 
-def _linked_employee(user):
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.employee  # cached on the user when the view has already read it
-    except ObjectDoesNotExist:
-        return None
-
-
 def roles_context(request):
     user = request.user
     return {
         "is_senior_educator": is_senior_educator(user),
         "is_head": is_head(user),
         "is_teacher": is_teacher(user),
-        # The signed-in user's staff record (or None), looked up once per page, only if used.
-        "my_employee": SimpleLazyObject(lambda: _linked_employee(user)),
     }
 
 

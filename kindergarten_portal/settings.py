@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kindergarten_portal.roles.roles_context",
+                "staff.access.current_teacher_context",
             ],
         },
     },

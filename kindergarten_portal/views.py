@@ -14,12 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from staff.selectors import employee_for_user
+from staff.access import current_teacher, staff_record
 
 
 @login_required
 def home(request):
-    return render(request, "home.html", {"employee": employee_for_user(request.user)})
+    employee = current_teacher(request.user)
+    # A dismissed teacher is told why her own pages are gone.
+    former = staff_record(request.user) if employee is None else None
+    return render(request, "home.html", {"employee": employee, "former_employee": former})
 
 
 class SignOutView(LogoutView):

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models import Max, OuterRef, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -11,22 +11,17 @@ from .dates import add_years
 from .models import BASE_CATEGORIES, Category, CategoryDecision, Employee, TrainingKind
 
 
-def employee_for_user(user):
-    """The staff record linked to this user, with what her page shows, or None."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Employee.objects.filter(user=user)
-        .select_related("user")
-        .prefetch_related(
-            "groups",
-            "category_decisions",
-            "trainings",
-            "mentorships_as_mentor__mentee",
-            "mentorships_as_mentee__mentor",
-        )
-        .first()
+def employee_page(employee):
+    """The employee (already read, e.g. by staff.access) with what her page shows prefetched."""
+    prefetch_related_objects(
+        [employee],
+        "groups",
+        "category_decisions",
+        "trainings",
+        "mentorships_as_mentor__mentee",
+        "mentorships_as_mentee__mentor",
     )
+    return employee
 
 
 def decisions_in_force(on: datetime.date):

@@ -5,26 +5,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .access import get_employee_for_user
+from .access import get_employee_for_user, self_service_teacher
 from .forms import ContactsForm
-from .selectors import employee_for_user
+from .selectors import employee_page
 from .services import employee_contacts_save
 
 
 @login_required
 def my_page(request):
-    employee = employee_for_user(request.user)
-    if employee is None:
-        raise Http404(_("Your account is not linked to a staff record."))
+    employee = employee_page(self_service_teacher(request.user))
     return render(request, "staff/my_page.html", {"employee": employee})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_contacts_edit(request):
-    employee = employee_for_user(request.user)
-    if employee is None:
-        raise Http404(_("Your account is not linked to a staff record."))
+    employee = self_service_teacher(request.user)
     form = ContactsForm(request.POST or None, request.FILES or None, instance=employee)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
