@@ -229,9 +229,11 @@ AXES_CLIENT_IP_CALLABLE = "kindergarten_portal.clients.client_address"
 AXES_DISABLE_ACCESS_LOG = True
 
 # ---- Production hardening ------------------------------------------------------------------------
-# HTTPS only (behind the proxy that terminates TLS): off by default so that a first start over plain
-# HTTP works; production sets SECURE_SSL_REDIRECT=true and SECURE_HSTS_SECONDS=31536000 (README).
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# HTTPS only (behind the proxy that terminates TLS, see SECURE_PROXY_SSL_HEADER): plain-HTTP requests
+# are redirected wherever the cookies are HTTPS-only anyway (production by default; a plain-HTTP
+# intranet sets SECURE_COOKIES=false and so gets no redirect). HSTS is sticky in browsers, so it is
+# off until set: 31536000 (a year) once HTTPS works (README, "Production").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and env_bool("SECURE_COOKIES", True))
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
