@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.cache import count_attempt
+from kindergarten_portal.clients import client_address
 from kindergarten_portal.media import file_response
 from kindergarten_portal.roles import can_read_everything
+from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
 
 from . import documents, selectors, services
-from .access import events_visible_to, get_own_participation, teacher_for_user, teacher_or_none
+from .access import events_visible_to, get_own_participation, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
@@ -151,7 +153,7 @@ def detail(request, pk):
 @login_required
 @require_POST
 def sign_up(request, pk):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     try:
         participation = services.participation_sign_up(event=event, teacher=teacher)
@@ -181,7 +183,7 @@ def sign_up(request, pk):
 @require_http_methods(["GET", "POST"])
 def cancel(request, pk):
     """GET asks for confirmation and says what becomes of the place; POST cancels."""
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     participation = get_object_or_404(
         selectors.with_waiting_position(Participation.objects.select_related("event__organizer")),
         event_id=pk,
@@ -220,7 +222,7 @@ def cancel(request, pk):
 
 @login_required
 def my_events(request):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     lists = selectors.my_events(teacher=teacher)
     return render(
         request, "events/my_events.html", {"teacher": teacher, "today": timezone.localdate(), **lists}
@@ -255,7 +257,7 @@ def sharing(request, pk):
 
 @login_required
 def my_calendar(request):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     token = services.calendar_token_get(employee=teacher)
     feed_url = request.build_absolute_uri(reverse("events:personal_ics", args=[token.token]))
     # Phones open a webcal:// address in their calendar app, which subscribes to it.
@@ -272,7 +274,7 @@ def my_calendar(request):
 def my_calendar_regenerate(request):
     """GET asks for confirmation (the calendars subscribed to the old address stop updating);
     POST makes the new address."""
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     if request.method == "POST":
         services.calendar_token_regenerate(employee=teacher)
         messages.success(request, _("A new address is made; the old one no longer works."))
@@ -338,21 +340,10 @@ def open_events(request):
     return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
 
 
-def _client_address(request):
-    """The visitor's address. Behind a reverse proxy REMOTE_ADDR is the proxy's own, so the address
-    is read from the header the proxy sets, named by TRUSTED_PROXY_HEADER (e.g. "HTTP_X_REAL_IP"),
-    but only when that setting says the proxy is there: otherwise anyone could send the header."""
-    header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
-    if header and request.META.get(header):
-        # X-Forwarded-For lists every hop; the last one is what our proxy saw.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_rate_limit(request, event):
     """Count this registration attempt for the client address and the event; True once over the
     hourly limit. Per event, so one busy event does not close registration for the others."""
-    key = f"events:register:{event.pk}:{_client_address(request)}"
+    key = f"events:register:{event.pk}:{client_address(request)}"
     attempts = count_attempt(key, window=REGISTRATION_WINDOW)
     return attempts > REGISTRATION_LIMIT
 

@@ -6,6 +6,7 @@ variables; see README.md ("Configuration") for the list.
 
 import datetime
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,15 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_addresses(name):
+    """'Name <a@b>,c@d' -> [("Name", "a@b"), ("", "c@d")], refusing anything that is not an address."""
+    addresses = getaddresses(env_list(name))
+    for _name, address in addresses:
+        if "@" not in address:
+            raise ImproperlyConfigured(f"{name} must list e-mail addresses, got {os.environ[name]!r}")
+    return addresses
+
+
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -74,6 +84,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "axes",
     # The ground every app stands on: the e-mail outbox.
     "kindergarten_portal",
     "staff",
@@ -92,6 +103,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kindergarten_portal.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kindergarten_portal.urls"
@@ -108,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kindergarten_portal.roles.roles_context",
+                "staff.access.current_teacher_context",
             ],
         },
     },
@@ -129,6 +144,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -223,6 +244,43 @@ PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_P
 # Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.
 # PORTFOLIO_MAX_IMAGE_PIXELS is its former name, still read.
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", env_int("PORTFOLIO_MAX_IMAGE_PIXELS", 60_000_000))
+
+# ---- Sign-in throttling (django-axes) ------------------------------------------------------------
+# Failures are counted per account AND address: a password guesser is stopped, while colleagues
+# behind the kindergarten's one address (NAT) and the owner signing in from elsewhere are not.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The wait runs from the last real failure: attempts while locked out (the owner, too) do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kindergarten_portal.views.sign_in_locked_out"
+AXES_CLIENT_IP_CALLABLE = "kindergarten_portal.clients.client_address"
+# Only failures are kept (the lockout and its audit); not a row for every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+
+# ---- Production hardening ------------------------------------------------------------------------
+# HTTPS only (behind the proxy that terminates TLS, see SECURE_PROXY_SSL_HEADER): plain-HTTP requests
+# are redirected wherever the cookies are HTTPS-only anyway (production by default; a plain-HTTP
+# intranet sets SECURE_COOKIES=false and so gets no redirect). HSTS is sticky in browsers, so it is
+# off until set: 31536000 (a year) once HTTPS works (README, "Production").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and env_bool("SECURE_COOKIES", True))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# The load balancer's or monitor's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Read by kindergarten_portal.middleware; no inline scripts or styles anywhere in the pages.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+)
+# Shared computers in the staff room: end the session when the browser closes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+# Server errors are mailed here (DEBUG off): ADMINS="Ирина Петрова <metodist@sad12.ru>,it@sad12.ru"
+ADMINS = env_addresses("ADMINS")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,

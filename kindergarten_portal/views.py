@@ -1,16 +1,25 @@
+import math
+
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
+from django.db import DatabaseError, connection
+from django.db.models import Max
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from events import selectors as events_selectors
 from portfolios import selectors as portfolios_selectors
 from reports import selectors as reports_selectors
 from staff import academic
-from staff.models import Employee
-from staff.selectors import employee_for_user
+from staff.access import current_teacher, staff_record
+from staff.selectors import employee_page
 
 from .roles import is_head, is_senior_educator
 
@@ -62,10 +71,12 @@ def home(request):
     """Each role's home page: what needs her today, each item with its link."""
     user = request.user
     today = timezone.localdate()
-    employee = employee_for_user(user)
-    context = {"employee": employee, "today": today}
-    if employee is not None and Employee.objects.current(on=today).filter(pk=employee.pk).exists():
-        context["agenda"] = _teacher_agenda(employee, today)
+    employee = current_teacher(user)
+    # A dismissed teacher is told why her own pages are gone.
+    former = staff_record(user) if employee is None else None
+    context = {"employee": employee, "former_employee": former, "today": today}
+    if employee is not None:
+        context["agenda"] = _teacher_agenda(employee_page(employee), today)
     if is_senior_educator(user):
         context["office"] = _office_agenda(today)
     if is_head(user):
@@ -80,3 +91,27 @@ class SignOutView(LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have signed out."))
         return response
+
+
+def sign_in_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE), on the site's and the admin's sign-in:
+    how many minutes are left until this account may try again from this address."""
+    username = get_client_username(request, credentials)
+    last_failure = AccessAttempt.objects.filter(
+        username=username, ip_address=request.axes_ip_address
+    ).aggregate(last=Max("attempt_time"))["last"]
+    until = (last_failure or timezone.now()) + get_cool_off(request)
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    context = {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT, "login_path": request.path}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+@never_cache
+def healthz(request):
+    """For the monitor and the load balancer: 200 "ok" while the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

@@ -27,7 +27,7 @@ class EvidenceFileInline(admin.TabularInline):
         if obj.thumbnail:
             thumb = reverse("portfolios:evidence_thumbnail", args=[obj.pk])
             return format_html(
-                '<a href="{}" target="_blank"><img src="{}" style="max-height:120px"></a>', url, thumb
+                '<a href="{}" target="_blank"><img src="{}" class="admin-thumb"></a>', url, thumb
             )
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("open PDF"))
 

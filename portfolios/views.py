@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kindergarten_portal.media import NO_STORE, PRIVATE, file_response
 from kindergarten_portal.roles import is_senior_educator, role_required
 from staff.academic import AcademicYear
+from staff.access import self_service_teacher
 
 from .access import (
     get_entry_for_user,
@@ -41,20 +42,12 @@ from .services import (
     minisite_save,
 )
 
-
-def _teacher_of(request):
-    employee = getattr(request.user, "employee", None) if request.user.is_authenticated else None
-    if employee is None:
-        raise Http404(_("Your account is not linked to a staff record."))
-    return employee
-
-
 # ---------------------------------------------------------------- the teacher's portfolio
 
 
 @login_required
 def my_portfolio(request):
-    teacher = _teacher_of(request)
+    teacher = self_service_teacher(request.user)
     years = portfolio_years(teacher=teacher)
     try:
         year = AcademicYear.from_label(request.GET.get("year", ""))
@@ -74,7 +67,7 @@ def my_portfolio(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_add(request):
-    teacher = _teacher_of(request)
+    teacher = self_service_teacher(request.user)
     form = EntryForm(
         request.POST or None,
         request.FILES or None,
@@ -257,7 +250,7 @@ def review_decide(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def minisite_edit(request):
-    teacher = _teacher_of(request)
+    teacher = self_service_teacher(request.user)
     site = MiniSite.objects.filter(teacher=teacher).first()
     instance = site or MiniSite(teacher=teacher, slug=suggested_slug(teacher))
     was_published = bool(site and site.published)

@@ -15,6 +15,7 @@ from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from kindergarten_portal.spreadsheets import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
 from staff import academic
+from staff.access import self_service_teacher
 from staff.models import category_group_label
 
 from .access import get_build_for_user, get_self_report_for_user
@@ -150,9 +151,7 @@ def self_reports(request):
 @login_required
 def my_self_report(request):
     """The teacher's report of the current year (started on first visit), and her earlier years."""
-    teacher = getattr(request.user, "employee", None)
-    if teacher is None:
-        raise Http404
+    teacher = self_service_teacher(request.user)
     report = self_report_get_or_create(
         teacher=teacher, year=academic_year_ensure(year=academic.AcademicYear.current())
     )

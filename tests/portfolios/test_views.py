@@ -605,7 +605,7 @@ def test_removing_an_attached_file_asks_first(client, anna):
     client.force_login(anna)
     page = client.get(f"/portfolio/entries/{entry.pk}/edit/").content.decode()
     button = re.search(r'<button form="delete-file-\d+"[^>]*>', page).group(0)
-    assert "return confirm('Remove this file now?" in button
+    assert 'data-confirm="Remove this file now?' in button  # asked by static/js/portal.js
 
 
 def test_given_consent_stays_ticked_and_a_later_save_says_the_site_stays_published(client, anna):
