@@ -161,9 +161,7 @@ def my_self_report(request):
 @login_required
 def my_self_reports(request):
     """The teacher's self-reports of every year, newest first (earlier years read-only)."""
-    teacher = getattr(request.user, "employee", None)
-    if teacher is None:
-        raise Http404
+    teacher = self_service_teacher(request.user)
     reports = self_reports_of_teacher(teacher).order_by("-academic_year__start_year")
     return render(request, "reports/my_self_reports.html", {"reports": reports})
 

@@ -20,8 +20,9 @@ from tests.test_access_matrix import MATRIX, _row_id
 pytestmark = pytest.mark.django_db
 
 # Signed-in pages that are not her own data: the start page (which says why the rest is closed),
-# the password change, the plan's redirect, and the photo (access-checked like any staff record).
-NOT_SELF_SERVICE = {"home", "password_change", "events:plan", "staff:photo"}
+# the password change, the plan's redirect, and the photo and certificate scans (access-checked like
+# any staff record's files: a dismissed teacher sees only public files, so they answer 404).
+NOT_SELF_SERVICE = {"home", "password_change", "events:plan", "staff:photo", "staff:training_scan"}
 
 SELF_SERVICE = [
     row
