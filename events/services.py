@@ -1,6 +1,6 @@
 """Writes with rules for events: sign-up and the waiting list, places released on dismissal,
 recommendations, attendance, experience sharing, public registration, copies of events and
-personal calendar addresses, attendance certificates."""
+personal calendar addresses, attendance certificates, the published monthly plan."""
 
 import datetime
 
@@ -21,6 +21,7 @@ from .models import (
     ExternalParticipant,
     Participation,
     ParticipationStatus,
+    PublishedPlan,
     RecommendationReason,
 )
 
@@ -521,3 +522,23 @@ def certificate_revoke(*, certificate, reason, now=None) -> EventCertificate:
     certificate.revoked_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
     return certificate
+
+
+# ---------------------------------------------------------------- the published monthly plan
+
+
+def plan_publish(*, year: int, month: int, published_by=None, now=None) -> tuple[PublishedPlan, bool]:
+    """Mark the month's plan as published: the next `send_notifications` run e-mails it to every
+    current teacher, once. Returns (the plan, whether it is newly published); publishing again
+    changes nothing.
+    """
+    plan = PublishedPlan(
+        year=year, month=month, published_at=now or timezone.now(), published_by=published_by
+    )
+    plan.full_clean(validate_unique=False, validate_constraints=False)
+    plan, created = PublishedPlan.objects.get_or_create(
+        year=year,
+        month=month,
+        defaults={"published_at": plan.published_at, "published_by": published_by},
+    )
+    return plan, created
