@@ -44,6 +44,7 @@ from .services import (
     event_certificates_issue,
     event_copy,
     event_fill_from_waiting_list,
+    external_attendance_mark,
     plan_publish,
     recommend_events,
 )
@@ -345,6 +346,12 @@ class EventAdmin(admin.ModelAdmin):
         return f"{taken} / {obj.capacity}" if obj.capacity is not None else str(taken)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ExternalParticipant:
+            super().save_formset(request, form, formset, change)
+            # Ticked as attended here: her certificate is issued and its link e-mailed to her.
+            came = [f.instance for f in formset.forms if "attended" in f.changed_data and f.instance.attended]
+            external_attendance_mark(externals=came)
+            return None
         if formset.model is not Participation:
             return super().save_formset(request, form, formset, change)
         marks = _hold_back_attendance(formset.forms)
@@ -657,8 +664,11 @@ class ExternalParticipantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark as attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
-        count = queryset.update(attended=True)
-        self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
+        # Each gets her certificate's download link by e-mail.
+        certificates = external_attendance_mark(externals=list(queryset.select_related("event")))
+        self.message_user(
+            request, _("Attendance marked: %(count)d.") % {"count": len(certificates)}, messages.SUCCESS
+        )
 
 
 @admin.register(EventCertificate)

@@ -1,8 +1,9 @@
 """The events' e-mails, queued in the portal's outbox (kindergarten_portal/outbox.py).
 
 The services queue a recommendation, a place freed from the waiting list and a registration when
-they happen; `notifications_collect_due` (run by `send_notifications`) queues the date-driven ones
-and `queue_monthly_plans` the plan of a month the senior educator has published.
+they happen, and an external participant's certificate link when she is marked attended;
+`notifications_collect_due` (run by `send_notifications`) queues the date-driven ones (and a
+certificate link not mailed yet) and `queue_monthly_plans` the plan of a month the senior educator has published.
 Each key names what the mail is about, so it is queued once however often this runs. The wording is
 in templates/emails/<name>.txt and <name>_subject.txt.
 """
@@ -17,7 +18,14 @@ from kindergarten_portal.models import OutboxMessage
 from kindergarten_portal.outbox import absolute_url, outbox_queue
 from staff.models import PEDAGOGICAL_POSITIONS, Employee
 
-from .models import EventStatus, ExternalParticipant, Participation, ParticipationStatus, PublishedPlan
+from .models import (
+    EventCertificate,
+    EventStatus,
+    ExternalParticipant,
+    Participation,
+    ParticipationStatus,
+    PublishedPlan,
+)
 from .selectors import events_of_month
 
 # The outbox kinds of the events' mails.
@@ -27,6 +35,7 @@ RECOMMENDATION = "events.recommendation"
 PLACE_FREED = "events.place_freed"
 REGISTRATION = "events.registration"
 MONTHLY_PLAN = "events.monthly_plan"
+EXTERNAL_CERTIFICATE = "events.external_certificate"
 
 # How many days before the experience-sharing due date the teacher is reminded.
 SHARING_REMINDER_DAYS = 7
@@ -59,7 +68,43 @@ def notifications_collect_due(*, now=None) -> int:
     ).select_related("event", "teacher__user")
     for participation in sharing:
         queued += queue_sharing_due(participation) is not None
+    queued += _queue_external_certificates()
     return queued
+
+
+def _queue_external_certificates() -> int:
+    """The link of every valid external participant's certificate not yet mailed (one issued when
+    the office printed the event's certificates rather than by marking her attended)."""
+    known = set(OutboxMessage.objects.filter(kind=EXTERNAL_CERTIFICATE).values_list("key", flat=True))
+    certificates = EventCertificate.objects.filter(
+        external_participant__attended=True, revoked_at__isnull=True
+    ).select_related("external_participant__event")
+    return sum(
+        queue_external_certificate(certificate) is not None
+        for certificate in certificates
+        if _external_certificate_key(certificate) not in known
+    )
+
+
+def _external_certificate_key(certificate):
+    return f"external_certificate:{certificate.pk}"
+
+
+def queue_external_certificate(certificate):
+    """Her certificate's secret download link, to an external participant: once per certificate."""
+    external = certificate.external_participant
+    return outbox_queue(
+        kind=EXTERNAL_CERTIFICATE,
+        key=_external_certificate_key(certificate),
+        recipient=external.email,
+        template="external_certificate",
+        context={
+            "external": external,
+            "event": external.event,
+            "certificate": certificate,
+            "url": absolute_url(reverse("events:external_certificate", args=[certificate.token])),
+        },
+    )
 
 
 def queue_reminder(participation):

@@ -488,6 +488,23 @@ def certificate_issue(*, participation=None, external_participant=None, now=None
         return EventCertificate.objects.get(**holder)
 
 
+def external_attendance_mark(*, externals, now=None) -> list[EventCertificate]:
+    """Mark external participants as attended, issue each her certificate and e-mail her its
+    download link (once per certificate; a revoked one is not sent). Returns the certificates."""
+    now = now or timezone.now()
+    certificates = []
+    with transaction.atomic():
+        for external in externals:
+            if not external.attended:
+                external.attended = True
+                external.save(update_fields=["attended"])
+            certificate = certificate_issue(external_participant=external, now=now)
+            if not certificate.is_revoked:
+                notifications.queue_external_certificate(certificate)
+            certificates.append(certificate)
+    return certificates
+
+
 def event_certificates_issue(*, event, now=None) -> list[EventCertificate]:
     """Certificates of everyone who attended the event (teachers marked attended, external
     participants ticked as attended), issuing those not issued yet; revoked ones are left out.
