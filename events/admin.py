@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, path, reverse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kindergarten_portal.spreadsheets import xlsx_response
+from staff.dates import add_months
 
 from . import documents
 from .forms import CertificateRevokeForm, EventImportForm, EventPhotoForm, RecommendForm
@@ -29,6 +31,7 @@ from .models import (
     Organization,
     Participation,
     ParticipationStatus,
+    PublishedPlan,
     Series,
     overlap_error,
 )
@@ -41,6 +44,8 @@ from .services import (
     event_certificates_issue,
     event_copy,
     event_fill_from_waiting_list,
+    external_attendance_mark,
+    plan_publish,
     recommend_events,
 )
 
@@ -319,7 +324,7 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [ParticipationInline, ExternalParticipantInline, EventPhotoInline]
     filter_horizontal = ["co_organizers"]
     autocomplete_fields = ["organizer", "series"]
-    actions = ["copy_events", "recommend_action", "mark_attended"]
+    actions = ["copy_events", "recommend_action", "mark_attended", "publish_plans"]
     fieldsets = [
         (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
         (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
@@ -341,6 +346,12 @@ class EventAdmin(admin.ModelAdmin):
         return f"{taken} / {obj.capacity}" if obj.capacity is not None else str(taken)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ExternalParticipant:
+            super().save_formset(request, form, formset, change)
+            # Ticked as attended here: her certificate is issued and its link e-mailed to her.
+            came = [f.instance for f in formset.forms if "attended" in f.changed_data and f.instance.attended]
+            external_attendance_mark(externals=came)
+            return None
         if formset.model is not Participation:
             return super().save_formset(request, form, formset, change)
         marks = _hold_back_attendance(formset.forms)
@@ -412,8 +423,65 @@ class EventAdmin(admin.ModelAdmin):
             return
         self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
 
+    @admin.action(
+        description=_("Publish the plan of the selected events' months (e-mail it to teachers)"),
+        permissions=["publish_plans"],
+    )
+    def publish_plans(self, request, queryset):
+        starts = (timezone.localtime(start) for start in queryset.values_list("start", flat=True))
+        months = sorted({(start.year, start.month) for start in starts})
+        for year, month in months:
+            self._publish(request, year, month)
+
+    def has_publish_plans_permission(self, request):
+        return request.user.has_perm("events.add_publishedplan")
+
+    def _publish(self, request, year, month):
+        plan, created = plan_publish(year=year, month=month, published_by=request.user)
+        month_name = date_filter(plan.first_day, "F Y")
+        if created:
+            self.message_user(
+                request,
+                _("The plan of %(month)s is published: teachers get it by e-mail shortly.")
+                % {"month": month_name},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("The plan of %(month)s was already published on %(date)s.")
+                % {"month": month_name, "date": date_filter(timezone.localtime(plan.published_at), "d.m.Y")},
+                messages.WARNING,
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        following = add_months(timezone.localdate().replace(day=1), 1)
+        extra_context = {
+            **(extra_context or {}),
+            "next_plan_month": following,
+            "next_plan_published": PublishedPlan.objects.filter(
+                year=following.year, month=following.month
+            ).first(),
+            "can_publish_plan": self.has_publish_plans_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def publish_next_plan_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_publish_plans_permission(request):
+            raise PermissionDenied
+        following = add_months(timezone.localdate().replace(day=1), 1)
+        self._publish(request, following.year, following.month)
+        return redirect("admin:events_event_changelist")
+
     def get_urls(self):
         own = [
+            path(
+                "publish-next-plan/",
+                self.admin_site.admin_view(self.publish_next_plan_view),
+                name="events_event_publish_next_plan",
+            ),
             path("import/", self.admin_site.admin_view(self.import_view), name="events_event_import"),
             path(
                 "import/template/",
@@ -596,8 +664,11 @@ class ExternalParticipantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark as attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
-        count = queryset.update(attended=True)
-        self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
+        # Each gets her certificate's download link by e-mail.
+        certificates = external_attendance_mark(externals=list(queryset.select_related("event")))
+        self.message_user(
+            request, _("Attendance marked: %(count)d.") % {"count": len(certificates)}, messages.SUCCESS
+        )
 
 
 @admin.register(EventCertificate)
@@ -658,3 +729,18 @@ class EventCertificateAdmin(admin.ModelAdmin):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return render(request, "admin/events/eventcertificate/revoke.html", context)
+
+
+@admin.register(PublishedPlan)
+class PublishedPlanAdmin(admin.ModelAdmin):
+    """Which months' plans the senior educator has published (and so e-mailed to the teachers)."""
+
+    list_display = ["__str__", "published_at", "published_by"]
+    list_select_related = ["published_by"]
+    fields = ["year", "month", "published_at", "published_by"]
+    readonly_fields = ["published_at", "published_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.published_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,6 +1,6 @@
 """Writes with rules for events: sign-up and the waiting list, places released on dismissal,
 recommendations, attendance, experience sharing, public registration, copies of events and
-personal calendar addresses, attendance certificates."""
+personal calendar addresses, attendance certificates, the published monthly plan."""
 
 import datetime
 
@@ -21,6 +21,7 @@ from .models import (
     ExternalParticipant,
     Participation,
     ParticipationStatus,
+    PublishedPlan,
     RecommendationReason,
 )
 
@@ -487,6 +488,23 @@ def certificate_issue(*, participation=None, external_participant=None, now=None
         return EventCertificate.objects.get(**holder)
 
 
+def external_attendance_mark(*, externals, now=None) -> list[EventCertificate]:
+    """Mark external participants as attended, issue each her certificate and e-mail her its
+    download link (once per certificate; a revoked one is not sent). Returns the certificates."""
+    now = now or timezone.now()
+    certificates = []
+    with transaction.atomic():
+        for external in externals:
+            if not external.attended:
+                external.attended = True
+                external.save(update_fields=["attended"])
+            certificate = certificate_issue(external_participant=external, now=now)
+            if not certificate.is_revoked:
+                notifications.queue_external_certificate(certificate)
+            certificates.append(certificate)
+    return certificates
+
+
 def event_certificates_issue(*, event, now=None) -> list[EventCertificate]:
     """Certificates of everyone who attended the event (teachers marked attended, external
     participants ticked as attended), issuing those not issued yet; revoked ones are left out.
@@ -521,3 +539,23 @@ def certificate_revoke(*, certificate, reason, now=None) -> EventCertificate:
     certificate.revoked_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
     return certificate
+
+
+# ---------------------------------------------------------------- the published monthly plan
+
+
+def plan_publish(*, year: int, month: int, published_by=None, now=None) -> tuple[PublishedPlan, bool]:
+    """Mark the month's plan as published: the next `send_notifications` run e-mails it to every
+    current teacher, once. Returns (the plan, whether it is newly published); publishing again
+    changes nothing.
+    """
+    plan = PublishedPlan(
+        year=year, month=month, published_at=now or timezone.now(), published_by=published_by
+    )
+    plan.full_clean(validate_unique=False, validate_constraints=False)
+    plan, created = PublishedPlan.objects.get_or_create(
+        year=year,
+        month=month,
+        defaults={"published_at": plan.published_at, "published_by": published_by},
+    )
+    return plan, created

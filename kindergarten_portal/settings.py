@@ -203,6 +203,9 @@ CATEGORY_VALIDITY_YEARS = env_int("CATEGORY_VALIDITY_YEARS", 5)
 COURSE_PERIOD_YEARS = env_int("COURSE_PERIOD_YEARS", 3)
 # The day of each academic year by which teachers submit their self-reports ("MM-DD").
 SELF_REPORT_DEADLINE = env_month_day("SELF_REPORT_DEADLINE", "05-31")
+# How many days ahead of an attestation application, conformity or course due date the teacher and
+# the senior educator are reminded by e-mail (and again on the day itself).
+ATTESTATION_REMINDER_DAYS = env_int("ATTESTATION_REMINDER_DAYS", 90)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 800)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
 # One request's budget (staff.images.uploads_budget_check): files, and pixels of all its pictures

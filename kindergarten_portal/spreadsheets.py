@@ -22,6 +22,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.page import PageMargins
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What an upload field offers to pick: the extension and the content type.
@@ -36,7 +37,19 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FONT = Font(bold=True)
 MAX_WIDTH = 60  # a column never grows wider; longer text wraps inside it
 WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP_CENTERED = Alignment(wrap_text=True, vertical="top", horizontal="center")
+CENTERED = Alignment(horizontal="center")
+TOP = Alignment(vertical="top")
+CENTERED_TOP = Alignment(horizontal="center", vertical="top")
 LINE_HEIGHT = 15  # points per line of a wrapped row
+
+# Printing: A4 landscape with 1.27 cm side margins leaves 27.2 cm, about 146 column-width units
+# (one unit: a digit of the default 11 pt font, 0.185 cm) at 100%. Sheets are fitted to the page
+# width; kept within PRINT_WIDTH_MAX units they print at MIN_PRINT_SCALE % or more.
+PRINT_WIDTH_AT_100 = 146
+MIN_PRINT_SCALE = 70
+PRINT_WIDTH_MAX = PRINT_WIDTH_AT_100 * 100 // MIN_PRINT_SCALE  # 208
+MARGINS = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)  # inches
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,27 @@ def fitted_widths(headers, rows, minimum=6) -> list[int]:
     return [min(width + 2, MAX_WIDTH) for width in widths]
 
 
+def print_scale(widths) -> int:
+    """The scale (%) a sheet of these column widths prints at, fitted to the width of A4 landscape."""
+    total = sum(widths)
+    return 100 if total <= PRINT_WIDTH_AT_100 else PRINT_WIDTH_AT_100 * 100 // total
+
+
+def print_widths(widths, headers, wrap, budget=PRINT_WIDTH_MAX, narrowest=16) -> list[int]:
+    """Narrow the text columns `wrap` (indexes) until the sheet prints at MIN_PRINT_SCALE or more:
+    their text then wraps (Sheet does it, with row heights). A column never goes below its header's
+    longest word or `narrowest`, and the others keep their fitted width."""
+    widths = list(widths)
+    floors = {i: max(narrowest, *(len(word) + 2 for word in str(headers[i]).split())) for i in wrap}
+    while sum(widths) > budget:
+        wide = [i for i in wrap if widths[i] > floors[i]]
+        if not wide:
+            break
+        widest = max(wide, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
 def _lines(text: str, width: int, narrowest: int) -> int:
     """How many lines text takes wrapped in a column of that width (ceiling division)."""
     return -(-len(text) // max(width - 2, narrowest))
@@ -267,16 +301,22 @@ class Sheet:
     """A write-only worksheet in the house style: a bold shaded header row that wraps and repeats on
     every printed page, fixed column widths, the panes frozen under the header, a filter over the
     table (`close_table`), A4 landscape fitted to the page width; cells formatted by value (`cell`).
+    Text longer than its column wraps inside it, and its row gets the height of its lines.
+
+    `centered` columns (indexes) are centred: a number or date column followed by a text column is
+    centred so that «1» and «Антонова» never read as one. `repeat_header=False` for a sheet with
+    other blocks below its table (their own headers), where a repeated first row would mislead.
 
     Everything a write-only sheet writes before its rows (widths, panes, print set-up) is set here,
     before the header row goes in.
     """
 
-    def __init__(self, workbook, title, headers, widths, formats=None):
+    def __init__(self, workbook, title, headers, widths, formats=None, centered=(), repeat_header=True):
         self.ws = workbook.create_sheet(str(title)[:31])
         self.headers = [str(h) for h in headers]
         self.widths = list(widths)
         self.formats = formats or {}  # {column index: number format} where the default does not fit
+        self.centered = frozenset(centered)
         self.rows_written = 0
         self.last_row = 1  # the header
         for index, width in enumerate(self.widths, start=1):
@@ -286,8 +326,12 @@ class Sheet:
         self.ws.page_setup.paperSize = 9  # A4
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0
+        # What the fit gives; programs that ignore fitting print at this scale.
+        self.ws.page_setup.scale = print_scale(self.widths)
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.print_title_rows = "1:1"
+        self.ws.page_margins = MARGINS
+        if repeat_header:
+            self.ws.print_title_rows = "1:1"
         header_lines = max(
             (_lines(text, width, 6) for text, width in zip(self.headers, self.widths, strict=False)),
             default=1,
@@ -303,26 +347,34 @@ class Sheet:
         cell.alignment = WRAP
         return cell
 
-    def cell(self, value, *, bold=False, number_format=None):
+    def cell(self, value, *, bold=False, number_format=None, wrap=None, centered=False, top=False):
         """A cell for any value: text is always text (never a formula, whatever it starts with),
         dates read DD.MM.YYYY, points 0.0; `number_format` overrides the format of a date or number.
+        Text wraps when `wrap` says so (by default: longer than MAX_WIDTH); `top` aligns the cell to
+        the top, as every cell of a row with wrapped text is, so the row reads as one line.
 
         Plain values (numbers, empty cells, text that cannot be read as a formula) go in as they are:
         a styled cell object costs ten times more, which shows on a 300 000-row details sheet.
         """
         if isinstance(value, Cell):  # already made for a special format
             return value
-        long_text = isinstance(value, str) and len(value) > MAX_WIDTH
+        long_text = isinstance(value, str) and (len(value) > MAX_WIDTH if wrap is None else wrap)
         if (
             not bold
             and not long_text
+            and not centered
+            and not top
             and number_format is None
             and (value is None or isinstance(value, int) or (isinstance(value, str) and value[:1] != "="))
         ):
             return value
         cell = WriteOnlyCell(self.ws, value=value)
         if long_text:  # wraps inside its column instead of running across the printed page
-            cell.alignment = WRAP
+            cell.alignment = WRAP_CENTERED if centered else WRAP
+        elif centered:
+            cell.alignment = CENTERED_TOP if top else CENTERED
+        elif top:
+            cell.alignment = TOP
         if isinstance(value, str):
             if value:
                 cell.data_type = "s"
@@ -341,21 +393,37 @@ class Sheet:
         return cell
 
     def append(self, values, *, bold=False):
-        """One row; a row with long text gets the height of its wrapped lines."""
+        """One row; a row with text longer than its column gets the height of its wrapped lines."""
         self.last_row += 1
         lines = max((self._lines(index, value) for index, value in enumerate(values)), default=1)
         if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
             self.ws.row_dimensions[self.last_row].height = LINE_HEIGHT * lines
-        if self.formats:
-            self.ws.append(
-                [self.cell(v, bold=bold, number_format=self.formats.get(i)) for i, v in enumerate(values)]
-            )
-        else:  # the common case, kept lean for the long details sheet
-            self.ws.append([self.cell(v, bold=bold) for v in values])
+        formats, centered = self.formats, self.centered
+        self.ws.append(
+            [
+                self.cell(
+                    value,
+                    bold=bold,
+                    number_format=formats.get(index),
+                    wrap=self._wraps(index, value),
+                    centered=index in centered,
+                    top=lines > 1,
+                )
+                for index, value in enumerate(values)
+            ]
+        )
         self.rows_written += 1
 
+    def _wraps(self, index, value):
+        """Text wraps when longer than its column (beyond the last column: longer than MAX_WIDTH)."""
+        if not isinstance(value, str):
+            return False
+        if index >= len(self.widths):
+            return None
+        return len(value) > self.widths[index] - 2
+
     def _lines(self, index, value):
-        if not isinstance(value, str) or len(value) <= MAX_WIDTH or index >= len(self.widths):
+        if not self._wraps(index, value):
             return 1
         return _lines(value, self.widths[index], 10)
 

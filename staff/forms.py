@@ -60,7 +60,7 @@ class ContactsForm(forms.ModelForm):
 
     class Meta:
         model = Employee
-        fields = ["phone", "email", "photo"]
+        fields = ["phone", "email", "photo", "plan_mail_opt_out"]
         field_classes = {"photo": PhotoField}
         # A plain file input: the current photo is shown as a picture above the form, not as a link.
         widgets = {"photo": forms.FileInput(attrs={"accept": ACCEPT_IMAGES})}

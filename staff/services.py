@@ -310,9 +310,17 @@ def employee_email_sync(*, employee) -> bool:
 
 @transaction.atomic
 def employee_contacts_save(
-    *, employee, phone: str, email: str, photo=None, remove_photo: bool = False
+    *,
+    employee,
+    phone: str,
+    email: str,
+    photo=None,
+    remove_photo: bool = False,
+    plan_mail_opt_out: bool | None = None,
 ) -> Employee:
     """Save what a teacher may change on her own record and mirror the e-mail to her account.
+
+    `plan_mail_opt_out` turns the monthly plan e-mail off (True) or on (False); None leaves it.
 
     `photo` is a new photo already checked (`staff.images.photo_prepare`), or the stored one, or None
     to keep what is stored; `remove_photo` deletes the stored photo. Returns the saved employee.
@@ -324,7 +332,10 @@ def employee_contacts_save(
             employee.photo.delete(save=False)
     elif photo:
         employee.photo = photo
-    others = [f.name for f in Employee._meta.fields if f.name not in ("phone", "email", "photo")]
+    if plan_mail_opt_out is not None:
+        employee.plan_mail_opt_out = plan_mail_opt_out
+    own = ("phone", "email", "photo", "plan_mail_opt_out")
+    others = [f.name for f in Employee._meta.fields if f.name not in own]
     employee.full_clean(exclude=others)
     employee.save()
     employee_email_sync(employee=employee)

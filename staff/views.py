@@ -38,6 +38,7 @@ def my_contacts_edit(request):
             email=data["email"],
             photo=data["photo"],
             remove_photo=data.get("remove_photo", False),
+            plan_mail_opt_out=data["plan_mail_opt_out"],
         )
         messages.success(request, _("Your contacts are saved."))
         return redirect("staff:my_page")

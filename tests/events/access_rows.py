@@ -215,6 +215,13 @@ ROWS = [
     ("admin:events_event_import", "/admin/events/event/import/", ADMIN_WRITE),
     ("admin:events_event_import_template", "/admin/events/event/import/template/", ADMIN_READ),
     ("admin:events_event_sign_in_sheet", _admin_sign_in_sheet, ADMIN_READ),
+    # a POST form on the event list; GET is refused
+    (
+        "admin:events_event_publish_next_plan",
+        "/admin/events/event/publish-next-plan/",
+        dict(anonymous=302, anna=302, boris=302, head=405, senior=405),
+    ),
+    ("admin:events_publishedplan_changelist", "/admin/events/publishedplan/", ADMIN_READ),
     ("admin:events_event_certificates", _admin_certificates, ADMIN_WRITE),
     ("admin:events_eventcertificate_changelist", "/admin/events/eventcertificate/", ADMIN_READ),
     ("admin:events_participation_changelist", "/admin/events/participation/", ADMIN_READ),

@@ -12,6 +12,8 @@ from events.models import EventFormat, EventStatus, Level
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.django_db  # the autouse cache clearing reads the database cache
+
 URL = "/events/2026/12/print/"
 
 
