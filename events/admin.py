@@ -307,6 +307,8 @@ class EventAdmin(admin.ModelAdmin):
         "is_open",
         "results_published",
     ]
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["status", "format", "level", OrganizerKindFilter, "is_open", "series", "direction"]
     search_fields = ["title", "description", "place"]
     date_hierarchy = "start"
@@ -485,6 +487,8 @@ class ParticipationAdmin(admin.ModelAdmin):
         "sharing_due",
         "sharing_done",
     ]
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = [SharingOwedFilter, "status", "role", "recommendation_reason", "event__level"]
     list_select_related = ["teacher", "event"]
     search_fields = ["teacher__surname", "teacher__name", "event__title"]
@@ -545,6 +549,9 @@ class ParticipationAdmin(admin.ModelAdmin):
 @admin.register(ExternalParticipant)
 class ExternalParticipantAdmin(admin.ModelAdmin):
     list_display = ["full_name", "organization", "position", "email", "event", "created_at"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_select_related = ["event"]
     list_filter = ["event__status"]
     search_fields = ["full_name", "organization", "email", "event__title"]

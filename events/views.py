@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kindergarten_portal.pagecache import cached_public_page
+from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything
 from staff.dates import add_months
 from staff.models import Employee
@@ -27,6 +29,7 @@ from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
 REGISTRATION_WINDOW = 60 * 60
+RESULTS_PAGE_SIZE = 20  # published results per page, newest first
 # Session key: {event pk: e-mail} of the registrations made in this browser, for the confirmation.
 REGISTERED_SESSION_KEY = "events_registered"
 
@@ -232,6 +235,7 @@ def personal_ics(request, token):
 # ---------------------------------------------------------------- public pages
 
 
+@cached_public_page
 def open_events(request):
     events = list(selectors.upcoming_open_events())
     return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
@@ -311,16 +315,18 @@ def open_registered(request, pk):
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
+@cached_public_page
 def open_ics(request):
-    events = selectors.public_open_events().filter(end__gte=timezone.now() - datetime.timedelta(days=31))
-    return calendar_response(request, events, name=_("Open events"), public=True)
+    return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
 
 
+@cached_public_page
 def results(request):
-    events = list(selectors.published_results()[:50])
-    return render(request, "events/results.html", {"events": events})
+    page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
+    return render(request, "events/results.html", {"events": list(page), "page_obj": page})
 
 
+@cached_public_page
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
     return render(request, "events/result_detail.html", {"event": event})

@@ -63,6 +63,9 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
         "submitted_at",
         "files_column",
     ]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["status", "item", "kind", "level", "is_public"]
     search_fields = ["title", "organizer", "teacher__surname", "teacher__name"]
     list_select_related = ["teacher"]
@@ -155,6 +158,9 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
 @admin.register(MiniSite)
 class MiniSiteAdmin(admin.ModelAdmin):
     list_display = ["slug", "teacher", "published", "consent_at", "public_link"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["published"]
     search_fields = ["slug", "teacher__surname"]
     list_select_related = ["teacher"]

@@ -5,15 +5,20 @@ Courses, retraining and higher education (staff.Training), attestation decisions
 entry through `entries_sync_for_source`, which is idempotent and withdraws what no longer holds; a
 participation whose experience sharing is done also gives an entry in 3.2 "Sharing of experience".
 An edited event (title, date, level, organizer, cancellation) re-syncs its participations' entries.
+
+The public mini-sites are cached until one of the records they show changes: any such change
+forgets them.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from events.models import Event, Participation
-from staff.models import CategoryDecision, Training
+from kindergarten_portal.pagecache import public_pages_changed
+from staff.models import CategoryDecision, Employee, KindergartenGroup, Training
 
 from .derived import entries_sync_for_event, entries_sync_for_source
+from .models import EvidenceFile, MiniSite, PortfolioEntry
 
 SOURCES = (Training, CategoryDecision, Participation)
 
@@ -39,3 +44,24 @@ def event_saved(sender, instance, created=False, raw=False, **kwargs):
     if raw or created:  # a new event has no participations yet
         return
     entries_sync_for_event(event=instance)
+
+
+# What a mini-site shows: the site, the teacher's card (her record, groups and category) and her
+# approved public entries with their files.
+PUBLIC_SOURCES = (MiniSite, PortfolioEntry, EvidenceFile, Employee, KindergartenGroup, CategoryDecision)
+
+
+def _public_data_changed(sender, **kwargs):
+    public_pages_changed()
+
+
+for _model in PUBLIC_SOURCES:
+    post_save.connect(
+        _public_data_changed, sender=_model, dispatch_uid=f"portfolios_public_{_model.__name__}_saved"
+    )
+    post_delete.connect(
+        _public_data_changed, sender=_model, dispatch_uid=f"portfolios_public_{_model.__name__}_deleted"
+    )
+m2m_changed.connect(
+    _public_data_changed, sender=Employee.groups.through, dispatch_uid="portfolios_public_employee_groups"
+)

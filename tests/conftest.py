@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from pytest_django.live_server_helper import LiveServer
 
@@ -19,6 +20,14 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts without cached public pages or rate-limit counts of an earlier one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
