@@ -223,10 +223,10 @@ def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries
     client.force_login(anna)
     _many_entries(anna.employee, 1)
     client.get(f"/portfolio/?year={YEAR}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(f"/portfolio/?year={YEAR}")
     _many_entries(anna.employee, 6)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(f"/portfolio/?year={YEAR}")
     assert response.content.decode().count('data-test="entry"') == 7
 
@@ -251,11 +251,11 @@ def test_review_queue_constant_queries(client, anna, senior, django_assert_num_q
     client.force_login(senior)
     with_file(submitted_entry(anna.employee))
     client.get("/portfolio/review/")
-    with django_assert_num_queries(7):  # the page's rows and the count of the whole queue
+    with django_assert_num_queries(5):  # the page's rows and the count of the whole queue
         client.get("/portfolio/review/")
     for _ in range(5):
         with_file(submitted_entry(anna.employee), jpeg_bytes(color=(_, 5, 5)))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get("/portfolio/review/")
     assert response.content.decode().count('data-test="queue-entry"') == 6
 
@@ -510,12 +510,12 @@ def test_admin_entry_page_constant_queries_with_history(client, anna, senior, dj
     url = reverse("admin:portfolios_portfolioentry_change", args=[entry.pk])
     client.force_login(senior)
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
     for i in range(5):
         reviewer = UserFactory(username=f"reviewer{i}", first_name=f"Рецензент{i}")
         StatusChange.objects.create(entry=entry, from_status="draft", to_status="draft", by=reviewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
     page = response.content.decode()
     assert len(re.findall(r'id="status_changes-\d+"', page)) == 6 and "reviewer4" in page
@@ -608,3 +608,19 @@ def test_review_queue_is_shown_a_page_at_a_time(client, anna, senior):
     assert second.count('data-test="queue-entry"') == 2
     # A decision taken on the second page comes back to it.
     assert 'name="next" value="/portfolio/review/?page=2"' in second
+
+
+def test_minisite_is_served_from_the_cache_until_it_changes(client, anna, django_assert_num_queries):
+    site = published_site(anna.employee, slug="anna", about="Работаю в младшей группе")
+    assert "Работаю в младшей группе" in client.get("/t/anna/").content.decode()
+    with django_assert_num_queries(0):
+        assert "Работаю в младшей группе" in client.get("/t/anna/").content.decode()
+    site.about = "Люблю музыку и театр"
+    site.save()
+    assert "Люблю музыку и театр" in client.get("/t/anna/").content.decode()
+    anna.employee.surname = "Андреева"
+    anna.employee.save()
+    assert "Андреева" in client.get("/t/").content.decode()
+    site.published = False
+    site.save()
+    assert client.get("/t/anna/").status_code == 404
