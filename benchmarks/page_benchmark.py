@@ -328,28 +328,32 @@ def measure(requests):
     for username in ("anna", "metodist", "head"):
         clients[username] = Client()
         clients[username].force_login(User.objects.get(username=username))
-    found = {}
-    for label, who, url in pages():
+    rows = pages()
+    queries = {}
+    for label, who, url in rows:
         client = clients[who]
         for _n in range(5):  # warm-up: templates parsed, connection open, cache filled
             response = client.get(url)
             if response.status_code != 200:
                 raise SystemExit(f"{label}: {url} answered {response.status_code}")
-        queries = []
+        executed = []
 
-        def counted(execute, sql, params, many, context, queries=queries):
-            queries.append(sql)
+        def counted(execute, sql, params, many, context, executed=executed):
+            executed.append(sql)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counted):
-            client.get(url)
-        times = []
-        for _n in range(requests):
+            clients[who].get(url)
+        queries[label] = len(executed)
+    # Round after round, one request of each page per round: a load that comes and goes on a shared
+    # machine slows every page alike, and the ratio to the one-query page holds.
+    times = {label: [] for label, _who, _url in rows}
+    for _n in range(requests):
+        for label, who, url in rows:
             started = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - started)
-        found[label] = (statistics.median(times), len(queries), url, who)
-    return found
+            clients[who].get(url)
+            times[label].append(time.perf_counter() - started)
+    return {label: (statistics.median(times[label]), queries[label], url, who) for label, who, url in rows}
 
 
 def print_table(demo, network):
@@ -360,12 +364,14 @@ def print_table(demo, network):
     )
     for label, (time_demo, queries_demo, _url, _who) in demo.items():
         time_network, queries_network, _url, _who = network[label]
+        ratio_demo, ratio_network = time_demo / base_demo, time_network / base_network
         print(
-            f"{label:30} {time_demo * 1000:8.2f} {time_demo / base_demo:6.1f} {queries_demo:3d}"
-            f"   {time_network * 1000:10.2f} {time_network / base_network:6.1f} {queries_network:3d}"
-            f"   {time_network / time_demo:8.2f}"
+            f"{label:30} {time_demo * 1000:8.2f} {ratio_demo:6.1f} {queries_demo:3d}"
+            f"   {time_network * 1000:10.2f} {ratio_network:6.1f} {queries_network:3d}"
+            f"   {ratio_network / ratio_demo:8.2f}"
         )
-    print("x1q: the page's median server time over the one-query page's, measured in the same run.")
+    print("x1q: the page's median server time over the one-query page's, measured in the same rounds.")
+    print("net/demo: network x1q over demo x1q (the load of a shared machine cancels out).")
 
 
 def wrk_run(found):

@@ -66,7 +66,7 @@ def dashboard(request):
     first = list(build.rows.defer("item_points", "criteria")[:DASHBOARD_RATING_ROWS]) if build else []
     rows = rows_grouped_by_category(first)
     rated = build.teachers_count if build else 0
-    figures = dashboard_figures(year=year, as_of=today)
+    figures = dashboard_figures(year=year, as_of=today, figures_only=True)
     distribution = [(Category(c).label, n) for c, n in figures.categories]
     months = figures.months
     top = first[:RATING_CHART_TOP]
