@@ -1,5 +1,6 @@
 import calendar as pycalendar
 import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +33,10 @@ REGISTRATION_WINDOW = 60 * 60
 RESULTS_PAGE_SIZE = 20  # published results per page, newest first
 # Session key: {event pk: e-mail} of the registrations made in this browser, for the confirmation.
 REGISTERED_SESSION_KEY = "events_registered"
+
+
+# What the sign-up templates read of a teacher's participation, for an event she has none of.
+NO_PARTICIPATION = SimpleNamespace(pk=None, status="", is_recommended=False)
 
 
 def _validation_messages(exc):
@@ -70,6 +75,11 @@ def _month_context(request, year, month):
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
     event_filter = EventFilter(request.GET or None, queryset=base)
     events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
+    for event in events:
+        # Each row's state, read once here: the templates look at `my_participation` (a row without
+        # one gets NO_PARTICIPATION, so no lookup in the loop fails and raises inside the engine).
+        mine = getattr(event, "my_participations", None)
+        event.my_participation = mine[0] if mine else NO_PARTICIPATION
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = bool(event_filter.is_bound and any(event_filter.form.cleaned_data.values()))
