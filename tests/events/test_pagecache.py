@@ -4,7 +4,9 @@ CSRF token; calendar clients that poll get 304."""
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import EventStatus
@@ -89,3 +91,13 @@ def test_a_signed_in_visitor_gets_her_own_frame(client, anna):
     client.force_login(anna)
     html = client.get(reverse("events:open_list")).content.decode()
     assert reverse("events:my") in html  # her menu, not the anonymous page
+
+
+def test_the_registration_form_page_is_never_cached(client):
+    event = EventFactory(is_open=True, capacity=10)
+    url = reverse("events:open_detail", args=[event.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and len(queries) > 0  # rendered for this visitor
+    assert not response.has_header("ETag")
