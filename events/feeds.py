@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from .models import EventStatus, ParticipationStatus
-from .selectors import published_results
+from .selectors import published_results_lean
 
 PRODID = "-//Kindergarten methodological office//Events//RU"
 
@@ -76,6 +76,7 @@ class ResultsFeed(Feed):
     """Atom feed of published event results, newest first."""
 
     feed_type = Atom1Feed
+    size = 30  # the latest results; readers poll for what is new
     title = _("Results of network events")
     subtitle = _("Published results of the events of the kindergarten and its partners.")
 
@@ -83,7 +84,7 @@ class ResultsFeed(Feed):
         return reverse("events:results")
 
     def items(self):
-        return published_results()[:30]
+        return published_results_lean()[: self.size]
 
     def item_title(self, item):
         return item.title

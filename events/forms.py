@@ -32,6 +32,12 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = ["format", "level", "direction"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered as plain selects (crispy costs more than the rest of the month page's header).
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
 
 class ExternalRegistrationForm(forms.ModelForm):
     consent = forms.BooleanField(

@@ -21,6 +21,11 @@ from .models import (
 
 # What teachers see in the plan: drafts stay with the office.
 VISIBLE_STATUSES = (EventStatus.PLANNED, EventStatus.HELD, EventStatus.CANCELLED)
+# The public pages and feeds read a window of time, not the whole history: the open-events page the
+# coming weeks, the open calendar the last month and the coming year.
+OPEN_LIST_AHEAD = datetime.timedelta(weeks=12)
+OPEN_CALENDAR_BEHIND = datetime.timedelta(days=31)
+OPEN_CALENDAR_AHEAD = datetime.timedelta(days=366)
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -167,12 +172,34 @@ def public_open_events():
 
 
 def upcoming_open_events(*, now=None):
-    """Events open to partners, planned and not yet started, with places taken."""
+    """Events open to partners, planned and starting within the next OPEN_LIST_AHEAD, with places
+    taken."""
     now = now or timezone.now()
     return with_places(
-        Event.objects.filter(is_open=True, status=EventStatus.PLANNED, start__gt=now)
+        Event.objects.filter(
+            is_open=True, status=EventStatus.PLANNED, start__gt=now, start__lte=now + OPEN_LIST_AHEAD
+        )
         .select_related("organizer")
         .order_by("start", "pk")
+    )
+
+
+def open_calendar_events(*, now=None):
+    """The public calendar's events: open to partners, not drafts, ending within the last
+    OPEN_CALENDAR_BEHIND and starting within the next OPEN_CALENDAR_AHEAD."""
+    now = now or timezone.now()
+    return public_open_events().filter(
+        end__gte=now - OPEN_CALENDAR_BEHIND, start__lte=now + OPEN_CALENDAR_AHEAD
+    )
+
+
+def published_results_lean():
+    """Held events whose results are published, newest first, with their organizer only: what
+    the feed needs (slice it)."""
+    return (
+        Event.objects.filter(status=EventStatus.HELD, results_published=True)
+        .select_related("organizer")
+        .order_by("-start", "-pk")
     )
 
 
@@ -180,15 +207,10 @@ def published_results():
     """Held events whose results are published, newest first, with photos, co-organizers and
     the teachers who took part (attended)."""
     attended = Participation.objects.filter(status=ParticipationStatus.ATTENDED).select_related("teacher")
-    return (
-        Event.objects.filter(status=EventStatus.HELD, results_published=True)
-        .select_related("organizer")
-        .prefetch_related(
-            "photos",
-            "co_organizers",
-            Prefetch("participations", queryset=attended, to_attr="attended_participations"),
-        )
-        .order_by("-start", "-pk")
+    return published_results_lean().prefetch_related(
+        "photos",
+        "co_organizers",
+        Prefetch("participations", queryset=attended, to_attr="attended_participations"),
     )
 
 

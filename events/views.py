@@ -1,5 +1,6 @@
 import calendar as pycalendar
 import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kindergarten_portal.cache import count_attempt
 from kindergarten_portal.clients import client_address
 from kindergarten_portal.media import file_response
+from kindergarten_portal.pagecache import cached_public_page
+from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything
 from staff.access import self_service_teacher
 from staff.dates import add_months
@@ -31,8 +34,13 @@ from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
 REGISTRATION_WINDOW = 60 * 60
+RESULTS_PAGE_SIZE = 20  # published results per page, newest first
 # Session key: {event pk: e-mail} of the registrations made in this browser, for the confirmation.
 REGISTERED_SESSION_KEY = "events_registered"
+
+
+# What the sign-up templates read of a teacher's participation, for an event she has none of.
+NO_PARTICIPATION = SimpleNamespace(pk=None, status="", is_recommended=False)
 
 
 def _validation_messages(exc):
@@ -71,6 +79,11 @@ def _month_context(request, year, month):
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
     event_filter = EventFilter(request.GET or None, queryset=base)
     events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
+    for event in events:
+        # Each row's state, read once here: the templates look at `my_participation` (a row without
+        # one gets NO_PARTICIPATION, so no lookup in the loop fails and raises inside the engine).
+        mine = getattr(event, "my_participations", None)
+        event.my_participation = mine[0] if mine else NO_PARTICIPATION
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = bool(event_filter.is_bound and any(event_filter.form.cleaned_data.values()))
@@ -335,6 +348,7 @@ def certificate_verify(request, number, code):
     )
 
 
+@cached_public_page
 def open_events(request):
     events = list(selectors.upcoming_open_events())
     return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
@@ -398,16 +412,18 @@ def open_registered(request, pk):
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
+@cached_public_page
 def open_ics(request):
-    events = selectors.public_open_events().filter(end__gte=timezone.now() - datetime.timedelta(days=31))
-    return calendar_response(request, events, name=_("Open events"), public=True)
+    return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
 
 
+@cached_public_page
 def results(request):
-    events = list(selectors.published_results()[:50])
-    return render(request, "events/results.html", {"events": events})
+    page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
+    return render(request, "events/results.html", {"events": list(page), "page_obj": page})
 
 
+@cached_public_page
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
     return render(request, "events/result_detail.html", {"event": event})

@@ -15,6 +15,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     """Read-only: what was mailed to whom, and what the mail server refused."""
 
     list_display = ["created_at", "kind", "recipient", "subject", "sent_at", "error"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "kind"]
     search_fields = ["recipient"]
     # No body: an account's first mail carries her set-password link, which the office never sees.

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.media import NO_STORE, PRIVATE, file_response
+from kindergarten_portal.pagecache import cached_public_page
+from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import is_senior_educator, role_required
 from staff.academic import AcademicYear
 from staff.access import self_service_teacher
@@ -41,6 +43,9 @@ from .services import (
     evidence_delete,
     minisite_save,
 )
+
+REVIEW_PAGE_SIZE = 20  # entries with their scans per page of the review queue
+
 
 # ---------------------------------------------------------------- the teacher's portfolio
 
@@ -207,8 +212,12 @@ def evidence_thumbnail(request, pk):
 
 @role_required(is_senior_educator)
 def review(request):
-    entries = list(review_queue())
-    return render(request, "portfolios/review_queue.html", {"entries": entries, "return_form": ReturnForm()})
+    page = page_of(request, review_queue(), REVIEW_PAGE_SIZE)
+    return render(
+        request,
+        "portfolios/review_queue.html",
+        {"entries": list(page), "page_obj": page, "return_form": ReturnForm()},
+    )
 
 
 @role_required(is_senior_educator)
@@ -273,10 +282,12 @@ def minisite_edit(request):
     return render(request, "portfolios/minisite_form.html", {"form": form, "site": site})
 
 
+@cached_public_page
 def site_index(request):
     return render(request, "portfolios/site_index.html", {"sites": list(minisites_published())})
 
 
+@cached_public_page
 def site_page(request, slug):
     site = get_published_minisite(slug)
     teacher = minisite_teacher(site=site)

@@ -231,15 +231,22 @@ class DashboardFigures:
         return events_per_month(self.year)
 
 
-def dashboard_figures(*, year: AcademicYear, as_of: datetime.date, teacher_ids=None) -> DashboardFigures:
+def dashboard_figures(
+    *, year: AcademicYear, as_of: datetime.date, teacher_ids=None, figures_only=False
+) -> DashboardFigures:
     """The figures of the staff on the books on `as_of` (or of the given teachers: a build's) for
     the dashboard and the workbook: categories, young teachers, course coverage, attestations due.
-    Four queries, whatever the number of teachers (five once `months` is read)."""
+    Four queries, whatever the number of teachers (five once `months` is read); one with
+    `figures_only` (the dashboard: the figures come from the SQL annotations, and the employees
+    lack the groups, decisions and trainings the workbook's course sheet reads)."""
     if teacher_ids is None:
         teachers = Employee.objects.current(on=as_of)
     else:
         teachers = Employee.objects.filter(pk__in=teacher_ids)
-    employees = list(employees_with_dues(teachers, on=as_of))
+    employees = employees_with_dues(teachers, on=as_of)
+    if figures_only:  # hundreds of teachers: the prefetches cost more than the rest of the page
+        employees = employees.prefetch_related(None)
+    employees = list(employees)
     covered, total = course_coverage(employees, as_of)
     return DashboardFigures(
         year=year,
@@ -367,18 +374,24 @@ def self_report_content(report: SelfReport) -> dict:
     return self_report_live_content(teacher=report.teacher, year=report.academic_year)
 
 
-def self_report_roster(year: AcademicYear) -> list[tuple[Employee, SelfReport | None]]:
-    """[(teacher, her report of the year or None if she has not opened it)], by name: the staff on
-    the books on the year's reading date (today, or its last day once over) and whoever has a report
-    of the year though she has left since. Two queries."""
+def self_report_roster(year: AcademicYear):
+    """The teachers of the year's self-report list, by name, each with `year_reports` (her report of
+    the year in a list of 0 or 1): the staff on the books on the year's reading date (today, or its
+    last day once over) and whoever has a report of the year though she has left since. A queryset,
+    to be read a page at a time (one query for the page, one for its reports)."""
     of_year = SelfReport.objects.filter(academic_year=year)
-    reports = {report.teacher_id: report for report in of_year}
-    with_report = of_year.values("teacher_id")
-    teachers = Employee.objects.current(on=as_of_for(year)) | Employee.objects.filter(pk__in=with_report)
-    return [
-        (teacher, reports.get(teacher.pk))
-        for teacher in teachers.order_by("surname", "name", "patronymic", "pk")
-    ]
+    teachers = Employee.objects.current(on=as_of_for(year)) | Employee.objects.filter(
+        pk__in=of_year.values("teacher_id")
+    )
+    return teachers.order_by("surname", "name", "patronymic", "pk").prefetch_related(
+        Prefetch("self_reports", queryset=of_year, to_attr="year_reports")
+    )
+
+
+def self_report_status_counts(year: AcademicYear) -> dict[str, int]:
+    """{status: reports of the year} (one query); statuses without a report are left out."""
+    rows = SelfReport.objects.filter(academic_year=year).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
 
 
 def academic_years_reported(current: AcademicYear):

@@ -217,6 +217,8 @@ class EmployeeAdmin(admin.ModelAdmin):
         "attestation_due_column",
         "course_due_column",
     ]
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = [
         EmploymentFilter,
         CategoryFilter,
@@ -457,6 +459,9 @@ class KindergartenGroupAdmin(admin.ModelAdmin):
 class TrainingAdmin(ScanLinkMixin, admin.ModelAdmin):
     form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["kind", "on_fgos"]
     search_fields = ["programme", "provider", "employee__surname"]
     list_select_related = ["employee"]

@@ -112,14 +112,14 @@ def test_month_and_calendar_query_count_is_constant(client, anna, boris, django_
     client.force_login(anna)
     ParticipationFactory(event=_in_next_month(3, capacity=3), teacher=anna.employee)
     client.get(url)  # warm-up: session, content types
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["events"]) == 1
     for day in range(4, 20):
         event = _in_next_month(day, capacity=5)
         ParticipationFactory(event=event, teacher=anna.employee)
         ParticipationFactory(event=event, teacher=boris.employee)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["events"]) == 17
 
@@ -343,7 +343,7 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
         _in_next_month(2), anna.employee, senior, recommendation_reason=RecommendationReason.OPEN_EVENT
     )
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
     for day in range(3, 12):
         _recommend(
@@ -359,7 +359,7 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
             status=ParticipationStatus.ATTENDED,
             sharing_due=timezone.localdate(),
         )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["recommended"]) == 10
     assert len(response.context["sharing"]) == 9
