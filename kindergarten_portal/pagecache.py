@@ -18,7 +18,7 @@ import uuid
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
@@ -30,6 +30,9 @@ CSRF_PLACEHOLDER = b"csrf-token-placeholder"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # Response headers a stored page keeps (the rest are set again on the way out by the middleware).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
+
+cache = caches["pages"]  # see settings.CACHES: Redis, or this process's memory
 
 
 def public_pages_changed():

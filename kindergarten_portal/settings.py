@@ -241,6 +241,15 @@ else:
         }
     }
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
+# Cached public pages (kindergarten_portal/pagecache.py): in Redis when it is there, shared by every
+# worker; otherwise in each process's memory, where a read costs no query (another worker may then
+# serve a page up to five minutes old after an edit: pagecache.PAGE_TIMEOUT).
+CACHES["pages"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+)
+CACHES["pages"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "pages"
 # `make backup` writes one dated folder here (see README, "Backups").
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # ---- end of shared state

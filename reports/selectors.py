@@ -237,7 +237,7 @@ def dashboard_figures(
     """The figures of the staff on the books on `as_of` (or of the given teachers: a build's) for
     the dashboard and the workbook: categories, young teachers, course coverage, attestations due.
     Four queries, whatever the number of teachers (five once `months` is read); one with
-    `figures_only` (the dashboard: the figures come from the SQL annotations, and the employees
+    `figures_only` (the dashboard: the figures come from the SQL annotations and the trainings; the employees
     lack the groups, decisions and trainings the workbook's course sheet reads)."""
     if teacher_ids is None:
         teachers = Employee.objects.current(on=as_of)
@@ -245,7 +245,7 @@ def dashboard_figures(
         teachers = Employee.objects.filter(pk__in=teacher_ids)
     employees = employees_with_dues(teachers, on=as_of)
     if figures_only:  # hundreds of teachers: the prefetches cost more than the rest of the page
-        employees = employees.prefetch_related(None)
+        employees = employees.prefetch_related(None).prefetch_related("trainings")  # the course rule
     employees = list(employees)
     covered, total = course_coverage(employees, as_of)
     return DashboardFigures(

@@ -35,7 +35,10 @@ SELF_SERVICE = [
 
 
 def _dismiss(user, on):
-    Employee.objects.filter(user=user).update(dismissal_date=on)
+    # As the staff card does it (a save): the receivers release her places and forget cached pages.
+    employee = Employee.objects.get(user=user)
+    employee.dismissal_date = on
+    employee.save()
 
 
 def test_the_list_holds_every_apps_self_service():

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "url,queries",
-    [("admin:events_event_changelist", 10), ("admin:events_participation_changelist", 6)],
+    [("admin:events_event_changelist", 11), ("admin:events_participation_changelist", 6)],
     ids=["events", "participation"],
 )
 def test_admin_lists_keep_a_constant_query_count(client, senior, django_assert_num_queries, url, queries):

@@ -75,13 +75,13 @@ def test_print_page_query_count_is_constant(client, anna, django_assert_num_quer
     client.force_login(anna)
     _december(1, capacity=5)
     client.get(URL)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(response.context["events"]) == 1
     for day in range(2, 12):
         event = _december(day, capacity=5, organizer=OrganizationFactory())
         ParticipationFactory(event=event)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(response.context["events"]) == 11
 
@@ -95,7 +95,7 @@ def test_former_teacher_does_not_open_the_print_page(client, anna):
     anna.employee.dismissal_date = datetime.date(2026, 1, 31)
     anna.employee.save()
     client.force_login(anna)
-    assert client.get(URL).status_code == 404
+    assert client.get(URL).status_code == 403  # the one policy for dismissed staff (staff.access)
 
 
 @pytest.mark.browser

@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 import icalendar
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import override
@@ -250,7 +250,7 @@ def test_results_page_and_feed_show_published_results(client, anna):
 def test_results_query_count_is_constant(client, django_assert_num_queries):
     _published("Первый", 3)
     client.get(reverse("events:results"))
-    cache.clear()  # the rendering is counted here; a cached page costs none (test_pagecache.py)
+    caches["pages"].clear()  # the rendering is counted here; a cached page costs none (test_pagecache.py)
     with django_assert_num_queries(5):  # the page's rows and the count of all results
         client.get(reverse("events:results"))
     for n in range(6):

@@ -132,8 +132,9 @@ def test_healthz_answers_503_when_the_database_is_away(client, monkeypatch):
         raise OperationalError("connection refused")
 
     # The database's own failure, simulated at the driver's edge (not our code).
-    monkeypatch.setattr(connection, "cursor", unreachable)
-    response = client.get("/healthz")
+    with monkeypatch.context() as patched:  # undone before the fixtures' teardown uses the database
+        patched.setattr(connection, "cursor", unreachable)
+        response = client.get("/healthz")
     assert response.status_code == 503
 
 

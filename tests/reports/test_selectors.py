@@ -72,7 +72,7 @@ def test_dashboard_figures_of_nobody_are_zero(db):
     assert figures.due == []
 
 
-def test_dashboard_figures_only_are_the_same_in_one_query(db, django_assert_num_queries):
+def test_dashboard_figures_only_are_the_same_in_two_queries(db, django_assert_num_queries):
     _staff(5)
     # Highest since 20.05.2021, before the order of 2023: due 20.05.2026, within 12 months.
     CategoryDecisionFactory(
@@ -84,7 +84,7 @@ def test_dashboard_figures_only_are_the_same_in_one_query(db, django_assert_num_
     EmployeeFactory(experience_start=datetime.date(2025, 9, 1))  # young, no category, no course
     of_year = year()
     full = dashboard_figures(year=of_year, as_of=AS_OF)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         light = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True)
     assert light.categories == full.categories and light.young == full.young
     assert (light.covered, light.staff_total) == (full.covered, full.staff_total)

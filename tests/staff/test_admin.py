@@ -43,7 +43,7 @@ def test_staff_list_query_count_is_the_same_for_one_and_many_rows(
     client.force_login(request.getfixturevalue(persona))
     make_staff(1)
     client.get(CHANGELIST)  # warm caches (content types, permissions)
-    with django_assert_num_queries(10) as one:  # no count of the whole table (show_full_result_count)
+    with django_assert_num_queries(12) as one:  # no count of the whole table (show_full_result_count)
         response = client.get(CHANGELIST)
     assert response.content.decode().count('class="field-name_column"') == 1
     make_staff(29)
