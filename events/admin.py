@@ -2,21 +2,21 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.spreadsheets import xlsx_response
+from kindergarten_portal.imports import ImportAdminMixin
 
-from .forms import EventImportForm, EventPhotoForm, RecommendForm
+from .forms import EventPhotoForm, RecommendForm
 from .importing import event_import, event_import_template
 from .models import (
     Direction,
@@ -293,7 +293,12 @@ class OrganizerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ImportAdminMixin, admin.ModelAdmin):
+    import_service = staticmethod(event_import)
+    import_template = staticmethod(event_import_template)
+    import_template_filename = "events-plan-template.xlsx"
+    import_title = _("Import a month's plan from Excel")
+    import_page = "admin/events/event/import.html"
     formfield_overrides = URL_FIELDS
     change_list_template = "admin/events/event/change_list.html"
     list_display = [
@@ -318,7 +323,7 @@ class EventAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
         (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
-        (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience"]}),
+        (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience", "responsible"]}),
         (_("About"), {"fields": ["description", ("series", "direction")]}),
         (_("Results"), {"fields": ["results_text", "results_published"]}),
     ]
@@ -406,49 +411,6 @@ class EventAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
         self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
-
-    def get_urls(self):
-        own = [
-            path("import/", self.admin_site.admin_view(self.import_view), name="events_event_import"),
-            path(
-                "import/template/",
-                self.admin_site.admin_view(self.import_template_view),
-                name="events_event_import_template",
-            ),
-        ]
-        return own + super().get_urls()
-
-    def import_template_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return xlsx_response(event_import_template(), "events-plan-template.xlsx")
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        result = None
-        form = EventImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            result = event_import(file=form.cleaned_data["file"], dry_run="apply" not in request.POST)
-            if result.written:
-                messages.success(
-                    request,
-                    _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-                )
-            elif result.errors:
-                messages.error(
-                    request, _("Nothing was imported: fix the errors below and upload the file again.")
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import a month's plan from Excel"),
-            "form": form,
-            "result": result,
-            "template_url": reverse("admin:events_event_import_template"),
-        }
-        return render(request, "admin/events/event/import.html", context)
 
 
 class SharingOwedFilter(admin.SimpleListFilter):

@@ -3,7 +3,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kindergarten_portal.spreadsheets import XLSX_ACCEPT
 from staff.images import PhotoField
 from staff.models import Employee
 
@@ -90,13 +89,6 @@ class RecommendForm(forms.Form):
         if cleaned.get("reason") == RecommendationReason.DIFFICULTY and not cleaned.get("area"):
             self.add_error("area", _("Name the educational area of the difficulty."))
         return cleaned
-
-
-class EventImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
-    )
 
 
 class EventPhotoForm(forms.ModelForm):

@@ -1,19 +1,17 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
-from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 
 from .dates import add_months
 from .exports import staff_workbook
-from .forms import EmployeeAdminForm, StaffImportForm
+from .forms import EmployeeAdminForm
 from .models import (
     BASE_CATEGORIES,
     Category,
@@ -146,7 +144,12 @@ class MentorInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
+    import_service = staticmethod(staff_import)
+    import_template = staticmethod(staff_import_template)
+    import_template_filename = "staff-import-template.xlsx"
+    import_title = _("Import staff from Excel")
+    import_page = "admin/staff/employee/import.html"
     form = EmployeeAdminForm
     change_list_template = "admin/staff/employee/change_list.html"
     list_display = [
@@ -268,50 +271,6 @@ class EmployeeAdmin(admin.ModelAdmin):
             )
         for employee, reason in result.skipped:
             messages.warning(request, f"{employee.short_name}: {reason}")
-
-    def get_urls(self):
-        own = [
-            path("import/", self.admin_site.admin_view(self.import_view), name="staff_employee_import"),
-            path(
-                "import/template/",
-                self.admin_site.admin_view(self.import_template_view),
-                name="staff_employee_import_template",
-            ),
-        ]
-        return own + super().get_urls()
-
-    def import_template_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return xlsx_response(staff_import_template(), "staff-import-template.xlsx")
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        result = None
-        form = StaffImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            dry_run = "apply" not in request.POST
-            result = staff_import(file=form.cleaned_data["file"], dry_run=dry_run)
-            if result.written:
-                messages.success(
-                    request,
-                    _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-                )
-            elif result.errors:
-                messages.error(
-                    request, _("Nothing was imported: fix the errors below and upload the file again.")
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import staff from Excel"),
-            "form": form,
-            "result": result,
-            "template_url": reverse("admin:staff_employee_import_template"),
-        }
-        return render(request, "admin/staff/employee/import.html", context)
 
 
 @admin.register(KindergartenGroup)
