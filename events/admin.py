@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kindergarten_portal.imports import ImportAdminMixin
+from kindergarten_portal.spreadsheets import xlsx_response
 
 from .forms import EventPhotoForm, RecommendForm
-from .importing import event_import, event_import_template
+from .importing import event_import, event_import_template, plan_workbook
 from .models import (
     Direction,
     Event,
@@ -319,7 +320,7 @@ class EventAdmin(ImportAdminMixin, admin.ModelAdmin):
     inlines = [ParticipationInline, ExternalParticipantInline, EventPhotoInline]
     filter_horizontal = ["co_organizers"]
     autocomplete_fields = ["organizer", "series"]
-    actions = ["copy_events", "recommend_action", "mark_attended"]
+    actions = ["copy_events", "recommend_action", "mark_attended", "export_plan"]
     fieldsets = [
         (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
         (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
@@ -354,6 +355,13 @@ class EventAdmin(ImportAdminMixin, admin.ModelAdmin):
         if promoted:
             names = ", ".join(p.teacher.short_name for p in promoted)
             messages.info(request, _("From the waiting list, now signed up: %(names)s.") % {"names": names})
+
+    @admin.action(
+        description=_("Export selected events to Excel (the import's layout)"), permissions=["view"]
+    )
+    def export_plan(self, request, queryset):
+        events = queryset.select_related("organizer", "series", "direction").order_by("start", "pk")
+        return xlsx_response(plan_workbook(events), f"plan-{timezone.localdate():%Y-%m-%d}.xlsx")
 
     @admin.action(description=_("Copy selected events (as drafts)"), permissions=["add"])
     def copy_events(self, request, queryset):

@@ -14,7 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kindergarten_portal.roles import can_read_everything
+from kindergarten_portal.roles import can_read_everything, role_required
+from kindergarten_portal.spreadsheets import xlsx_response
 from staff.dates import add_months
 from staff.models import Employee
 
@@ -22,6 +23,7 @@ from . import selectors, services
 from .access import events_visible_to, get_own_participation, teacher_for_user, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
+from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 
 # Public registration: attempts per client address and event per hour.
@@ -82,6 +84,7 @@ def _month_context(request, year, month):
         "following": following,
         "query": request.GET.urlencode(),
         "now": timezone.now(),
+        "can_export": can_read_everything(request.user),
     }
 
 
@@ -89,6 +92,14 @@ def _month_context(request, year, month):
 def month(request, year, month):
     context = _month_context(request, year, month)
     return render(request, "events/month.html", context)
+
+
+@role_required(can_read_everything)
+def month_xlsx(request, year, month):
+    """The month's plan as a workbook in the import's own layout (imported back, it changes nothing)."""
+    _month_or_404(year, month)
+    events = selectors.events_of_month(year=year, month=month).prefetch_related(None)
+    return xlsx_response(plan_workbook(events), f"plan-{year}-{month:02d}.xlsx")
 
 
 @login_required

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_delete_notification'),
+        ("events", "0003_delete_notification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='responsible',
-            field=models.CharField(blank=True, max_length=255, verbose_name='responsible person'),
+            model_name="event",
+            name="responsible",
+            field=models.CharField(blank=True, max_length=255, verbose_name="responsible person"),
         ),
     ]

@@ -105,6 +105,16 @@ ROWS = [
     ("events:month", "/events/2026/5/", SIGNED_IN),
     ("events:month", "/events/2026/13/", dict(anonymous=302, anna=404, boris=404, head=404, senior=404)),
     ("events:calendar", "/events/2026/5/calendar/", SIGNED_IN),
+    (
+        "events:month_xlsx",
+        "/events/2026/5/plan.xlsx",
+        dict(anonymous=302, anna=403, boris=403, head=200, senior=200),
+    ),
+    (
+        "events:month_xlsx",
+        "/events/2026/13/plan.xlsx",
+        dict(anonymous=302, anna=403, boris=403, head=404, senior=404),
+    ),
     ("events:detail", _planned_event, SIGNED_IN),
     ("events:detail", _draft_event, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
     ("events:sign_up", _sign_up, POST_ONLY),
