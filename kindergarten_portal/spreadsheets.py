@@ -154,20 +154,27 @@ def accepted(message, choices_cls) -> str:
     return f"{message} " + _("Accepted: %(choices)s.") % {"choices": choice_names(choices_cls)}
 
 
+# Month names as dates are written in words: «1 сентября 2010 г.», «3 янв. 2025», «май 2024» aside.
 _MONTHS = {
-    "янв": 1,
-    "фев": 2,
-    "мар": 3,
-    "апр": 4,
-    "мая": 5,
-    "май": 5,
-    "июн": 6,
-    "июл": 7,
-    "авг": 8,
-    "сен": 9,
-    "окт": 10,
-    "ноя": 11,
-    "дек": 12,
+    word: number
+    for number, words in enumerate(
+        (
+            ("января", "январь", "янв"),
+            ("февраля", "февраль", "фев", "февр"),
+            ("марта", "март", "мар"),
+            ("апреля", "апрель", "апр"),
+            ("мая", "май"),
+            ("июня", "июнь", "июн"),
+            ("июля", "июль", "июл"),
+            ("августа", "август", "авг"),
+            ("сентября", "сентябрь", "сен", "сент"),
+            ("октября", "октябрь", "окт"),
+            ("ноября", "ноябрь", "ноя", "нояб"),
+            ("декабря", "декабрь", "дек"),
+        ),
+        start=1,
+    )
+    for word in words
 }
 _WORDS_DATE = re.compile(r"^(\d{1,2})\s+([а-я]+)\.?\s+(\d{4})\s*(г|года?)?\.?$")
 # Excel stores a date as a day count; counts from 1927 to 2099 are taken as dates in a date column.
@@ -204,8 +211,8 @@ def parse_date(value):
     if text.isdigit() and int(text) in _SERIALS:
         return _serial_date(int(text))
     words = _WORDS_DATE.match(norm(str(value)))
-    if words and words.group(2)[:3] in _MONTHS:
-        day, month, year = int(words.group(1)), _MONTHS[words.group(2)[:3]], int(words.group(3))
+    if words and words.group(2) in _MONTHS:
+        day, month, year = int(words.group(1)), _MONTHS[words.group(2)], int(words.group(3))
         try:
             return datetime.date(year, month, day)
         except ValueError:
