@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as date_filter
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 
-from .forms import EventPhotoForm, RecommendForm
+from .forms import EventPhotoForm, ParticipantsAddForm, RecommendForm
 from .importing import event_import, event_import_template, plan_workbook
 from .models import (
     Direction,
@@ -38,6 +39,7 @@ from .services import (
     attendance_unmark,
     event_copy,
     event_fill_from_waiting_list,
+    participants_add,
     recommend_events,
 )
 
@@ -300,6 +302,7 @@ class EventAdmin(ImportAdminMixin, admin.ModelAdmin):
     import_template_filename = "events-plan-template.xlsx"
     import_title = _("Import a month's plan from Excel")
     import_page = "admin/events/event/import.html"
+    change_form_template = "admin/events/event/change_form.html"
     formfield_overrides = URL_FIELDS
     change_list_template = "admin/events/event/change_list.html"
     list_display = [
@@ -355,6 +358,50 @@ class EventAdmin(ImportAdminMixin, admin.ModelAdmin):
         if promoted:
             names = ", ".join(p.teacher.short_name for p in promoted)
             messages.info(request, _("From the waiting list, now signed up: %(names)s.") % {"names": names})
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/participants/",
+                self.admin_site.admin_view(self.participants_add_view),
+                name="events_event_participants_add",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def participants_add_view(self, request, pk):
+        """Walk-ins by name: several teachers at once, with their role, marked attended if she says so."""
+        event = self.get_object(request, str(pk))
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        form = ParticipantsAddForm(request.POST or None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                added = participants_add(
+                    event=event, teachers=data["teachers"], role=data["role"], attended=data["attended"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    _("Participants added: %(names)s.")
+                    % {"names": ", ".join(p.teacher.short_name for p in added)},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:events_event_change", args=[event.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Add participants by name"),
+            "event": event,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/events/event/participants_add.html", context)
 
     @admin.action(
         description=_("Export selected events to Excel (the import's layout)"), permissions=["view"]

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,8 @@ from .models import (
     EventPhoto,
     ExternalParticipant,
     Level,
+    Participation,
+    ParticipationRole,
     RecommendationReason,
 )
 
@@ -89,6 +92,24 @@ class RecommendForm(forms.Form):
         if cleaned.get("reason") == RecommendationReason.DIFFICULTY and not cleaned.get("area"):
             self.add_error("area", _("Name the educational area of the difficulty."))
         return cleaned
+
+
+class ParticipantsAddForm(forms.Form):
+    """Teachers who came without signing up, chosen by name (searched as she types), and their role."""
+
+    teachers = forms.ModelMultipleChoiceField(label=_("Teachers"), queryset=Employee.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ParticipationRole.choices, initial=ParticipationRole.LISTENER
+    )
+    attended = forms.BooleanField(label=_("Mark them as attended"), required=False, initial=True)
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        teachers = self.fields["teachers"]
+        # The admin's own search-as-you-type widget, fed by the staff admin's search (ё or е alike);
+        # set before the queryset, which hands the widget its choices.
+        teachers.widget = AutocompleteSelectMultiple(Participation._meta.get_field("teacher"), admin_site)
+        teachers.queryset = Employee.objects.current()
 
 
 class EventPhotoForm(forms.ModelForm):

@@ -96,6 +96,10 @@ def _unpublished_photo(personas):
     return _photo(EventFactory(start=in_days(-5), status=EventStatus.HELD))
 
 
+def _admin_participants_add(personas):
+    return reverse("admin:events_event_participants_add", args=[EventFactory().pk])
+
+
 def _admin_event_change(personas):
     return reverse("admin:events_event_change", args=[EventFactory().pk])
 
@@ -140,6 +144,7 @@ ROWS = [
     ("admin:events_event_change", _admin_event_change, ADMIN_READ),
     ("admin:events_event_add", "/admin/events/event/add/", ADMIN_WRITE),
     ("admin:events_event_import", "/admin/events/event/import/", ADMIN_WRITE),
+    ("admin:events_event_participants_add", _admin_participants_add, ADMIN_WRITE),
     ("admin:events_event_import_template", "/admin/events/event/import/template/", ADMIN_READ),
     ("admin:events_participation_changelist", "/admin/events/participation/", ADMIN_READ),
     ("admin:events_organization_changelist", "/admin/events/organization/", ADMIN_READ),
