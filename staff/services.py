@@ -427,7 +427,7 @@ class _StaffReader:
             return False
         candidate = CategoryDecision(category=category, decision_date=day, order_number=order)
         try:
-            candidate.full_clean(exclude=["employee"])
+            candidate.full_clean(exclude=["employee"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 key = {"order_number": "category_order", "decision_date": "category_date"}.get(
@@ -465,7 +465,7 @@ class _StaffReader:
             kind=TrainingKind.COURSE, programme=programme, provider=provider, hours=hours, end_date=end
         )
         try:
-            candidate.full_clean(exclude=["employee"])
+            candidate.full_clean(exclude=["employee"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 self.error(
@@ -590,7 +590,9 @@ class _StaffReader:
         for field_name, value in values.items():
             setattr(candidate, field_name, value)
         try:
-            candidate.full_clean(exclude=["user", "photo"], validate_unique=False)
+            # The model's clean() states its check constraints: checking them again here would cost a
+            # query a row (Django checks a constraint in SQL).
+            candidate.full_clean(exclude=["user", "photo"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 self.error(table, number, field_name, " ".join(messages))
