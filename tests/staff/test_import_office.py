@@ -6,7 +6,9 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from reports.selectors import dashboard_figures
@@ -372,4 +374,15 @@ def test_errors_stop_being_listed_after_two_hundred_and_the_rest_are_counted(tmp
     with pytest.raises(CommandError) as raised:
         call_command("import_staff", str(path), stderr=io.StringIO())
     assert "250" in str(raised.value)
+    assert not Employee.objects.exists()
+
+
+def test_the_admin_dry_run_lists_the_ignored_columns_and_the_new_groups(client, senior):
+    client.force_login(senior)
+    upload = SimpleUploadedFile("kadry.xlsx", office_workbook().getvalue())
+    response = client.post(reverse("admin:staff_employee_import"), {"file": upload, "check": "1"})
+    body = response.content.decode()
+    assert "«Примечание»" in body.split('id="import-ignored"')[1].split("</li>")[0]
+    assert "Новые группы: Звездочка, Ромашка" in body
+    assert "Создать: 3; обновить: 0; без изменений: 0." in body
     assert not Employee.objects.exists()
