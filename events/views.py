@@ -98,7 +98,7 @@ def month(request, year, month):
 def month_xlsx(request, year, month):
     """The month's plan as a workbook in the import's own layout (imported back, it changes nothing)."""
     _month_or_404(year, month)
-    events = selectors.events_of_month(year=year, month=month).prefetch_related(None)
+    events = selectors.events_of_month(year=year, month=month)
     return xlsx_response(plan_workbook(events), f"plan-{year}-{month:02d}.xlsx")
 
 
