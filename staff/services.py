@@ -780,34 +780,34 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
                 employee.save()
                 employee.groups.set([groups[norm(name)] for name in row.groups])
             if row.decision is not None:
-                _write_decision(employee, row.decision)
+                _write_decision(employee, row.decision, stored=_decision_match(row.obj, row.decision))
             if row.course is not None:
-                _write_course(employee, row.course)
+                _write_course(employee, row.course, stored=_course_match(row.obj, row.course))
     result.written = True
     return result
 
 
-def _write_decision(employee, decision):
-    """Through the model's own rules (full_clean, save), so its term is set the way the law says."""
-    stored = _decision_match(employee, decision) if employee.pk else None
+def _write_decision(employee, decision, *, stored):
+    """Through the model's own rules (full_clean, save), so its term is set the way the law says.
+    `stored`: her decision of that category and date on record, if any. (The check constraints are
+    left to the database, which refuses a wrong row inside the import's transaction.)"""
     if stored is not None and (not decision.order_number or stored.order_number == decision.order_number):
         return
     stored = stored or CategoryDecision(
         employee=employee, category=decision.category, decision_date=decision.decision_date
     )
     stored.order_number = decision.order_number or stored.order_number
-    stored.full_clean()
+    stored.full_clean(validate_constraints=False)
     stored.save()
 
 
-def _write_course(employee, course):
-    stored = _course_match(employee, course) if employee.pk else None
+def _write_course(employee, course, *, stored):
     stored = stored or Training(
         employee=employee, kind=TrainingKind.COURSE, programme=course.programme, end_date=course.end_date
     )
     stored.provider = course.provider or stored.provider
     stored.hours = course.hours if course.hours is not None else stored.hours
-    stored.full_clean()
+    stored.full_clean(validate_constraints=False)
     stored.save()
 
 
