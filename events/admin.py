@@ -5,7 +5,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, path, reverse
@@ -15,12 +15,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 from staff.dates import add_months
 
 from . import documents
-from .forms import CertificateRevokeForm, EventImportForm, EventPhotoForm, RecommendForm
-from .importing import event_import, event_import_template
+from .forms import CertificateRevokeForm, EventPhotoForm, ParticipantsAddForm, RecommendForm
+from .importing import event_import, event_import_template, plan_workbook
 from .models import (
     Direction,
     Event,
@@ -45,6 +46,7 @@ from .services import (
     event_copy,
     event_fill_from_waiting_list,
     external_attendance_mark,
+    participants_add,
     plan_publish,
     recommend_events,
 )
@@ -302,7 +304,13 @@ class OrganizerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ImportAdminMixin, admin.ModelAdmin):
+    import_service = staticmethod(event_import)
+    import_template = staticmethod(event_import_template)
+    import_template_filename = "events-plan-template.xlsx"
+    import_title = _("Import a month's plan from Excel")
+    import_page = "admin/events/event/import.html"
+    change_form_template = "admin/events/event/change_form.html"
     formfield_overrides = URL_FIELDS
     change_list_template = "admin/events/event/change_list.html"
     change_form_template = "admin/events/event/change_form.html"
@@ -326,11 +334,11 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [ParticipationInline, ExternalParticipantInline, EventPhotoInline]
     filter_horizontal = ["co_organizers"]
     autocomplete_fields = ["organizer", "series"]
-    actions = ["copy_events", "recommend_action", "mark_attended", "publish_plans"]
+    actions = ["copy_events", "recommend_action", "mark_attended", "publish_plans", "export_plan"]
     fieldsets = [
         (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
         (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
-        (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience"]}),
+        (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience", "responsible"]}),
         (_("About"), {"fields": ["description", ("series", "direction")]}),
         (_("Results"), {"fields": ["results_text", "results_published"]}),
     ]
@@ -367,6 +375,47 @@ class EventAdmin(admin.ModelAdmin):
         if promoted:
             names = ", ".join(p.teacher.short_name for p in promoted)
             messages.info(request, _("From the waiting list, now signed up: %(names)s.") % {"names": names})
+
+    def participants_add_view(self, request, pk):
+        """Walk-ins by name: several teachers at once, with their role, marked attended if she says so."""
+        event = self.get_object(request, str(pk))
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        form = ParticipantsAddForm(request.POST or None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                added = participants_add(
+                    event=event, teachers=data["teachers"], role=data["role"], attended=data["attended"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    _("Participants added: %(names)s.")
+                    % {"names": ", ".join(p.teacher.short_name for p in added)},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:events_event_change", args=[event.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Add participants by name"),
+            "event": event,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/events/event/participants_add.html", context)
+
+    @admin.action(
+        description=_("Export selected events to Excel (the import's layout)"), permissions=["view"]
+    )
+    def export_plan(self, request, queryset):
+        events = queryset.select_related("organizer", "series", "direction").order_by("start", "pk")
+        return xlsx_response(plan_workbook(events), f"plan-{timezone.localdate():%Y-%m-%d}.xlsx")
 
     @admin.action(description=_("Copy selected events (as drafts)"), permissions=["add"])
     def copy_events(self, request, queryset):
@@ -484,11 +533,10 @@ class EventAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.publish_next_plan_view),
                 name="events_event_publish_next_plan",
             ),
-            path("import/", self.admin_site.admin_view(self.import_view), name="events_event_import"),
             path(
-                "import/template/",
-                self.admin_site.admin_view(self.import_template_view),
-                name="events_event_import_template",
+                "<int:pk>/participants/",
+                self.admin_site.admin_view(self.participants_add_view),
+                name="events_event_participants_add",
             ),
             path(
                 "<path:object_id>/sign-in-sheet/",
@@ -527,38 +575,6 @@ class EventAdmin(admin.ModelAdmin):
             return redirect("admin:events_event_change", event.pk)
         content = documents.certificates_pdf(certificates, request=request)
         return documents.pdf_response(content, f"certificates-{event.pk}.pdf")
-
-    def import_template_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return xlsx_response(event_import_template(), "events-plan-template.xlsx")
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        result = None
-        form = EventImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            result = event_import(file=form.cleaned_data["file"], dry_run="apply" not in request.POST)
-            if result.written:
-                messages.success(
-                    request,
-                    _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-                )
-            elif result.errors:
-                messages.error(
-                    request, _("Nothing was imported: fix the errors below and upload the file again.")
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import a month's plan from Excel"),
-            "form": form,
-            "result": result,
-            "template_url": reverse("admin:events_event_import_template"),
-        }
-        return render(request, "admin/events/event/import.html", context)
 
 
 class SharingOwedFilter(admin.SimpleListFilter):

@@ -268,6 +268,8 @@ class Event(models.Model):
     online_link = models.URLField(_("online link"), blank=True)
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(_("audience"), max_length=500, blank=True)
+    # The person the city plan names for an event (ИМЦ plans name a person, not an organization).
+    responsible = models.CharField(_("responsible person"), max_length=255, blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )

@@ -333,6 +333,38 @@ def attendance_unmark(*, participations, status=ParticipationStatus.SIGNED_UP, n
     return _attendance_set(rows, status, now or timezone.now())
 
 
+def participants_add(*, event, teachers, role, attended: bool, now=None) -> list[Participation]:
+    """Add teachers who came to the event without signing up (walk-ins), with their role, all at once;
+    with `attended`, mark them attended through `attendance_mark` (so it reaches portfolios as any
+    attendance does). A teacher already on the list keeps her row and takes the role given.
+
+    Returns their participations; ValidationError (nothing written) if attendance is marked before
+    the event has started.
+    """
+    now = now or timezone.now()
+    if attended:
+        attendance_check_started(events=[event], now=now)
+    with transaction.atomic():
+        rows = []
+        for teacher in teachers:
+            participation, created = Participation.objects.get_or_create(
+                event=event,
+                teacher=teacher,
+                defaults={"role": role, "status": ParticipationStatus.SIGNED_UP, "status_changed_at": now},
+            )
+            if not created and participation.role != role:
+                participation.role = role
+                participation.save(update_fields=["role"])
+            rows.append(participation)
+        if attended:
+            attendance_mark(
+                participations=Participation.objects.filter(pk__in=[p.pk for p in rows]),
+                attended=True,
+                now=now,
+            )
+    return list(Participation.objects.filter(pk__in=[p.pk for p in rows]).select_related("teacher"))
+
+
 def _attendance_set(rows, status, now):
     attended = status == ParticipationStatus.ATTENDED
     with transaction.atomic():

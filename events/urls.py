@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:year>/<int:month>/", views.month, name="month"),
     path("<int:year>/<int:month>/calendar/", views.month_calendar, name="calendar"),
     path("<int:year>/<int:month>/print/", views.month_print, name="month_print"),
+    path("<int:year>/<int:month>/plan.xlsx", views.month_xlsx, name="month_xlsx"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sign-up/", views.sign_up, name="sign_up"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),

@@ -20,7 +20,8 @@ from kindergarten_portal.clients import client_address
 from kindergarten_portal.media import file_response
 from kindergarten_portal.pagecache import cached_public_page
 from kindergarten_portal.pagination import page_of
-from kindergarten_portal.roles import can_read_everything
+from kindergarten_portal.roles import can_read_everything, role_required
+from kindergarten_portal.spreadsheets import xlsx_response
 from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
@@ -29,6 +30,7 @@ from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
+from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 
 # Public registration: attempts per client address and event per hour.
@@ -99,6 +101,7 @@ def _month_context(request, year, month):
         "following": following,
         "query": request.GET.urlencode(),
         "now": timezone.now(),
+        "can_export": can_read_everything(request.user),
     }
 
 
@@ -106,6 +109,14 @@ def _month_context(request, year, month):
 def month(request, year, month):
     context = _month_context(request, year, month)
     return render(request, "events/month.html", context)
+
+
+@role_required(can_read_everything)
+def month_xlsx(request, year, month):
+    """The month's plan as a workbook in the import's own layout (imported back, it changes nothing)."""
+    _month_or_404(year, month)
+    events = selectors.events_of_month(year=year, month=month)
+    return xlsx_response(plan_workbook(events), f"plan-{year}-{month:02d}.xlsx")
 
 
 @login_required

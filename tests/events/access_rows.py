@@ -103,6 +103,10 @@ def _unpublished_photo(personas):
     return _photo(EventFactory(start=in_days(-5), status=EventStatus.HELD))
 
 
+def _admin_participants_add(personas):
+    return reverse("admin:events_event_participants_add", args=[EventFactory().pk])
+
+
 def _admin_event_change(personas):
     return reverse("admin:events_event_change", args=[EventFactory().pk])
 
@@ -170,6 +174,16 @@ ROWS = [
         "/events/2026/13/print/",
         dict(anonymous=302, anna=404, boris=404, head=404, senior=404),
     ),
+    (
+        "events:month_xlsx",
+        "/events/2026/5/plan.xlsx",
+        dict(anonymous=302, anna=403, boris=403, head=200, senior=200),
+    ),
+    (
+        "events:month_xlsx",
+        "/events/2026/13/plan.xlsx",
+        dict(anonymous=302, anna=403, boris=403, head=404, senior=404),
+    ),
     ("events:detail", _planned_event, SIGNED_IN),
     ("events:detail", _draft_event, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
     ("events:sign_up", _sign_up, POST_ONLY),
@@ -213,6 +227,7 @@ ROWS = [
     ("admin:events_event_change", _admin_event_change, ADMIN_READ),
     ("admin:events_event_add", "/admin/events/event/add/", ADMIN_WRITE),
     ("admin:events_event_import", "/admin/events/event/import/", ADMIN_WRITE),
+    ("admin:events_event_participants_add", _admin_participants_add, ADMIN_WRITE),
     ("admin:events_event_import_template", "/admin/events/event/import/template/", ADMIN_READ),
     ("admin:events_event_sign_in_sheet", _admin_sign_in_sheet, ADMIN_READ),
     # a POST form on the event list; GET is refused
