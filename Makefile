@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install messages benchmark benchmark-certificates backup restore clean
+.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-certificates backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ messages: install
 	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv
 
-benchmark: install
+benchmark: install benchmark-pages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench} $(BIN)/python benchmarks/rating_benchmark.py
 
 benchmark-certificates: install
@@ -50,6 +50,10 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/2026-11-28_031500"; exit 2; }
 	$(BIN)/python manage.py restore "$(BACKUP)"
+
+# The page section: demo and network-size data in a database of its own (emptied on every run).
+benchmark-pages: install
+	DATABASE_URL=$${PAGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench_pages} $(BIN)/python benchmarks/page_benchmark.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -19,6 +19,8 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindergarten_portal.settings")
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
+# The test client and the live server speak plain HTTP: no redirect to HTTPS (else as production).
+os.environ["SECURE_SSL_REDIRECT"] = "false"
 # collectstatic runs once per session into a directory of its own, never into the project's.
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-static-")
 os.environ["STATIC_ROOT"] = STATIC_ROOT

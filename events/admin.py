@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, path, reverse
@@ -14,11 +15,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
+from staff.dates import add_months
 
 from . import documents
-from .forms import CertificateRevokeForm, EventImportForm, EventPhotoForm, RecommendForm
-from .importing import event_import, event_import_template
+from .forms import CertificateRevokeForm, EventPhotoForm, ParticipantsAddForm, RecommendForm
+from .importing import event_import, event_import_template, plan_workbook
 from .models import (
     Direction,
     Event,
@@ -29,6 +32,7 @@ from .models import (
     Organization,
     Participation,
     ParticipationStatus,
+    PublishedPlan,
     Series,
     overlap_error,
 )
@@ -41,6 +45,9 @@ from .services import (
     event_certificates_issue,
     event_copy,
     event_fill_from_waiting_list,
+    external_attendance_mark,
+    participants_add,
+    plan_publish,
     recommend_events,
 )
 
@@ -297,7 +304,13 @@ class OrganizerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ImportAdminMixin, admin.ModelAdmin):
+    import_service = staticmethod(event_import)
+    import_template = staticmethod(event_import_template)
+    import_template_filename = "events-plan-template.xlsx"
+    import_title = _("Import a month's plan from Excel")
+    import_page = "admin/events/event/import.html"
+    change_form_template = "admin/events/event/change_form.html"
     formfield_overrides = URL_FIELDS
     change_list_template = "admin/events/event/change_list.html"
     change_form_template = "admin/events/event/change_form.html"
@@ -312,6 +325,8 @@ class EventAdmin(admin.ModelAdmin):
         "is_open",
         "results_published",
     ]
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["status", "format", "level", OrganizerKindFilter, "is_open", "series", "direction"]
     search_fields = ["title", "description", "place"]
     date_hierarchy = "start"
@@ -319,11 +334,11 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [ParticipationInline, ExternalParticipantInline, EventPhotoInline]
     filter_horizontal = ["co_organizers"]
     autocomplete_fields = ["organizer", "series"]
-    actions = ["copy_events", "recommend_action", "mark_attended"]
+    actions = ["copy_events", "recommend_action", "mark_attended", "publish_plans", "export_plan"]
     fieldsets = [
         (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
         (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
-        (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience"]}),
+        (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience", "responsible"]}),
         (_("About"), {"fields": ["description", ("series", "direction")]}),
         (_("Results"), {"fields": ["results_text", "results_published"]}),
     ]
@@ -341,6 +356,12 @@ class EventAdmin(admin.ModelAdmin):
         return f"{taken} / {obj.capacity}" if obj.capacity is not None else str(taken)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ExternalParticipant:
+            super().save_formset(request, form, formset, change)
+            # Ticked as attended here: her certificate is issued and its link e-mailed to her.
+            came = [f.instance for f in formset.forms if "attended" in f.changed_data and f.instance.attended]
+            external_attendance_mark(externals=came)
+            return None
         if formset.model is not Participation:
             return super().save_formset(request, form, formset, change)
         marks = _hold_back_attendance(formset.forms)
@@ -354,6 +375,47 @@ class EventAdmin(admin.ModelAdmin):
         if promoted:
             names = ", ".join(p.teacher.short_name for p in promoted)
             messages.info(request, _("From the waiting list, now signed up: %(names)s.") % {"names": names})
+
+    def participants_add_view(self, request, pk):
+        """Walk-ins by name: several teachers at once, with their role, marked attended if she says so."""
+        event = self.get_object(request, str(pk))
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        form = ParticipantsAddForm(request.POST or None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                added = participants_add(
+                    event=event, teachers=data["teachers"], role=data["role"], attended=data["attended"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    _("Participants added: %(names)s.")
+                    % {"names": ", ".join(p.teacher.short_name for p in added)},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:events_event_change", args=[event.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Add participants by name"),
+            "event": event,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/events/event/participants_add.html", context)
+
+    @admin.action(
+        description=_("Export selected events to Excel (the import's layout)"), permissions=["view"]
+    )
+    def export_plan(self, request, queryset):
+        events = queryset.select_related("organizer", "series", "direction").order_by("start", "pk")
+        return xlsx_response(plan_workbook(events), f"plan-{timezone.localdate():%Y-%m-%d}.xlsx")
 
     @admin.action(description=_("Copy selected events (as drafts)"), permissions=["add"])
     def copy_events(self, request, queryset):
@@ -412,13 +474,69 @@ class EventAdmin(admin.ModelAdmin):
             return
         self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
 
+    @admin.action(
+        description=_("Publish the plan of the selected events' months (e-mail it to teachers)"),
+        permissions=["publish_plans"],
+    )
+    def publish_plans(self, request, queryset):
+        starts = (timezone.localtime(start) for start in queryset.values_list("start", flat=True))
+        months = sorted({(start.year, start.month) for start in starts})
+        for year, month in months:
+            self._publish(request, year, month)
+
+    def has_publish_plans_permission(self, request):
+        return request.user.has_perm("events.add_publishedplan")
+
+    def _publish(self, request, year, month):
+        plan, created = plan_publish(year=year, month=month, published_by=request.user)
+        month_name = date_filter(plan.first_day, "F Y")
+        if created:
+            self.message_user(
+                request,
+                _("The plan of %(month)s is published: teachers get it by e-mail shortly.")
+                % {"month": month_name},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("The plan of %(month)s was already published on %(date)s.")
+                % {"month": month_name, "date": date_filter(timezone.localtime(plan.published_at), "d.m.Y")},
+                messages.WARNING,
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        following = add_months(timezone.localdate().replace(day=1), 1)
+        extra_context = {
+            **(extra_context or {}),
+            "next_plan_month": following,
+            "next_plan_published": PublishedPlan.objects.filter(
+                year=following.year, month=following.month
+            ).first(),
+            "can_publish_plan": self.has_publish_plans_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def publish_next_plan_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_publish_plans_permission(request):
+            raise PermissionDenied
+        following = add_months(timezone.localdate().replace(day=1), 1)
+        self._publish(request, following.year, following.month)
+        return redirect("admin:events_event_changelist")
+
     def get_urls(self):
         own = [
-            path("import/", self.admin_site.admin_view(self.import_view), name="events_event_import"),
             path(
-                "import/template/",
-                self.admin_site.admin_view(self.import_template_view),
-                name="events_event_import_template",
+                "publish-next-plan/",
+                self.admin_site.admin_view(self.publish_next_plan_view),
+                name="events_event_publish_next_plan",
+            ),
+            path(
+                "<int:pk>/participants/",
+                self.admin_site.admin_view(self.participants_add_view),
+                name="events_event_participants_add",
             ),
             path(
                 "<path:object_id>/sign-in-sheet/",
@@ -458,38 +576,6 @@ class EventAdmin(admin.ModelAdmin):
         content = documents.certificates_pdf(certificates, request=request)
         return documents.pdf_response(content, f"certificates-{event.pk}.pdf")
 
-    def import_template_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return xlsx_response(event_import_template(), "events-plan-template.xlsx")
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        result = None
-        form = EventImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            result = event_import(file=form.cleaned_data["file"], dry_run="apply" not in request.POST)
-            if result.written:
-                messages.success(
-                    request,
-                    _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-                )
-            elif result.errors:
-                messages.error(
-                    request, _("Nothing was imported: fix the errors below and upload the file again.")
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import a month's plan from Excel"),
-            "form": form,
-            "result": result,
-            "template_url": reverse("admin:events_event_import_template"),
-        }
-        return render(request, "admin/events/event/import.html", context)
-
 
 class SharingOwedFilter(admin.SimpleListFilter):
     title = _("experience sharing")
@@ -525,13 +611,15 @@ class ParticipationAdmin(admin.ModelAdmin):
         "sharing_due",
         "sharing_done",
     ]
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = [SharingOwedFilter, "status", "role", "recommendation_reason", "event__level"]
     list_select_related = ["teacher", "event"]
     search_fields = ["teacher__surname", "teacher__name", "event__title"]
     autocomplete_fields = ["event", "teacher"]
     readonly_fields = ["recommended_by", "recommended_at", "created_at", "status_changed_at"]
     actions = ["mark_attended", "mark_absent"]
-    list_per_page = 100
+    list_per_page = 50  # rendering is most of the page's time: 100 rows took twice as long
     fieldsets = [
         (None, {"fields": ["event", "teacher", ("role", "status"), ("created_at", "status_changed_at")]}),
         (
@@ -585,6 +673,9 @@ class ParticipationAdmin(admin.ModelAdmin):
 @admin.register(ExternalParticipant)
 class ExternalParticipantAdmin(admin.ModelAdmin):
     list_display = ["full_name", "organization", "position", "email", "event", "created_at", "attended"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_select_related = ["event"]
     list_filter = ["event__status", "attended"]
     search_fields = ["full_name", "organization", "email", "event__title"]
@@ -596,8 +687,11 @@ class ExternalParticipantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark as attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
-        count = queryset.update(attended=True)
-        self.message_user(request, _("Attendance marked: %(count)d.") % {"count": count}, messages.SUCCESS)
+        # Each gets her certificate's download link by e-mail.
+        certificates = external_attendance_mark(externals=list(queryset.select_related("event")))
+        self.message_user(
+            request, _("Attendance marked: %(count)d.") % {"count": len(certificates)}, messages.SUCCESS
+        )
 
 
 @admin.register(EventCertificate)
@@ -658,3 +752,18 @@ class EventCertificateAdmin(admin.ModelAdmin):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return render(request, "admin/events/eventcertificate/revoke.html", context)
+
+
+@admin.register(PublishedPlan)
+class PublishedPlanAdmin(admin.ModelAdmin):
+    """Which months' plans the senior educator has published (and so e-mailed to the teachers)."""
+
+    list_display = ["__str__", "published_at", "published_by"]
+    list_select_related = ["published_by"]
+    fields = ["year", "month", "published_at", "published_by"]
+    readonly_fields = ["published_at", "published_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.published_by = request.user
+        super().save_model(request, obj, form, change)

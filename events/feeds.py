@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from .models import EventStatus, ParticipationStatus
-from .selectors import published_results
+from .selectors import published_results_lean
 
 PRODID = "-//Kindergarten methodological office//Events//RU"
 
@@ -40,13 +40,24 @@ def calendar_response(request, events, *, name, public):
         item.add("dtend", _utc(event.end))
         # In the personal feed a place on the waiting list is not a place yet: tentative.
         waiting = getattr(event, "my_status", None) == ParticipationStatus.WAITING
-        item.add(
-            "summary", _("%(title)s (waiting list)") % {"title": event.title} if waiting else event.title
-        )
+        position = getattr(event, "my_waiting_position", None) if waiting else None
+        if position:
+            summary = _("%(title)s (waiting list, place No. %(position)s)") % {
+                "title": event.title,
+                "position": position,
+            }
+            line = _("You are on the waiting list: place No. %(position)s") % {"position": position}
+        elif waiting:
+            summary, line = _("%(title)s (waiting list)") % {"title": event.title}, ""
+        else:
+            summary, line = event.title, ""
+        item.add("summary", summary)
         location = event.place or event.online_link
         if location:
             item.add("location", location)
-        description = "\n\n".join(part for part in (event.description, str(event.organizer)) if part)
+        description = "\n\n".join(
+            part for part in (str(line), event.description, str(event.organizer)) if part
+        )
         if description:
             item.add("description", description)
         path = reverse("events:open_detail" if public else "events:detail", args=[event.pk])
@@ -65,6 +76,7 @@ class ResultsFeed(Feed):
     """Atom feed of published event results, newest first."""
 
     feed_type = Atom1Feed
+    size = 30  # the latest results; readers poll for what is new
     title = _("Results of network events")
     subtitle = _("Published results of the events of the kindergarten and its partners.")
 
@@ -72,7 +84,7 @@ class ResultsFeed(Feed):
         return reverse("events:results")
 
     def items(self):
-        return published_results()[:30]
+        return published_results_lean()[: self.size]
 
     def item_title(self, item):
         return item.title

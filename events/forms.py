@@ -1,12 +1,12 @@
 import django_filters
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kindergarten_portal.spreadsheets import XLSX_ACCEPT
 from staff.images import PhotoField
 from staff.models import Employee
 
@@ -18,6 +18,8 @@ from .models import (
     EventPhoto,
     ExternalParticipant,
     Level,
+    Participation,
+    ParticipationRole,
     RecommendationReason,
 )
 
@@ -34,6 +36,12 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["format", "level", "direction"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered as plain selects (crispy costs more than the rest of the month page's header).
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select"
 
 
 class ExternalRegistrationForm(forms.ModelForm):
@@ -110,11 +118,22 @@ class RecommendForm(forms.Form):
         return cleaned
 
 
-class EventImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
+class ParticipantsAddForm(forms.Form):
+    """Teachers who came without signing up, chosen by name (searched as she types), and their role."""
+
+    teachers = forms.ModelMultipleChoiceField(label=_("Teachers"), queryset=Employee.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ParticipationRole.choices, initial=ParticipationRole.LISTENER
     )
+    attended = forms.BooleanField(label=_("Mark them as attended"), required=False, initial=True)
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        teachers = self.fields["teachers"]
+        # The admin's own search-as-you-type widget, fed by the staff admin's search (ё or е alike);
+        # set before the queryset, which hands the widget its choices.
+        teachers.widget = AutocompleteSelectMultiple(Participation._meta.get_field("teacher"), admin_site)
+        teachers.queryset = Employee.objects.current()
 
 
 class EventPhotoForm(forms.ModelForm):

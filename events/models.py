@@ -1,9 +1,11 @@
 """Network interaction: partners, directions and year-long series, events, participation, outbox."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -284,6 +286,8 @@ class Event(models.Model):
     online_link = models.URLField(_("online link"), blank=True)
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(_("audience"), max_length=500, blank=True)
+    # The person the city plan names for an event (ИМЦ plans name a person, not an organization).
+    responsible = models.CharField(_("responsible person"), max_length=255, blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
@@ -583,6 +587,43 @@ class EventCertificate(models.Model):
 
     def format_number(self):
         return f"{timezone.localtime(self.issued_at):%Y}-{self.pk:06d}"
+
+
+class PublishedPlan(models.Model):
+    """The senior educator's mark that a month's plan is final: `send_notifications` then e-mails it
+    to every current teacher once (events.notifications.queue_monthly_plans)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("published plan")
+        verbose_name_plural = _("published plans")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="published_plan_once_per_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="published_plan_month_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:02d}.{self.year}"
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, self.month, 1)
 
 
 class CalendarToken(models.Model):

@@ -1,19 +1,32 @@
 """The events' e-mails, queued in the portal's outbox (kindergarten_portal/outbox.py).
 
 The services queue a recommendation, a place freed from the waiting list and a registration when
-they happen; `notifications_collect_due` (run by `send_notifications`) queues the date-driven ones.
+they happen, and an external participant's certificate link when she is marked attended;
+`notifications_collect_due` (run by `send_notifications`) queues the date-driven ones (and a
+certificate link not mailed yet) and `queue_monthly_plans` the plan of a month the senior educator has published.
 Each key names what the mail is about, so it is queued once however often this runs. The wording is
 in templates/emails/<name>.txt and <name>_subject.txt.
 """
 
 import datetime
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from kindergarten_portal.models import OutboxMessage
 from kindergarten_portal.outbox import absolute_url, outbox_queue
+from staff.models import PEDAGOGICAL_POSITIONS, Employee
 
-from .models import EventStatus, ExternalParticipant, Participation, ParticipationStatus
+from .models import (
+    EventCertificate,
+    EventStatus,
+    ExternalParticipant,
+    Participation,
+    ParticipationStatus,
+    PublishedPlan,
+)
+from .selectors import events_of_month
 
 # The outbox kinds of the events' mails.
 REMINDER = "events.reminder"
@@ -21,6 +34,8 @@ SHARING_DUE = "events.sharing_due"
 RECOMMENDATION = "events.recommendation"
 PLACE_FREED = "events.place_freed"
 REGISTRATION = "events.registration"
+MONTHLY_PLAN = "events.monthly_plan"
+EXTERNAL_CERTIFICATE = "events.external_certificate"
 
 # How many days before the experience-sharing due date the teacher is reminded.
 SHARING_REMINDER_DAYS = 7
@@ -53,7 +68,43 @@ def notifications_collect_due(*, now=None) -> int:
     ).select_related("event", "teacher__user")
     for participation in sharing:
         queued += queue_sharing_due(participation) is not None
+    queued += _queue_external_certificates()
     return queued
+
+
+def _queue_external_certificates() -> int:
+    """The link of every valid external participant's certificate not yet mailed (one issued when
+    the office printed the event's certificates rather than by marking her attended)."""
+    known = set(OutboxMessage.objects.filter(kind=EXTERNAL_CERTIFICATE).values_list("key", flat=True))
+    certificates = EventCertificate.objects.filter(
+        external_participant__attended=True, revoked_at__isnull=True
+    ).select_related("external_participant__event")
+    return sum(
+        queue_external_certificate(certificate) is not None
+        for certificate in certificates
+        if _external_certificate_key(certificate) not in known
+    )
+
+
+def _external_certificate_key(certificate):
+    return f"external_certificate:{certificate.pk}"
+
+
+def queue_external_certificate(certificate):
+    """Her certificate's secret download link, to an external participant: once per certificate."""
+    external = certificate.external_participant
+    return outbox_queue(
+        kind=EXTERNAL_CERTIFICATE,
+        key=_external_certificate_key(certificate),
+        recipient=external.email,
+        template="external_certificate",
+        context={
+            "external": external,
+            "event": external.event,
+            "certificate": certificate,
+            "url": absolute_url(reverse("events:external_certificate", args=[certificate.token])),
+        },
+    )
 
 
 def queue_reminder(participation):
@@ -115,3 +166,67 @@ def queue_registration_confirmed(external: ExternalParticipant):
         template="registration_confirmed",
         context={"event": external.event, "external": external},
     )
+
+
+def plan_recipients(*, on: datetime.date):
+    """Teachers the monthly plan goes to: on the books on that date, in a pedagogical post, with an
+    address (hers or her account's), not opted out."""
+    return (
+        Employee.objects.current(on=on)
+        .filter(position__in=PEDAGOGICAL_POSITIONS, plan_mail_opt_out=False)
+        .filter(~Q(email="") | (Q(user__isnull=False) & ~Q(user__email="")))
+        .select_related("user")
+    )
+
+
+def queue_monthly_plans(*, now=None) -> int:
+    """Queue the plan of every published month not yet over to each of plan_recipients who has not
+    had it: the month's events (cancelled left out) and her own recommendations among them.
+    Returns how many mails were queued. A constant number of queries per published month.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    plans = PublishedPlan.objects.filter(Q(year__gt=today.year) | Q(year=today.year, month__gte=today.month))
+    queued = 0
+    for plan in plans:
+        prefix = f"monthly_plan:{plan.year}-{plan.month:02d}:"
+        known = set(OutboxMessage.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+        teachers = [t for t in plan_recipients(on=today) if f"{prefix}{t.pk}" not in known]
+        if not teachers:
+            continue
+        events = [
+            event
+            for event in events_of_month(year=plan.year, month=plan.month)
+            if event.status != EventStatus.CANCELLED
+        ]
+        recommended = {}
+        for participation in (
+            Participation.objects.filter(event__in=[e.pk for e in events], teacher__in=teachers)
+            .exclude(recommendation_reason="")
+            .order_by("event__start", "pk")
+        ):
+            recommended.setdefault(participation.teacher_id, []).append(participation)
+        by_pk = {event.pk: event for event in events}
+        for teacher in teachers:
+            mine = recommended.get(teacher.pk, [])
+            for participation in mine:
+                participation.event = by_pk[participation.event_id]
+            message = outbox_queue(
+                kind=MONTHLY_PLAN,
+                key=f"{prefix}{teacher.pk}",
+                recipient=teacher.mail_address,
+                template="monthly_plan",
+                context={
+                    "plan": plan,
+                    "month": plan.first_day,
+                    "teacher": teacher,
+                    "events": events,
+                    "recommendations": mine,
+                    "plan_url": absolute_url(
+                        reverse("events:month", kwargs={"year": plan.year, "month": plan.month})
+                    ),
+                    "my_page_url": absolute_url(reverse("staff:my_contacts_edit")),
+                },
+            )
+            queued += message is not None
+    return queued

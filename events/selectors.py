@@ -2,9 +2,11 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from staff.models import Employee
 
 from .models import (
     PLACE_TAKING,
@@ -19,6 +21,11 @@ from .models import (
 
 # What teachers see in the plan: drafts stay with the office.
 VISIBLE_STATUSES = (EventStatus.PLANNED, EventStatus.HELD, EventStatus.CANCELLED)
+# The public pages and feeds read a window of time, not the whole history: the open-events page the
+# coming weeks, the open calendar the last month and the coming year.
+OPEN_LIST_AHEAD = datetime.timedelta(weeks=12)
+OPEN_CALENDAR_BEHIND = datetime.timedelta(days=31)
+OPEN_CALENDAR_AHEAD = datetime.timedelta(days=366)
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -51,13 +58,54 @@ def with_places(queryset):
     )
 
 
+def with_waiting_position(queryset):
+    """Annotate participations with `waiting_position`: 1 for the first in line of a waiting list,
+    2 for the next…, None for a participation not waiting. The line is the order the free places
+    are given in (services._fill_from_waiting_list): by `status_changed_at`, then pk, among the
+    waiting teachers still on the staff. Counted in SQL, so a list costs no query per row."""
+    ahead = (
+        Participation.objects.filter(
+            event=OuterRef("event"),
+            status=ParticipationStatus.WAITING,
+            teacher__in=Employee.objects.current(),
+        )
+        .filter(
+            Q(status_changed_at__lt=OuterRef("status_changed_at"))
+            | Q(status_changed_at=OuterRef("status_changed_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        waiting_position=Case(
+            When(
+                status=ParticipationStatus.WAITING,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + Value(1),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def waiting_position(participation) -> int | None:
+    """The participation's place in the waiting list of its event (1 = next to get a place), or None."""
+    return (
+        with_waiting_position(Participation.objects.filter(pk=participation.pk))
+        .values_list("waiting_position", flat=True)
+        .first()
+    )
+
+
 def _with_my_participation(queryset, teacher):
     if teacher is None:
         return queryset
     return queryset.prefetch_related(
         Prefetch(
             "participations",
-            queryset=Participation.objects.filter(teacher=teacher),
+            queryset=with_waiting_position(Participation.objects.filter(teacher=teacher)),
             to_attr="my_participations",
         )
     )
@@ -91,7 +139,7 @@ def my_events(*, teacher, now=None):
     (open experience-sharing follow-ups) and `past`."""
     now = now or timezone.now()
     rows = list(
-        Participation.objects.filter(teacher=teacher)
+        with_waiting_position(Participation.objects.filter(teacher=teacher))
         .select_related("recommended_by", "certificate")
         .order_by("event__start", "pk")
     )
@@ -125,12 +173,34 @@ def public_open_events():
 
 
 def upcoming_open_events(*, now=None):
-    """Events open to partners, planned and not yet started, with places taken."""
+    """Events open to partners, planned and starting within the next OPEN_LIST_AHEAD, with places
+    taken."""
     now = now or timezone.now()
     return with_places(
-        Event.objects.filter(is_open=True, status=EventStatus.PLANNED, start__gt=now)
+        Event.objects.filter(
+            is_open=True, status=EventStatus.PLANNED, start__gt=now, start__lte=now + OPEN_LIST_AHEAD
+        )
         .select_related("organizer")
         .order_by("start", "pk")
+    )
+
+
+def open_calendar_events(*, now=None):
+    """The public calendar's events: open to partners, not drafts, ending within the last
+    OPEN_CALENDAR_BEHIND and starting within the next OPEN_CALENDAR_AHEAD."""
+    now = now or timezone.now()
+    return public_open_events().filter(
+        end__gte=now - OPEN_CALENDAR_BEHIND, start__lte=now + OPEN_CALENDAR_AHEAD
+    )
+
+
+def published_results_lean():
+    """Held events whose results are published, newest first, with their organizer only: what
+    the feed needs (slice it)."""
+    return (
+        Event.objects.filter(status=EventStatus.HELD, results_published=True)
+        .select_related("organizer")
+        .order_by("-start", "-pk")
     )
 
 
@@ -138,24 +208,22 @@ def published_results():
     """Held events whose results are published, newest first, with photos, co-organizers and
     the teachers who took part (attended)."""
     attended = Participation.objects.filter(status=ParticipationStatus.ATTENDED).select_related("teacher")
-    return (
-        Event.objects.filter(status=EventStatus.HELD, results_published=True)
-        .select_related("organizer")
-        .prefetch_related(
-            "photos",
-            "co_organizers",
-            Prefetch("participations", queryset=attended, to_attr="attended_participations"),
-        )
-        .order_by("-start", "-pk")
+    return published_results_lean().prefetch_related(
+        "photos",
+        "co_organizers",
+        Prefetch("participations", queryset=attended, to_attr="attended_participations"),
     )
 
 
 def events_of_teacher_calendar(*, teacher):
     """Events the teacher is signed up for, attended or waits for, for her personal calendar,
-    each with `my_status` (her participation's status)."""
-    mine = Participation.objects.filter(event=OuterRef("pk"), teacher=teacher).values("status")[:1]
+    each with `my_status` (her participation's status) and `my_waiting_position`."""
+    mine = with_waiting_position(Participation.objects.filter(event=OuterRef("pk"), teacher=teacher))
     return (
-        Event.objects.annotate(my_status=Subquery(mine))
+        Event.objects.annotate(
+            my_status=Subquery(mine.values("status")[:1]),
+            my_waiting_position=Subquery(mine.values("waiting_position")[:1]),
+        )
         .filter(
             participations__teacher=teacher,
             participations__status__in=(
@@ -214,3 +282,24 @@ def sign_in_sheet_rows(*, event):
     )
     externals = ExternalParticipant.objects.filter(event=event).order_by("created_at", "pk")
     return list(participations), list(externals)
+
+
+def waiting_list_length(event) -> int:
+    """How many teachers still on the staff wait for a place at the event."""
+    return Participation.objects.filter(
+        event=event, status=ParticipationStatus.WAITING, teacher__in=Employee.objects.current()
+    ).count()
+
+
+def events_attendance_unmarked(*, now=None):
+    """Events already over (not cancelled, not drafts) where some teachers are still "signed up":
+    the senior educator has not marked their attendance. Newest first, each with `unmarked` (how many)."""
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(end__lt=now, status__in=(EventStatus.PLANNED, EventStatus.HELD))
+        .annotate(
+            unmarked=Count("participations", filter=Q(participations__status=ParticipationStatus.SIGNED_UP))
+        )
+        .filter(unmarked__gt=0)
+        .order_by("-start", "-pk")
+    )

@@ -1,6 +1,6 @@
 """Writes with rules for events: sign-up and the waiting list, places released on dismissal,
 recommendations, attendance, experience sharing, public registration, copies of events and
-personal calendar addresses, attendance certificates."""
+personal calendar addresses, attendance certificates, the published monthly plan."""
 
 import datetime
 
@@ -22,6 +22,7 @@ from .models import (
     ExternalParticipant,
     Participation,
     ParticipationStatus,
+    PublishedPlan,
     RecommendationReason,
 )
 
@@ -333,6 +334,38 @@ def attendance_unmark(*, participations, status=ParticipationStatus.SIGNED_UP, n
     return _attendance_set(rows, status, now or timezone.now())
 
 
+def participants_add(*, event, teachers, role, attended: bool, now=None) -> list[Participation]:
+    """Add teachers who came to the event without signing up (walk-ins), with their role, all at once;
+    with `attended`, mark them attended through `attendance_mark` (so it reaches portfolios as any
+    attendance does). A teacher already on the list keeps her row and takes the role given.
+
+    Returns their participations; ValidationError (nothing written) if attendance is marked before
+    the event has started.
+    """
+    now = now or timezone.now()
+    if attended:
+        attendance_check_started(events=[event], now=now)
+    with transaction.atomic():
+        rows = []
+        for teacher in teachers:
+            participation, created = Participation.objects.get_or_create(
+                event=event,
+                teacher=teacher,
+                defaults={"role": role, "status": ParticipationStatus.SIGNED_UP, "status_changed_at": now},
+            )
+            if not created and participation.role != role:
+                participation.role = role
+                participation.save(update_fields=["role"])
+            rows.append(participation)
+        if attended:
+            attendance_mark(
+                participations=Participation.objects.filter(pk__in=[p.pk for p in rows]),
+                attended=True,
+                now=now,
+            )
+    return list(Participation.objects.filter(pk__in=[p.pk for p in rows]).select_related("teacher"))
+
+
 def _attendance_set(rows, status, now):
     attended = status == ParticipationStatus.ATTENDED
     with transaction.atomic():
@@ -504,6 +537,23 @@ def certificate_issue(*, participation=None, external_participant=None, now=None
         return EventCertificate.objects.get(**holder)
 
 
+def external_attendance_mark(*, externals, now=None) -> list[EventCertificate]:
+    """Mark external participants as attended, issue each her certificate and e-mail her its
+    download link (once per certificate; a revoked one is not sent). Returns the certificates."""
+    now = now or timezone.now()
+    certificates = []
+    with transaction.atomic():
+        for external in externals:
+            if not external.attended:
+                external.attended = True
+                external.save(update_fields=["attended"])
+            certificate = certificate_issue(external_participant=external, now=now)
+            if not certificate.is_revoked:
+                notifications.queue_external_certificate(certificate)
+            certificates.append(certificate)
+    return certificates
+
+
 def event_certificates_issue(*, event, now=None) -> list[EventCertificate]:
     """Certificates of everyone who attended the event (teachers marked attended, external
     participants ticked as attended), issuing those not issued yet; revoked ones are left out.
@@ -538,3 +588,23 @@ def certificate_revoke(*, certificate, reason, now=None) -> EventCertificate:
     certificate.revoked_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
     return certificate
+
+
+# ---------------------------------------------------------------- the published monthly plan
+
+
+def plan_publish(*, year: int, month: int, published_by=None, now=None) -> tuple[PublishedPlan, bool]:
+    """Mark the month's plan as published: the next `send_notifications` run e-mails it to every
+    current teacher, once. Returns (the plan, whether it is newly published); publishing again
+    changes nothing.
+    """
+    plan = PublishedPlan(
+        year=year, month=month, published_at=now or timezone.now(), published_by=published_by
+    )
+    plan.full_clean(validate_unique=False, validate_constraints=False)
+    plan, created = PublishedPlan.objects.get_or_create(
+        year=year,
+        month=month,
+        defaults={"published_at": plan.published_at, "published_by": published_by},
+    )
+    return plan, created

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from kindergarten_portal.pagecache import cached_public_page
+
 from . import feeds, views
 
 app_name = "events"
@@ -9,6 +11,7 @@ urlpatterns = [
     path("<int:year>/<int:month>/", views.month, name="month"),
     path("<int:year>/<int:month>/calendar/", views.month_calendar, name="calendar"),
     path("<int:year>/<int:month>/print/", views.month_print, name="month_print"),
+    path("<int:year>/<int:month>/plan.xlsx", views.month_xlsx, name="month_xlsx"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sign-up/", views.sign_up, name="sign_up"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
@@ -16,6 +19,7 @@ urlpatterns = [
     path("my/sharing/<int:pk>/", views.sharing, name="sharing"),
     path("my/calendar/", views.my_calendar, name="my_calendar"),
     path("my/certificates/<int:pk>/", views.my_certificate, name="my_certificate"),
+    path("my/calendar/new/", views.my_calendar_regenerate, name="my_calendar_regenerate"),
     path("calendar/<str:token>.ics", views.personal_ics, name="personal_ics"),
     # Public (no sign-in)
     path("open/", views.open_events, name="open_list"),
@@ -24,7 +28,7 @@ urlpatterns = [
     path("open.ics", views.open_ics, name="open_ics"),
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
-    path("results/feed/", feeds.ResultsFeed(), name="results_feed"),
+    path("results/feed/", cached_public_page(feeds.ResultsFeed()), name="results_feed"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("certificates/<str:token>.pdf", views.external_certificate, name="external_certificate"),
     path("certificates/<str:number>/<str:code>/", views.certificate_verify, name="certificate_verify"),

@@ -1,5 +1,6 @@
 import calendar as pycalendar
 import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,28 +10,40 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.cache import count_attempt
+from kindergarten_portal.clients import client_address
 from kindergarten_portal.media import file_response
-from kindergarten_portal.roles import can_read_everything
+from kindergarten_portal.pagecache import cached_public_page
+from kindergarten_portal.pagination import page_of
+from kindergarten_portal.roles import can_read_everything, role_required
+from kindergarten_portal.spreadsheets import xlsx_response
 from kindergarten_portal.typography import inner_quotes
+from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
 
 from . import documents, selectors, services
-from .access import events_visible_to, get_own_participation, teacher_for_user, teacher_or_none
+from .access import events_visible_to, get_own_participation, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
+from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
 REGISTRATION_WINDOW = 60 * 60
+RESULTS_PAGE_SIZE = 20  # published results per page, newest first
 # Session key: {event pk: e-mail} of the registrations made in this browser, for the confirmation.
 REGISTERED_SESSION_KEY = "events_registered"
+
+
+# What the sign-up templates read of a teacher's participation, for an event she has none of.
+NO_PARTICIPATION = SimpleNamespace(pk=None, status="", is_recommended=False)
 
 
 def _validation_messages(exc):
@@ -69,6 +82,11 @@ def _month_context(request, year, month):
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
     event_filter = EventFilter(request.GET or None, queryset=base)
     events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
+    for event in events:
+        # Each row's state, read once here: the templates look at `my_participation` (a row without
+        # one gets NO_PARTICIPATION, so no lookup in the loop fails and raises inside the engine).
+        mine = getattr(event, "my_participations", None)
+        event.my_participation = mine[0] if mine else NO_PARTICIPATION
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = bool(event_filter.is_bound and any(event_filter.form.cleaned_data.values()))
@@ -84,6 +102,7 @@ def _month_context(request, year, month):
         "following": following,
         "query": request.GET.urlencode(),
         "now": timezone.now(),
+        "can_export": can_read_everything(request.user),
     }
 
 
@@ -91,6 +110,14 @@ def _month_context(request, year, month):
 def month(request, year, month):
     context = _month_context(request, year, month)
     return render(request, "events/month.html", context)
+
+
+@role_required(can_read_everything)
+def month_xlsx(request, year, month):
+    """The month's plan as a workbook in the import's own layout (imported back, it changes nothing)."""
+    _month_or_404(year, month)
+    events = selectors.events_of_month(year=year, month=month)
+    return xlsx_response(plan_workbook(events), f"plan-{year}-{month:02d}.xlsx")
 
 
 @login_required
@@ -151,7 +178,7 @@ def detail(request, pk):
 @login_required
 @require_POST
 def sign_up(request, pk):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     event = get_object_or_404(events_visible_to(request.user), pk=pk)
     try:
         participation = services.participation_sign_up(event=event, teacher=teacher)
@@ -163,8 +190,14 @@ def sign_up(request, pk):
             messages.warning(
                 request,
                 _(
-                    "The event is full: you are on the waiting list. If a place is freed, it is yours and we tell you."
-                ),
+                    "The event is full: you are on the waiting list, place No. %(position)s. The place becomes "
+                    "yours automatically only if enough colleagues cancel before the sign-up deadline "
+                    "(%(deadline)s); then we tell you by e-mail."
+                )
+                % {
+                    "position": selectors.waiting_position(participation),
+                    "deadline": date_format(timezone.localtime(event.deadline), "d.m.Y H:i"),
+                },
             )
         else:
             messages.success(
@@ -174,12 +207,31 @@ def sign_up(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, pk):
-    teacher = teacher_for_user(request.user)
+    """GET asks for confirmation and says what becomes of the place; POST cancels."""
+    teacher = self_service_teacher(request.user)
     participation = get_object_or_404(
-        Participation.objects.select_related("event"), event_id=pk, teacher=teacher
+        selectors.with_waiting_position(Participation.objects.select_related("event__organizer")),
+        event_id=pk,
+        teacher=teacher,
     )
+    next_url = _safe_next(request, reverse("events:detail", args=[pk]))
+    if request.method == "GET":
+        event = participation.event
+        return render(
+            request,
+            "events/cancel_confirm.html",
+            {
+                "event": event,
+                "participation": participation,
+                "can_cancel": participation.status
+                in (ParticipationStatus.SIGNED_UP, ParticipationStatus.WAITING)
+                and event.signup_is_open,
+                "waiting_count": selectors.waiting_list_length(event),
+                "next": next_url,
+            },
+        )
     try:
         services.participation_cancel(participation=participation)
     except ValidationError as exc:
@@ -191,7 +243,7 @@ def cancel(request, pk):
             _("Your sign-up for «%(title)s» is cancelled.")
             % {"title": inner_quotes(participation.event.title)},
         )
-    return redirect(_safe_next(request, reverse("events:detail", args=[pk])))
+    return redirect(next_url)
 
 
 # ---------------------------------------------------------------- my events
@@ -199,7 +251,7 @@ def cancel(request, pk):
 
 @login_required
 def my_events(request):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
     lists = selectors.my_events(teacher=teacher)
     return render(
         request, "events/my_events.html", {"teacher": teacher, "today": timezone.localdate(), **lists}
@@ -239,16 +291,30 @@ def sharing(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def my_calendar(request):
-    teacher = teacher_for_user(request.user)
+    teacher = self_service_teacher(request.user)
+    token = services.calendar_token_get(employee=teacher)
+    feed_url = request.build_absolute_uri(reverse("events:personal_ics", args=[token.token]))
+    # Phones open a webcal:// address in their calendar app, which subscribes to it.
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    return render(
+        request,
+        "events/my_calendar.html",
+        {"feed_url": feed_url, "webcal_url": webcal_url, "token": token},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_calendar_regenerate(request):
+    """GET asks for confirmation (the calendars subscribed to the old address stop updating);
+    POST makes the new address."""
+    teacher = self_service_teacher(request.user)
     if request.method == "POST":
         services.calendar_token_regenerate(employee=teacher)
         messages.success(request, _("A new address is made; the old one no longer works."))
         return redirect("events:my_calendar")
-    token = services.calendar_token_get(employee=teacher)
-    feed_url = request.build_absolute_uri(reverse("events:personal_ics", args=[token.token]))
-    return render(request, "events/my_calendar.html", {"feed_url": feed_url, "token": token})
+    return render(request, "events/my_calendar_regenerate.html")
 
 
 def personal_ics(request, token):
@@ -304,26 +370,16 @@ def certificate_verify(request, number, code):
     )
 
 
+@cached_public_page
 def open_events(request):
     events = list(selectors.upcoming_open_events())
     return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
 
 
-def _client_address(request):
-    """The visitor's address. Behind a reverse proxy REMOTE_ADDR is the proxy's own, so the address
-    is read from the header the proxy sets, named by TRUSTED_PROXY_HEADER (e.g. "HTTP_X_REAL_IP"),
-    but only when that setting says the proxy is there: otherwise anyone could send the header."""
-    header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
-    if header and request.META.get(header):
-        # X-Forwarded-For lists every hop; the last one is what our proxy saw.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_rate_limit(request, event):
     """Count this registration attempt for the client address and the event; True once over the
     hourly limit. Per event, so one busy event does not close registration for the others."""
-    key = f"events:register:{event.pk}:{_client_address(request)}"
+    key = f"events:register:{event.pk}:{client_address(request)}"
     attempts = count_attempt(key, window=REGISTRATION_WINDOW)
     return attempts > REGISTRATION_LIMIT
 
@@ -378,16 +434,18 @@ def open_registered(request, pk):
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
+@cached_public_page
 def open_ics(request):
-    events = selectors.public_open_events().filter(end__gte=timezone.now() - datetime.timedelta(days=31))
-    return calendar_response(request, events, name=_("Open events"), public=True)
+    return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
 
 
+@cached_public_page
 def results(request):
-    events = list(selectors.published_results()[:50])
-    return render(request, "events/results.html", {"events": events})
+    page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
+    return render(request, "events/results.html", {"events": list(page), "page_obj": page})
 
 
+@cached_public_page
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
     return render(request, "events/result_detail.html", {"event": event})

@@ -6,8 +6,7 @@ Group names are stable identifiers stored in the database; what users see is tra
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.utils.functional import SimpleLazyObject
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 SENIOR_EDUCATOR = "senior_educator"
@@ -67,31 +66,21 @@ def role_required(*checks):
     return decorator
 
 
-def _linked_employee(user):
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.employee  # cached on the user when the view has already read it
-    except ObjectDoesNotExist:
-        return None
-
-
 def roles_context(request):
     user = request.user
     return {
         "is_senior_educator": is_senior_educator(user),
         "is_head": is_head(user),
         "is_teacher": is_teacher(user),
-        # The signed-in user's staff record (or None), looked up once per page, only if used.
-        "my_employee": SimpleLazyObject(lambda: _linked_employee(user)),
     }
 
 
 def sync_role_permissions(apps=None):
     """Create the three groups and give them their permissions; safe to run again.
 
-    Senior educator: every permission of the portal's apps plus user accounts, and reading the
-    e-mail outbox (not the head: an account's first mail carries a set-password link).
+    Senior educator: every permission of the portal's apps plus user accounts, reading the
+    e-mail outbox (not the head: an account's first mail carries a set-password link), and seeing
+    and deleting sign-in lockouts (django-axes' access attempts): deleting one unlocks the account.
     Head: view permissions of the portal's apps (read-only admin).
     Teacher: no admin permissions; self-service pages check ownership in their queries.
     """
@@ -111,5 +100,8 @@ def sync_role_permissions(apps=None):
     outbox_perms = Permission.objects.filter(
         content_type__app_label="kindergarten_portal", codename="view_outboxmessage"
     )
-    senior.permissions.add(*portal_perms, *user_perms, *outbox_perms)
+    lockout_perms = Permission.objects.filter(
+        content_type__app_label="axes", codename__in=["view_accessattempt", "delete_accessattempt"]
+    )
+    senior.permissions.add(*portal_perms, *user_perms, *outbox_perms, *lockout_perms)
     head.permissions.add(*portal_perms.filter(codename__startswith="view_"))

@@ -4,7 +4,9 @@ Everything that differs between a laptop, CI and production is read from environ
 variables; see README.md ("Configuration") for the list.
 """
 
+import datetime
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -36,8 +38,28 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_month_day(name, default):
+    """A day of the year as "MM-DD" (e.g. "05-31"), checked to be a real date."""
+    value = os.environ.get(name) or default
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        datetime.date(2000, month, day)  # a leap year: 02-29 is a real day
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a day as MM-DD, e.g. 05-31, got {value!r}") from exc
+    return f"{month:02d}-{day:02d}"
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_addresses(name):
+    """'Name <a@b>,c@d' -> [("Name", "a@b"), ("", "c@d")], refusing anything that is not an address."""
+    addresses = getaddresses(env_list(name))
+    for _name, address in addresses:
+        if "@" not in address:
+            raise ImproperlyConfigured(f"{name} must list e-mail addresses, got {os.environ[name]!r}")
+    return addresses
 
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -62,6 +84,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "axes",
     # The ground every app stands on: the e-mail outbox.
     "kindergarten_portal",
     "staff",
@@ -80,22 +103,33 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kindergarten_portal.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kindergarten_portal.urls"
 
+TEMPLATE_LOADERS = [
+    "django.template.loaders.filesystem.Loader",
+    "django.template.loaders.app_directories.Loader",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Production parses each template once per process; development reads edits at once.
+            "loaders": TEMPLATE_LOADERS
+            if DEBUG
+            else [("django.template.loaders.cached.Loader", TEMPLATE_LOADERS)],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kindergarten_portal.roles.roles_context",
+                "staff.access.current_teacher_context",
             ],
         },
     },
@@ -112,11 +146,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's backend, reading the staff record and roles with the user (one query per page, not three).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+# Axes first (it refuses a locked account); then the portal's model backend, which reads the user,
+# her roles and her staff record in one query.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "kindergarten_portal.auth.PortalBackend",
 ]
 
 LOGIN_URL = "login"
@@ -168,6 +211,11 @@ if not DEBUG:
 YOUNG_TEACHER_YEARS = env_int("YOUNG_TEACHER_YEARS", 2)
 CATEGORY_VALIDITY_YEARS = env_int("CATEGORY_VALIDITY_YEARS", 5)
 COURSE_PERIOD_YEARS = env_int("COURSE_PERIOD_YEARS", 3)
+# The day of each academic year by which teachers submit their self-reports ("MM-DD").
+SELF_REPORT_DEADLINE = env_month_day("SELF_REPORT_DEADLINE", "05-31")
+# How many days ahead of an attestation application, conformity or course due date the teacher and
+# the senior educator are reminded by e-mail (and again on the day itself).
+ATTESTATION_REMINDER_DAYS = env_int("ATTESTATION_REMINDER_DAYS", 90)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 800)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
 # One request's budget (staff.images.uploads_budget_check): files, and pixels of all its pictures
@@ -193,6 +241,15 @@ else:
         }
     }
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
+# Cached public pages (kindergarten_portal/pagecache.py): in Redis when it is there, shared by every
+# worker; otherwise in each process's memory, where a read costs no query (another worker may then
+# serve a page up to five minutes old after an edit: pagecache.PAGE_TIMEOUT).
+CACHES["pages"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+)
+CACHES["pages"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "pages"
 # `make backup` writes one dated folder here (see README, "Backups").
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # ---- end of shared state
@@ -209,6 +266,43 @@ PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_P
 # Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.
 # PORTFOLIO_MAX_IMAGE_PIXELS is its former name, still read.
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", env_int("PORTFOLIO_MAX_IMAGE_PIXELS", 60_000_000))
+
+# ---- Sign-in throttling (django-axes) ------------------------------------------------------------
+# Failures are counted per account AND address: a password guesser is stopped, while colleagues
+# behind the kindergarten's one address (NAT) and the owner signing in from elsewhere are not.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The wait runs from the last real failure: attempts while locked out (the owner, too) do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kindergarten_portal.views.sign_in_locked_out"
+AXES_CLIENT_IP_CALLABLE = "kindergarten_portal.clients.client_address"
+# Only failures are kept (the lockout and its audit); not a row for every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+
+# ---- Production hardening ------------------------------------------------------------------------
+# HTTPS only (behind the proxy that terminates TLS, see SECURE_PROXY_SSL_HEADER): plain-HTTP requests
+# are redirected wherever the cookies are HTTPS-only anyway (production by default; a plain-HTTP
+# intranet sets SECURE_COOKIES=false and so gets no redirect). HSTS is sticky in browsers, so it is
+# off until set: 31536000 (a year) once HTTPS works (README, "Production").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and env_bool("SECURE_COOKIES", True))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# The load balancer's or monitor's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Read by kindergarten_portal.middleware; no inline scripts or styles anywhere in the pages.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+)
+# Shared computers in the staff room: end the session when the browser closes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+# Server errors are mailed here (DEBUG off): ADMINS="Ирина Петрова <metodist@sad12.ru>,it@sad12.ru"
+ADMINS = env_addresses("ADMINS")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,

@@ -1,16 +1,87 @@
+import math
+
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
+from django.db import DatabaseError, connection
+from django.db.models import Max
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from staff.selectors import employee_for_user
+from events import selectors as events_selectors
+from portfolios import selectors as portfolios_selectors
+from reports import selectors as reports_selectors
+from staff import academic
+from staff.access import current_teacher, staff_record
+from staff.selectors import employee_page
+
+from .roles import is_head, is_senior_educator
+
+# How far ahead the senior educator's home page looks for attestation and course dues.
+DUES_MONTHS = 3
+
+
+def _teacher_agenda(employee, today):
+    """What needs the teacher: returned entries, her events and follow-ups, the self-report, dues."""
+    events = events_selectors.my_events(teacher=employee)
+    year = academic.AcademicYear.of(today)
+    return {
+        "returned": list(portfolios_selectors.entries_returned(teacher=employee)),
+        "sharing": sorted(events["sharing"], key=lambda p: (p.sharing_due, p.pk)),
+        "recommended": events["recommended"],
+        "upcoming": events["upcoming"],
+        "self_report": reports_selectors.self_report_of(teacher=employee, year=year),
+        "self_report_year": year,
+        "self_report_deadline": reports_selectors.self_report_deadline(year),
+        "attestation_due": employee.attestation_due,
+        "course_due": employee.course_due,
+    }
+
+
+def _office_agenda(today):
+    """What needs the senior educator: reviews, attendance to mark, dues in the next months."""
+    return {
+        "entries_to_review": portfolios_selectors.entries_awaiting_review_count(),
+        "reports_to_review": [
+            (academic.AcademicYear(row["academic_year__start_year"]), row["n"])
+            for row in reports_selectors.self_reports_awaiting_review()
+        ],
+        "attendance_unmarked": list(events_selectors.events_attendance_unmarked()),
+        "dues": reports_selectors.dues_within(today=today, months=DUES_MONTHS),
+        "dues_months": DUES_MONTHS,
+    }
+
+
+def _head_figures(today):
+    year = academic.AcademicYear.of(today)
+    return {
+        "figures": reports_selectors.dashboard_figures(year=year, as_of=today),
+        "build": reports_selectors.latest_build(year) or reports_selectors.latest_build(),
+    }
 
 
 @login_required
 def home(request):
-    return render(request, "home.html", {"employee": employee_for_user(request.user)})
+    """Each role's home page: what needs her today, each item with its link."""
+    user = request.user
+    today = timezone.localdate()
+    employee = current_teacher(user)
+    # A dismissed teacher is told why her own pages are gone.
+    former = staff_record(user) if employee is None else None
+    context = {"employee": employee, "former_employee": former, "today": today}
+    if employee is not None:
+        context["agenda"] = _teacher_agenda(employee_page(employee), today)
+    if is_senior_educator(user):
+        context["office"] = _office_agenda(today)
+    if is_head(user):
+        context.update(_head_figures(today))
+    return render(request, "home.html", context)
 
 
 class SignOutView(LogoutView):
@@ -32,3 +103,27 @@ def privacy(request):
             "keep_days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS,
         },
     )
+
+
+def sign_in_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE), on the site's and the admin's sign-in:
+    how many minutes are left until this account may try again from this address."""
+    username = get_client_username(request, credentials)
+    last_failure = AccessAttempt.objects.filter(
+        username=username, ip_address=request.axes_ip_address
+    ).aggregate(last=Max("attempt_time"))["last"]
+    until = (last_failure or timezone.now()) + get_cool_off(request)
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    context = {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT, "login_path": request.path}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+@never_cache
+def healthz(request):
+    """For the monitor and the load balancer: 200 "ok" while the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kindergarten_portal.roles import can_read_everything
+from staff.access import current_teacher, self_service_teacher, staff_record
 from staff.models import Employee
 
 from .models import EntryKind, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem
@@ -35,10 +36,11 @@ def pupils_result_q(prefix=""):
 
 
 def entries_visible_to(user):
+    """Every entry for the office; her own for a current teacher (a dismissed one gets a 403)."""
     if can_read_everything(user):
         return PortfolioEntry.objects.all()
-    if user.is_authenticated:
-        return PortfolioEntry.objects.filter(teacher__user=user)
+    if staff_record(user) is not None:
+        return PortfolioEntry.objects.filter(teacher=self_service_teacher(user))
     return PortfolioEntry.objects.none()
 
 
@@ -48,18 +50,21 @@ def get_entry_for_user(user, pk):
 
 
 def get_own_entry(user, pk):
-    """An entry of the signed-in teacher herself, else 404 (the only one she may change)."""
+    """An entry of the signed-in current teacher herself, else 404 (the only one she may change)."""
     if not user.is_authenticated:
         raise Http404
-    return get_object_or_404(PortfolioEntry.objects.select_related("teacher"), pk=pk, teacher__user=user)
+    teacher = self_service_teacher(user)
+    return get_object_or_404(PortfolioEntry.objects.select_related("teacher"), pk=pk, teacher=teacher)
 
 
 def evidence_visible_to(user):
     if can_read_everything(user):
         return EvidenceFile.objects.all()
     public = public_q("entry__") & ~pupils_result_q("entry__")
-    if user.is_authenticated:
-        return EvidenceFile.objects.filter(Q(entry__teacher__user=user) | public)
+    # A dismissed teacher sees public files like anyone (others' mini-sites), her own no longer.
+    teacher = current_teacher(user)
+    if teacher is not None:
+        return EvidenceFile.objects.filter(Q(entry__teacher=teacher) | public)
     return EvidenceFile.objects.filter(public)
 
 
@@ -70,8 +75,9 @@ def get_evidence_for_user(user, pk):
 def get_own_evidence(user, pk):
     if not user.is_authenticated:
         raise Http404
+    teacher = self_service_teacher(user)
     return get_object_or_404(
-        EvidenceFile.objects.select_related("entry__teacher"), pk=pk, entry__teacher__user=user
+        EvidenceFile.objects.select_related("entry__teacher"), pk=pk, entry__teacher=teacher
     )
 
 

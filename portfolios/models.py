@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -165,7 +165,14 @@ class PortfolioEntry(models.Model):
                 name="portfolio_entry_approved_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["teacher", "date"]), models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["teacher", "date"]),
+            models.Index(fields=["status", "submitted_at"]),
+            # The admin's entry list: its order (oldest submission first) read from an index, not a
+            # sort of the whole table; and its date hierarchy's first and last dates.
+            models.Index(F("submitted_at").asc(nulls_last=True), F("id"), name="entry_admin_order"),
+            models.Index(fields=["date"], name="entry_date"),
+        ]
 
     def __str__(self):
         return self.title

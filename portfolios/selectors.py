@@ -1,6 +1,6 @@
 """Reads of portfolio data shared by the teacher's pages, the review queue, the mini-site and reports."""
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch, Q
 
 from events.models import Participation
 from staff.academic import AcademicYear
@@ -89,3 +89,20 @@ def sharing_account_of(*, entry) -> str:
         Participation.objects.filter(pk=entry.source_id).values_list("sharing_account", flat=True).first()
         or ""
     )
+
+
+def entries_returned(*, teacher):
+    """The teacher's entries returned to her with the reviewer's comment, the latest return first;
+    each with `returned_at`. One query."""
+    return (
+        PortfolioEntry.objects.filter(teacher=teacher, status=EntryStatus.RETURNED)
+        .annotate(
+            returned_at=Max("status_changes__at", filter=Q(status_changes__to_status=EntryStatus.RETURNED))
+        )
+        .order_by("-returned_at", "-pk")
+    )
+
+
+def entries_awaiting_review_count() -> int:
+    """How many entries wait in the senior educator's review queue."""
+    return PortfolioEntry.objects.filter(status=EntryStatus.SUBMITTED).count()

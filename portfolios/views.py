@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.media import NO_STORE, PRIVATE, file_response
+from kindergarten_portal.pagecache import cached_public_page
+from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import is_senior_educator, role_required
 from staff.academic import AcademicYear
+from staff.access import self_service_teacher
 
 from .access import (
     get_entry_for_user,
@@ -42,12 +45,7 @@ from .services import (
     minisite_save,
 )
 
-
-def _teacher_of(request):
-    employee = getattr(request.user, "employee", None) if request.user.is_authenticated else None
-    if employee is None:
-        raise Http404(_("Your account is not linked to a staff record."))
-    return employee
+REVIEW_PAGE_SIZE = 20  # entries with their scans per page of the review queue
 
 
 # ---------------------------------------------------------------- the teacher's portfolio
@@ -55,7 +53,7 @@ def _teacher_of(request):
 
 @login_required
 def my_portfolio(request):
-    teacher = _teacher_of(request)
+    teacher = self_service_teacher(request.user)
     years = portfolio_years(teacher=teacher)
     try:
         year = AcademicYear.from_label(request.GET.get("year", ""))
@@ -75,7 +73,7 @@ def my_portfolio(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_add(request):
-    teacher = _teacher_of(request)
+    teacher = self_service_teacher(request.user)
     form = EntryForm(
         request.POST or None,
         request.FILES or None,
@@ -218,8 +216,12 @@ def evidence_thumbnail(request, pk):
 
 @role_required(is_senior_educator)
 def review(request):
-    entries = list(review_queue())
-    return render(request, "portfolios/review_queue.html", {"entries": entries, "return_form": ReturnForm()})
+    page = page_of(request, review_queue(), REVIEW_PAGE_SIZE)
+    return render(
+        request,
+        "portfolios/review_queue.html",
+        {"entries": list(page), "page_obj": page, "return_form": ReturnForm()},
+    )
 
 
 @role_required(is_senior_educator)
@@ -262,7 +264,7 @@ def review_decide(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def minisite_edit(request):
-    teacher = _teacher_of(request)
+    teacher = self_service_teacher(request.user)
     site = MiniSite.objects.filter(teacher=teacher).first()
     instance = site or MiniSite(teacher=teacher, slug=suggested_slug(teacher))
     was_published = bool(site and site.published)
@@ -299,10 +301,12 @@ def minisite_edit(request):
     return render(request, "portfolios/minisite_form.html", {"form": form, "site": site})
 
 
+@cached_public_page
 def site_index(request):
     return render(request, "portfolios/site_index.html", {"sites": list(minisites_published())})
 
 
+@cached_public_page
 def site_page(request, slug):
     site = get_published_minisite(slug)
     teacher = minisite_teacher(site=site)

@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from kindergarten_portal.roles import can_read_everything
+from staff.access import self_service_teacher, staff_record
 
 from .models import RatingBuild, SelfReport
 
@@ -11,8 +12,8 @@ def self_reports_visible_to(user):
     reports = SelfReport.objects.select_related("teacher", "academic_year", "reviewed_by")
     if can_read_everything(user):
         return reports
-    if user.is_authenticated:
-        return reports.filter(teacher__user=user)
+    if staff_record(user) is not None:
+        return reports.filter(teacher=self_service_teacher(user))  # a dismissed teacher: 403
     return reports.none()
 
 

@@ -2,6 +2,7 @@ import time
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.formats import number_format
@@ -79,8 +80,22 @@ class RecommendationCriterionAdmin(admin.ModelAdmin):
     fields = ["outcome", "min_total", "min_level"]
 
 
+RATING_ROWS_SHOWN = 50
+
+
+class FirstRowsFormSet(BaseInlineFormSet):
+    """The first RATING_ROWS_SHOWN rows by rank: a city's build has thousands; the workbook has all."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_first_rows"):
+            self._first_rows = super().get_queryset()[:RATING_ROWS_SHOWN]
+        return self._first_rows
+
+
 class RatingRowInline(admin.TabularInline):
     model = RatingRow
+    formset = FirstRowsFormSet
+    verbose_name_plural = _("rating rows (the first 50 by rank; the workbook has them all)")
     extra = 0
     can_delete = False
     fields = [
@@ -109,6 +124,9 @@ class RatingBuildAdmin(admin.ModelAdmin):
 
     change_list_template = "admin/reports/ratingbuild/change_list.html"
     list_display = ["__str__", "academic_year", "built_at", "builder", "teachers_count", "download"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["academic_year"]
     list_select_related = ["academic_year", "built_by"]
     fields = ["academic_year", "built_at", "builder", "as_of", "teachers_count", "entries_count", "download"]
@@ -189,6 +207,9 @@ class RatingBuildAdmin(admin.ModelAdmin):
 @admin.register(SelfReport)
 class SelfReportAdmin(admin.ModelAdmin):
     list_display = ["teacher", "academic_year", "status", "submitted_at", "reviewer", "open_link"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["status", "academic_year"]
     list_select_related = ["teacher", "academic_year", "reviewed_by"]
     search_fields = ["teacher__surname", "teacher__name"]

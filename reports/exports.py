@@ -14,6 +14,8 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.utils import get_column_letter
 
 from events.models import EventFormat, Level
 from kindergarten_portal.spreadsheets import (
@@ -23,6 +25,7 @@ from kindergarten_portal.spreadsheets import (
     Sheet,
     fitted_widths,
     new_workbook,
+    print_widths,
     workbook_bytes,
 )
 from portfolios.models import EntryKind, ReportItem, Result
@@ -81,8 +84,17 @@ def _bar_chart(title, y_title):
     chart.title = title
     chart.y_axis.title = y_title
     chart.legend = None
-    chart.height = 8
-    chart.width = 16
+    chart.height = 10
+    chart.width = 18
+    # Bars measured from zero, so 9.8 / 10.2 / 10.0 do not look like 1 : 3 : 2; axes shown (newer
+    # Excel hides an axis openpyxl leaves `delete` unset on) and each bar labelled with its value.
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    for other in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(chart.dataLabels, other, False)
     return chart
 
 
@@ -90,55 +102,82 @@ def _bar_chart(title, y_title):
 
 
 def _rating_sheet(wb, build, rows):
+    """The figures a head compares, one row per teacher; the criteria have a sheet of their own."""
     headers = [
         _("Rank"),
         _("Rank in category"),
         _("Teacher"),
-        _("Position"),
         _("Category"),
         *[DIRECTION_LABELS[d] for d in DIRECTIONS],
         _("Total"),
         _("Recommendation"),
-        _("Criteria met and missed"),
     ]
     values = [
         [
             row.rank,
             row.category_rank,
             row.teacher_name,
-            _label(Position, row.position),
             category_group_label(row.category),
             *row.directions,
             row.total,
+            _outcome_label(row.recommendation),
+        ]
+        for row in rows_grouped_by_category(rows)
+    ]
+    # The ranks and the total are centred: a right-aligned number beside a name reads as «1Антонова».
+    sheet = Sheet(wb, _("Rating"), headers, fitted_widths(headers, values), centered={0, 1, 8})
+    for line in values:
+        sheet.append(line)
+    sheet.close_table()
+
+
+def _criteria_sheet(wb, rows):
+    """Why each teacher is (not) recommended: the long text the rating sheet leaves out."""
+    headers = [
+        _("Teacher"),
+        _("Position"),
+        _("Category"),
+        _("Recommendation"),
+        _("Criteria met and missed"),
+    ]
+    values = [
+        [
+            row.teacher_name,
+            _label(Position, row.position),
+            category_group_label(row.category),
             _outcome_label(row.recommendation),
             _criteria_text(row.criteria),
         ]
         for row in rows_grouped_by_category(rows)
     ]
-    sheet = Sheet(wb, _("Rating"), headers, fitted_widths(headers, values))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 4))
+    sheet = Sheet(wb, _("Recommendation criteria"), headers, widths)
     for line in values:
         sheet.append(line)
     sheet.close_table()
 
-    # Below the table: the average total per category, and its chart.
-    sheet.blank()
-    summary_top = sheet.rows_written + 3
-    sheet.append([_("Category"), _("Teachers"), _("Average total"), _("Recommended")], bold=True)
+
+def _summary_sheet(wb, rows):
+    """The average total per category, and its chart: a sheet apart from the long rating table."""
+    headers = [_("Category"), _("Teachers"), _("Average total"), _("Recommended")]
+    values = []
     categories = [c for c, n in category_distribution(row.category for row in rows) if n]
     for category in categories:
         group = [r for r in rows if r.category == category]
         average = (sum((r.total for r in group), Decimal(0)) / len(group)).quantize(Decimal("0.1"))
         recommended = sum(1 for r in group if r.recommendation)
-        sheet.append([category_group_label(category), len(group), average, recommended])
+        values.append([category_group_label(category), len(group), average, recommended])
+    sheet = Sheet(wb, _("Summary by category"), headers, fitted_widths(headers, values))
+    for line in values:
+        sheet.append(line)
+    sheet.close_table()
     if categories:
         chart = _bar_chart(_("Average total by category"), _("Points"))
-        data = Reference(sheet.ws, min_col=3, min_row=summary_top, max_row=summary_top + len(categories))
-        labels = Reference(
-            sheet.ws, min_col=1, min_row=summary_top + 1, max_row=summary_top + len(categories)
+        chart.add_data(
+            Reference(sheet.ws, min_col=3, min_row=1, max_row=1 + len(values)), titles_from_data=True
         )
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(labels)
-        chart.anchor = f"G{summary_top}"
+        chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + len(values)))
+        chart.anchor = f"{get_column_letter(len(headers) + 2)}2"
         sheet.ws.add_chart(chart)
 
 
@@ -176,7 +215,9 @@ def _details_sheet(wb, build, rows):
         8,
         8,
     ]
-    sheet = Sheet(wb, _("Self-report details"), headers, widths)
+    widths = print_widths(widths, headers, wrap=(0, 1, 2, 7))
+    # The date is centred: beside the kind's text a right-aligned date would run into it.
+    sheet = Sheet(wb, _("Self-report details"), headers, widths, centered={3})
     rules = ordered_rules()
     stream = (
         entries.order_by(
@@ -225,8 +266,11 @@ def _categories_sheet(wb, figures):
     headers = [_("Category"), _("Teachers"), _("Share")]
     values = [[category_group_label(c), n, (n / total) if total else 0] for c, n in figures.categories]
     due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in figures.due]
-    widths = fitted_widths(headers, [*values, *due_values, [_("Young teachers"), 0, 0]])
-    sheet = Sheet(wb, _("Categories"), headers, widths)
+    due_headers = [_("Teacher"), _("Category"), _("Valid until")]
+    # The widths hold every block's labels, so none of them is cut or broken mid-word.
+    widths = fitted_widths(headers, [*values, due_headers, *due_values, [_("Young teachers"), 0, 0]])
+    # Other blocks with their own headers follow the table: its header is not repeated on each page.
+    sheet = Sheet(wb, _("Categories"), headers, widths, repeat_header=False)
     for label, count, share in values:
         sheet.append([label, count, sheet.cell(share, number_format=PERCENT_FORMAT)])
     sheet.close_table()
@@ -235,12 +279,12 @@ def _categories_sheet(wb, figures):
     chart = _bar_chart(_("Qualification categories"), _("Teachers"))
     chart.add_data(Reference(sheet.ws, min_col=2, min_row=1, max_row=1 + len(values)), titles_from_data=True)
     chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + len(values)))
-    chart.anchor = "E2"
+    chart.anchor = f"{get_column_letter(len(headers) + 2)}2"
     sheet.ws.add_chart(chart)
 
     sheet.blank()
     sheet.append([_("Attestations due in the next 12 months")], bold=True)
-    sheet.append([_("Teacher"), _("Category"), _("Valid until")], bold=True)
+    sheet.append(due_headers, bold=True)
     for line in due_values:
         sheet.append(line)
     if not due_values:
@@ -275,7 +319,8 @@ def _courses_sheet(wb, build, figures):
                 _("yes") if covered else _("no"),
             ]
         )
-    sheet = Sheet(wb, _("Course training"), headers, fitted_widths(headers, values))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(0, 2))
+    sheet = Sheet(wb, _("Course training"), headers, widths, centered={5})
     for line in values:
         sheet.append(line)
     sheet.close_table()
@@ -317,7 +362,8 @@ def _events_sheet(wb, build):
                 names,
             ]
         )
-    sheet = Sheet(wb, _("Events"), headers, fitted_widths(headers, values), formats={0: MONTH_FORMAT})
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(2, 5, 7))
+    sheet = Sheet(wb, _("Events"), headers, widths, formats={0: MONTH_FORMAT}, centered={1, 6})
     for line in values:
         sheet.append(line)
     sheet.close_table()
@@ -335,15 +381,17 @@ def _gratitude_sheet(wb, build):
         ]
         for p in gratitude_list(build.academic_year)
     ]
-    sheet = Sheet(wb, _("Gratitude"), headers, fitted_widths(headers, values))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 4))
+    sheet = Sheet(wb, _("Gratitude"), headers, widths, centered={2})
     for line in values:
         sheet.append(line)
     sheet.close_table()
 
 
 def rating_workbook(build: RatingBuild, out=None):
-    """The head's workbook of one build: Rating, Self-report details, Categories, Course training,
-    Events, Gratitude. Writes into `out` (a file object) when given, else returns the bytes."""
+    """The head's workbook of one build: Rating, Summary by category, Recommendation criteria,
+    Self-report details, Categories, Course training, Events, Gratitude. Every sheet prints on A4
+    landscape at 70% or more. Writes into `out` (a file object) when given, else returns the bytes."""
     rows = list(build.rows.all())
     # The figures of the build's teachers on its date, read as the dashboard reads them.
     figures = dashboard_figures(
@@ -351,6 +399,8 @@ def rating_workbook(build: RatingBuild, out=None):
     )
     wb = new_workbook(_("Category-rating summary %(year)s") % {"year": build.academic_year.label})
     _rating_sheet(wb, build, rows)
+    _summary_sheet(wb, rows)
+    _criteria_sheet(wb, rows)
     _details_sheet(wb, build, rows)
     _categories_sheet(wb, figures)
     _courses_sheet(wb, build, figures)
@@ -397,7 +447,8 @@ def self_report_workbook(report: SelfReport) -> bytes:
                 ]
             )
     wb = new_workbook()
-    sheet = Sheet(wb, _("Self-report"), headers, fitted_widths(headers, values))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 7))
+    sheet = Sheet(wb, _("Self-report"), headers, widths, centered={2, 6})
     # Whose report it is, on every printed page (the rows below the table say it too).
     sheet.ws.oddHeader.center.text = _("Self-report of %(name)s, %(year)s academic year") % {
         "name": report.teacher.full_name,

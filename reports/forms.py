@@ -34,7 +34,7 @@ class SelfReportForm(forms.Form):
                 label=_("Comment on %(item)s") % {"item": item.label},
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
         self.fields["reflection"] = reflection
 

@@ -272,6 +272,8 @@ class RatingRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["build", "teacher"], name="rating_row_once_per_teacher"),
         ]
+        # The dashboard and the admin's build page read a build's first rows by rank.
+        indexes = [models.Index(fields=["build", "rank"], name="rating_row_build_rank")]
 
     def __str__(self):
         return f"{self.rank}. {self.teacher_name}"

@@ -5,12 +5,14 @@ table, the criteria, the teachers with their category (one query) and the entrie
 teacher and item in the database (one query).
 """
 
+import calendar
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -23,7 +25,15 @@ from staff.dates import add_months
 from staff.models import CATEGORY_GROUPS, TITLE_CATEGORIES, Category, Employee, is_young_teacher
 from staff.selectors import category_group_expression, employees_with_dues
 
-from .models import DIRECTIONS, AcademicYear, RatingBuild, RatingRow, SelfReport, direction_of
+from .models import (
+    DIRECTIONS,
+    AcademicYear,
+    RatingBuild,
+    RatingRow,
+    SelfReport,
+    SelfReportStatus,
+    direction_of,
+)
 from .scoring import (
     ZERO,
     entry_points,
@@ -221,15 +231,22 @@ class DashboardFigures:
         return events_per_month(self.year)
 
 
-def dashboard_figures(*, year: AcademicYear, as_of: datetime.date, teacher_ids=None) -> DashboardFigures:
+def dashboard_figures(
+    *, year: AcademicYear, as_of: datetime.date, teacher_ids=None, figures_only=False
+) -> DashboardFigures:
     """The figures of the staff on the books on `as_of` (or of the given teachers: a build's) for
     the dashboard and the workbook: categories, young teachers, course coverage, attestations due.
-    Four queries, whatever the number of teachers (five once `months` is read)."""
+    Four queries, whatever the number of teachers (five once `months` is read); one with
+    `figures_only` (the dashboard: the figures come from the SQL annotations and the trainings; the employees
+    lack the groups, decisions and trainings the workbook's course sheet reads)."""
     if teacher_ids is None:
         teachers = Employee.objects.current(on=as_of)
     else:
         teachers = Employee.objects.filter(pk__in=teacher_ids)
-    employees = list(employees_with_dues(teachers, on=as_of))
+    employees = employees_with_dues(teachers, on=as_of)
+    if figures_only:  # hundreds of teachers: the prefetches cost more than the rest of the page
+        employees = employees.prefetch_related(None).prefetch_related("trainings")  # the course rule
+    employees = list(employees)
     covered, total = course_coverage(employees, as_of)
     return DashboardFigures(
         year=year,
@@ -357,18 +374,24 @@ def self_report_content(report: SelfReport) -> dict:
     return self_report_live_content(teacher=report.teacher, year=report.academic_year)
 
 
-def self_report_roster(year: AcademicYear) -> list[tuple[Employee, SelfReport | None]]:
-    """[(teacher, her report of the year or None if she has not opened it)], by name: the staff on
-    the books on the year's reading date (today, or its last day once over) and whoever has a report
-    of the year though she has left since. Two queries."""
+def self_report_roster(year: AcademicYear):
+    """The teachers of the year's self-report list, by name, each with `year_reports` (her report of
+    the year in a list of 0 or 1): the staff on the books on the year's reading date (today, or its
+    last day once over) and whoever has a report of the year though she has left since. A queryset,
+    to be read a page at a time (one query for the page, one for its reports)."""
     of_year = SelfReport.objects.filter(academic_year=year)
-    reports = {report.teacher_id: report for report in of_year}
-    with_report = of_year.values("teacher_id")
-    teachers = Employee.objects.current(on=as_of_for(year)) | Employee.objects.filter(pk__in=with_report)
-    return [
-        (teacher, reports.get(teacher.pk))
-        for teacher in teachers.order_by("surname", "name", "patronymic", "pk")
-    ]
+    teachers = Employee.objects.current(on=as_of_for(year)) | Employee.objects.filter(
+        pk__in=of_year.values("teacher_id")
+    )
+    return teachers.order_by("surname", "name", "patronymic", "pk").prefetch_related(
+        Prefetch("self_reports", queryset=of_year, to_attr="year_reports")
+    )
+
+
+def self_report_status_counts(year: AcademicYear) -> dict[str, int]:
+    """{status: reports of the year} (one query); statuses without a report are left out."""
+    rows = SelfReport.objects.filter(academic_year=year).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
 
 
 def academic_years_reported(current: AcademicYear):
@@ -382,3 +405,54 @@ def academic_years_reported(current: AcademicYear):
 
 def self_reports_of_teacher(teacher):
     return SelfReport.objects.filter(teacher=teacher).select_related("academic_year")
+
+
+def self_report_deadline(year) -> datetime.date:
+    """The day the year's self-report is due: SELF_REPORT_DEADLINE ("MM-DD") within the academic
+    year (a September–December day in its first calendar year, others in the second). 29 February
+    falls on the 28th in other years."""
+    month, day = (int(part) for part in settings.SELF_REPORT_DEADLINE.split("-"))
+    calendar_year = year.start_year if month >= 9 else year.start_year + 1
+    if month == 2 and day == 29 and not calendar.isleap(calendar_year):
+        day = 28
+    return datetime.date(calendar_year, month, day)
+
+
+def self_report_of(*, teacher, year) -> SelfReport | None:
+    """The teacher's report of the academic year (period or stored record), or None if not started."""
+    return SelfReport.objects.filter(teacher=teacher, academic_year__start_year=year.start_year).first()
+
+
+def self_reports_awaiting_review():
+    """[{"academic_year__start_year": 2025, "n": 3}, …]: submitted reports per academic year, latest
+    year first (one query)."""
+    return (
+        SelfReport.objects.filter(status=SelfReportStatus.SUBMITTED)
+        .values("academic_year__start_year")
+        .annotate(n=Count("pk"))
+        .order_by("-academic_year__start_year")
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    """A date the office must act on for one employee: "attestation" or "course"."""
+
+    employee: Employee
+    kind: str
+    on: datetime.date
+
+
+def dues_within(*, today: datetime.date | None = None, months: int = 3) -> list[Due]:
+    """Attestations and course training of current staff falling due by `months` from today
+    (overdue ones included), soonest first. The dates are the staff record's own
+    (`Employee.attestation_due`, `Employee.course_due`). Four queries, whatever the staff size."""
+    today = today or timezone.localdate()
+    until = add_months(today, months)
+    dues = []
+    for employee in employees_with_dues(Employee.objects.current(on=today), on=today):
+        if employee.attestation_due and employee.attestation_due <= until:
+            dues.append(Due(employee, "attestation", employee.attestation_due))
+        if employee.course_due <= until:
+            dues.append(Due(employee, "course", employee.course_due))
+    return sorted(dues, key=lambda due: (due.on, due.employee.surname, due.employee.pk, due.kind))

@@ -140,6 +140,27 @@ def self_report_submit(*, report: SelfReport, by) -> SelfReport:
 
 
 @transaction.atomic
+def self_report_withdraw(*, report: SelfReport, by) -> SelfReport:
+    """Take a submitted report back to a draft, by its owner, while the senior educator has not
+    reviewed it yet (accepted or returned reports stay as they are). Returns the draft."""
+    _check_owner(report, by)
+    report = (
+        SelfReport.objects.select_for_update().select_related("teacher", "academic_year").get(pk=report.pk)
+    )
+    if report.status != SelfReportStatus.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted self-report that the senior educator has not reviewed yet can be withdrawn.")
+        )
+    if not report.academic_year.is_current:
+        raise ValidationError(_("A self-report of an earlier year can no longer be changed."))
+    report.status = SelfReportStatus.DRAFT
+    report.submitted_at = None
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
 def self_report_accept(*, report: SelfReport, reviewer) -> SelfReport:
     """Accept a submitted report and freeze it: its lines are stored as they read now."""
     report = (

@@ -1,4 +1,4 @@
-from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Level
+from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from kindergarten_portal.spreadsheets import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
 from staff import academic
+from staff.access import self_service_teacher
 from staff.models import category_group_label
 
 from .access import get_build_for_user, get_self_report_for_user
@@ -29,6 +31,7 @@ from .selectors import (
     rows_grouped_by_category,
     self_report_content,
     self_report_roster,
+    self_report_status_counts,
     self_reports_of_teacher,
 )
 from .services import (
@@ -39,9 +42,13 @@ from .services import (
     self_report_save,
     self_report_submit,
 )
+from .services import self_report_withdraw as self_report_withdraw_service
 
-RATING_CHART_TOP = 15  # teachers drawn in the dashboard's rating chart; the table lists everyone
-NOT_STARTED = "not_started"  # in the self-reports list: a teacher who has not opened her report
+RATING_CHART_TOP = 15  # teachers drawn in the dashboard's rating chart
+# The dashboard's rating table and attestation list show the first rows; the workbook has them all.
+DASHBOARD_RATING_ROWS = 30
+DASHBOARD_DUE_ROWS = 20
+ROSTER_PAGE_SIZE = 50  # teachers per page of the self-reports list
 
 
 def _require_reader(request):
@@ -57,15 +64,19 @@ def dashboard(request):
     today = timezone.localdate()
     year = academic.AcademicYear.of(today)
     build = latest_build(year) or latest_build()
-    rows = rows_grouped_by_category(build.rows.all()) if build else []
-    figures = dashboard_figures(year=year, as_of=today)
+    # The first rows by rank, without the per-item points and criteria the table does not show.
+    first = list(build.rows.defer("item_points", "criteria")[:DASHBOARD_RATING_ROWS]) if build else []
+    rows = rows_grouped_by_category(first)
+    rated = build.teachers_count if build else 0
+    figures = dashboard_figures(year=year, as_of=today, figures_only=True)
     distribution = [(category_group_label(c), n) for c, n in figures.categories]
     months = figures.months
-    top = sorted(rows, key=lambda r: r.rank)[:RATING_CHART_TOP]
+    top = first[:RATING_CHART_TOP]
     context = {
         "year": year,
         "build": build,
         "rows": rows,
+        "rated": rated,
         "direction_labels": [DIRECTION_LABELS[d] for d in DIRECTIONS],
         "distribution": distribution,
         "category_counts": dict(figures.categories),
@@ -73,7 +84,8 @@ def dashboard(request):
         "staff_total": figures.staff_total,
         "covered": figures.covered,
         "coverage_percent": figures.coverage_percent,
-        "due": figures.due,
+        "due": figures.due[:DASHBOARD_DUE_ROWS],
+        "due_total": len(figures.due),
         "months": months,
         "category_chart": bar_chart(_("Qualification categories"), distribution),
         "events_chart": bar_chart(
@@ -83,9 +95,9 @@ def dashboard(request):
         ),
         "rating_chart": bar_chart(
             _("Rating: total points")
-            if len(top) == len(rows)
+            if len(top) == rated
             else _("Rating: total points, the first %(shown)d of %(total)d")
-            % {"shown": len(top), "total": len(rows)},
+            % {"shown": len(top), "total": rated},
             [(r.teacher_name, r.total) for r in top],
             width=560,
             horizontal=True,
@@ -135,27 +147,43 @@ def self_reports(request):
     year = next((y for y in years if y.label == wanted), None)
     if year is None:
         raise Http404
-    rows = self_report_roster(year)
-    by_status = Counter(report.status if report else NOT_STARTED for _teacher, report in rows)
-    counts = [(_("not started"), by_status.get(NOT_STARTED, 0))]
+    page = page_of(request, self_report_roster(year), ROSTER_PAGE_SIZE)
+    rows = [(teacher, teacher.year_reports[0] if teacher.year_reports else None) for teacher in page]
+    # Every teacher of the roster who has a report of the year is on the roster: the rest have not
+    # started. Counted over the whole roster, not the page.
+    by_status = self_report_status_counts(year)
+    counts = [(_("not started"), page.paginator.count - sum(by_status.values()))]
     counts += [(label, by_status.get(value, 0)) for value, label in SelfReportStatus.choices]
     return render(
         request,
         "reports/self_report_list.html",
-        {"year": year, "years": years, "rows": rows, "counts": counts},
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "counts": counts,
+            "page_obj": page,
+            "page_query": urlencode({"year": year.label}),
+        },
     )
 
 
 @login_required
 def my_self_report(request):
     """The teacher's report of the current year (started on first visit), and her earlier years."""
-    teacher = getattr(request.user, "employee", None)
-    if teacher is None:
-        raise Http404
+    teacher = self_service_teacher(request.user)
     report = self_report_get_or_create(
         teacher=teacher, year=academic_year_ensure(year=academic.AcademicYear.current())
     )
     return redirect("reports:self_report", report.pk)
+
+
+@login_required
+def my_self_reports(request):
+    """The teacher's self-reports of every year, newest first (earlier years read-only)."""
+    teacher = self_service_teacher(request.user)
+    reports = self_reports_of_teacher(teacher).order_by("-academic_year__start_year")
+    return render(request, "reports/my_self_reports.html", {"reports": reports})
 
 
 def _labelled(content, comments):
@@ -187,6 +215,9 @@ def _report_context(request, report):
     is_owner = report.teacher.user_id == request.user.pk
     return {
         "report": report,
+        "can_withdraw": is_owner
+        and report.status == SelfReportStatus.SUBMITTED
+        and report.academic_year.is_current,
         "items": _labelled(content, report.comments or {}),
         "total": content["total"],
         "is_owner": is_owner,
@@ -203,7 +234,8 @@ def self_report(request, pk):
     report = get_self_report_for_user(request.user, pk)
     is_owner = report.teacher.user_id == request.user.pk
     form = None
-    if is_owner and report.is_editable:
+    # Her reports of earlier years are for reading: the year is over.
+    if is_owner and report.is_editable and report.academic_year.is_current:
         form = SelfReportForm(request.POST or None, report=report)
         if request.method == "POST" and form.is_valid():
             try:
@@ -242,6 +274,22 @@ def self_report(request, pk):
             block["field"] = form[f"comment_{block['item']}"]
     context["review_form"] = ReviewForm() if context["can_review"] else None
     return render(request, "reports/self_report.html", context)
+
+
+@require_POST
+@login_required
+def self_report_withdraw(request, pk):
+    """The owner takes her submitted report back to a draft before it is reviewed."""
+    report = get_self_report_for_user(request.user, pk)
+    try:
+        self_report_withdraw_service(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Your self-report is withdrawn: it is a draft again, submit it when ready.")
+        )
+    return redirect("reports:self_report", report.pk)
 
 
 @require_POST

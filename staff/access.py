@@ -1,17 +1,82 @@
-"""Which staff records a user may see, enforced in the query (someone else's record is a 404)."""
+"""Who the signed-in user is on the staff, and which staff records she may see (enforced in the query:
+someone else's record is a 404).
 
+The policy for dismissed staff, one for every app: from her dismissal date on, a teacher has no
+self-service (her pages answer 403 with the reason), her records stay for the office, and her public
+pages (mini-site, calendar feed) are gone (404).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from kindergarten_portal.roles import can_read_everything
 
 from .models import Employee, Training
 
+_NO_RECORD = object()
+
+
+def staff_record(user):
+    """The staff record linked to the account (dismissed or not, with the user), or None; read once
+    per request (kept on the user object)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_staff_record", _NO_RECORD)
+    if cached is _NO_RECORD:
+        cached = Employee.objects.filter(user=user).select_related("user").first()
+        user._staff_record = cached
+    return cached
+
+
+def is_dismissed(employee, *, on=None):
+    """True from the dismissal date on (the same rule as Employee.objects.current())."""
+    on = on or timezone.localdate()
+    return employee.dismissal_date is not None and employee.dismissal_date <= on
+
+
+def current_teacher(user, *, on=None):
+    """The account's staff record while she works here (on that date, today by default), else None:
+    no account, no staff record, or dismissed."""
+    employee = staff_record(user)
+    if employee is None or is_dismissed(employee, on=on):
+        return None
+    return employee
+
+
+def self_service_teacher(user):
+    """For the teacher's own pages: her current staff record. An account without one gets a 404
+    (there is no such page for it); a dismissed teacher a 403 that says why."""
+    employee = staff_record(user)
+    if employee is None:
+        raise Http404(_("Your account is not linked to a staff record."))
+    if is_dismissed(employee):
+        raise PermissionDenied(
+            _(
+                "Your work at the kindergarten ended on %(date)s, so your own pages are closed. "
+                "Your records stay with the methodological office: ask the senior educator for them."
+            )
+            % {"date": date_filter(employee.dismissal_date, "d.m.Y")}
+        )
+    return employee
+
+
+def current_teacher_context(request):
+    """Template context: `my_employee`, the signed-in current teacher's record (or None), looked up
+    only if a template uses it: the menu shows her own pages only while she works here."""
+    return {"my_employee": SimpleLazyObject(lambda: current_teacher(request.user))}
+
 
 def employees_visible_to(user):
     if can_read_everything(user):
         return Employee.objects.all()
-    if user.is_authenticated:
-        return Employee.objects.filter(user=user)
+    teacher = current_teacher(user)
+    if teacher is not None:
+        return Employee.objects.filter(pk=teacher.pk)
     return Employee.objects.none()
 
 

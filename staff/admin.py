@@ -12,11 +12,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 
 from .dates import add_months
 from .exports import attestation_calendar_workbook, staff_workbook
-from .forms import EmployeeAdminForm, StaffImportForm, TrainingAdminForm
+from .forms import EmployeeAdminForm, TrainingAdminForm
 from .models import (
     BASE_CATEGORIES,
     TITLE_CATEGORIES,
@@ -205,7 +206,12 @@ class MentorInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
+    import_service = staticmethod(staff_import)
+    import_template = staticmethod(staff_import_template)
+    import_template_filename = "staff-import-template.xlsx"
+    import_title = _("Import staff from Excel")
+    import_page = "admin/staff/employee/import.html"
     form = EmployeeAdminForm
     change_list_template = "admin/staff/employee/change_list.html"
     list_display = [
@@ -217,6 +223,8 @@ class EmployeeAdmin(admin.ModelAdmin):
         "attestation_due_column",
         "course_due_column",
     ]
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = [
         EmploymentFilter,
         CategoryFilter,
@@ -361,7 +369,6 @@ class EmployeeAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
-            path("import/", self.admin_site.admin_view(self.import_view), name="staff_employee_import"),
             path(
                 "attestation-calendar/",
                 self.admin_site.admin_view(self.calendar_view),
@@ -371,11 +378,6 @@ class EmployeeAdmin(admin.ModelAdmin):
                 "attestation-calendar/xlsx/",
                 self.admin_site.admin_view(self.calendar_xlsx_view),
                 name="staff_employee_attestation_calendar_xlsx",
-            ),
-            path(
-                "import/template/",
-                self.admin_site.admin_view(self.import_template_view),
-                name="staff_employee_import_template",
             ),
         ]
         return own + super().get_urls()
@@ -412,39 +414,6 @@ class EmployeeAdmin(admin.ModelAdmin):
         stamp = (month or timezone.localdate()).strftime("%Y-%m" if month else "%Y-%m-%d")
         return xlsx_response(attestation_calendar_workbook(rows), f"attestation-calendar-{stamp}.xlsx")
 
-    def import_template_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return xlsx_response(staff_import_template(), "staff-import-template.xlsx")
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        result = None
-        form = StaffImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            dry_run = "apply" not in request.POST
-            result = staff_import(file=form.cleaned_data["file"], dry_run=dry_run)
-            if result.written:
-                messages.success(
-                    request,
-                    _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-                )
-            elif result.errors:
-                messages.error(
-                    request, _("Nothing was imported: fix the errors below and upload the file again.")
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import staff from Excel"),
-            "form": form,
-            "result": result,
-            "template_url": reverse("admin:staff_employee_import_template"),
-        }
-        return render(request, "admin/staff/employee/import.html", context)
-
 
 @admin.register(KindergartenGroup)
 class KindergartenGroupAdmin(admin.ModelAdmin):
@@ -457,6 +426,9 @@ class KindergartenGroupAdmin(admin.ModelAdmin):
 class TrainingAdmin(ScanLinkMixin, admin.ModelAdmin):
     form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = ["kind", "on_fgos"]
     search_fields = ["programme", "provider", "employee__surname"]
     list_select_related = ["employee"]

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindergarten_portal.spreadsheets import XLSX_ACCEPT
-
 from .documents import ScanField
 from .images import ACCEPT_IMAGES, PhotoField
 from .models import Employee, Training
@@ -61,7 +59,7 @@ class ContactsForm(forms.ModelForm):
 
     class Meta:
         model = Employee
-        fields = ["phone", "email", "photo"]
+        fields = ["phone", "email", "photo", "plan_mail_opt_out"]
         field_classes = {"photo": PhotoField}
         # A plain file input: the current photo is shown as a picture above the form, not as a link.
         widgets = {
@@ -73,13 +71,6 @@ class ContactsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.photo:
             del self.fields["remove_photo"]
-
-
-class StaffImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
-    )
 
 
 class SelfEvaluationDateForm(forms.Form):

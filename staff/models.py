@@ -209,6 +209,12 @@ class Employee(models.Model):
         default=False,
         help_text=_("The higher or secondary vocational education is of pedagogical profile."),
     )
+    # The monthly e-mail of next month's plan (events.notifications): she may turn it off on her page.
+    plan_mail_opt_out = models.BooleanField(
+        _("no monthly plan e-mail"),
+        default=False,
+        help_text=_("Do not send me next month's event plan by e-mail."),
+    )
 
     objects = EmployeeQuerySet.as_manager()
 

@@ -4,7 +4,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Max, OuterRef, Q, Subquery, TextChoices, Value, When
+from django.db.models import (
+    Case,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,24 +34,19 @@ from .models import (
 )
 
 
-def employee_for_user(user):
-    """The staff record linked to this user, with what her page shows, or None."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Employee.objects.filter(user=user)
-        .select_related("user")
-        .prefetch_related(
-            "groups",
-            "category_decisions",
-            "conformity_decisions",
-            "leaves",
-            "trainings",
-            "mentorships_as_mentor__mentee",
-            "mentorships_as_mentee__mentor",
-        )
-        .first()
+def employee_page(employee):
+    """The employee (already read, e.g. by staff.access) with what her page shows prefetched."""
+    prefetch_related_objects(
+        [employee],
+        "groups",
+        "category_decisions",
+        "conformity_decisions",
+        "leaves",
+        "trainings",
+        "mentorships_as_mentor__mentee",
+        "mentorships_as_mentee__mentor",
     )
+    return employee
 
 
 def decisions_in_force(on: datetime.date, categories=BASE_CATEGORIES):

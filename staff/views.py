@@ -10,19 +10,17 @@ from kindergarten_portal.media import NO_STORE, file_response
 from kindergarten_portal.roles import can_read_everything, role_required
 from kindergarten_portal.spreadsheets import xlsx_response
 
-from .access import get_employee_for_user, get_training_for_user
+from .access import get_employee_for_user, get_training_for_user, self_service_teacher
 from .exports import self_evaluation_workbook
 from .forms import ContactsForm, SelfEvaluationDateForm
 from .indicators import self_evaluation_indicators
-from .selectors import employee_dues, employee_for_user
+from .selectors import employee_dues, employee_page
 from .services import employee_contacts_save
 
 
 @login_required
 def my_page(request):
-    employee = employee_for_user(request.user)
-    if employee is None:
-        raise Http404(_("Your account is not linked to a staff record."))
+    employee = employee_page(self_service_teacher(request.user))
     dues = employee_dues(employee, on=timezone.localdate())
     return render(request, "staff/my_page.html", {"employee": employee, "dues": dues})
 
@@ -30,9 +28,7 @@ def my_page(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_contacts_edit(request):
-    employee = employee_for_user(request.user)
-    if employee is None:
-        raise Http404(_("Your account is not linked to a staff record."))
+    employee = self_service_teacher(request.user)
     form = ContactsForm(request.POST or None, request.FILES or None, instance=employee)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -42,6 +38,7 @@ def my_contacts_edit(request):
             email=data["email"],
             photo=data["photo"],
             remove_photo=data.get("remove_photo", False),
+            plan_mail_opt_out=data["plan_mail_opt_out"],
         )
         messages.success(request, _("Your contacts are saved."))
         return redirect("staff:my_page")

@@ -7,6 +7,7 @@ import uuid
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
@@ -32,6 +33,19 @@ def _site_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(django_db_setup, django_db_blocker):
+    """Every test starts without cached public pages or rate-limit counts of an earlier one (the
+    cache is a table of the test database, or Redis)."""
+    with django_db_blocker.unblock():
+        for cache in caches.all():
+            cache.clear()
+    yield
+    with django_db_blocker.unblock():
+        for cache in caches.all():
+            cache.clear()
 
 
 @pytest.fixture

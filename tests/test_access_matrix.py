@@ -10,15 +10,29 @@ import importlib
 import importlib.util
 
 import pytest
-from django.urls import get_resolver, resolve
+from django.urls import get_resolver, resolve, reverse
+
+from tests.factories import UserFactory
 
 PERSONAS = ["anonymous", "anna", "boris", "head", "senior"]
 APPS = ("staff", "events", "portfolios", "reports")
 # URL namespaces of our apps; "site" is the teachers' public mini-sites (portfolios app, /t/).
 OWN_NAMESPACES = (*APPS, "site")
 
+
+def _superuser_change(personas):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    return reverse("admin:auth_user_change", args=[root.pk])
+
+
+def _anna_account_change(personas):
+    return reverse("admin:auth_user_change", args=[personas["anna"].pk])
+
+
 PORTAL_ROWS = [
     ("home", "/", dict(anonymous=302, anna=200, boris=200, head=200, senior=200)),
+    # For the monitor: no sign-in.
+    ("healthz", "/healthz", dict(anonymous=200, anna=200, boris=200, head=200, senior=200)),
     ("login", "/accounts/login/", dict(anonymous=200, anna=200, boris=200, head=200, senior=200)),
     ("privacy", "/privacy/", dict(anonymous=200, anna=200, boris=200, head=200, senior=200)),
     (
@@ -35,6 +49,23 @@ PORTAL_ROWS = [
     (
         "admin:auth_user_changelist",
         "/admin/auth/user/",
+        dict(anonymous=302, anna=302, boris=302, head=403, senior=200),
+    ),
+    # Accounts within the role: a superuser's page is out of the senior educator's reach.
+    (
+        "admin:auth_user_change",
+        _anna_account_change,
+        dict(anonymous=302, anna=302, boris=302, head=403, senior=200),
+    ),
+    (
+        "admin:auth_user_change",
+        _superuser_change,
+        dict(anonymous=302, anna=302, boris=302, head=403, senior=404),
+    ),
+    # Sign-in lockouts (django-axes): the senior educator sees and deletes (unlocks) them.
+    (
+        "admin:axes_accessattempt_changelist",
+        "/admin/axes/accessattempt/",
         dict(anonymous=302, anna=302, boris=302, head=403, senior=200),
     ),
     # The e-mail outbox: the senior educator's only (an account's first mail carries a set-password link).
@@ -80,7 +111,7 @@ def test_access_matrix(client, personas, persona, name, url, expected):
 
 def test_matrix_covers_every_url_of_our_apps():
     """A new URL of staff/events/portfolios/reports (or the admin's own views) must join the matrix."""
-    own = {"home"}
+    own = {"home", "healthz"}
     for pattern in get_resolver().url_patterns:
         namespace = getattr(pattern, "namespace", None)
         if namespace in OWN_NAMESPACES:

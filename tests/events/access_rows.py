@@ -35,6 +35,13 @@ def _cancel(personas):
     return reverse("events:cancel", args=[EventFactory().pk])
 
 
+def _annas_cancel(personas):
+    """The confirmation page of Anna's own sign-up."""
+    event = EventFactory()
+    Participation.objects.create(event=event, teacher=personas["anna"].employee)
+    return reverse("events:cancel", args=[event.pk])
+
+
 def _annas_sharing(personas):
     event = EventFactory(start=in_days(-10), status=EventStatus.HELD)
     participation = Participation.objects.create(
@@ -94,6 +101,10 @@ def _published_photo(personas):
 
 def _unpublished_photo(personas):
     return _photo(EventFactory(start=in_days(-5), status=EventStatus.HELD))
+
+
+def _admin_participants_add(personas):
+    return reverse("admin:events_event_participants_add", args=[EventFactory().pk])
 
 
 def _admin_event_change(personas):
@@ -163,10 +174,22 @@ ROWS = [
         "/events/2026/13/print/",
         dict(anonymous=302, anna=404, boris=404, head=404, senior=404),
     ),
+    (
+        "events:month_xlsx",
+        "/events/2026/5/plan.xlsx",
+        dict(anonymous=302, anna=403, boris=403, head=200, senior=200),
+    ),
+    (
+        "events:month_xlsx",
+        "/events/2026/13/plan.xlsx",
+        dict(anonymous=302, anna=403, boris=403, head=404, senior=404),
+    ),
     ("events:detail", _planned_event, SIGNED_IN),
     ("events:detail", _draft_event, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
     ("events:sign_up", _sign_up, POST_ONLY),
-    ("events:cancel", _cancel, POST_ONLY),
+    # Cancelling asks first (GET); nobody's sign-up here, so there is nothing to cancel.
+    ("events:cancel", _cancel, dict(anonymous=302, anna=404, boris=404, head=404, senior=404)),
+    ("events:cancel", _annas_cancel, dict(anonymous=302, anna=200, boris=404, head=404, senior=404)),
     ("events:my", "/events/my/", TEACHERS_ONLY),
     ("events:sharing", _annas_sharing, dict(anonymous=302, anna=200, boris=404, head=404, senior=404)),
     ("events:my_calendar", "/events/my/calendar/", TEACHERS_ONLY),
@@ -180,6 +203,7 @@ ROWS = [
         _annas_signed_up_certificate,
         dict(anonymous=302, anna=404, boris=404, head=404, senior=404),
     ),
+    ("events:my_calendar_regenerate", "/events/my/calendar/new/", TEACHERS_ONLY),
     ("events:personal_ics", _annas_calendar, EVERYONE),
     ("events:personal_ics", _bogus_calendar, NOBODY),
     ("events:open_list", "/events/open/", EVERYONE),
@@ -203,8 +227,16 @@ ROWS = [
     ("admin:events_event_change", _admin_event_change, ADMIN_READ),
     ("admin:events_event_add", "/admin/events/event/add/", ADMIN_WRITE),
     ("admin:events_event_import", "/admin/events/event/import/", ADMIN_WRITE),
+    ("admin:events_event_participants_add", _admin_participants_add, ADMIN_WRITE),
     ("admin:events_event_import_template", "/admin/events/event/import/template/", ADMIN_READ),
     ("admin:events_event_sign_in_sheet", _admin_sign_in_sheet, ADMIN_READ),
+    # a POST form on the event list; GET is refused
+    (
+        "admin:events_event_publish_next_plan",
+        "/admin/events/event/publish-next-plan/",
+        dict(anonymous=302, anna=302, boris=302, head=405, senior=405),
+    ),
+    ("admin:events_publishedplan_changelist", "/admin/events/publishedplan/", ADMIN_READ),
     ("admin:events_event_certificates", _admin_certificates, ADMIN_WRITE),
     ("admin:events_eventcertificate_changelist", "/admin/events/eventcertificate/", ADMIN_READ),
     ("admin:events_participation_changelist", "/admin/events/participation/", ADMIN_READ),

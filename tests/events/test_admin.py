@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "url,queries",
-    [("admin:events_event_changelist", 12), ("admin:events_participation_changelist", 8)],
+    [("admin:events_event_changelist", 11), ("admin:events_participation_changelist", 6)],
     ids=["events", "participation"],
 )
 def test_admin_lists_keep_a_constant_query_count(client, senior, django_assert_num_queries, url, queries):
@@ -273,7 +273,7 @@ def test_attendance_marked_on_the_participation_form_goes_through_the_service(cl
             assert participation.status == ParticipationStatus.SIGNED_UP
 
 
-QUERIES_EVENT_CHANGE = 13
+QUERIES_EVENT_CHANGE = 12
 
 
 def test_event_change_page_query_count_does_not_grow_with_participants(

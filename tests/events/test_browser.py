@@ -12,7 +12,7 @@ from events.selectors import month_bounds
 from staff.dates import add_months
 from tests.browser_steps import assert_accessible
 from tests.events.factories import EventFactory
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, EmployeeFactory
 
 pytestmark = pytest.mark.browser
 
@@ -110,3 +110,73 @@ def test_phone_calendar_shows_her_saturday_event(page, live_server, anna):
     assert not page.locator("#event-calendar").is_visible()
     # nothing to scroll sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waiting_list_position_and_cancel_with_confirmation_on_a_phone(page, live_server, anna, boris):
+    following = add_months(timezone.localdate().replace(day=1), 1)
+    first, _end = month_bounds(following.year, following.month)
+    start = first + datetime.timedelta(days=6, hours=10)
+    event = EventFactory(
+        title="Мастер-класс по лэпбукам", start=start, end=start + datetime.timedelta(hours=2), capacity=1
+    )
+    Participation.objects.create(event=event, teacher=EmployeeFactory(), status=ParticipationStatus.SIGNED_UP)
+    Participation.objects.create(
+        event=event,
+        teacher=boris.employee,
+        status=ParticipationStatus.WAITING,
+        status_changed_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+    page.set_viewport_size(PHONE)
+    _sign_in(page, live_server, "anna")
+    page.goto(f"{live_server.url}/events/{event.pk}/")
+    page.locator(f"form[action='/events/{event.pk}/sign-up/'] button").click()
+    status = page.locator(f"[data-event='{event.pk}'] [data-test=status]")
+    status.wait_for()
+    # Second in line, after Boris; the message says so too.
+    assert "2" in status.inner_text()
+    assert "2" in page.locator(".alert-warning").first.inner_text()
+    mine = Participation.objects.get(event=event, teacher=anna.employee)
+    assert mine.status == ParticipationStatus.WAITING
+
+    page.goto(f"{live_server.url}/")
+    assert "Мастер-класс по лэпбукам" in page.locator("#home-upcoming").inner_text()
+    assert "2" in page.locator("#home-upcoming [data-test=waiting]").inner_text()
+    page.goto(f"{live_server.url}/events/my/")
+    assert "2" in page.locator("#upcoming [data-test=waiting]").inner_text()
+
+    # Leaving asks first: the tap opens a confirmation and changes nothing yet.
+    page.goto(f"{live_server.url}/events/{event.pk}/")
+    page.locator(f"[data-event='{event.pk}'] a[href^='/events/{event.pk}/cancel/']").click()
+    page.wait_for_url(f"{live_server.url}/events/{event.pk}/cancel/**")
+    assert page.locator("#cancel-consequence").is_visible()
+    mine.refresh_from_db()
+    assert mine.status == ParticipationStatus.WAITING
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#cancel-consequence button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/events/{event.pk}/")
+    mine.refresh_from_db()
+    assert mine.status == ParticipationStatus.CANCELLED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calendar_address_copies_and_opens_as_webcal(page, live_server, anna):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size(PHONE)
+    _sign_in(page, live_server, "anna")
+    page.goto(f"{live_server.url}/events/my/calendar/")
+    address = page.locator("#feed-url").input_value()
+    assert address.startswith(f"{live_server.url}/events/calendar/") and address.endswith(".ics")
+    assert page.locator("#webcal-link").get_attribute("href") == "webcal://" + address.split("://", 1)[1]
+    copy = page.locator("[data-copy-target=feed-url]")
+    assert copy.is_visible()  # the script shows it (no inline script: it is a static file)
+    copy.click()
+    page.wait_for_function("document.querySelector('[data-copy-status]').textContent.length > 0")
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    # A new address asks first; the old one works until she confirms.
+    page.get_by_role("link", name="Создать новый адрес").click()
+    page.wait_for_url(f"{live_server.url}/events/my/calendar/new/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/events/my/calendar/")
+    assert page.locator("#feed-url").input_value() != address

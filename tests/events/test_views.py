@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from events import selectors
 from events.access import events_visible_to
 from events.models import (
     EducationalArea,
@@ -19,6 +20,7 @@ from events.selectors import month_bounds
 from events.services import calendar_token_get
 from staff.dates import add_months
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
+from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,14 +112,14 @@ def test_month_and_calendar_query_count_is_constant(client, anna, boris, django_
     client.force_login(anna)
     ParticipationFactory(event=_in_next_month(3, capacity=3), teacher=anna.employee)
     client.get(url)  # warm-up: session, content types
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["events"]) == 1
     for day in range(4, 20):
         event = _in_next_month(day, capacity=5)
         ParticipationFactory(event=event, teacher=anna.employee)
         ParticipationFactory(event=event, teacher=boris.employee)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["events"]) == 17
 
@@ -179,6 +181,114 @@ def test_cancel_frees_place(client, anna):
     assert participation.status == ParticipationStatus.CANCELLED
 
 
+def test_cancel_asks_first_and_says_the_place_goes_to_the_next_in_line(client, anna, boris):
+    event = _in_next_month(5, capacity=1)
+    participation = ParticipationFactory(event=event, teacher=anna.employee)
+    waiting = ParticipationFactory(event=event, teacher=boris.employee, status=ParticipationStatus.WAITING)
+    client.force_login(anna)
+    detail = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    # The button on the event page is a link to the confirmation, not a form that cancels.
+    assert f'href="{reverse("events:cancel", args=[event.pk])}?next=' in detail
+    assert f'action="{reverse("events:cancel", args=[event.pk])}"' not in detail
+    response = client.get(reverse("events:cancel", args=[event.pk]) + "?next=/events/my/")
+    assert response.status_code == 200
+    assert response.context["waiting_count"] == 1
+    assert response.context["can_cancel"] is True
+    assert 'name="next" value="/events/my/"' in response.content.decode()
+    participation.refresh_from_db()
+    assert participation.status == ParticipationStatus.SIGNED_UP  # asking changed nothing
+    response = client.post(reverse("events:cancel", args=[event.pk]), {"next": "/events/my/"})
+    assert response["Location"] == "/events/my/"
+    participation.refresh_from_db()
+    waiting.refresh_from_db()
+    assert participation.status == ParticipationStatus.CANCELLED
+    assert waiting.status == ParticipationStatus.SIGNED_UP
+
+
+def test_cancel_confirmation_after_the_deadline_offers_no_button(client, anna):
+    event = _in_next_month(5, signup_deadline=in_days(-1))
+    ParticipationFactory(event=event, teacher=anna.employee)
+    client.force_login(anna)
+    response = client.get(reverse("events:cancel", args=[event.pk]))
+    assert response.context["can_cancel"] is False
+    assert 'method="post"' not in response.content.decode().split("<main", 1)[-1]
+
+
+def _waiting_line(event, *teachers):
+    """Waiting participations joined a day apart, in the order given."""
+    return [
+        ParticipationFactory(
+            event=event,
+            teacher=teacher,
+            status=ParticipationStatus.WAITING,
+            status_changed_at=in_days(-10 + n),
+        )
+        for n, teacher in enumerate(teachers)
+    ]
+
+
+def test_waiting_position_follows_the_order_places_are_given_in(anna, boris):
+    event = _in_next_month(5, capacity=1)
+    holder = ParticipationFactory(event=event)  # holds the only place
+    third = EmployeeFactory()
+    first, second, last = _waiting_line(event, boris.employee, anna.employee, third)
+    # Same moment as Anna: the lower pk goes first.
+    tie = ParticipationFactory(
+        event=event, status=ParticipationStatus.WAITING, status_changed_at=second.status_changed_at
+    )
+    positions = dict(
+        selectors.with_waiting_position(Participation.objects.filter(event=event)).values_list(
+            "pk", "waiting_position"
+        )
+    )
+    assert [positions[p.pk] for p in (first, second, tie, last)] == [1, 2, 3, 4]
+    assert positions[holder.pk] is None
+    assert selectors.waiting_position(second) == 2
+
+
+def test_waiting_position_skips_dismissed_and_cancelled_colleagues(anna, boris):
+    event = _in_next_month(5, capacity=1)
+    gone = EmployeeFactory(dismissal_date=timezone.localdate() - datetime.timedelta(days=1))
+    left, dismissed, annas = _waiting_line(event, boris.employee, gone, anna.employee)
+    left.status = ParticipationStatus.CANCELLED
+    left.save()
+    assert selectors.waiting_position(annas) == 1
+    assert selectors.waiting_position(left) is None
+
+
+def test_detail_and_my_events_show_her_waiting_position(client, anna, boris):
+    event = _in_next_month(5, capacity=1)
+    ParticipationFactory(event=event)
+    _waiting_line(event, boris.employee, anna.employee)
+    client.force_login(anna)
+    detail = client.get(reverse("events:detail", args=[event.pk]))
+    assert detail.context["participation"].waiting_position == 2
+    assert 'data-test="status">You are on the waiting list: place No. 2' in _english(
+        client, reverse("events:detail", args=[event.pk])
+    )
+    my = client.get(reverse("events:my"))
+    assert [p.waiting_position for p in my.context["upcoming"]] == [2]
+    assert "place No. 2" in _english(client, reverse("events:my"))
+
+
+def _english(client, url):
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_joining_the_waiting_list_tells_her_position_and_the_deadline(client, anna, boris):
+    event = _in_next_month(5, capacity=1)
+    event.signup_deadline = event.start - datetime.timedelta(days=1, hours=2)
+    event.save()
+    ParticipationFactory(event=event)
+    _waiting_line(event, boris.employee)
+    client.force_login(anna)
+    response = client.post(reverse("events:sign_up", args=[event.pk]), follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "№2" in text or "No. 2" in text
+    assert date_format(timezone.localtime(event.signup_deadline), "d.m.Y H:i") in text
+    assert Participation.objects.get(event=event, teacher=anna.employee).status == ParticipationStatus.WAITING
+
+
 def _recommend(event, teacher, senior, **fields):
     return ParticipationFactory(
         event=event,
@@ -233,7 +343,7 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
         _in_next_month(2), anna.employee, senior, recommendation_reason=RecommendationReason.OPEN_EVENT
     )
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         client.get(url)
     for day in range(3, 12):
         _recommend(
@@ -249,7 +359,7 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
             status=ParticipationStatus.ATTENDED,
             sharing_due=timezone.localdate(),
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["recommended"]) == 10
     assert len(response.context["sharing"]) == 9
@@ -311,7 +421,11 @@ def test_my_calendar_regenerates_the_address(client, anna):
     client.force_login(anna)
     old = client.get(reverse("events:my_calendar")).context["token"].token
     assert client.get(reverse("events:personal_ics", args=[old])).status_code == 200
-    client.post(reverse("events:my_calendar"))
+    # The first step only asks: the address still works.
+    confirm = client.get(reverse("events:my_calendar_regenerate"))
+    assert confirm.status_code == 200
+    assert client.get(reverse("events:personal_ics", args=[old])).status_code == 200
+    client.post(reverse("events:my_calendar_regenerate"))
     new = client.get(reverse("events:my_calendar")).context["token"].token
     assert new != old
     assert client.get(reverse("events:personal_ics", args=[old])).status_code == 404
@@ -327,12 +441,12 @@ def test_dismissed_teacher_no_longer_sees_the_plan_nor_signs_up(client, anna):
     anna.employee.save()
     client.force_login(anna)
     following = _next_month()
-    assert client.get(reverse("events:month", args=[following.year, following.month])).status_code == 404
-    assert client.get(reverse("events:calendar", args=[following.year, following.month])).status_code == 404
-    assert client.get(reverse("events:detail", args=[event.pk])).status_code == 404
-    assert client.get(reverse("events:my")).status_code == 404
+    assert client.get(reverse("events:month", args=[following.year, following.month])).status_code == 403
+    assert client.get(reverse("events:calendar", args=[following.year, following.month])).status_code == 403
+    assert client.get(reverse("events:detail", args=[event.pk])).status_code == 403
+    assert client.get(reverse("events:my")).status_code == 403
     assert client.get(feed).status_code == 404
-    assert client.post(reverse("events:sign_up", args=[event.pk])).status_code == 404
+    assert client.post(reverse("events:sign_up", args=[event.pk])).status_code == 403
     assert not Participation.objects.filter(event=event).exists()
 
 

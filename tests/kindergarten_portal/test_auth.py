@@ -2,8 +2,11 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
+from kindergarten_portal.auth import PortalBackend
+from kindergarten_portal.roles import is_head, is_senior_educator, is_teacher
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +37,10 @@ def test_password_reset_by_email_end_to_end(client, anna):
         form_url, {"new_password1": "Ново-пароль-2026", "new_password2": "Ново-пароль-2026"}
     )
     assert response.status_code == 302
-    assert client.login(username="anna", password="Ново-пароль-2026")
+    assert (
+        client.post("/accounts/login/", {"username": "anna", "password": "Ново-пароль-2026"}).status_code
+        == 302
+    )
 
 
 def test_password_reset_for_unknown_address_sends_nothing_but_looks_the_same(client):
@@ -73,3 +79,32 @@ def test_not_found_and_forbidden_pages_are_russian_with_the_frame(client, anna):
     response = client.get("/portfolio/review/")
     assert response.status_code == 403
     assert "Доступ закрыт" in response.content.decode()
+
+
+def test_the_signed_in_user_comes_with_her_roles_and_staff_record_in_one_query(
+    anna, senior, django_assert_num_queries
+):
+    backend = PortalBackend()
+    with django_assert_num_queries(1):
+        user = backend.get_user(anna.pk)
+        assert is_teacher(user) and not is_senior_educator(user) and not is_head(user)
+        assert user.employee.surname == "Антонова"
+    office = backend.get_user(senior.pk)
+    with django_assert_num_queries(0):
+        assert is_senior_educator(office) and not is_teacher(office)
+        assert roles_context_employee(office) is None
+
+
+def test_a_role_taken_away_counts_from_the_next_request(anna):
+    anna.groups.clear()
+    assert not is_teacher(PortalBackend().get_user(anna.pk))
+    anna.is_active = False
+    anna.save()
+    assert PortalBackend().get_user(anna.pk) is None
+
+
+def roles_context_employee(user):
+    try:
+        return user.employee
+    except ObjectDoesNotExist:
+        return None

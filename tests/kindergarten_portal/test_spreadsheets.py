@@ -14,6 +14,8 @@ from kindergarten_portal.spreadsheets import (
     fitted_widths,
     import_template,
     new_workbook,
+    print_scale,
+    print_widths,
     workbook_bytes,
     xlsx_response,
 )
@@ -170,3 +172,34 @@ def test_import_template_marks_required_columns_and_formats_the_example():
     assert ws["B2"].number_format == "DD.MM.YYYY"
     assert [ws.column_dimensions[letter].width for letter in "ABC"] == [14, 15, 50]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C2"
+
+
+def test_centred_columns_keep_a_number_apart_from_the_name_beside_it():
+    wb = new_workbook()
+    sheet = Sheet(wb, "Лист", ["Место", "Педагог", "Дата", "Вид"], [8, 30, 12, 20], centered={0, 2})
+    sheet.append([1, "Антонова Анна Сергеевна", datetime.date(2026, 10, 19), "выступление"])
+    ws = load_workbook(io.BytesIO(workbook_bytes(wb)))["Лист"]
+    assert ws["A2"].value == 1 and ws["A2"].alignment.horizontal == "center"
+    assert ws["C2"].alignment.horizontal == "center" and ws["C2"].number_format == "DD.MM.YYYY"
+    assert ws["B2"].alignment.horizontal is None
+
+
+def test_print_widths_narrow_the_text_columns_to_print_at_70_percent():
+    headers = ["Педагог", "Мероприятие", "Дата", "Участники"]
+    widths = print_widths([32, 60, 12, 160], headers, wrap=(1, 3))
+    assert sum(widths) == 208  # 146 units at 100%: 70% of the page's width
+    assert widths[0] == 32 and widths[2] == 12  # the others keep their width
+    assert print_scale(widths) == 70
+    assert print_scale([40, 50]) == 100
+    # never below the header's longest word: labels are not cut
+    assert print_widths([60, 300], ["Педагог", "Самообразование"], wrap=(1,), budget=50) == [60, 17]
+
+
+def test_text_longer_than_its_column_wraps_and_the_row_reads_from_the_top():
+    wb = new_workbook()
+    sheet = Sheet(wb, "Лист", ["Педагог", "Мероприятие"], [30, 20])
+    sheet.append(["Антонова Анна Сергеевна", "Педагогический аукцион «Игровые идеи»"])  # 38 in 20
+    ws = load_workbook(io.BytesIO(workbook_bytes(wb)))["Лист"]
+    assert ws["B2"].alignment.wrap_text
+    assert ws.row_dimensions[2].height == 15 * 3  # 38 / (20 - 2), rounded up
+    assert ws["A2"].alignment.vertical == "top"

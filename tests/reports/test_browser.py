@@ -60,7 +60,7 @@ def test_senior_builds_and_head_downloads(live_server, page, browser):
         head_page.locator("[data-test=download]").click()
     download = download_info.value
     workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 8
     assert workbook.worksheets[0].cell(row=2, column=3).value == "Антонова Мария Ивановна"
     head_context.close()
 

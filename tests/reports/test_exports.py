@@ -6,9 +6,11 @@ import zipfile
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from events.models import EventStatus, Level
+from kindergarten_portal.spreadsheets import PRINT_WIDTH_AT_100, PRINT_WIDTH_MAX
 from portfolios.models import ReportItem, Result
 from reports.exports import rating_workbook
 from reports.services import rating_build
@@ -18,9 +20,12 @@ from tests.reports.factories import current_year
 
 from .factories import entry, teacher_with_category, year
 
-# The head forwards the workbook as it is: Russian sheet names and headers.
+# The head forwards the workbook as it is: Russian sheet names and headers. (The two sheets added
+# for printing read as the catalogue has them: Russian once it is compiled.)
 SHEETS = [
     "Рейтинг",
+    _("Summary by category"),
+    _("Recommendation criteria"),
     "Детализация самоотчётов",
     "Категории",
     "Курсы повышения квалификации",
@@ -49,22 +54,57 @@ def test_workbook_has_its_sheets_headers_panes_filters_and_print_setup(demo_work
     for ws in wb:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref.startswith("A1:"), ws.title
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == "$1:$1"
         assert ws["A1"].font.bold
     rating = wb["Рейтинг"]
-    assert _rows(rating)[0][:5] == ("Место", "Место в категории", "Педагог", "Должность", "Категория")
-    assert rating.auto_filter.ref == "A1:L22"  # the seed's 20 and one on child-care leave
+    assert _rows(rating)[0][:4] == ("Место", "Место в категории", "Педагог", "Категория")
+    assert _rows(rating)[0][-1] == "Рекомендация"
+    assert rating.auto_filter.ref == "A1:J22"  # the seed's 20 and one on child-care leave
     assert rating.column_dimensions["C"].width >= len("Антонова Анна Сергеевна")
 
 
-def test_workbook_rating_is_grouped_by_category_with_a_chart(demo_workbook):
+def _widths(ws):
+    return [ws.column_dimensions[letter].width for letter in ws.column_dimensions]
+
+
+def test_every_sheet_prints_on_a4_landscape_at_70_percent_or_more(demo_workbook):
+    """Fitted to one page wide, a sheet prints at (printable width at 100%) / (sum of its column
+    widths): at most 208 units of width keep that at 70% or more (rendered with LibreOffice and
+    looked at, page by page, when this was set up)."""
+    wb, _content = demo_workbook
+    for ws in wb:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_margins.left, ws.page_margins.right) == (0.5, 0.5), ws.title
+        total = sum(_widths(ws))
+        assert total <= PRINT_WIDTH_MAX == 208, (ws.title, total)
+        assert setup.scale >= 70 and setup.scale == min(100, PRINT_WIDTH_AT_100 * 100 // total), ws.title
+        # the repeated header belongs to the table sheets; the categories sheet has blocks below
+        expected = None if ws.title == "Категории" else "$1:$1"
+        assert ws.print_title_rows == expected, ws.title
+    rating = wb["Рейтинг"]
+    # name, category, points per direction, total, rank and recommendation, nothing long
+    assert [round(w) for w in _widths(rating)][:4] == [8, 11, 31, 28]
+    assert sum(_widths(rating)) <= 190
+
+
+def test_numbers_never_run_into_the_text_beside_them(demo_workbook):
+    """A right-aligned number followed by a left-aligned name reads as «1Антонова»: such number
+    columns are centred."""
+    wb, _content = demo_workbook
+    rating = wb["Рейтинг"]
+    for column in ("A", "B", "I"):  # rank, rank in category, total (before the recommendation)
+        assert rating[f"{column}2"].alignment.horizontal == "center", column
+    assert rating["C2"].alignment.horizontal in (None, "general")
+    assert wb["Детализация самоотчётов"]["D2"].alignment.horizontal == "center"  # date before the kind
+
+
+def test_workbook_rating_is_grouped_by_category_and_its_summary_has_a_chart_from_zero(demo_workbook):
     wb, _content = demo_workbook
     rating = wb["Рейтинг"]
     rows = _rows(rating)[1:22]
-    categories = [row[4] for row in rows]
+    categories = [row[3] for row in rows]
     assert categories == [
         "высшая + педагог-методист",
         "высшая + педагог-наставник",
@@ -73,8 +113,22 @@ def test_workbook_rating_is_grouped_by_category_with_a_chart(demo_workbook):
         *["без категории"] * 2,
     ]
     assert rows[1][2] == "Антонова Анна Сергеевна" and rows[1][0] == 1
-    assert len(rating._charts) == 1
-    assert len(wb["Категории"]._charts) == 1
+    assert len(_rows(rating)) == 22  # no summary under the repeated header
+    assert rating._charts == []
+    summary = wb[SHEETS[1]]
+    assert [row[0] for row in _rows(summary)[1:]] == [
+        "высшая",
+        "высшая + педагог-методист",
+        "высшая + педагог-наставник",
+        "первая",
+        "без категории",
+    ]
+    for ws in (summary, wb["Категории"]):
+        (chart,) = ws._charts
+        assert chart.y_axis.scaling.min == 0, ws.title
+        assert chart.dataLabels.showVal and not chart.dataLabels.showSerName
+    # the chart stands beside the table, not over it
+    assert summary._charts[0].anchor._from.col >= 4
 
 
 def test_workbook_categories_read_9_10_1_and_courses_100_percent(demo_workbook):
@@ -123,12 +177,16 @@ def test_long_text_wraps_with_a_row_height_so_it_prints_readably(demo_workbook):
     wb, _content = demo_workbook
     rating = wb["Рейтинг"]
     assert rating.row_dimensions[1].height >= 30  # the long direction headers wrap
-    criteria = [row[11] for row in rating.iter_rows(min_row=2, max_row=21)]
+    criteria_sheet = wb[SHEETS[2]]
+    criteria = [row[4] for row in criteria_sheet.iter_rows(min_row=2, max_row=21)]
+    assert criteria_sheet["A2"].value == "Васильева Елена Николаевна"
     long_cells = [cell for cell in criteria if cell.value and len(cell.value) > 60]
     assert long_cells, "the criteria column holds long text in the demo"
     for cell in long_cells:
         assert cell.alignment.wrap_text
-        assert rating.row_dimensions[cell.row].height >= 30
+        assert criteria_sheet.row_dimensions[cell.row].height >= 30
+        # the rest of its row is aligned to the top with it
+        assert criteria_sheet.cell(row=cell.row, column=1).alignment.vertical == "top"
 
 
 def test_events_month_is_a_date_so_it_sorts_and_filters_in_order(db):

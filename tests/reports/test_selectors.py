@@ -70,3 +70,23 @@ def test_dashboard_figures_of_nobody_are_zero(db):
     figures = dashboard_figures(year=year(), as_of=AS_OF)
     assert (figures.staff_total, figures.covered, figures.coverage_percent, figures.young) == (0, 0, 0, 0)
     assert figures.due == []
+
+
+def test_dashboard_figures_only_are_the_same_in_two_queries(db, django_assert_num_queries):
+    _staff(5)
+    # Highest since 20.05.2021, before the order of 2023: due 20.05.2026, within 12 months.
+    CategoryDecisionFactory(
+        employee=EmployeeFactory(surname="Старова"),
+        category=Category.HIGHEST,
+        decision_date=datetime.date(2021, 5, 20),
+        valid_until=datetime.date(2026, 5, 20),
+    )
+    EmployeeFactory(experience_start=datetime.date(2025, 9, 1))  # young, no category, no course
+    of_year = year()
+    full = dashboard_figures(year=of_year, as_of=AS_OF)
+    with django_assert_num_queries(2):
+        light = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True)
+    assert light.categories == full.categories and light.young == full.young
+    assert (light.covered, light.staff_total) == (full.covered, full.staff_total)
+    assert [e.pk for e in light.due] == [e.pk for e in full.due] and len(full.due) == 1
+    assert full.young == 1 and full.staff_total == 7 and full.covered == 5

@@ -72,7 +72,7 @@ def test_dry_run_reports_and_writes_nothing():
     result = staff_import(file=workbook([row(1), row(2)]), dry_run=True)
     assert result.ok and not result.written
     assert result.created == 2
-    assert result.new_groups == ["Солнышко"]
+    assert result.notes == ["Новые группы: Солнышко"]
     assert Employee.objects.count() == 0
     assert KindergartenGroup.objects.count() == 0
 
@@ -151,7 +151,9 @@ def test_two_hundred_rows_with_one_bad_row_write_nothing_and_name_row_and_column
     rows = [row(n) for n in range(200)]
     rows[136]["Должность"] = "дворник"  # sheet row 138 (header is row 1)
     result = staff_import(file=workbook(rows), dry_run=False)
-    assert messages(result) == ["Строка 138, столбец «Должность»: неизвестная должность «дворник»."]
+    assert [(e.row, e.column) for e in result.errors] == [(138, "Должность")]
+    assert messages(result)[0].startswith("Строка 138, столбец «Должность»: неизвестная должность «дворник».")
+    assert "инструктор по физической культуре" in messages(result)[0]  # what would be accepted
     assert Employee.objects.count() == 0
 
 

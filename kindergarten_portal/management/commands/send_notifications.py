@@ -3,16 +3,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.notifications import notifications_collect_due
+from events.notifications import notifications_collect_due, queue_monthly_plans
 from events.services import participations_release_dismissed
 from kindergarten_portal.outbox import outbox_send_pending
 from portfolios.notifications import queue_due as portfolio_decisions_queue_due
+from staff.notifications import queue_due_reminders as attestation_queue_due_reminders
 
 
 class Command(BaseCommand):
     help = (
         "Release the places of staff whose dismissal date has come, queue due e-mails (tomorrow's "
-        "reminders, experience sharing coming due, portfolio decisions) and send every unsent one. "
+        "reminders, experience sharing coming due, portfolio decisions, attestation reminders, a published monthly plan) and send every unsent one. "
         "Safe to run from cron every few minutes: nothing is sent twice."
     )
 
@@ -20,7 +21,12 @@ class Command(BaseCommand):
         now = timezone.now()
         # A dismissal entered ahead of the day takes effect on the day; freed places are told below.
         released = participations_release_dismissed(now=now)
-        queued = notifications_collect_due(now=now) + portfolio_decisions_queue_due(now=now)
+        queued = (
+            notifications_collect_due(now=now)
+            + queue_monthly_plans(now=now)
+            + portfolio_decisions_queue_due(now=now)
+            + attestation_queue_due_reminders(today=timezone.localdate(now))
+        )
         # What was queued is normally sent right away (on commit); this sends what is left over,
         # e.g. the ones the mail server refused last time.
         sent = outbox_send_pending()

@@ -1,4 +1,4 @@
-from kindergarten_portal.spreadsheets import ImportCommand
+from kindergarten_portal.imports import ImportCommand
 from staff.services import staff_import
 
 

@@ -11,7 +11,7 @@ def consent_before_parts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0003_entry_source_deleted"),
+        ("portfolios", "0004_speed_indexes"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0004_certificates"),
+        ("events", "0006_event_responsible"),
     ]
 
     operations = [

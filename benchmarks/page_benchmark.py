@@ -1,0 +1,468 @@
+"""Page benchmark on PostgreSQL: each main page's server time beside a one-query page; prints
+figures, asserts nothing.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kp_bench_pages .venv/bin/python benchmarks/page_benchmark.py
+
+Builds the demo kindergarten (seed_demo) in an emptied database and measures every main page in
+process with Django's test client (production settings: DEBUG off, cached templates), each page's
+median over --requests requests after a warm-up, beside a page that makes one query and renders
+nothing, measured in the same run (a view that exists only in this script's urlconf). Then grows
+the data to a city network (300 more teachers; five academic years of events, participations,
+portfolio entries, self-reports; mini-sites; a rating build) with bulk inserts and measures again.
+Prints, per page: median ms, its ratio to the one-query page, queries, at both sizes, and the
+network/demo ratio. Anonymous pages are measured as a visitor sees them: from the cache.
+If `wrk` is installed, also runs each page for 10 s with 20 connections against gunicorn
+(2 sync workers) and prints requests/s and latency.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_pages")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindergarten_portal.settings")
+# Production settings, as served: DEBUG off (cached template loader), manifest static files.
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "page-benchmark-only-secret-key-0123456789-abcdefghijklmnop")
+os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+os.environ["SECURE_COOKIES"] = "false"
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="page-benchmark-static-"))
+
+NETWORK_TEACHERS = 300
+YEARS = 5
+EVENTS_PER_YEAR = 400
+PARTICIPATIONS_PER_TEACHER_YEAR = 30
+ENTRIES_PER_TEACHER_YEAR = 40
+BATCH = 5_000
+
+# ---------------------------------------------------------------- the one-query page (only here)
+
+
+def one_query(request):
+    from django.contrib.auth.models import Group
+    from django.http import HttpResponse
+
+    return HttpResponse(str(Group.objects.count()), content_type="text/plain")
+
+
+def _urlpatterns():
+    from django.urls import path
+
+    from kindergarten_portal.urls import urlpatterns
+
+    return [path("benchmark/one-query/", one_query), *urlpatterns]
+
+
+urlpatterns = []  # filled once Django is set up; ROOT_URLCONF points here
+
+
+def wsgi():
+    """The WSGI application with this module's urlconf, for gunicorn ("page_benchmark:wsgi()")."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    urlpatterns[:] = _urlpatterns()
+    settings.ROOT_URLCONF = __name__
+    return get_wsgi_application()
+
+
+def ensure_database(url):
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not cursor.fetchone():
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------- data
+
+
+def build_demo():
+    from django.core.management import call_command
+
+    from kindergarten_portal.roles import sync_role_permissions
+
+    call_command("flush", interactive=False, verbosity=0)
+    sync_role_permissions()
+    call_command("seed_demo", verbosity=0)
+
+
+def grow_to_network(today):
+    """300 more teachers and five academic years of history around the demo's, in bulk."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from events.models import (
+        Event,
+        EventFormat,
+        EventStatus,
+        Level,
+        Organization,
+        OrganizationKind,
+        Participation,
+        ParticipationRole,
+        ParticipationStatus,
+    )
+    from portfolios.models import EntryKind, EntryStatus, MiniSite, PortfolioEntry, ReportItem, Result
+    from reports.models import SelfReport, SelfReportStatus
+    from reports.services import academic_year_ensure, rating_build
+    from staff.academic import AcademicYear
+    from staff.models import Category, CategoryDecision, Employee, Position
+
+    rng = random.Random(2026)
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    started = time.perf_counter()
+    organizations = Organization.objects.bulk_create(
+        [Organization(name=f"Детский сад №{n}", kind=OrganizationKind.KINDERGARTEN) for n in range(100, 140)]
+    )
+    new = Employee.objects.bulk_create(
+        [
+            Employee(
+                surname=f"Фамилия{n:03d}",
+                name="Мария",
+                patronymic="Ивановна",
+                position=Position.EDUCATOR,
+                experience_start=datetime.date(2000 + n % 25, 9, 1),
+                hire_date=datetime.date(2010, 9, 1),
+            )
+            for n in range(NETWORK_TEACHERS)
+        ]
+    )
+    categories = [Category.HIGHEST, Category.FIRST]
+    CategoryDecision.objects.bulk_create(
+        [
+            CategoryDecision(
+                employee=e,
+                category=categories[i % 2],
+                decision_date=datetime.date(2022 + i % 4, 3, 1),
+                valid_until=datetime.date(2027 + i % 4, 3, 1),
+            )
+            for i, e in enumerate(new)
+            if i % 5
+        ]
+    )
+    teachers = list(Employee.objects.current().values_list("pk", flat=True))
+    current = AcademicYear.current()
+    years = [AcademicYear(current.start_year - k) for k in range(YEARS)]
+    formats = [f.value for f in EventFormat]
+    levels = [lv.value for lv in Level]
+    events = []
+    for year in years:
+        first = datetime.datetime.combine(year.start, datetime.time(10), tzinfo=tz)
+        for n in range(EVENTS_PER_YEAR):
+            start = first + datetime.timedelta(days=rng.randrange(365), hours=rng.randrange(6))
+            held = start + datetime.timedelta(hours=2) < now
+            events.append(
+                Event(
+                    title=f"Семинар сети {year.label} №{n}",
+                    format=rng.choice(formats),
+                    level=rng.choice(levels),
+                    organizer=rng.choice(organizations),
+                    start=start,
+                    end=start + datetime.timedelta(hours=2),
+                    place="ИМЦ, ауд. 12",
+                    description="Обмен опытом педагогов сети.",
+                    capacity=30,
+                    is_open=n % 4 == 0,
+                    status=EventStatus.HELD if held else EventStatus.PLANNED,
+                    results_published=held and n % 2 == 0,
+                    results_text="Итоги: участники представили опыт." if held and n % 2 == 0 else "",
+                    results_published_at=start + datetime.timedelta(days=2) if held and n % 2 == 0 else None,
+                )
+            )
+    events = Event.objects.bulk_create(events, batch_size=BATCH)
+    by_year = {year: [e for e in events if year.start <= e.start.date() <= year.end] for year in years}
+    participations = []
+    for teacher in teachers:
+        for year in years:
+            for event in rng.sample(by_year[year], PARTICIPATIONS_PER_TEACHER_YEAR):
+                held = event.status == EventStatus.HELD
+                participations.append(
+                    Participation(
+                        event=event,
+                        teacher_id=teacher,
+                        role=ParticipationRole.SPEAKER if rng.random() < 0.1 else ParticipationRole.LISTENER,
+                        status=ParticipationStatus.ATTENDED if held else ParticipationStatus.SIGNED_UP,
+                    )
+                )
+    Participation.objects.bulk_create(participations, batch_size=BATCH, ignore_conflicts=True)
+    items = [i.value for i in ReportItem]
+    results = [r.value for r in Result]
+    entries = []
+    for teacher in teachers:
+        for year in years:
+            for n in range(ENTRIES_PER_TEACHER_YEAR):
+                item = rng.choice(items)
+                submitted = year == current and n < 2
+                entries.append(
+                    PortfolioEntry(
+                        teacher_id=teacher,
+                        item=item,
+                        kind=EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
+                        title=f"Запись портфолио {year.label} №{n}",
+                        date=year.start + datetime.timedelta(days=rng.randrange(365)),
+                        level=rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
+                        result=rng.choice(results) if item in ("3.3", "4") else "",
+                        hours=72 if item == "1.4" else None,
+                        pupils_count=5 if item == "4" else None,
+                        competition="Конкурс" if item == "4" else "",
+                        organizer="ИМЦ",
+                        is_public=True,
+                        status=EntryStatus.SUBMITTED if submitted else EntryStatus.APPROVED,
+                        submitted_at=now - datetime.timedelta(days=n) if submitted else None,
+                        approved_at=None if submitted else now,
+                    )
+                )
+    PortfolioEntry.objects.bulk_create(entries, batch_size=BATCH)
+    stored = {year: academic_year_ensure(year=year) for year in years}
+    SelfReport.objects.bulk_create(
+        [
+            SelfReport(
+                teacher_id=teacher,
+                academic_year=stored[year],
+                status=SelfReportStatus.SUBMITTED if year != current else SelfReportStatus.DRAFT,
+                submitted_at=now if year != current else None,
+            )
+            for teacher in teachers
+            for year in years
+        ],
+        ignore_conflicts=True,
+    )
+    MiniSite.objects.bulk_create(
+        [
+            MiniSite(teacher=e, slug=f"network-{i:03d}", published=True, consent_at=now, about="Воспитатель.")
+            for i, e in enumerate(new[:100])
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    rating_build(year=stored[current], workbook=False)
+    print(
+        f"network data: {len(teachers)} teachers, {len(events)} events, {len(participations)} participations,"
+        f" {len(entries)} entries in {time.perf_counter() - started:.1f} s"
+    )
+
+
+# ---------------------------------------------------------------- pages
+
+
+def pages():
+    """(label, who, URL) of the main pages; `who` is a demo username or None (anonymous)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from portfolios.models import MiniSite
+    from reports.services import academic_year_ensure, self_report_get_or_create
+    from staff.academic import AcademicYear
+    from staff.dates import add_months
+    from staff.models import Employee
+
+    following = add_months(timezone.localdate().replace(day=1), 1)
+    anna_report = self_report_get_or_create(
+        teacher=Employee.objects.get(user__username="anna"),
+        year=academic_year_ensure(year=AcademicYear.current()),
+    )
+    # A demo teacher's site: the same page at both sizes.
+    site = MiniSite.objects.filter(published=True, teacher__user__isnull=False).order_by("slug").first()
+    rows = [
+        ("one-query page", None, "/benchmark/one-query/"),
+        ("teacher: home", "anna", reverse("home")),
+        ("teacher: my page", "anna", reverse("staff:my_page")),
+        (
+            "teacher: plan of the month",
+            "anna",
+            reverse("events:month", args=[following.year, following.month]),
+        ),
+        (
+            "teacher: month calendar",
+            "anna",
+            reverse("events:calendar", args=[following.year, following.month]),
+        ),
+        ("teacher: my events", "anna", reverse("events:my")),
+        ("teacher: portfolio", "anna", reverse("portfolios:my_portfolio")),
+        ("teacher: self-report", "anna", reverse("reports:self_report", args=[anna_report.pk])),
+        ("office: review queue", "metodist", reverse("portfolios:review")),
+        ("office: self-reports", "metodist", reverse("reports:self_reports")),
+        ("office: dashboard", "head", reverse("reports:dashboard")),
+        ("admin: entries", "metodist", reverse("admin:portfolios_portfolioentry_changelist")),
+        ("admin: participations", "metodist", reverse("admin:events_participation_changelist")),
+        ("admin: staff", "metodist", reverse("admin:staff_employee_changelist")),
+        ("public: open events", None, reverse("events:open_list")),
+        ("public: open .ics", None, reverse("events:open_ics")),
+        ("public: results", None, reverse("events:results")),
+        ("public: results feed", None, reverse("events:results_feed")),
+        ("public: mini-sites", None, reverse("site:index")),
+    ]
+    if site is not None:
+        rows.append(("public: a mini-site", None, reverse("site:page", args=[site.slug])))
+    return rows
+
+
+def measure(requests):
+    """{label: (median seconds, queries)} of every page."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+
+    clients = {None: Client()}
+    for username in ("anna", "metodist", "head"):
+        clients[username] = Client()
+        clients[username].force_login(User.objects.get(username=username))
+    rows = pages()
+    queries = {}
+    for label, who, url in rows:
+        client = clients[who]
+        for _n in range(5):  # warm-up: templates parsed, connection open, cache filled
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{label}: {url} answered {response.status_code}")
+        executed = []
+
+        def counted(execute, sql, params, many, context, executed=executed):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            clients[who].get(url)
+        queries[label] = len(executed)
+    # Round after round, one request of each page per round: a load that comes and goes on a shared
+    # machine slows every page alike, and the ratio to the one-query page holds.
+    times = {label: [] for label, _who, _url in rows}
+    for _n in range(requests):
+        for label, who, url in rows:
+            started = time.perf_counter()
+            clients[who].get(url)
+            times[label].append(time.perf_counter() - started)
+    return {label: (statistics.median(times[label]), queries[label], url, who) for label, who, url in rows}
+
+
+def print_table(demo, network):
+    base_demo, base_network = demo["one-query page"][0], network["one-query page"][0]
+    print()
+    print(
+        f"{'page':30} {'demo ms':>8} {'x1q':>6} {'q':>3}   {'network ms':>10} {'x1q':>6} {'q':>3}   {'net/demo':>8}"
+    )
+    for label, (time_demo, queries_demo, _url, _who) in demo.items():
+        time_network, queries_network, _url, _who = network[label]
+        ratio_demo, ratio_network = time_demo / base_demo, time_network / base_network
+        print(
+            f"{label:30} {time_demo * 1000:8.2f} {ratio_demo:6.1f} {queries_demo:3d}"
+            f"   {time_network * 1000:10.2f} {ratio_network:6.1f} {queries_network:3d}"
+            f"   {ratio_network / ratio_demo:8.2f}"
+        )
+    print("x1q: the page's median server time over the one-query page's, measured in the same rounds.")
+    print("net/demo: network x1q over demo x1q (the load of a shared machine cancels out).")
+
+
+def wrk_run(found):
+    """Each page for 10 s, 20 connections, against gunicorn with 2 sync workers (only if wrk is here)."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("\nwrk not installed: the concurrent run is skipped.")
+        return
+    from django.conf import settings
+
+    cookies = {}
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    for username in ("anna", "metodist", "head"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        cookies[username] = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kindergarten_portal.settings", "CACHE_TABLE": ""}
+    env["PYTHONPATH"] = (
+        f"{Path(__file__).resolve().parent}{os.pathsep}{Path(__file__).resolve().parent.parent}"
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            "127.0.0.1:8765",
+            "page_benchmark:wsgi()",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        time.sleep(3)
+        print(f"\n{'page (wrk, 20 connections, 10 s)':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+        for label, (_t, _q, url, who) in found.items():
+            header = ["-H", f"Cookie: {cookies[who]}"] if who else []
+            out = subprocess.run(
+                [wrk, "-t2", "-c20", "-d10s", "--latency", *header, f"http://127.0.0.1:8765{url}"],
+                capture_output=True,
+                text=True,
+            ).stdout
+            rate = next(
+                (line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")), "?"
+            )
+            p50 = next((line.split()[1] for line in out.splitlines() if line.strip().startswith("50%")), "?")
+            p99 = next((line.split()[1] for line in out.splitlines() if line.strip().startswith("99%")), "?")
+            print(f"{label:40} {rate:>8} {p50:>8} {p99:>8}")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=60, help="requests per page (median)")
+    args = parser.parse_args()
+
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kindergarten_portal.settings"
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        sys.exit("this benchmark needs PostgreSQL (DATABASE_URL)")
+    setup_test_environment()  # the test client's response context, the in-memory mail outbox
+    urlpatterns[:] = _urlpatterns()
+    settings.ROOT_URLCONF = __name__
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    build_demo()
+    demo = measure(args.requests)
+    grow_to_network(timezone.localdate())
+    network = measure(args.requests)
+    print(f"\nPostgreSQL {connection.pg_version}; median of {args.requests} requests per page, in process")
+    print_table(demo, network)
+    wrk_run(network)
+
+
+if __name__ == "__main__":
+    main()
