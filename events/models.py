@@ -98,6 +98,33 @@ STATUS_MSGIDS = {
     ParticipationStatus.CANCELLED: "cancelled",
 }
 
+# Their female and male forms are looked up by context at run time; listed here so that
+# makemessages keeps them in the catalogue.
+GENDERED_FORMS = (
+    pgettext_lazy("female", "listener"),
+    pgettext_lazy("male", "listener"),
+    pgettext_lazy("female", "speaker"),
+    pgettext_lazy("male", "speaker"),
+    pgettext_lazy("female", "organizer"),
+    pgettext_lazy("male", "organizer"),
+    pgettext_lazy("female", "presenter of an open show"),
+    pgettext_lazy("male", "presenter of an open show"),
+    pgettext_lazy("female", "jury member"),
+    pgettext_lazy("male", "jury member"),
+    pgettext_lazy("female", "recommended, not signed up"),
+    pgettext_lazy("male", "recommended, not signed up"),
+    pgettext_lazy("female", "signed up"),
+    pgettext_lazy("male", "signed up"),
+    pgettext_lazy("female", "waiting list"),
+    pgettext_lazy("male", "waiting list"),
+    pgettext_lazy("female", "attended"),
+    pgettext_lazy("male", "attended"),
+    pgettext_lazy("female", "absent"),
+    pgettext_lazy("male", "absent"),
+    pgettext_lazy("female", "cancelled"),
+    pgettext_lazy("male", "cancelled"),
+)
+
 # Statuses that hold a place against the event's capacity.
 PLACE_TAKING = (ParticipationStatus.SIGNED_UP, ParticipationStatus.ATTENDED)
 

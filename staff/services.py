@@ -779,7 +779,7 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
     for row in result.rows:
         _settle(row)
     if reader.new_groups:
-        result.notes.append(f"{_('New groups')}: {', '.join(reader.new_groups)}")
+        result.notes.append(_("New groups: %(names)s") % {"names": ", ".join(reader.new_groups)})
     if not result.rows and not result.errors:
         result.error(None, "", _("The sheet has no rows with data."))
     if result.errors or dry_run:

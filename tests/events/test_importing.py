@@ -141,9 +141,9 @@ def test_missing_required_column_is_reported(organizers):
     result = event_import(file=_workbook([["Семинар"]], headers=["Title"]), dry_run=False)
     assert not result.written
     # The format may be told from the title, the level defaults to municipal, the end to two hours.
-    assert [e.message.split(" is missing")[0] for e in result.errors] == [
-        "Required column «Организатор»",
-        "Required column «Начало»",
+    assert [e.message.split(".")[0] for e in result.errors] == [
+        "Нет обязательного столбца «Организатор»",
+        "Нет обязательного столбца «Начало»",
     ]
 
 
