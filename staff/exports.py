@@ -91,7 +91,7 @@ def self_evaluation_workbook(evaluation) -> bytes:
     wb = new_workbook()
     sheet = Sheet(
         wb,
-        f"{_('Self-evaluation')} {date_format(evaluation.on, 'd.m.Y')}",
+        _("Self-evaluation %(date)s") % {"date": date_format(evaluation.on, "d.m.Y")},
         [_("No."), _("Indicator"), _("Value"), _("Share, %")],
         [10, 90, 12, 12],
         formats={3: "0.0"},
