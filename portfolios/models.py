@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -170,7 +170,9 @@ class PortfolioEntry(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             # The admin's entry list: its order (oldest submission first) read from an index, not a
             # sort of the whole table; and its date hierarchy's first and last dates.
-            models.Index(F("submitted_at").asc(nulls_last=True), F("id"), name="entry_admin_order"),
+            # PostgreSQL's ascending index puts NULLs last, as the list orders; a plain index (not an
+            # expression with NULLS LAST) also builds on SQLite, the demo's database.
+            models.Index(fields=["submitted_at", "id"], name="entry_admin_order"),
             models.Index(fields=["date"], name="entry_date"),
         ]
 

@@ -14,11 +14,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="portfolioentry",
-            index=models.Index(
-                models.OrderBy(models.F("submitted_at"), nulls_last=True),
-                models.F("id"),
-                name="entry_admin_order",
-            ),
+            index=models.Index(fields=["submitted_at", "id"], name="entry_admin_order"),
         ),
         migrations.AddIndex(
             model_name="portfolioentry",
