@@ -86,7 +86,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="renders to time (median printed)")
     args = parser.parse_args()
 
-    from benchmarks.rating_benchmark import ensure_database
+    from benchmarks.common import ensure_database
 
     ensure_database(os.environ["DATABASE_URL"])
     import django

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import ensure_database  # benchmarks/common.py (the scripts run from this folder)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_pages")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindergarten_portal.settings")
@@ -76,21 +78,6 @@ def wsgi():
     urlpatterns[:] = _urlpatterns()
     settings.ROOT_URLCONF = __name__
     return get_wsgi_application()
-
-
-def ensure_database(url):
-    import psycopg2
-
-    name = url.rsplit("/", 1)[1]
-    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
 
 
 # ---------------------------------------------------------------- data

@@ -20,6 +20,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from common import ensure_database  # benchmarks/common.py (the scripts run from this folder)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindergarten_portal.settings")
@@ -29,21 +31,6 @@ TEACHERS = 6_000
 ENTRIES = 300_000
 YEAR = 2025  # the academic year 2025/2026
 BATCH = 10_000
-
-
-def ensure_database(url):
-    import psycopg2
-
-    name = url.rsplit("/", 1)[1]
-    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
 
 
 def populate(recreate):
