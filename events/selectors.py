@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from staff.academic import AcademicYear
 from staff.models import Employee
 
 from .models import (
@@ -133,22 +134,61 @@ def event_for_page(*, pk, teacher=None, include_drafts=False):
     return _with_my_participation(queryset, teacher).get(pk=pk)
 
 
-def my_events(*, teacher, now=None):
+def my_events(*, teacher, year=None, now=None):
     """The teacher's page, in four lists of participations with their events:
     `recommended` (recommendations of events still ahead, newest first), `upcoming`, `sharing`
-    (open experience-sharing follow-ups) and `past`."""
+    (open experience-sharing follow-ups) and `past` (events attended in `year`, an AcademicYear,
+    the current one by default: the list does not grow with the years); and `years`, the academic
+    years she attended events in (newest first, the current one always), for the year switch.
+    Two queries whatever her history."""
     now = now or timezone.now()
+    year = year or AcademicYear.of(timezone.localdate(now))
+    tz = timezone.get_current_timezone()
+    year_start = datetime.datetime.combine(year.start, datetime.time(), tzinfo=tz)
+    year_after = datetime.datetime.combine(year.next.start, datetime.time(), tzinfo=tz)
+    ahead = Q(event__end__gte=now)
+    # Places taken, for the sign-up buttons of events still ahead only (a past row needs none).
+    taken = (
+        Participation.objects.filter(event=OuterRef("event"), status__in=PLACE_TAKING)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    externals = (
+        ExternalParticipant.objects.filter(event=OuterRef("event"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = list(
         with_waiting_position(Participation.objects.filter(teacher=teacher))
-        .select_related("recommended_by", "certificate")
+        .filter(
+            ahead
+            | Q(sharing_due__isnull=False, sharing_done__isnull=True)
+            | Q(
+                status=ParticipationStatus.ATTENDED,
+                event__start__gte=year_start,
+                event__start__lt=year_after,
+            )
+        )
+        .annotate(
+            event_teachers_taken=Case(
+                When(ahead, then=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))),
+                default=Value(0),
+            ),
+            event_externals_taken=Case(
+                When(ahead, then=Coalesce(Subquery(externals, output_field=IntegerField()), Value(0))),
+                default=Value(0),
+            ),
+        )
+        .select_related("event__organizer", "recommended_by", "certificate")
         .order_by("event__start", "pk")
     )
-    # The events come with their places taken (for the sign-up buttons), in one more query.
-    events = with_places(
-        Event.objects.filter(pk__in={p.event_id for p in rows}).select_related("organizer")
-    ).in_bulk()
     for participation in rows:
-        participation.event = events[participation.event_id]
+        participation.event.teachers_taken = participation.event_teachers_taken
+        participation.event.externals_taken = participation.event_externals_taken
         participation.teacher = teacher  # for her words («записана»), without a query per row
     recommended = sorted(
         (p for p in rows if p.is_recommended and p.event.end >= now and p.event.status != EventStatus.DRAFT),
@@ -163,8 +203,29 @@ def my_events(*, teacher, now=None):
         and p not in recommended
     ]
     sharing = [p for p in rows if p.sharing_open]
-    past = [p for p in rows if p.event.end < now and p.status in (ParticipationStatus.ATTENDED,)]
-    return {"recommended": recommended, "upcoming": upcoming, "sharing": sharing, "past": past}
+    past = [
+        p
+        for p in rows
+        if p.event.end < now
+        and p.status == ParticipationStatus.ATTENDED
+        and year_start <= p.event.start < year_after
+    ]
+    first = Participation.objects.filter(teacher=teacher, status=ParticipationStatus.ATTENDED).aggregate(
+        first=Min("event__start")
+    )["first"]
+    current = AcademicYear.of(timezone.localdate(now))
+    oldest = min(AcademicYear.of(timezone.localdate(first)), current) if first else current
+    years = [AcademicYear(start) for start in range(current.start_year, oldest.start_year - 1, -1)]
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    return {
+        "recommended": recommended,
+        "upcoming": upcoming,
+        "sharing": sharing,
+        "past": past,
+        "year": year,
+        "years": years,
+    }
 
 
 def public_open_events():

@@ -23,6 +23,7 @@ from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything, role_required
 from kindergarten_portal.spreadsheets import xlsx_response
 from kindergarten_portal.typography import inner_quotes
+from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
@@ -252,7 +253,11 @@ def cancel(request, pk):
 @login_required
 def my_events(request):
     teacher = self_service_teacher(request.user)
-    lists = selectors.my_events(teacher=teacher)
+    try:
+        year = AcademicYear.from_label(request.GET.get("year", ""))
+    except ValueError:
+        year = None  # the current academic year
+    lists = selectors.my_events(teacher=teacher, year=year)
     return render(
         request, "events/my_events.html", {"teacher": teacher, "today": timezone.localdate(), **lists}
     )

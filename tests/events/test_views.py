@@ -18,6 +18,7 @@ from events.models import (
 )
 from events.selectors import month_bounds
 from events.services import calendar_token_get
+from staff.academic import AcademicYear
 from staff.dates import add_months
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory
@@ -112,14 +113,14 @@ def test_month_and_calendar_query_count_is_constant(client, anna, boris, django_
     client.force_login(anna)
     ParticipationFactory(event=_in_next_month(3, capacity=3), teacher=anna.employee)
     client.get(url)  # warm-up: session, content types
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["events"]) == 1
     for day in range(4, 20):
         event = _in_next_month(day, capacity=5)
         ParticipationFactory(event=event, teacher=anna.employee)
         ParticipationFactory(event=event, teacher=boris.employee)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["events"]) == 17
 
@@ -343,7 +344,7 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
         _in_next_month(2), anna.employee, senior, recommendation_reason=RecommendationReason.OPEN_EVENT
     )
     client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):  # session, user with her staff record, participations, first year
         client.get(url)
     for day in range(3, 12):
         _recommend(
@@ -359,10 +360,61 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
             status=ParticipationStatus.ATTENDED,
             sharing_due=timezone.localdate(),
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert len(response.context["recommended"]) == 10
     assert len(response.context["sharing"]) == 9
+
+
+def _attended(teacher, start, title):
+    return ParticipationFactory(
+        event=EventFactory(
+            start=start, end=start + datetime.timedelta(hours=2), status=EventStatus.HELD, title=title
+        ),
+        teacher=teacher,
+        status=ParticipationStatus.ATTENDED,
+    )
+
+
+def test_my_events_lists_the_attended_events_of_one_academic_year(client, anna):
+    """Years of history do not pile up on her page: the current academic year by default, a switch
+    for the earlier ones (each year is the same two queries)."""
+    year = AcademicYear.current()
+    tz = timezone.get_current_timezone()
+    day = max(year.start, timezone.localdate() - datetime.timedelta(days=1))
+    this_year = datetime.datetime.combine(day, datetime.time(0, 30), tzinfo=tz)
+    two_years_ago = this_year.replace(year=this_year.year - 2)
+    _attended(anna.employee, this_year, "Семинар этого года")
+    _attended(anna.employee, two_years_ago, "Семинар позапрошлого года")
+    client.force_login(anna)
+    response = client.get(reverse("events:my"))
+    content = response.content.decode()
+    assert "Семинар этого года" in content and "Семинар позапрошлого года" not in content
+    assert response.context["years"] == [year, year.previous, year.previous.previous]
+    assert f'<option value="{year.previous.previous}">' in content
+
+    content = client.get(reverse("events:my"), {"year": year.previous.previous.label}).content.decode()
+    assert "Семинар позапрошлого года" in content and "Семинар этого года" not in content
+    empty = client.get(reverse("events:my"), {"year": year.previous.label}).content.decode()
+    assert f"В {year.previous} учебном году посещённых мероприятий нет" in empty
+
+
+def test_my_events_ignores_a_year_that_is_not_one(client, anna):
+    year = AcademicYear.current()
+    tz = timezone.get_current_timezone()
+    _attended(
+        anna.employee,
+        datetime.datetime.combine(
+            max(year.start, timezone.localdate() - datetime.timedelta(days=1)),
+            datetime.time(0, 30),
+            tzinfo=tz,
+        ),
+        "Семинар этого года",
+    )
+    client.force_login(anna)
+    response = client.get(reverse("events:my"), {"year": "2025-2026"})
+    assert response.context["year"] == year
+    assert "Семинар этого года" in response.content.decode()
 
 
 def _follow_up(teacher):

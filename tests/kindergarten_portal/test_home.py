@@ -195,7 +195,7 @@ def test_teacher_home_query_count_is_constant(client, anna, boris, senior, djang
     client.get(reverse("home"))
     # 15: session, user, her record (once for the view and the frame) with 7 prefetches, her
     # participations and events, entries, self-report, role names.
-    with django_assert_num_queries(14) as one:
+    with django_assert_num_queries(13) as one:
         client.get(reverse("home"))
     _teacher_day(anna, boris, senior, 5)
     with django_assert_num_queries(len(one.captured_queries)):
@@ -267,7 +267,7 @@ def test_senior_home_query_count_is_constant(client, anna, senior, django_assert
     client.force_login(senior)
     _office_day(anna, senior, 1)
     client.get(reverse("home"))
-    with django_assert_num_queries(10) as one:
+    with django_assert_num_queries(9) as one:
         client.get(reverse("home"))
     _office_day(anna, senior, 6)
     with django_assert_num_queries(len(one.captured_queries)):
@@ -298,7 +298,7 @@ def test_head_home_query_count_is_constant(client, head, senior, django_assert_n
     EmployeeFactory()
     rating_build(year=current_year(), by=senior)
     client.get(reverse("home"))
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(7) as one:
         client.get(reverse("home"))
     for _ in range(8):
         _course(EmployeeFactory(), _today() - datetime.timedelta(days=30))

@@ -223,10 +223,10 @@ def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries
     client.force_login(anna)
     _many_entries(anna.employee, 1)
     client.get(f"/portfolio/?year={YEAR}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(f"/portfolio/?year={YEAR}")
     _many_entries(anna.employee, 6)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(f"/portfolio/?year={YEAR}")
     assert response.content.decode().count('data-test="entry"') == 7
 
@@ -251,11 +251,11 @@ def test_review_queue_constant_queries(client, anna, senior, django_assert_num_q
     client.force_login(senior)
     with_file(submitted_entry(anna.employee))
     client.get("/portfolio/review/")
-    with django_assert_num_queries(6):  # the page's rows and the count of the whole queue
+    with django_assert_num_queries(5):  # the page's rows and the count of the whole queue
         client.get("/portfolio/review/")
     for _ in range(5):
         with_file(submitted_entry(anna.employee), jpeg_bytes(color=(_, 5, 5)))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/portfolio/review/")
     assert response.content.decode().count('data-test="queue-entry"') == 6
 

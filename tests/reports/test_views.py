@@ -48,7 +48,7 @@ def test_dashboard_query_count_does_not_grow(client, head, django_assert_num_que
     rating_build(year=current_year())
     client.force_login(head)
     client.get(reverse("reports:dashboard"))  # warm the session and the user's groups
-    with django_assert_num_queries(8):  # the figures with only the trainings prefetched (figures_only)
+    with django_assert_num_queries(7):  # the figures with only the trainings prefetched (figures_only)
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     assert len(response.context["rows"]) == count
@@ -403,7 +403,7 @@ def test_self_report_list_query_count_does_not_grow(client, senior, django_asser
     client.force_login(senior)
     client.get(reverse("reports:self_reports"))
     # The count of the roster, its page, the page's reports and the status counts of the year.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:self_reports"))
     rows = response.context["rows"]
     assert len(rows) == 2 * count

@@ -68,7 +68,7 @@ def test_my_page_query_count_does_not_grow_with_history(client, anna, django_ass
     TrainingFactory(employee=employee)
     MentorshipFactory(mentor=employee)
     client.get(reverse("staff:my_page"))
-    with django_assert_num_queries(11) as one:
+    with django_assert_num_queries(10) as one:
         client.get(reverse("staff:my_page"))
     for _ in range(5):
         TrainingFactory(employee=employee)
