@@ -37,11 +37,23 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = ["format", "level", "direction"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Rendered as plain selects (crispy costs more than the rest of the month page's header).
-        for field in self.form.fields.values():
-            field.widget.attrs["class"] = "form-select"
+    def selects(self):
+        """The filter's selects as plain data for the month header: name, id, label, options
+        [(value, label)] and the selected value. Django's widget templates (an include per option)
+        cost more than the rest of the month page's header; these print in a plain loop."""
+        selects = []
+        for bound in self.form:
+            value = bound.data if self.form.is_bound else bound.initial
+            selects.append(
+                {
+                    "name": bound.html_name,
+                    "id": bound.id_for_label,
+                    "label": bound.label,
+                    "options": [(str(option), str(label)) for option, label in bound.field.choices],
+                    "selected": "" if value in (None, "") else str(value),
+                }
+            )
+        return selects
 
 
 class ExternalRegistrationForm(forms.ModelForm):

@@ -34,6 +34,7 @@ from .feeds import calendar_response
 from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
 from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
+from .presentation import event_facts, signup_state
 
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
@@ -83,11 +84,16 @@ def _month_context(request, year, month):
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
     event_filter = EventFilter(request.GET or None, queryset=base)
     events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
+    next_url = request.get_full_path()
     for event in events:
-        # Each row's state, read once here: the templates look at `my_participation` (a row without
-        # one gets NO_PARTICIPATION, so no lookup in the loop fails and raises inside the engine).
+        # Each row's state, worked out once here: the templates look at `my_participation` (a row
+        # without one gets NO_PARTICIPATION, so no lookup in the loop fails and raises inside the
+        # engine) and print `signup` (events.presentation).
         mine = getattr(event, "my_participations", None)
         event.my_participation = mine[0] if mine else NO_PARTICIPATION
+        if teacher is not None:
+            event.signup = signup_state(event, mine[0] if mine else None, next_url=next_url)
+        event.facts = event_facts(event)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = bool(event_filter.is_bound and any(event_filter.form.cleaned_data.values()))
@@ -102,6 +108,8 @@ def _month_context(request, year, month):
         "previous": previous,
         "following": following,
         "query": request.GET.urlencode(),
+        "next_url": next_url,
+        "filter_selects": event_filter.selects(),
         "now": timezone.now(),
         "can_export": can_read_everything(request.user),
     }
@@ -169,10 +177,17 @@ def detail(request, pk):
     except Event.DoesNotExist as exc:
         raise Http404 from exc
     participation = event.my_participations[0] if teacher and event.my_participations else None
+    signup = signup_state(event, participation, next_url=request.get_full_path()) if teacher else None
     return render(
         request,
         "events/detail.html",
-        {"event": event, "teacher": teacher, "participation": participation, "now": timezone.now()},
+        {
+            "event": event,
+            "teacher": teacher,
+            "participation": participation,
+            "signup": signup,
+            "now": timezone.now(),
+        },
     )
 
 
@@ -258,8 +273,13 @@ def my_events(request):
     except ValueError:
         year = None  # the current academic year
     lists = selectors.my_events(teacher=teacher, year=year)
+    next_url = request.get_full_path()
+    for participation in lists["recommended"]:
+        participation.signup = signup_state(participation.event, participation, next_url=next_url)
     return render(
-        request, "events/my_events.html", {"teacher": teacher, "today": timezone.localdate(), **lists}
+        request,
+        "events/my_events.html",
+        {"teacher": teacher, "today": timezone.localdate(), "next_url": next_url, **lists},
     )
 
 

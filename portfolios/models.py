@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.models import Level
 from staff.academic import AcademicYear
@@ -231,6 +233,29 @@ class PortfolioEntry(models.Model):
     def is_editable(self):
         """The teacher may change it: her own entry that is not under review or approved."""
         return not self.is_derived and self.status in (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+    @property
+    def facts(self) -> str:
+        """The entry's facts in one line, as its lists show them: «12.03.2026 · Публикация ·
+        Муниципальный · ИМЦ · 72 часа». Worked out here, once per row, instead of a template
+        include with a dozen lookups per entry (a year's portfolio lists dozens)."""
+        parts = [self.date.strftime("%d.%m.%Y"), capfirst(self.get_kind_display())]
+        if self.level:
+            parts.append(self.get_level_display())
+        if self.result:
+            parts.append(self.get_result_display())
+        if self.organizer:
+            parts.append(self.organizer)
+        if self.hours:
+            parts.append(ngettext("%(hours)s hour", "%(hours)s hours", self.hours) % {"hours": self.hours})
+        if self.pupils_count:
+            parts.append(
+                ngettext("%(pupils)s pupil", "%(pupils)s pupils", self.pupils_count)
+                % {"pupils": self.pupils_count}
+            )
+        if self.competition:
+            parts.append(self.competition)
+        return " · ".join(str(part) for part in parts)
 
     @property
     def status_badge(self):

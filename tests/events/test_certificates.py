@@ -29,6 +29,7 @@ from events.services import (
     certificate_revoke,
     event_certificates_issue,
 )
+from staff.academic import AcademicYear
 from staff.models import Sex
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory
 from tests.factories import PASSWORD, EmployeeFactory, teacher_user
@@ -265,7 +266,9 @@ def test_certificate_is_of_exactly_one_participant(anna):
 def test_my_events_links_the_certificate_of_an_attended_event(client, anna):
     participation = _attended(_held_event(), anna.employee)
     client.force_login(anna)
-    content = client.get(reverse("events:my")).content.decode()
+    # Her page lists one academic year's attended events: the year of the event.
+    year = AcademicYear.of(timezone.localdate(START)).label
+    content = client.get(reverse("events:my"), {"year": year}).content.decode()
     assert reverse("events:my_certificate", args=[participation.pk]) in content
 
 
