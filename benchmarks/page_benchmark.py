@@ -20,6 +20,7 @@ import datetime
 import os
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +39,28 @@ os.environ.setdefault("SECRET_KEY", "page-benchmark-only-secret-key-0123456789-a
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
 os.environ["SECURE_COOKIES"] = "false"
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="page-benchmark-static-"))
+
+
+def _redis_answers(host="127.0.0.1", port=6379):
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+# As production is advised to run: the cache, the cached public pages and the sessions in Redis
+# (README, REDIS_URL), in a Redis database of the benchmark's own, emptied on every run. Without a
+# Redis on this machine, the database cache.
+if "REDIS_URL" not in os.environ and _redis_answers():
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+    os.environ["CACHE_KEY_PREFIX"] = "page-benchmark"
+
+# The goals of issue #12, checked against the figures this script prints.
+TEACHER_PAGE_MS = 8.0  # at demo size, server time
+NETWORK_OVER_DEMO = 1.5  # a page's time at network size over its time at demo size (as x1q ratios)
+P95_MS = 100.0  # under wrk: 20 connections, 2 gunicorn workers
+ANONYMOUS_SHARE = 0.5  # an anonymous page's requests/s over the one-query page's
 
 NETWORK_TEACHERS = 300
 YEARS = 5
@@ -361,12 +384,25 @@ def print_table(demo, network):
     print("net/demo: network x1q over demo x1q (the load of a shared machine cancels out).")
 
 
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.2f %.2f %.2f %d\\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout))
+end
+"""
+
+
 def wrk_run(found):
-    """Each page for 10 s, 20 connections, against gunicorn with 2 sync workers (only if wrk is here)."""
+    """Each page for 10 s, 20 connections, against gunicorn with 2 sync workers (only if wrk is
+    here): {label: (requests/s, p50 ms, p95 ms, p99 ms, errors)}."""
     wrk = shutil.which("wrk")
     if wrk is None:
-        print("\nwrk not installed: the concurrent run is skipped.")
-        return
+        print("\nwrk not installed (apt-get install wrk): the concurrent run is skipped.")
+        return {}
+    script = Path(tempfile.mkdtemp(prefix="page-benchmark-wrk-")) / "report.lua"
+    script.write_text(WRK_REPORT)
     from django.conf import settings
 
     cookies = {}
@@ -397,25 +433,69 @@ def wrk_run(found):
         env=env,
         cwd=Path(__file__).resolve().parent.parent,
     )
+    results = {}
     try:
         time.sleep(3)
-        print(f"\n{'page (wrk, 20 connections, 10 s)':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+        print(
+            f"\n{'page (wrk, 20 connections, 10 s)':40} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}"
+            f" {'p99 ms':>8} {'errors':>6}"
+        )
         for label, (_t, _q, url, who) in found.items():
             header = ["-H", f"Cookie: {cookies[who]}"] if who else []
             out = subprocess.run(
-                [wrk, "-t2", "-c20", "-d10s", "--latency", *header, f"http://127.0.0.1:8765{url}"],
+                [wrk, "-t2", "-c20", "-d10s", "-s", str(script), *header, f"http://127.0.0.1:8765{url}"],
                 capture_output=True,
                 text=True,
             ).stdout
-            rate = next(
-                (line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")), "?"
-            )
-            p50 = next((line.split()[1] for line in out.splitlines() if line.strip().startswith("50%")), "?")
-            p99 = next((line.split()[1] for line in out.splitlines() if line.strip().startswith("99%")), "?")
-            print(f"{label:40} {rate:>8} {p50:>8} {p99:>8}")
+            line = next((line for line in out.splitlines() if line.startswith("RESULT ")), None)
+            if line is None:
+                print(f"{label:40} wrk printed no result:\n{out}")
+                continue
+            rate, p50, p95, p99, errors = line.split()[1:]
+            results[label] = (float(rate), float(p50), float(p95), float(p99), int(errors))
+            print(f"{label:40} {rate:>8} {p50:>8} {p95:>8} {p99:>8} {errors:>6}")
     finally:
         server.terminate()
         server.wait()
+    return results
+
+
+def print_goals(demo, network, concurrent):
+    """Issue #12's goals for these pages, each with its figure and met / NOT met."""
+    base_demo, base_network = demo["one-query page"][0], network["one-query page"][0]
+    print("\nGoals (issue #12)")
+    verdicts = []
+
+    def verdict(text, ok):
+        verdicts.append(ok)
+        print(f"  {'met    ' if ok else 'NOT met'}  {text}")
+
+    for label, (time_demo, _q, _url, _who) in demo.items():
+        if not label.startswith("teacher:"):
+            continue
+        ratio = (network[label][0] / base_network) / (time_demo / base_demo)
+        verdict(
+            f"{label}: {time_demo * 1000:.2f} ms at demo size (goal <= {TEACHER_PAGE_MS:g})",
+            time_demo * 1000 <= TEACHER_PAGE_MS,
+        )
+        verdict(
+            f"{label}: network/demo {ratio:.2f} (goal <= {NETWORK_OVER_DEMO:g})", ratio <= NETWORK_OVER_DEMO
+        )
+        if label in concurrent:
+            p95 = concurrent[label][2]
+            verdict(f"{label}: p95 {p95:.0f} ms under wrk (goal < {P95_MS:g})", p95 < P95_MS)
+    one = concurrent.get("one-query page")
+    for label, (_t, _q, _url, who) in demo.items():
+        if who is None and label != "one-query page" and one and label in concurrent:
+            share = concurrent[label][0] / one[0]
+            verdict(
+                f"{label}: {concurrent[label][0]:.0f} req/s = {share:.0%} of the one-query page's (goal >= {ANONYMOUS_SHARE:.0%})",
+                share >= ANONYMOUS_SHARE,
+            )
+    print(
+        f"  {sum(verdicts)} of {len(verdicts)} met"
+        + ("" if concurrent else " (no wrk: the concurrent goals were not measured)")
+    )
 
 
 def main():
@@ -441,6 +521,13 @@ def main():
     settings.ROOT_URLCONF = __name__
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()  # a Redis of the benchmark's own: nothing from an earlier run
+    print(
+        f"cache and sessions: {'Redis ' + os.environ['REDIS_URL'] if os.environ.get('REDIS_URL') else 'the database'}"
+    )
 
     build_demo()
     demo = measure(args.requests)
@@ -448,7 +535,8 @@ def main():
     network = measure(args.requests)
     print(f"\nPostgreSQL {connection.pg_version}; median of {args.requests} requests per page, in process")
     print_table(demo, network)
-    wrk_run(network)
+    concurrent = wrk_run(network)
+    print_goals(demo, network, concurrent)
 
 
 if __name__ == "__main__":

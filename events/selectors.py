@@ -134,13 +134,13 @@ def event_for_page(*, pk, teacher=None, include_drafts=False):
     return _with_my_participation(queryset, teacher).get(pk=pk)
 
 
-def my_events(*, teacher, year=None, now=None):
+def my_events(*, teacher, year=None, now=None, past=True):
     """The teacher's page, in four lists of participations with their events:
     `recommended` (recommendations of events still ahead, newest first), `upcoming`, `sharing`
     (open experience-sharing follow-ups) and `past` (events attended in `year`, an AcademicYear,
     the current one by default: the list does not grow with the years); and `years`, the academic
     years she attended events in (newest first, the current one always), for the year switch.
-    Two queries whatever her history."""
+    Two queries whatever her history; one with `past=False` (no `past`, no `years`: her home page)."""
     now = now or timezone.now()
     year = year or AcademicYear.of(timezone.localdate(now))
     tz = timezone.get_current_timezone()
@@ -162,17 +162,14 @@ def my_events(*, teacher, year=None, now=None):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    wanted = ahead | Q(sharing_due__isnull=False, sharing_done__isnull=True)
+    if past:
+        wanted |= Q(
+            status=ParticipationStatus.ATTENDED, event__start__gte=year_start, event__start__lt=year_after
+        )
     rows = list(
         with_waiting_position(Participation.objects.filter(teacher=teacher))
-        .filter(
-            ahead
-            | Q(sharing_due__isnull=False, sharing_done__isnull=True)
-            | Q(
-                status=ParticipationStatus.ATTENDED,
-                event__start__gte=year_start,
-                event__start__lt=year_after,
-            )
-        )
+        .filter(wanted)
         .annotate(
             event_teachers_taken=Case(
                 When(ahead, then=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))),
@@ -203,6 +200,9 @@ def my_events(*, teacher, year=None, now=None):
         and p not in recommended
     ]
     sharing = [p for p in rows if p.sharing_open]
+    lists = {"recommended": recommended, "upcoming": upcoming, "sharing": sharing}
+    if not past:
+        return lists
     past = [
         p
         for p in rows
@@ -218,14 +218,7 @@ def my_events(*, teacher, year=None, now=None):
     years = [AcademicYear(start) for start in range(current.start_year, oldest.start_year - 1, -1)]
     if year not in years:
         years = sorted({*years, year}, reverse=True)
-    return {
-        "recommended": recommended,
-        "upcoming": upcoming,
-        "sharing": sharing,
-        "past": past,
-        "year": year,
-        "years": years,
-    }
+    return {**lists, "past": past, "year": year, "years": years}
 
 
 def public_open_events():

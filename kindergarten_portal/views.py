@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
 from django.db import DatabaseError, connection
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,7 +19,6 @@ from portfolios import selectors as portfolios_selectors
 from reports import selectors as reports_selectors
 from staff import academic
 from staff.access import current_teacher, staff_record
-from staff.selectors import employee_page
 
 from .roles import is_head, is_senior_educator
 
@@ -29,7 +28,7 @@ DUES_MONTHS = 3
 
 def _teacher_agenda(employee, today):
     """What needs the teacher: returned entries, her events and follow-ups, the self-report, dues."""
-    events = events_selectors.my_events(teacher=employee)
+    events = events_selectors.my_events(teacher=employee, past=False)
     year = academic.AcademicYear.of(today)
     return {
         "returned": list(portfolios_selectors.entries_returned(teacher=employee)),
@@ -76,7 +75,9 @@ def home(request):
     former = staff_record(user) if employee is None else None
     context = {"employee": employee, "former_employee": former, "today": today}
     if employee is not None:
-        context["agenda"] = _teacher_agenda(employee_page(employee), today)
+        # Her dues read her category decisions and courses only (not the whole staff card).
+        prefetch_related_objects([employee], "category_decisions", "trainings")
+        context["agenda"] = _teacher_agenda(employee, today)
     if is_senior_educator(user):
         context["office"] = _office_agenda(today)
     if is_head(user):

@@ -193,9 +193,9 @@ def test_teacher_home_query_count_is_constant(client, anna, boris, senior, djang
     _teacher_day(anna, boris, senior, 1)
     self_report_get_or_create(teacher=anna.employee, year=current_year())
     client.get(reverse("home"))
-    # 15: session, user, her record (once for the view and the frame) with 7 prefetches, her
-    # participations and events, entries, self-report, role names.
-    with django_assert_num_queries(13) as one:
+    # 7: session; user with her roles and staff record; her category decisions and courses (her
+    # dues); her participations with their events; returned entries; self-report.
+    with django_assert_num_queries(7) as one:
         client.get(reverse("home"))
     _teacher_day(anna, boris, senior, 5)
     with django_assert_num_queries(len(one.captured_queries)):

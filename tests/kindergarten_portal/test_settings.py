@@ -78,7 +78,7 @@ def _cache_settings(overrides):
     env.update({"DEBUG": "true", **overrides})
     code = (
         "from django.conf import settings as s; c = s.CACHES['default'];"
-        "print(c['BACKEND'], c['LOCATION'], repr(c['KEY_PREFIX']), s.TRUSTED_PROXY_HEADER)"
+        "print(s.SESSION_ENGINE, c['BACKEND'], c['LOCATION'], repr(c['KEY_PREFIX']), s.TRUSTED_PROXY_HEADER)"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -94,15 +94,19 @@ def _cache_settings(overrides):
 
 def test_the_cache_is_a_database_table_shared_by_every_process_by_default():
     line = _cache_settings({"TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
-    assert line == "kindergarten_portal.cache.AtomicDatabaseCache portal_cache '' HTTP_X_REAL_IP"
+    assert line == (
+        "django.contrib.sessions.backends.db kindergarten_portal.cache.AtomicDatabaseCache portal_cache ''"
+        " HTTP_X_REAL_IP"
+    )
     assert _cache_settings({"CACHE_TABLE": "other_cache"}).startswith(
-        "kindergarten_portal.cache.AtomicDatabaseCache other_cache "
+        "django.contrib.sessions.backends.db kindergarten_portal.cache.AtomicDatabaseCache other_cache "
     )
 
 
-def test_redis_url_makes_redis_the_cache():
+def test_redis_url_makes_redis_the_cache_and_the_first_place_sessions_are_read_from():
     line = _cache_settings({"REDIS_URL": "redis://127.0.0.1:6379/3", "CACHE_KEY_PREFIX": "sad12"})
     assert line.split() == [
+        "django.contrib.sessions.backends.cached_db",
         "django.core.cache.backends.redis.RedisCache",
         "redis://127.0.0.1:6379/3",
         "'sad12'",
