@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events.models import Level
@@ -186,6 +188,25 @@ def my_self_reports(request):
     return render(request, "reports/my_self_reports.html", {"reports": reports})
 
 
+def _line_facts(line):
+    """«12.03.2026 · Публикация · Муниципальный · 72 часа · 1,5 балла»: an entry's line of the report,
+    worked out once here rather than through a dozen template conditions per entry."""
+    parts = [timezone.datetime.fromisoformat(line["date"]).strftime("%d.%m.%Y")]
+    if line["kind"]:
+        parts.append(EntryKind(line["kind"]).label)
+    if line["level"]:
+        parts.append(Level(line["level"]).label)
+    if line["result"]:
+        parts.append(Result(line["result"]).label)
+    if line.get("hours"):
+        parts.append(ngettext("%(hours)s hour", "%(hours)s hours", line["hours"]) % {"hours": line["hours"]})
+    if line.get("pupils_count"):
+        count = line["pupils_count"]
+        parts.append(ngettext("%(pupils)s pupil", "%(pupils)s pupils", count) % {"pupils": count})
+    parts.append(_("%(points)s pts") % {"points": floatformat(line["points"], 1)})
+    return " · ".join(str(part) for part in parts)
+
+
 def _labelled(content, comments):
     """The content's raw values with their labels, for templates."""
     items = []
@@ -195,16 +216,7 @@ def _labelled(content, comments):
                 **block,
                 "label": ReportItem(block["item"]).label,
                 "comment": comments.get(block["item"], ""),
-                "entries": [
-                    {
-                        **line,
-                        "date": timezone.datetime.fromisoformat(line["date"]).date(),
-                        "kind_label": EntryKind(line["kind"]).label if line["kind"] else "",
-                        "level_label": Level(line["level"]).label if line["level"] else "",
-                        "result_label": Result(line["result"]).label if line["result"] else "",
-                    }
-                    for line in block["entries"]
-                ],
+                "entries": [{**line, "facts": _line_facts(line)} for line in block["entries"]],
             }
         )
     return items
