@@ -8,6 +8,7 @@ from django.db.models import (
     Case,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     TextChoices,
@@ -29,6 +30,7 @@ from .models import (
     Category,
     CategoryDecision,
     Employee,
+    Mentorship,
     category_term_end,
     further_education_q,
 )
@@ -43,8 +45,9 @@ def employee_page(employee):
         "conformity_decisions",
         "leaves",
         "trainings",
-        "mentorships_as_mentor__mentee",
-        "mentorships_as_mentee__mentor",
+        # Each mentorship with the other person in the same query.
+        Prefetch("mentorships_as_mentor", queryset=Mentorship.objects.select_related("mentee")),
+        Prefetch("mentorships_as_mentee", queryset=Mentorship.objects.select_related("mentor")),
     )
     return employee
 
