@@ -78,7 +78,9 @@ def plan(request):
     return redirect(url)
 
 
-def _month_context(request, year, month):
+def _month_context(request, year, month, *, list_rows=True):
+    """The month's events with what a row shows; `list_rows` False (the calendar): without the
+    sign-up state and facts line the list prints."""
     first_day = _month_or_404(year, month)
     teacher = teacher_or_none(request.user)
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
@@ -91,9 +93,11 @@ def _month_context(request, year, month):
         # engine) and print `signup` (events.presentation).
         mine = getattr(event, "my_participations", None)
         event.my_participation = mine[0] if mine else NO_PARTICIPATION
-        if teacher is not None:
-            event.signup = signup_state(event, mine[0] if mine else None, next_url=next_url)
-        event.facts = event_facts(event)
+        event.url = reverse("events:detail", args=[event.pk])
+        if list_rows:
+            event.facts = event_facts(event)
+            if teacher is not None:
+                event.signup = signup_state(event, mine[0] if mine else None, next_url=next_url)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = bool(event_filter.is_bound and any(event_filter.form.cleaned_data.values()))
@@ -131,7 +135,7 @@ def month_xlsx(request, year, month):
 
 @login_required
 def month_calendar(request, year, month):
-    context = _month_context(request, year, month)
+    context = _month_context(request, year, month, list_rows=False)
     by_day = {}
     for event in context["events"]:
         by_day.setdefault(timezone.localdate(event.start), []).append(event)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Level
+from kindergarten_portal.choices import ChoiceLabels
 from portfolios.models import ReportItem, Result
 from staff import academic
 from staff.models import Category, Employee, category_group_label
@@ -76,7 +77,7 @@ class AcademicYear(models.Model):
         return self.period.contains(day)
 
 
-class ScoringRule(models.Model):
+class ScoringRule(ChoiceLabels, models.Model):
     """Points for one approved portfolio entry.
 
     An entry takes the points of the most specific rule of its item that matches it: a rule naming
@@ -165,7 +166,7 @@ OUTCOMES_FOR_CATEGORY = {
 }
 
 
-class RecommendationCriterion(models.Model):
+class RecommendationCriterion(ChoiceLabels, models.Model):
     """What a teacher needs in the year's rating to be recommended for one outcome."""
 
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, unique=True)
@@ -235,7 +236,7 @@ class RatingBuild(models.Model):
         return person_name(self.built_by)
 
 
-class RatingRow(models.Model):
+class RatingRow(ChoiceLabels, models.Model):
     """One teacher's line of a rating build; frozen with the build."""
 
     build = models.ForeignKey(
@@ -295,7 +296,7 @@ class SelfReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
 
 
-class SelfReport(models.Model):
+class SelfReport(ChoiceLabels, models.Model):
     """A teacher's year-end self-report: her approved entries by item, her comments, a reflection.
 
     Until accepted the entries are read live; accepting stores them in `snapshot`, so later changes

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from kindergarten_portal.choices import ChoiceLabels
+
 from .dates import add_years, full_years_and_months
 
 
@@ -121,7 +123,7 @@ def validate_not_future(day: datetime.date):
         raise ValidationError(_("The date cannot be in the future."))
 
 
-class KindergartenGroup(models.Model):
+class KindergartenGroup(ChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     age_band = models.CharField(_("age band"), max_length=50, blank=True)
     orientation = models.CharField(
@@ -155,7 +157,7 @@ class EmployeeQuerySet(models.QuerySet):
         return self.filter(Q(dismissal_date__isnull=True) | Q(dismissal_date__gt=on))
 
 
-class Employee(models.Model):
+class Employee(ChoiceLabels, models.Model):
     surname = models.CharField(_("surname"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
@@ -447,7 +449,7 @@ class ConformityDue(NamedTuple):
     leave: "Leave | None"
 
 
-class CategoryDecision(models.Model):
+class CategoryDecision(ChoiceLabels, models.Model):
     employee = models.ForeignKey(
         Employee,
         verbose_name=_("employee"),
@@ -523,7 +525,7 @@ class ConformityResult(models.TextChoices):
     DOES_NOT_CONFORM = "does_not_conform", _("does not conform to the post")
 
 
-class ConformityDecision(models.Model):
+class ConformityDecision(ChoiceLabels, models.Model):
     """An attestation for conformity to the post: an outcome of attestation, not a category."""
 
     employee = models.ForeignKey(
@@ -560,7 +562,7 @@ YEARS_AFTER_RETURN = {
 }
 
 
-class Leave(models.Model):
+class Leave(ChoiceLabels, models.Model):
     """A period that exempts her from attestation for conformity to the post."""
 
     employee = models.ForeignKey(
@@ -611,7 +613,7 @@ def further_education_q(prefix: str = "") -> Q:
     return course | Q(**{f"{prefix}kind": TrainingKind.RETRAINING})
 
 
-class Training(models.Model):
+class Training(ChoiceLabels, models.Model):
     employee = models.ForeignKey(
         Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="trainings"
     )
