@@ -1,6 +1,6 @@
 """Reads of portfolio data shared by the teacher's pages, the review queue, the mini-site and reports."""
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from events.models import Participation
 from staff.academic import AcademicYear
@@ -29,12 +29,13 @@ def portfolio_years(*, teacher) -> list[AcademicYear]:
 
 
 def portfolio_of(*, teacher, year: AcademicYear):
-    """The teacher's entries of one academic year with files and status history, by self-report item."""
+    """The teacher's entries of one academic year, each with `files_count`, by self-report item
+    (one query: her list shows how many files an entry has, not the files)."""
     entries = (
         PortfolioEntry.objects.filter(teacher=teacher)
         .of_academic_year(year)
         .exclude(status=EntryStatus.WITHDRAWN)
-        .prefetch_related("evidence_files")
+        .annotate(files_count=Count("evidence_files"))
         .order_by("date", "pk")
     )
     return group_by_item(entries)

@@ -223,12 +223,16 @@ def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries
     client.force_login(anna)
     _many_entries(anna.employee, 1)
     client.get(f"/portfolio/?year={YEAR}")
-    with django_assert_num_queries(6):
+    # session, user with her record, her years, the year's entries with their file counts, mini-site
+    with django_assert_num_queries(5):
         client.get(f"/portfolio/?year={YEAR}")
     _many_entries(anna.employee, 6)
-    with django_assert_num_queries(6):
+    with_file(PortfolioEntry.objects.filter(teacher=anna.employee).first(), jpeg_bytes(color=(0, 9, 0)))
+    with django_assert_num_queries(5):
         response = client.get(f"/portfolio/?year={YEAR}")
-    assert response.content.decode().count('data-test="entry"') == 7
+    content = response.content.decode()
+    assert content.count('data-test="entry"') == 7
+    assert content.count("1 file<") == 6 and content.count("2 files<") == 1  # the English msgids (conftest)
 
 
 # ---------------------------------------------------------------- review
