@@ -27,6 +27,7 @@ from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
+from staff.models import gendered as gendered_message
 
 from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_or_none
@@ -94,6 +95,7 @@ def _month_context(request, year, month, *, list_rows=True):
         mine = getattr(event, "my_participations", None)
         event.my_participation = mine[0] if mine else NO_PARTICIPATION
         event.url = reverse("events:detail", args=[event.pk])
+        event.time = timezone.localtime(event.start).strftime("%H:%M")
         if list_rows:
             event.facts = event_facts(event)
             if teacher is not None:
@@ -148,6 +150,7 @@ def month_calendar(request, year, month):
     context["agenda"] = [{"day": day, "events": by_day[day]} for day in sorted(by_day)]
     context["weekdays"] = [datetime.date(2024, 1, 1) + datetime.timedelta(days=i) for i in range(7)]
     context["today"] = timezone.localdate()
+    context["signed_up_word"] = gendered_message("signed up", getattr(context["teacher"], "sex", ""))
     return render(request, "events/calendar.html", context)
 
 
