@@ -1,4 +1,3 @@
-import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
@@ -13,7 +12,6 @@ from staff.models import Employee
 from .models import (
     Direction,
     EducationalArea,
-    Event,
     EventFormat,
     EventPhoto,
     ExternalParticipant,
@@ -24,26 +22,43 @@ from .models import (
 )
 
 
-class EventFilter(django_filters.FilterSet):
-    """Filters of the month plan and calendar (format, level, direction)."""
+class EventFilterForm(forms.Form):
+    """Filters of the month plan and calendar (format, level, direction). A plain form: django-filter
+    built a new form class on every request, which cost more than the rest of the month's header."""
 
-    format = django_filters.ChoiceFilter(label=_("Format"), choices=EventFormat.choices, empty_label=_("any"))
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("any"))
-    direction = django_filters.ModelChoiceFilter(
-        label=_("Direction"), queryset=Direction.objects.all(), empty_label=_("any")
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("", _("any")), *EventFormat.choices], required=False
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=[("", _("any")), *Level.choices], required=False)
+    direction = forms.ModelChoiceField(
+        label=_("Direction"), queryset=Direction.objects.all(), required=False, empty_label=_("any")
     )
 
-    class Meta:
-        model = Event
-        fields = ["format", "level", "direction"]
+    @property
+    def narrows(self):
+        """A valid choice of at least one filter was made."""
+        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
+
+    def filter(self, queryset):
+        """The events the valid choices keep (an invalid choice filters nothing)."""
+        if not self.narrows:
+            return queryset
+        data = self.cleaned_data
+        if data["format"]:
+            queryset = queryset.filter(format=data["format"])
+        if data["level"]:
+            queryset = queryset.filter(level=data["level"])
+        if data["direction"]:
+            queryset = queryset.filter(direction=data["direction"])
+        return queryset
 
     def selects(self):
-        """The filter's selects as plain data for the month header: name, id, label, options
-        [(value, label)] and the selected value. Django's widget templates (an include per option)
-        cost more than the rest of the month page's header; these print in a plain loop."""
+        """The selects as plain data for the month header: name, id, label, options [(value, label)]
+        and the selected value (Django's widget templates, an include per option, cost more than
+        the rest of the header; these print in a plain loop)."""
         selects = []
-        for bound in self.form:
-            value = bound.data if self.form.is_bound else bound.initial
+        for bound in self:
+            value = bound.data if self.is_bound else bound.initial
             selects.append(
                 {
                     "name": bound.html_name,

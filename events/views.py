@@ -32,7 +32,7 @@ from staff.models import gendered as gendered_message
 from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_or_none
 from .feeds import calendar_response
-from .forms import EventFilter, ExternalRegistrationForm, SharingDoneForm
+from .forms import EventFilterForm, ExternalRegistrationForm, SharingDoneForm
 from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 from .presentation import event_facts, signup_state
@@ -85,8 +85,8 @@ def _month_context(request, year, month, *, list_rows=True):
     first_day = _month_or_404(year, month)
     teacher = teacher_or_none(request.user)
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
-    event_filter = EventFilter(request.GET or None, queryset=base)
-    events = list(event_filter.qs if event_filter.is_bound and event_filter.is_valid() else base)
+    event_filter = EventFilterForm(request.GET or None)
+    events = list(event_filter.filter(base))
     next_url = request.get_full_path()
     for event in events:
         # Each row's state, worked out once here: the templates look at `my_participation` (a row
@@ -102,14 +102,13 @@ def _month_context(request, year, month, *, list_rows=True):
                 event.signup = signup_state(event, mine[0] if mine else None, next_url=next_url)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
-    filtered = bool(event_filter.is_bound and any(event_filter.form.cleaned_data.values()))
+    filtered = event_filter.narrows
     return {
         "filtered": filtered,
         "first_day": first_day,
         "year": year,
         "month": month,
         "teacher": teacher,
-        "filter": event_filter,
         "events": events,
         "previous": previous,
         "following": following,

@@ -83,7 +83,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "axes",
     # The ground every app stands on: the e-mail outbox.
     "kindergarten_portal",
