@@ -24,6 +24,8 @@ from .roles import is_head, is_senior_educator
 
 # How far ahead the senior educator's home page looks for attestation and course dues.
 DUES_MONTHS = 3
+# Her home shows the nearest few events and recommendations; the rest are on her events page.
+HOME_EVENTS = 5
 
 
 def _teacher_agenda(employee, today):
@@ -33,8 +35,10 @@ def _teacher_agenda(employee, today):
     return {
         "returned": list(portfolios_selectors.entries_returned(teacher=employee)),
         "sharing": sorted(events["sharing"], key=lambda p: (p.sharing_due, p.pk)),
-        "recommended": events["recommended"],
-        "upcoming": events["upcoming"],
+        "recommended": events["recommended"][:HOME_EVENTS],
+        "recommended_count": len(events["recommended"]),
+        "upcoming": events["upcoming"][:HOME_EVENTS],
+        "upcoming_count": len(events["upcoming"]),
         "self_report": reports_selectors.self_report_of(teacher=employee, year=year),
         "self_report_year": year,
         "self_report_deadline": reports_selectors.self_report_deadline(year),

@@ -201,7 +201,13 @@ def test_teacher_home_query_count_is_constant(client, anna, boris, senior, djang
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse("home"))
     agenda = response.context["agenda"]
-    assert [len(agenda[key]) for key in ("returned", "sharing", "recommended", "upcoming")] == [6, 6, 6, 6]
+    assert [len(agenda[key]) for key in ("returned", "sharing")] == [6, 6]
+    # The nearest five events and recommendations, with how many there are and the way to all of them.
+    assert [len(agenda[key]) for key in ("recommended", "upcoming")] == [5, 5]
+    assert (agenda["recommended_count"], agenda["upcoming_count"]) == (6, 6)
+    html = response.content.decode()
+    assert html.count("Показать все (6) в разделе «Мои мероприятия»") == 2
+    assert 'href="/events/my/#upcoming"' in html and 'href="/events/my/#recommended"' in html
 
 
 # ---------------------------------------------------------------- the senior educator's home
