@@ -35,7 +35,7 @@ from .feeds import calendar_response
 from .forms import EventFilterForm, ExternalRegistrationForm, SharingDoneForm
 from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
-from .presentation import event_facts, signup_state
+from .presentation import event_facts, signup_html
 
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
@@ -87,7 +87,6 @@ def _month_context(request, year, month, *, list_rows=True):
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
     event_filter = EventFilterForm(request.GET or None)
     events = list(event_filter.filter(base))
-    next_url = request.get_full_path()
     for event in events:
         # Each row's state, worked out once here: the templates look at `my_participation` (a row
         # without one gets NO_PARTICIPATION, so no lookup in the loop fails and raises inside the
@@ -99,7 +98,7 @@ def _month_context(request, year, month, *, list_rows=True):
         if list_rows:
             event.facts = event_facts(event)
             if teacher is not None:
-                event.signup = signup_state(event, mine[0] if mine else None, next_url=next_url)
+                event.signup = signup_html(event, mine[0] if mine else None, request=request)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = event_filter.narrows
@@ -113,7 +112,6 @@ def _month_context(request, year, month, *, list_rows=True):
         "previous": previous,
         "following": following,
         "query": request.GET.urlencode(),
-        "next_url": next_url,
         "filter_selects": event_filter.selects(),
         "now": timezone.now(),
         "can_export": can_read_everything(request.user),
@@ -183,7 +181,7 @@ def detail(request, pk):
     except Event.DoesNotExist as exc:
         raise Http404 from exc
     participation = event.my_participations[0] if teacher and event.my_participations else None
-    signup = signup_state(event, participation, next_url=request.get_full_path()) if teacher else None
+    signup = signup_html(event, participation, request=request) if teacher else None
     return render(
         request,
         "events/detail.html",
@@ -279,13 +277,12 @@ def my_events(request):
     except ValueError:
         year = None  # the current academic year
     lists = selectors.my_events(teacher=teacher, year=year)
-    next_url = request.get_full_path()
     for participation in lists["recommended"]:
-        participation.signup = signup_state(participation.event, participation, next_url=next_url)
+        participation.signup = signup_html(participation.event, participation, request=request)
     return render(
         request,
         "events/my_events.html",
-        {"teacher": teacher, "today": timezone.localdate(), "next_url": next_url, **lists},
+        {"teacher": teacher, "today": timezone.localdate(), **lists},
     )
 
 
