@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.admin_lists import RelatedSearchMixin
 from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 
@@ -418,12 +419,14 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
 @admin.register(KindergartenGroup)
 class KindergartenGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "age_band", "orientation", "pupils"]
+    list_per_page = 50  # a city network has hundreds of groups
+    show_full_result_count = False
     list_filter = ["orientation"]
     search_fields = ["name"]
 
 
 @admin.register(Training)
-class TrainingAdmin(ScanLinkMixin, admin.ModelAdmin):
+class TrainingAdmin(RelatedSearchMixin, ScanLinkMixin, admin.ModelAdmin):
     form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
     list_per_page = 50
