@@ -34,11 +34,14 @@ from .models import (
 )
 from .selectors import (
     attestation_calendar,
+    attestation_calendar_page,
     employees_with_dues,
     filter_attestation_due_within,
     filter_course_due_within,
 )
 from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
+
+CALENDAR_PAGE_SIZE = 50  # dues per page of the attestation calendar
 
 DUE_CHOICES = (
     ("overdue", _("already due")),
@@ -383,27 +386,41 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
-    def _calendar_rows(self, request):
-        """The calendar's dues, and the month asked for ("2027-03") or None."""
+    def _calendar_month(self, request):
+        """The month asked for ("2027-03") as its first day, or None."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        month = None
         try:
-            month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
+            return datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
         except ValueError:
-            pass
+            return None
+
+    def _calendar_rows(self, request):
+        """The calendar's dues, and the month asked for or None."""
+        month = self._calendar_month(request)
         return attestation_calendar(on=timezone.localdate(), month=month), month
 
     def calendar_view(self, request):
-        rows, month = self._calendar_rows(request)
+        # A page of rows at a time: a city network's staff owe thousands (the workbook has them all).
+        month = self._calendar_month(request)
         today = timezone.localdate()
+        calendar = attestation_calendar_page(
+            on=today, month=month, page_number=request.GET.get("page"), per_page=CALENDAR_PAGE_SIZE
+        )
+        page = calendar.page
         months = [add_months(today.replace(day=1), n) for n in range(13)]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Attestation calendar"),
-            "rows": [r for r in rows if r.date is not None],
-            "exempt": [r for r in rows if r.date is None],
+            "rows": calendar.rows,
+            "exempt": calendar.exempt,
+            "exempt_total": calendar.exempt_total,
+            "page_obj": page,
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "page_query": f"month={month:%Y-%m}&" if month else "",
             "months": months,
             "month": month,
             "today": today,

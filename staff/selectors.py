@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import (
     Case,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -23,6 +24,8 @@ from .dates import add_months, add_years
 from .models import (
     APPLY_MONTHS_BEFORE_END,
     BASE_CATEGORIES,
+    CONFORMITY_AFTER_HIRE_YEARS,
+    CONFORMITY_PERIOD_YEARS,
     COURSE_MIN_HOURS,
     TITLE_CATEGORIES,
     Category,
@@ -269,3 +272,147 @@ def attestation_calendar(*, on: datetime.date | None = None, months: int = 12, m
             if d.action_date and (d.action_date.year, d.action_date.month) == (month.year, month.month)
         ]
     return rows
+
+
+# ---------------------------------------------------------------- the calendar at scale
+# `attestation_calendar` builds every due with its texts from full employee records: a city's
+# 6 000 staff take seconds. The page needs the texts of one page only: `calendar_keys` reads the
+# dates of every due from plain tuples (five queries, no model instances, no texts) and
+# `attestation_calendar_page` builds the real dues (`employee_dues`) of the page's employees alone.
+# The dates follow the rules of `employee_dues` and the model (current_decision_on,
+# conformity_due_on, last_course); a test keeps both equal.
+
+
+@dataclass(frozen=True, slots=True)
+class DueKey:
+    """A due's place in the calendar: what `Due` has, without the texts and the employee record."""
+
+    employee_id: int
+    full_name: str
+    kind: str
+    date: datetime.date | None
+    apply_by: datetime.date | None
+
+    @property
+    def action_date(self):
+        return self.apply_by or self.date
+
+
+def _grouped(rows):
+    by_employee = {}
+    for row in rows:
+        by_employee.setdefault(row[0], []).append(row[1:])
+    return by_employee
+
+
+def calendar_keys(*, on: datetime.date) -> list[DueKey]:
+    """The dues of the staff on the books on that date, as keys, in the calendar's order (the
+    exempt last). Five queries whatever the number of staff."""
+    from .models import YEARS_AFTER_RETURN, ConformityDecision, Leave  # beside the rules they follow
+
+    staff = Employee.objects.current(on=on)
+    of_staff = {"employee__in": staff.values("pk")}
+    people = staff.values_list("pk", "surname", "name", "patronymic", "hire_date").order_by()
+    decisions = _grouped(
+        CategoryDecision.objects.filter(category__in=BASE_CATEGORIES, decision_date__lte=on, **of_staff)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .values_list("employee_id", "decision_date", "pk", "category", "valid_until")
+        .order_by()
+    )
+    conformity = _grouped(
+        ConformityDecision.objects.filter(**of_staff)
+        .values_list("employee_id", "decision_date", "pk")
+        .order_by()
+    )
+    leaves = _grouped(
+        Leave.objects.filter(**of_staff)
+        .values_list("employee_id", "start_date", "pk", "kind", "end_date")
+        .order_by("start_date", "-pk")  # the order conformity_due_on walks them in
+    )
+    courses = dict(
+        Training.objects.filter(further_education_q(), end_date__isnull=False, **of_staff)
+        .values("employee_id")
+        .annotate(last=Max("end_date"))
+        .values_list("employee_id", "last")
+        .order_by()
+    )
+    keys = []
+    for pk, surname, name, patronymic, hire_date in people:
+        full_name = " ".join(part for part in (surname, name, patronymic) if part)
+
+        def due(kind, date, apply_by=None, pk=pk, full_name=full_name):
+            keys.append(DueKey(pk, full_name, kind, date, apply_by))
+
+        decision = max(decisions.get(pk, ()), default=None)  # the latest in force (date, pk)
+        if decision is not None and decision[3] is not None:
+            due(DueKind.CATEGORY_ENDS, decision[3], add_months(decision[3], -APPLY_MONTHS_BEFORE_END))
+        if decision is None or decision[2] == Category.NONE:
+            last = max(conformity.get(pk, ()), default=None)
+            if last is not None:
+                date = add_years(last[0], CONFORMITY_PERIOD_YEARS)
+            elif hire_date:
+                date = add_years(hire_date, CONFORMITY_AFTER_HIRE_YEARS)
+            else:
+                date = on
+            for start, _pk, kind, end in leaves.get(pk, ()):
+                if start > max(date, on):
+                    break
+                if end is None:
+                    date = None  # exempt while on leave
+                    break
+                date = max(date, add_years(end, YEARS_AFTER_RETURN[kind]))
+            due(DueKind.EXEMPT if date is None else DueKind.CONFORMITY, date)
+            for start, _pk, _kind, end in leaves.get(pk, ()):
+                if end is not None and end >= on and start <= on:
+                    due(DueKind.EXEMPTION_ENDS, end)
+        last_course = courses.get(pk)
+        due(DueKind.COURSE, add_years(last_course, settings.COURSE_PERIOD_YEARS) if last_course else on)
+    return sorted(
+        keys,
+        key=lambda k: (k.action_date is None, k.action_date or on, k.full_name, k.kind, k.employee_id),
+    )
+
+
+@dataclass
+class CalendarPage:
+    rows: list  # the page's dues (Due), in the calendar's order
+    page: object  # the page of keys (Django's Page over DueKey), for the pager
+    exempt: list  # the first `exempt_shown` exempt (Due)
+    exempt_total: int
+
+
+def attestation_calendar_page(
+    *, on: datetime.date, page_number=None, per_page=50, months=12, month=None, exempt_shown=50
+) -> CalendarPage:
+    """One page of the attestation calendar (`attestation_calendar`'s rows), and the first exempt.
+
+    Ten queries whatever the number of staff: the keys of every due (five), then the employees of
+    the page and of the exempt shown with what their dues read (five)."""
+    from django.core.paginator import Paginator
+
+    until = add_months(on, months)
+    keys = [k for k in calendar_keys(on=on) if k.action_date is None or k.action_date <= until]
+    if month is not None:
+        keys = [
+            k
+            for k in keys
+            if k.action_date and (k.action_date.year, k.action_date.month) == (month.year, month.month)
+        ]
+    dated = [k for k in keys if k.date is not None]
+    exempt = [k for k in keys if k.date is None]
+    page = Paginator(dated, per_page).get_page(page_number)
+    shown = list(page.object_list) + exempt[:exempt_shown]
+    employees = Employee.objects.filter(pk__in={k.employee_id for k in shown})
+    found = {}
+    for item in dues_on(on=on, employees=employees):
+        found.setdefault((item.employee.pk, item.kind, item.date), []).append(item)
+
+    def real(key):
+        return found[(key.employee_id, key.kind, key.date)].pop(0)
+
+    return CalendarPage(
+        rows=[real(k) for k in page.object_list],
+        page=page,
+        exempt=[real(k) for k in exempt[:exempt_shown]],
+        exempt_total=len(exempt),
+    )
