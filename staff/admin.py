@@ -42,6 +42,7 @@ from .selectors import (
 from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
 
 CALENDAR_PAGE_SIZE = 50  # dues per page of the attestation calendar
+CALENDAR_EXEMPT_SHOWN = 20  # the exempt listed under it (the workbook has them all)
 
 DUE_CHOICES = (
     ("overdue", _("already due")),
@@ -405,7 +406,11 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
         month = self._calendar_month(request)
         today = timezone.localdate()
         calendar = attestation_calendar_page(
-            on=today, month=month, page_number=request.GET.get("page"), per_page=CALENDAR_PAGE_SIZE
+            on=today,
+            month=month,
+            page_number=request.GET.get("page"),
+            per_page=CALENDAR_PAGE_SIZE,
+            exempt_shown=CALENDAR_EXEMPT_SHOWN,
         )
         page = calendar.page
         months = [add_months(today.replace(day=1), n) for n in range(13)]

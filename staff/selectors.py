@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
@@ -283,13 +284,15 @@ def attestation_calendar(*, on: datetime.date | None = None, months: int = 12, m
 # conformity_due_on, last_course); a test keeps both equal.
 
 
-@dataclass(frozen=True, slots=True)
-class DueKey:
-    """A due's place in the calendar: what `Due` has, without the texts and the employee record."""
+class DueKey(NamedTuple):
+    """A due's place in the calendar: what `Due` has, without the texts and the employee record.
+    A tuple whose fields come in the calendar's order, so that a list of them sorts as it is."""
 
-    employee_id: int
+    exempt: bool  # the exempt (no date) come last
+    sort_date: datetime.date  # the day to act (`on` for the exempt)
     full_name: str
     kind: str
+    employee_id: int
     date: datetime.date | None
     apply_by: datetime.date | None
 
@@ -336,41 +339,56 @@ def calendar_keys(*, on: datetime.date) -> list[DueKey]:
         .values_list("employee_id", "last")
         .order_by()
     )
+    course_years = settings.COURSE_PERIOD_YEARS
+    none, no_leaves = Category.NONE, ()
+    category_ends, conformity_due, exempt, exemption_ends, course = (
+        DueKind.CATEGORY_ENDS,
+        DueKind.CONFORMITY,
+        DueKind.EXEMPT,
+        DueKind.EXEMPTION_ENDS,
+        DueKind.COURSE,
+    )
     keys = []
+    add = keys.append
     for pk, surname, name, patronymic, hire_date in people:
-        full_name = " ".join(part for part in (surname, name, patronymic) if part)
-
-        def due(kind, date, apply_by=None, pk=pk, full_name=full_name):
-            keys.append(DueKey(pk, full_name, kind, date, apply_by))
-
-        decision = max(decisions.get(pk, ()), default=None)  # the latest in force (date, pk)
+        full_name = (
+            f"{surname} {name} {patronymic}"
+            if name and patronymic
+            else " ".join(part for part in (surname, name, patronymic) if part)
+        )
+        held = decisions.get(pk)
+        decision = max(held) if held else None  # the latest in force (date, pk)
         if decision is not None and decision[3] is not None:
-            due(DueKind.CATEGORY_ENDS, decision[3], add_months(decision[3], -APPLY_MONTHS_BEFORE_END))
-        if decision is None or decision[2] == Category.NONE:
-            last = max(conformity.get(pk, ()), default=None)
-            if last is not None:
-                date = add_years(last[0], CONFORMITY_PERIOD_YEARS)
+            apply_by = add_months(decision[3], -APPLY_MONTHS_BEFORE_END)
+            add(DueKey(False, apply_by, full_name, category_ends, pk, decision[3], apply_by))
+        if decision is None or decision[2] == none:
+            last = conformity.get(pk)
+            if last:
+                date = add_years(max(last)[0], CONFORMITY_PERIOD_YEARS)
             elif hire_date:
                 date = add_years(hire_date, CONFORMITY_AFTER_HIRE_YEARS)
             else:
                 date = on
-            for start, _pk, kind, end in leaves.get(pk, ()):
+            away = leaves.get(pk, no_leaves)
+            for start, _pk, kind, end in away:
                 if start > max(date, on):
                     break
                 if end is None:
                     date = None  # exempt while on leave
                     break
                 date = max(date, add_years(end, YEARS_AFTER_RETURN[kind]))
-            due(DueKind.EXEMPT if date is None else DueKind.CONFORMITY, date)
-            for start, _pk, _kind, end in leaves.get(pk, ()):
+            if date is None:
+                add(DueKey(True, on, full_name, exempt, pk, None, None))
+            else:
+                add(DueKey(False, date, full_name, conformity_due, pk, date, None))
+            for start, _pk, _kind, end in away:
                 if end is not None and end >= on and start <= on:
-                    due(DueKind.EXEMPTION_ENDS, end)
+                    add(DueKey(False, end, full_name, exemption_ends, pk, end, None))
         last_course = courses.get(pk)
-        due(DueKind.COURSE, add_years(last_course, settings.COURSE_PERIOD_YEARS) if last_course else on)
-    return sorted(
-        keys,
-        key=lambda k: (k.action_date is None, k.action_date or on, k.full_name, k.kind, k.employee_id),
-    )
+        date = add_years(last_course, course_years) if last_course else on
+        add(DueKey(False, date, full_name, course, pk, date, None))
+    keys.sort()
+    return keys
 
 
 @dataclass
