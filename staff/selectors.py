@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import (
     Case,
+    Exists,
     Max,
     OuterRef,
     Q,
@@ -123,11 +124,19 @@ def filter_course_due_within(queryset, *, until: datetime.date):
     """Employees (annotated by employees_with_dues) whose next course training falls due on or
     before `until` (SQL side of Employee.course_due)."""
     cutoff = add_years(until, -settings.COURSE_PERIOD_YEARS)
-    return queryset.filter(Q(last_course_end__isnull=True) | Q(last_course_end__lte=cutoff))
+    # The same as `last_course_end` null or on/before the cutoff, as an anti-join: the list's pager
+    # counts without computing the annotation for every employee.
+    recent = Training.objects.filter(further_education_q(), employee=OuterRef("pk"), end_date__gt=cutoff)
+    return queryset.filter(~Exists(recent))
 
 
-def filter_attestation_due_within(queryset, *, until: datetime.date):
-    return queryset.filter(attestation_due_on__isnull=False, attestation_due_on__lte=until)
+def filter_attestation_due_within(queryset, *, until: datetime.date, on: datetime.date | None = None):
+    """Employees (annotated by employees_with_dues on `on`, today by default) whose category in
+    force ends on or before `until`."""
+    # Only those with a decision in force ending by then can be due: the semi-join narrows the
+    # staff before the latest decision is looked up for each.
+    ending = decisions_in_force(on or timezone.localdate()).filter(valid_until__lte=until)
+    return queryset.filter(Exists(ending), attestation_due_on__isnull=False, attestation_due_on__lte=until)
 
 
 # ---------------------------------------------------------------- attestation dues
