@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.events.factories import EventFactory, ParticipationFactory
@@ -88,3 +90,63 @@ def test_entries_date_hierarchy_offers_every_year_from_the_first_to_the_last(cli
     # A year chosen: its months as Django reads them.
     months = client.get(reverse(ENTRIES), {"date__year": 2023}).content.decode()
     assert "date__month=3" in months and "date__month=4" not in months
+
+
+def _rows(kind, n):
+    """n rows of the list `kind`, each tied to a teacher named Иванова… (found by the search)."""
+    from reports.models import SelfReport
+    from tests.events.factories import ExternalParticipantFactory
+    from tests.factories import KindergartenGroupFactory, TrainingFactory
+    from tests.portfolios.factories import MiniSiteFactory
+    from tests.reports.factories import year
+
+    for index in range(n):
+        teacher = EmployeeFactory(surname=f"Иванова{index}")
+        if kind == "training":
+            TrainingFactory(employee=teacher)
+        elif kind == "selfreport":
+            SelfReport.objects.create(teacher=teacher, academic_year=year())
+        elif kind == "externalparticipant":
+            ExternalParticipantFactory(event=EventFactory(title=f"Иванова{index}"))
+        elif kind == "minisite":
+            MiniSiteFactory(teacher=teacher)
+        elif kind == "participation":
+            ParticipationFactory(teacher=teacher)
+        elif kind == "portfolioentry":
+            EntryFactory(teacher=teacher)
+        elif kind == "kindergartengroup":
+            KindergartenGroupFactory(name=f"Иванова{teacher.pk}")  # names are unique
+
+
+@pytest.mark.parametrize(
+    "url,kind",
+    [
+        ("admin:staff_training_changelist", "training"),
+        ("admin:reports_selfreport_changelist", "selfreport"),
+        ("admin:events_externalparticipant_changelist", "externalparticipant"),
+        ("admin:portfolios_minisite_changelist", "minisite"),
+        ("admin:events_participation_changelist", "participation"),
+        ("admin:portfolios_portfolioentry_changelist", "portfolioentry"),
+        ("admin:staff_kindergartengroup_changelist", "kindergartengroup"),
+    ],
+)
+@pytest.mark.parametrize("q", ["", "Иванова"], ids=["list", "search"])
+def test_admin_lists_make_the_same_queries_for_one_and_many_rows(
+    client, senior, django_assert_num_queries, url, kind, q
+):
+    _rows(kind, 1)
+    client.force_login(senior)
+    client.get(reverse(url), {"q": q})  # warm the session and content types
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse(url), {"q": q}).context["cl"].result_count == 1
+    _rows(kind, 4)  # Иванова0…3 again: five rows in all
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(reverse(url), {"q": q}).context["cl"].result_count == 5
+
+
+def test_admin_lists_of_the_network_page_by_50(client, senior):
+    client.force_login(senior)
+    for name in ("staff_kindergartengroup", "events_eventcertificate", "auth_user", "staff_employee"):
+        response = client.get(reverse(f"admin:{name}_changelist"))
+        assert response.context["cl"].list_per_page == 50, name
+        assert response.context["cl"].show_full_result_count is False, name
