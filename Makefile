@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-certificates backup restore clean
+.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ messages: install
 	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv
 
-benchmark: install benchmark-pages
+benchmark: install benchmark-pages benchmark-office
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench} $(BIN)/python benchmarks/rating_benchmark.py
 
 benchmark-certificates: install
@@ -54,6 +54,11 @@ restore: install
 # The page section: demo and network-size data in a database of its own (emptied on every run).
 benchmark-pages: install
 	DATABASE_URL=$${PAGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench_pages} $(BIN)/python benchmarks/page_benchmark.py
+
+# The office's pages and every admin list at 6 000 staff, in a database of its own (built once;
+# `OFFICE_BENCHMARK_ARGS=--recreate` rebuilds it).
+benchmark-office: install
+	DATABASE_URL=$${OFFICE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench_office} $(BIN)/python benchmarks/office_benchmark.py $(OFFICE_BENCHMARK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

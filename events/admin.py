@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.admin_lists import RelatedSearchMixin
 from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 from staff.dates import add_months
@@ -599,7 +600,7 @@ class SharingOwedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(RelatedSearchMixin, admin.ModelAdmin):
     form = ParticipationAdminForm
     list_display = [
         "teacher",
@@ -671,7 +672,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalParticipant)
-class ExternalParticipantAdmin(admin.ModelAdmin):
+class ExternalParticipantAdmin(RelatedSearchMixin, admin.ModelAdmin):
     list_display = ["full_name", "organization", "position", "email", "event", "created_at", "attended"]
     list_per_page = 50
     # Filtered lists skip counting the whole table: the years make it long.
@@ -697,6 +698,9 @@ class ExternalParticipantAdmin(admin.ModelAdmin):
 @admin.register(EventCertificate)
 class EventCertificateAdmin(admin.ModelAdmin):
     list_display = ["number", "holder_column", "event_column", "issued_at", "revoked_at"]
+    list_per_page = 50
+    # Filtered lists skip counting the whole table: the years make it long.
+    show_full_result_count = False
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = [
         "number",

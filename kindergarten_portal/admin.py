@@ -44,6 +44,8 @@ class PortalUserAdmin(UserAdmin):
     """
 
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+    list_per_page = 50  # thousands of teachers' accounts in a city network
+    show_full_result_count = False
 
     def get_queryset(self, request):
         users = super().get_queryset(request)

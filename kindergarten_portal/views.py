@@ -64,7 +64,8 @@ def _office_agenda(today):
 def _head_figures(today):
     year = academic.AcademicYear.of(today)
     return {
-        "figures": reports_selectors.dashboard_figures(year=year, as_of=today),
+        # Counted in the database: the page shows the figures, not the teachers.
+        "figures": reports_selectors.dashboard_figures(year=year, as_of=today, figures_only=True, due_rows=0),
         "build": reports_selectors.latest_build(year) or reports_selectors.latest_build(),
     }
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kindergarten_portal.admin_lists import RangeYearsMixin, RelatedSearchMixin
+
 from .forms import ReturnForm
 from .models import EvidenceFile, MiniSite, PortfolioEntry, StatusChange
 from .services import entries_review
@@ -52,7 +54,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(PortfolioEntry)
-class PortfolioEntryAdmin(admin.ModelAdmin):
+class PortfolioEntryAdmin(RelatedSearchMixin, RangeYearsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "teacher",
@@ -167,7 +169,7 @@ class PortfolioEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(MiniSite)
-class MiniSiteAdmin(admin.ModelAdmin):
+class MiniSiteAdmin(RelatedSearchMixin, admin.ModelAdmin):
     list_display = ["slug", "teacher", "published", "consent_at", "public_link"]
     list_per_page = 50
     # Filtered lists skip counting the whole table: the years make it long.

@@ -177,6 +177,8 @@ class PortfolioEntry(ChoiceLabels, models.Model):
             # expression with NULLS LAST) also builds on SQLite, the demo's database.
             models.Index(fields=["submitted_at", "id"], name="entry_admin_order"),
             models.Index(fields=["date"], name="entry_date"),
+            # The admin's date hierarchy over a status (the review queue: "submitted").
+            models.Index(fields=["status", "date"], name="entry_status_date"),
         ]
 
     def __str__(self):

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.admin_lists import RelatedSearchMixin
 from staff import academic
 
 from .forms import BuildForm
@@ -205,7 +206,7 @@ class RatingBuildAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelfReport)
-class SelfReportAdmin(admin.ModelAdmin):
+class SelfReportAdmin(RelatedSearchMixin, admin.ModelAdmin):
     list_display = ["teacher", "academic_year", "status", "submitted_at", "reviewer", "open_link"]
     list_per_page = 50
     # Filtered lists skip counting the whole table: the years make it long.

@@ -70,7 +70,7 @@ def dashboard(request):
     first = list(build.rows.defer("item_points", "criteria")[:DASHBOARD_RATING_ROWS]) if build else []
     rows = rows_grouped_by_category(first)
     rated = build.teachers_count if build else 0
-    figures = dashboard_figures(year=year, as_of=today, figures_only=True)
+    figures = dashboard_figures(year=year, as_of=today, figures_only=True, due_rows=DASHBOARD_DUE_ROWS)
     distribution = [(category_group_label(c), n) for c, n in figures.categories]
     months = figures.months
     top = first[:RATING_CHART_TOP]
@@ -86,8 +86,8 @@ def dashboard(request):
         "staff_total": figures.staff_total,
         "covered": figures.covered,
         "coverage_percent": figures.coverage_percent,
-        "due": figures.due[:DASHBOARD_DUE_ROWS],
-        "due_total": len(figures.due),
+        "due": figures.due,
+        "due_total": figures.due_total,
         "months": months,
         "category_chart": bar_chart(_("Qualification categories"), distribution),
         "events_chart": bar_chart(

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kindergarten_portal.admin_lists import RelatedSearchMixin
 from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 
@@ -33,11 +34,15 @@ from .models import (
 )
 from .selectors import (
     attestation_calendar,
+    attestation_calendar_page,
     employees_with_dues,
     filter_attestation_due_within,
     filter_course_due_within,
 )
 from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
+
+CALENDAR_PAGE_SIZE = 50  # dues per page of the attestation calendar
+CALENDAR_EXEMPT_SHOWN = 20  # the exempt listed under it (the workbook has them all)
 
 DUE_CHOICES = (
     ("overdue", _("already due")),
@@ -382,27 +387,45 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
-    def _calendar_rows(self, request):
-        """The calendar's dues, and the month asked for ("2027-03") or None."""
+    def _calendar_month(self, request):
+        """The month asked for ("2027-03") as its first day, or None."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        month = None
         try:
-            month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
+            return datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
         except ValueError:
-            pass
+            return None
+
+    def _calendar_rows(self, request):
+        """The calendar's dues, and the month asked for or None."""
+        month = self._calendar_month(request)
         return attestation_calendar(on=timezone.localdate(), month=month), month
 
     def calendar_view(self, request):
-        rows, month = self._calendar_rows(request)
+        # A page of rows at a time: a city network's staff owe thousands (the workbook has them all).
+        month = self._calendar_month(request)
         today = timezone.localdate()
+        calendar = attestation_calendar_page(
+            on=today,
+            month=month,
+            page_number=request.GET.get("page"),
+            per_page=CALENDAR_PAGE_SIZE,
+            exempt_shown=CALENDAR_EXEMPT_SHOWN,
+        )
+        page = calendar.page
         months = [add_months(today.replace(day=1), n) for n in range(13)]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Attestation calendar"),
-            "rows": [r for r in rows if r.date is not None],
-            "exempt": [r for r in rows if r.date is None],
+            "rows": calendar.rows,
+            "exempt": calendar.exempt,
+            "exempt_total": calendar.exempt_total,
+            "page_obj": page,
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "page_query": f"month={month:%Y-%m}&" if month else "",
             "months": months,
             "month": month,
             "today": today,
@@ -418,12 +441,14 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
 @admin.register(KindergartenGroup)
 class KindergartenGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "age_band", "orientation", "pupils"]
+    list_per_page = 50  # a city network has hundreds of groups
+    show_full_result_count = False
     list_filter = ["orientation"]
     search_fields = ["name"]
 
 
 @admin.register(Training)
-class TrainingAdmin(ScanLinkMixin, admin.ModelAdmin):
+class TrainingAdmin(RelatedSearchMixin, ScanLinkMixin, admin.ModelAdmin):
     form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
     list_per_page = 50

@@ -2,10 +2,12 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
     Case,
+    Exists,
     Max,
     OuterRef,
     Prefetch,
@@ -25,12 +27,15 @@ from .dates import add_months, add_years
 from .models import (
     APPLY_MONTHS_BEFORE_END,
     BASE_CATEGORIES,
+    CONFORMITY_AFTER_HIRE_YEARS,
+    CONFORMITY_PERIOD_YEARS,
     COURSE_MIN_HOURS,
     TITLE_CATEGORIES,
     Category,
     CategoryDecision,
     Employee,
     Mentorship,
+    Training,
     category_term_end,
     further_education_q,
 )
@@ -101,7 +106,13 @@ def employees_with_dues(queryset=None, *, on: datetime.date | None = None):
         category_now=category_on_expression(on),
         category_group_now=category_group_expression(on),
         attestation_due_on=Subquery(in_force.values("valid_until")[:1]),
-        last_course_end=Max("trainings__end_date", filter=further_education_q("trainings__")),
+        # A subquery, not MAX over a JOIN: without GROUP BY, the admin's pager counts the employees
+        # alone and the page's rows are computed for the page only (6 000 staff: 240 ms -> 40 ms).
+        last_course_end=Subquery(
+            Training.objects.filter(further_education_q(), employee=OuterRef("pk"), end_date__isnull=False)
+            .order_by("-end_date")
+            .values("end_date")[:1]
+        ),
     ).prefetch_related("groups", "category_decisions", "trainings")
 
 
@@ -116,11 +127,19 @@ def filter_course_due_within(queryset, *, until: datetime.date):
     """Employees (annotated by employees_with_dues) whose next course training falls due on or
     before `until` (SQL side of Employee.course_due)."""
     cutoff = add_years(until, -settings.COURSE_PERIOD_YEARS)
-    return queryset.filter(Q(last_course_end__isnull=True) | Q(last_course_end__lte=cutoff))
+    # The same as `last_course_end` null or on/before the cutoff, as an anti-join: the list's pager
+    # counts without computing the annotation for every employee.
+    recent = Training.objects.filter(further_education_q(), employee=OuterRef("pk"), end_date__gt=cutoff)
+    return queryset.filter(~Exists(recent))
 
 
-def filter_attestation_due_within(queryset, *, until: datetime.date):
-    return queryset.filter(attestation_due_on__isnull=False, attestation_due_on__lte=until)
+def filter_attestation_due_within(queryset, *, until: datetime.date, on: datetime.date | None = None):
+    """Employees (annotated by employees_with_dues on `on`, today by default) whose category in
+    force ends on or before `until`."""
+    # Only those with a decision in force ending by then can be due: the semi-join narrows the
+    # staff before the latest decision is looked up for each.
+    ending = decisions_in_force(on or timezone.localdate()).filter(valid_until__lte=until)
+    return queryset.filter(Exists(ending), attestation_due_on__isnull=False, attestation_due_on__lte=until)
 
 
 # ---------------------------------------------------------------- attestation dues
@@ -266,3 +285,164 @@ def attestation_calendar(*, on: datetime.date | None = None, months: int = 12, m
             if d.action_date and (d.action_date.year, d.action_date.month) == (month.year, month.month)
         ]
     return rows
+
+
+# ---------------------------------------------------------------- the calendar at scale
+# `attestation_calendar` builds every due with its texts from full employee records: a city's
+# 6 000 staff take seconds. The page needs the texts of one page only: `calendar_keys` reads the
+# dates of every due from plain tuples (five queries, no model instances, no texts) and
+# `attestation_calendar_page` builds the real dues (`employee_dues`) of the page's employees alone.
+# The dates follow the rules of `employee_dues` and the model (current_decision_on,
+# conformity_due_on, last_course); a test keeps both equal.
+
+
+class DueKey(NamedTuple):
+    """A due's place in the calendar: what `Due` has, without the texts and the employee record.
+    A tuple whose fields come in the calendar's order, so that a list of them sorts as it is."""
+
+    exempt: bool  # the exempt (no date) come last
+    sort_date: datetime.date  # the day to act (`on` for the exempt)
+    full_name: str
+    kind: str
+    employee_id: int
+    date: datetime.date | None
+    apply_by: datetime.date | None
+
+    @property
+    def action_date(self):
+        return self.apply_by or self.date
+
+
+def _grouped(rows):
+    by_employee = {}
+    for row in rows:
+        by_employee.setdefault(row[0], []).append(row[1:])
+    return by_employee
+
+
+def calendar_keys(*, on: datetime.date) -> list[DueKey]:
+    """The dues of the staff on the books on that date, as keys, in the calendar's order (the
+    exempt last). Five queries whatever the number of staff."""
+    from .models import YEARS_AFTER_RETURN, ConformityDecision, Leave  # beside the rules they follow
+
+    staff = Employee.objects.current(on=on)
+    of_staff = {"employee__in": staff.values("pk")}
+    people = staff.values_list("pk", "surname", "name", "patronymic", "hire_date").order_by()
+    decisions = _grouped(
+        CategoryDecision.objects.filter(category__in=BASE_CATEGORIES, decision_date__lte=on, **of_staff)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .values_list("employee_id", "decision_date", "pk", "category", "valid_until")
+        .order_by()
+    )
+    conformity = _grouped(
+        ConformityDecision.objects.filter(**of_staff)
+        .values_list("employee_id", "decision_date", "pk")
+        .order_by()
+    )
+    leaves = _grouped(
+        Leave.objects.filter(**of_staff)
+        .values_list("employee_id", "start_date", "pk", "kind", "end_date")
+        .order_by("start_date", "-pk")  # the order conformity_due_on walks them in
+    )
+    courses = dict(
+        Training.objects.filter(further_education_q(), end_date__isnull=False, **of_staff)
+        .values("employee_id")
+        .annotate(last=Max("end_date"))
+        .values_list("employee_id", "last")
+        .order_by()
+    )
+    course_years = settings.COURSE_PERIOD_YEARS
+    none, no_leaves = Category.NONE, ()
+    category_ends, conformity_due, exempt, exemption_ends, course = (
+        DueKind.CATEGORY_ENDS,
+        DueKind.CONFORMITY,
+        DueKind.EXEMPT,
+        DueKind.EXEMPTION_ENDS,
+        DueKind.COURSE,
+    )
+    keys = []
+    add = keys.append
+    for pk, surname, name, patronymic, hire_date in people:
+        full_name = (
+            f"{surname} {name} {patronymic}"
+            if name and patronymic
+            else " ".join(part for part in (surname, name, patronymic) if part)
+        )
+        held = decisions.get(pk)
+        decision = max(held) if held else None  # the latest in force (date, pk)
+        if decision is not None and decision[3] is not None:
+            apply_by = add_months(decision[3], -APPLY_MONTHS_BEFORE_END)
+            add(DueKey(False, apply_by, full_name, category_ends, pk, decision[3], apply_by))
+        if decision is None or decision[2] == none:
+            last = conformity.get(pk)
+            if last:
+                date = add_years(max(last)[0], CONFORMITY_PERIOD_YEARS)
+            elif hire_date:
+                date = add_years(hire_date, CONFORMITY_AFTER_HIRE_YEARS)
+            else:
+                date = on
+            away = leaves.get(pk, no_leaves)
+            for start, _pk, kind, end in away:
+                if start > max(date, on):
+                    break
+                if end is None:
+                    date = None  # exempt while on leave
+                    break
+                date = max(date, add_years(end, YEARS_AFTER_RETURN[kind]))
+            if date is None:
+                add(DueKey(True, on, full_name, exempt, pk, None, None))
+            else:
+                add(DueKey(False, date, full_name, conformity_due, pk, date, None))
+            for start, _pk, _kind, end in away:
+                if end is not None and end >= on and start <= on:
+                    add(DueKey(False, end, full_name, exemption_ends, pk, end, None))
+        last_course = courses.get(pk)
+        date = add_years(last_course, course_years) if last_course else on
+        add(DueKey(False, date, full_name, course, pk, date, None))
+    keys.sort()
+    return keys
+
+
+@dataclass
+class CalendarPage:
+    rows: list  # the page's dues (Due), in the calendar's order
+    page: object  # the page of keys (Django's Page over DueKey), for the pager
+    exempt: list  # the first `exempt_shown` exempt (Due)
+    exempt_total: int
+
+
+def attestation_calendar_page(
+    *, on: datetime.date, page_number=None, per_page=50, months=12, month=None, exempt_shown=50
+) -> CalendarPage:
+    """One page of the attestation calendar (`attestation_calendar`'s rows), and the first exempt.
+
+    Ten queries whatever the number of staff: the keys of every due (five), then the employees of
+    the page and of the exempt shown with what their dues read (five)."""
+    from django.core.paginator import Paginator
+
+    until = add_months(on, months)
+    keys = [k for k in calendar_keys(on=on) if k.action_date is None or k.action_date <= until]
+    if month is not None:
+        keys = [
+            k
+            for k in keys
+            if k.action_date and (k.action_date.year, k.action_date.month) == (month.year, month.month)
+        ]
+    dated = [k for k in keys if k.date is not None]
+    exempt = [k for k in keys if k.date is None]
+    page = Paginator(dated, per_page).get_page(page_number)
+    shown = list(page.object_list) + exempt[:exempt_shown]
+    employees = Employee.objects.filter(pk__in={k.employee_id for k in shown})
+    found = {}
+    for item in dues_on(on=on, employees=employees):
+        found.setdefault((item.employee.pk, item.kind, item.date), []).append(item)
+
+    def real(key):
+        return found[(key.employee_id, key.kind, key.date)].pop(0)
+
+    return CalendarPage(
+        rows=[real(k) for k in page.object_list],
+        page=page,
+        exempt=[real(k) for k in exempt[:exempt_shown]],
+        exempt_total=len(exempt),
+    )

@@ -304,7 +304,7 @@ def test_head_home_query_count_is_constant(client, head, senior, django_assert_n
     EmployeeFactory()
     rating_build(year=current_year(), by=senior)
     client.get(reverse("home"))
-    with django_assert_num_queries(7) as one:
+    with django_assert_num_queries(5) as one:
         client.get(reverse("home"))
     for _ in range(8):
         _course(EmployeeFactory(), _today() - datetime.timedelta(days=30))

@@ -90,3 +90,38 @@ def test_dashboard_figures_only_are_the_same_in_two_queries(db, django_assert_nu
     assert (light.covered, light.staff_total) == (full.covered, full.staff_total)
     assert [e.pk for e in light.due] == [e.pk for e in full.due] and len(full.due) == 1
     assert full.young == 1 and full.staff_total == 7 and full.covered == 5
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, datetime.date(2028, 2, 29), datetime.date(2027, 3, 1)])
+def test_dashboard_figures_counted_in_sql_draw_the_young_and_course_lines_as_python_does(db, settings, as_of):
+    """The day a teacher stops being young and the day a course stops counting, 29 February included."""
+    settings.YOUNG_TEACHER_YEARS, settings.COURSE_PERIOD_YEARS = 2, 3
+    for shift in range(-3, 4):
+        start = as_of.replace(year=as_of.year - 2, day=min(as_of.day, 28)) + datetime.timedelta(days=shift)
+        teacher = EmployeeFactory(experience_start=start)
+        end = as_of.replace(year=as_of.year - 3, day=min(as_of.day, 28)) + datetime.timedelta(days=shift)
+        TrainingFactory(employee=teacher, start_date=end - datetime.timedelta(days=10), end_date=end)
+    EmployeeFactory(experience_start=None)  # young: no start on record
+    TrainingFactory(employee=EmployeeFactory(), hours=8)  # too short to count
+    full = dashboard_figures(year=year(), as_of=as_of)
+    light = dashboard_figures(year=year(), as_of=as_of, figures_only=True)
+    assert 0 < full.young < full.staff_total and 0 < full.covered < full.staff_total
+    assert (light.young, light.covered, light.staff_total) == (full.young, full.covered, full.staff_total)
+
+
+def test_dashboard_figures_only_read_the_first_due_rows_and_count_them_all(db, django_assert_num_queries):
+    for n in range(5):
+        CategoryDecisionFactory(
+            employee=EmployeeFactory(surname=f"Должна{n}"),
+            category=Category.FIRST,
+            decision_date=datetime.date(2021, 6, 1 + n),
+            valid_until=datetime.date(2026, 6, 1 + n),
+        )
+    of_year = year()
+    with django_assert_num_queries(2):
+        first = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True, due_rows=3)
+    assert [e.surname for e in first.due] == ["Должна0", "Должна1", "Должна2"] and first.due_total == 5
+    assert first.employees == []
+    with django_assert_num_queries(2):
+        counted = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True, due_rows=0)
+    assert counted.due == [] and counted.due_total == 5 and counted.staff_total == 5

@@ -103,6 +103,16 @@ def test_filters_by_category_and_due_dates(client, senior):
     assert names("?course_due=12") == {"Скороаттестова"}
     assert names("?q=Спокойн") == {"Спокойнова"}
 
+    # Only the latest decision in force counts: an older one ending soon behind a newer one without
+    # an end makes nothing due (the semi-join that narrows the list must not let it through).
+    CategoryDecisionFactory(
+        employee=calm,
+        category=Category.FIRST,
+        decision_date=add_months(today, -50),
+        valid_until=add_months(today, 2),
+    )
+    assert names("?attestation_due=3") == {"Скороаттестова"}
+
 
 def test_export_selected_staff_to_xlsx(client, head):
     today = timezone.localdate()

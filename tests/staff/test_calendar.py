@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from staff.dates import add_months, add_years
 from staff.models import Category, LeaveKind
-from staff.selectors import DueKind, attestation_calendar, dues_on
+from staff.selectors import DueKind, attestation_calendar, attestation_calendar_page, calendar_keys, dues_on
 from tests.factories import (
     CategoryDecisionFactory,
     ConformityDecisionFactory,
@@ -94,7 +94,9 @@ def test_calendar_page_shows_rows_and_keeps_its_query_count(client, head, django
     TrainingFactory(employee=legacy, start_date=add_years(today, -1), end_date=add_years(today, -1))
     client.force_login(head)
     client.get(CALENDAR)
-    with django_assert_num_queries(9) as one:
+    # session, user, permissions (2); the keys of every due (5); the page's employees and their
+    # decisions, conformity decisions, leaves and trainings (5)
+    with django_assert_num_queries(14) as one:
         body = client.get(CALENDAR).content.decode()
     assert "Скоро" in body and add_months(today, 4).strftime("%d.%m.%Y") in body
     assert add_months(today, 1).strftime("%d.%m.%Y") in body  # apply 3 months before the end
@@ -145,3 +147,66 @@ def test_calendar_month_filter_and_xlsx(client, senior):
 def test_teachers_cannot_open_the_calendar(client, anna):
     client.force_login(anna)
     assert client.get(CALENDAR).status_code == 302
+
+
+@pytest.mark.parametrize("on", [D(2027, 6, 1), D(2025, 3, 1), D(2028, 2, 29), D(2030, 2, 28)])
+def test_calendar_keys_have_the_dates_of_every_due(on):
+    """The page's light reading gives each due the date `employee_dues` gives it, and the order."""
+    _office()
+    # More shapes: a category "none" decision, two conformity decisions, a leave over a due date,
+    # a dismissed teacher, no hire date, a short course that does not count, a title.
+    none = EmployeeFactory(surname="Нет", hire_date=None)
+    CategoryDecisionFactory(
+        employee=none, category=Category.NONE, decision_date=D(2024, 1, 1), valid_until=None
+    )
+    twice = EmployeeFactory(surname="Дважды", hire_date=D(2010, 2, 28))
+    ConformityDecisionFactory(employee=twice, decision_date=D(2020, 2, 29))
+    ConformityDecisionFactory(employee=twice, decision_date=D(2016, 5, 5))
+    LeaveFactory(employee=twice, kind=LeaveKind.ILLNESS, start_date=D(2024, 9, 1), end_date=D(2026, 1, 31))
+    LeaveFactory(employee=twice, kind=LeaveKind.MATERNITY, start_date=D(2026, 6, 1), end_date=D(2027, 8, 1))
+    EmployeeFactory(surname="Ушла", dismissal_date=D(2024, 1, 1))
+    short = EmployeeFactory(surname="Коротко", hire_date=D(2023, 9, 1))
+    TrainingFactory(employee=short, hours=8, start_date=D(2026, 1, 1), end_date=D(2026, 1, 2))
+    TrainingFactory(employee=short, hours=None, start_date=D(2024, 2, 1), end_date=D(2024, 2, 29))
+    titled = EmployeeFactory(surname="Методистова")
+    CategoryDecisionFactory(employee=titled, category=Category.HIGHEST, decision_date=D(2021, 4, 30))
+    CategoryDecisionFactory(employee=titled, category=Category.METHODIST, decision_date=D(2024, 4, 30))
+    expected = [(d.employee.pk, d.kind, d.date, d.apply_by) for d in dues_on(on=on)]
+    keys = [(k.employee_id, k.kind, k.date, k.apply_by) for k in calendar_keys(on=on)]
+    assert keys == expected and len({k[1] for k in keys}) >= 3
+
+
+def test_calendar_page_pages_the_rows_and_shows_the_first_exempt(client, senior):
+    today = timezone.localdate()
+    for index in range(7):  # no category, hired long ago: conformity and course overdue
+        EmployeeFactory(surname=f"Должница{index}", hire_date=D(2010, 9, 1))
+    for index in range(3):
+        away = EmployeeFactory(surname=f"Отпускница{index}", hire_date=D(2010, 9, 1))
+        LeaveFactory(
+            employee=away, kind=LeaveKind.CHILD_CARE, start_date=add_months(today, -1), end_date=None
+        )
+    page = attestation_calendar_page(on=today, per_page=5, exempt_shown=2)
+    everything = attestation_calendar(on=today)
+    dated = [d for d in everything if d.date is not None]
+    assert [(d.employee.pk, d.kind) for d in page.rows] == [(d.employee.pk, d.kind) for d in dated[:5]]
+    assert page.page.paginator.count == len(dated) == 17 and page.page.paginator.num_pages == 4
+    assert len(page.exempt) == 2 and page.exempt_total == 3
+    last = attestation_calendar_page(on=today, per_page=5, page_number=4)
+    assert [(d.employee.pk, d.kind) for d in last.rows] == [(d.employee.pk, d.kind) for d in dated[15:]]
+    client.force_login(senior)
+    body = client.get(CALENDAR, {"page": 2}).content.decode()
+    assert 'id="calendar-pager"' not in body  # 17 rows: one page of 50
+
+
+def test_calendar_page_links_the_next_pages_keeping_the_month(client, senior, monkeypatch):
+    monkeypatch.setattr("staff.admin.CALENDAR_PAGE_SIZE", 2)
+    for index in range(3):
+        EmployeeFactory(surname=f"Должница{index}", hire_date=D(2010, 9, 1))  # conformity and course
+    client.force_login(senior)
+    first = client.get(CALENDAR).content.decode()
+    assert 'id="calendar-pager"' in first and 'href="?page=3"' in first and first.count("Должница") == 2
+    third = client.get(CALENDAR, {"page": 3}).content.decode()
+    assert third.count('<tr data-kind="') == 2
+    month = timezone.localdate().strftime("%Y-%m")
+    in_month = client.get(CALENDAR, {"month": month}).content.decode()
+    assert f'href="?month={month}&amp;page=2"' in in_month
