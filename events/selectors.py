@@ -147,7 +147,10 @@ def my_events(*, teacher, year=None, now=None, past=True):
     year_start = datetime.datetime.combine(year.start, datetime.time(), tzinfo=tz)
     year_after = datetime.datetime.combine(year.next.start, datetime.time(), tzinfo=tz)
     ahead = Q(event__end__gte=now)
-    # Places taken, for the sign-up buttons of events still ahead only (a past row needs none).
+    # Places taken, for the sign-up buttons of the recommendations still ahead only (her page shows
+    # buttons for those; a row she is already signed up for or a past row needs none; her home
+    # page, past=False, shows no buttons at all).
+    needs_places = ahead & ~Q(recommendation_reason="")
     taken = (
         Participation.objects.filter(event=OuterRef("event"), status__in=PLACE_TAKING)
         .order_by()
@@ -171,14 +174,26 @@ def my_events(*, teacher, year=None, now=None, past=True):
         with_waiting_position(Participation.objects.filter(teacher=teacher))
         .filter(wanted)
         .annotate(
-            event_teachers_taken=Case(
-                When(ahead, then=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))),
-                default=Value(0),
-            ),
-            event_externals_taken=Case(
-                When(ahead, then=Coalesce(Subquery(externals, output_field=IntegerField()), Value(0))),
-                default=Value(0),
-            ),
+            **(
+                {
+                    "event_teachers_taken": Case(
+                        When(
+                            needs_places,
+                            then=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
+                        ),
+                        default=Value(0),
+                    ),
+                    "event_externals_taken": Case(
+                        When(
+                            needs_places,
+                            then=Coalesce(Subquery(externals, output_field=IntegerField()), Value(0)),
+                        ),
+                        default=Value(0),
+                    ),
+                }
+                if past
+                else {"event_teachers_taken": Value(0), "event_externals_taken": Value(0)}
+            )
         )
         .select_related("event__organizer", "recommended_by", "certificate")
         .order_by("event__start", "pk")
