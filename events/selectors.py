@@ -37,26 +37,33 @@ def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.dat
     return first, following
 
 
-def with_places(queryset):
-    """Annotate `places_taken` (teachers holding a place + external registrations) in SQL."""
+def _places_taken(event):
+    """(teachers holding a place, external registrations) of the event that `event` (an OuterRef)
+    points to, as two subquery expressions."""
     teachers = (
-        Participation.objects.filter(event=OuterRef("pk"), status__in=PLACE_TAKING)
+        Participation.objects.filter(event=event, status__in=PLACE_TAKING)
         .order_by()
         .values("event")
         .annotate(n=Count("pk"))
         .values("n")
     )
     externals = (
-        ExternalParticipant.objects.filter(event=OuterRef("pk"))
+        ExternalParticipant.objects.filter(event=event)
         .order_by()
         .values("event")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return queryset.annotate(
-        teachers_taken=Coalesce(Subquery(teachers, output_field=IntegerField()), Value(0)),
-        externals_taken=Coalesce(Subquery(externals, output_field=IntegerField()), Value(0)),
+    return (
+        Coalesce(Subquery(teachers, output_field=IntegerField()), Value(0)),
+        Coalesce(Subquery(externals, output_field=IntegerField()), Value(0)),
     )
+
+
+def with_places(queryset):
+    """Annotate `places_taken` (teachers holding a place + external registrations) in SQL."""
+    teachers, externals = _places_taken(OuterRef("pk"))
+    return queryset.annotate(teachers_taken=teachers, externals_taken=externals)
 
 
 def with_waiting_position(queryset):
@@ -151,20 +158,7 @@ def my_events(*, teacher, year=None, now=None, past=True):
     # buttons for those; a row she is already signed up for or a past row needs none; her home
     # page, past=False, shows no buttons at all).
     needs_places = ahead & ~Q(recommendation_reason="")
-    taken = (
-        Participation.objects.filter(event=OuterRef("event"), status__in=PLACE_TAKING)
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    externals = (
-        ExternalParticipant.objects.filter(event=OuterRef("event"))
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    taken, externals = _places_taken(OuterRef("event"))
     wanted = ahead | Q(sharing_due__isnull=False, sharing_done__isnull=True)
     if past:
         wanted |= Q(
@@ -176,20 +170,8 @@ def my_events(*, teacher, year=None, now=None, past=True):
         .annotate(
             **(
                 {
-                    "event_teachers_taken": Case(
-                        When(
-                            needs_places,
-                            then=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
-                        ),
-                        default=Value(0),
-                    ),
-                    "event_externals_taken": Case(
-                        When(
-                            needs_places,
-                            then=Coalesce(Subquery(externals, output_field=IntegerField()), Value(0)),
-                        ),
-                        default=Value(0),
-                    ),
+                    "event_teachers_taken": Case(When(needs_places, then=taken), default=Value(0)),
+                    "event_externals_taken": Case(When(needs_places, then=externals), default=Value(0)),
                 }
                 if past
                 else {"event_teachers_taken": Value(0), "event_externals_taken": Value(0)}
