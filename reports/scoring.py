@@ -5,6 +5,7 @@ Both ways pick the same rule: the rules of the entry's item ordered most specifi
 (`ordered_rules`); the first that matches gives the points.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
@@ -133,11 +134,21 @@ def competition_ranks(totals: list[Decimal]) -> list[int]:
 
 def rating_recommend(lines, *, criteria: dict) -> list:
     """Set each rating line's `recommendation` and `criteria` (each criterion checked) from its
-    category, total and top level; returns the lines."""
+    category, total and top level; returns the lines.
+
+    The result depends only on the category, the top level and which minimum totals the total
+    reaches, so lines alike share one (a city's thousands of lines have a few dozen); the shared
+    `criteria` lists are not to be changed in place.
+    """
+    minimums = sorted({criterion.min_total for criterion in criteria.values()})
+    checked = {}
     for line in lines:
-        line.recommendation, line.criteria = recommend(
-            category=line.category, total=line.total, top_level=line.top_level_3, criteria=criteria
-        )
+        key = (line.category, line.top_level_3, bisect_right(minimums, line.total))
+        if key not in checked:
+            checked[key] = recommend(
+                category=line.category, total=line.total, top_level=line.top_level_3, criteria=criteria
+            )
+        line.recommendation, line.criteria = checked[key]
     return lines
 
 
