@@ -9,6 +9,7 @@ import datetime
 import io
 import re
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,8 +19,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import TIME_TYPES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.page import PageMargins
@@ -41,6 +43,13 @@ WRAP_CENTERED = Alignment(wrap_text=True, vertical="top", horizontal="center")
 CENTERED = Alignment(horizontal="center")
 TOP = Alignment(vertical="top")
 CENTERED_TOP = Alignment(horizontal="center", vertical="top")
+ALIGNMENTS = {
+    "wrap": WRAP,
+    "wrap-centered": WRAP_CENTERED,
+    "centered": CENTERED,
+    "centered-top": CENTERED_TOP,
+    "top": TOP,
+}
 LINE_HEIGHT = 15  # points per line of a wrapped row
 
 # Printing: A4 landscape with 1.27 cm side margins leaves 27.2 cm, about 146 column-width units
@@ -538,6 +547,20 @@ def _lines(text: str, width: int, narrowest: int) -> int:
     return -(-len(text) // max(width - 2, narrowest))
 
 
+def _plain(value) -> bool:
+    """A value that goes into a cell as it is: empty, a whole number, text not read as a formula."""
+    return value is None or isinstance(value, int) or (isinstance(value, str) and value[:1] != "=")
+
+
+def _alignment(long_text, centered, top) -> str:
+    """The key in ALIGNMENTS of a cell's alignment ("" for none)."""
+    if long_text:  # wraps inside its column instead of running across the printed page
+        return "wrap-centered" if centered else "wrap"
+    if centered:
+        return "centered-top" if top else "centered"
+    return "top" if top else ""
+
+
 class Sheet:
     """A write-only worksheet in the house style: a bold shaded header row that wraps and repeats on
     every printed page, fixed column widths, the panes frozen under the header, a filter over the
@@ -560,6 +583,9 @@ class Sheet:
         self.centered = frozenset(centered)
         self.rows_written = 0
         self.last_row = 1  # the header
+        self._styles = {}  # (type, number format, alignment, bold) -> (style array, direct), see `_styled`
+        self._limits = [width - 2 for width in self.widths]  # longer text wraps
+        self._special = self.centered | set(self.formats)  # columns whose cells are always styled
         for index, width in enumerate(self.widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.ws.freeze_panes = "A2"
@@ -600,73 +626,91 @@ class Sheet:
         if isinstance(value, Cell):  # already made for a special format
             return value
         long_text = isinstance(value, str) and (len(value) > MAX_WIDTH if wrap is None else wrap)
-        if (
-            not bold
-            and not long_text
-            and not centered
-            and not top
-            and number_format is None
-            and (value is None or isinstance(value, int) or (isinstance(value, str) and value[:1] != "="))
-        ):
+        if not (bold or long_text or centered or top or number_format is not None) and _plain(value):
             return value
-        cell = WriteOnlyCell(self.ws, value=value)
-        if long_text:  # wraps inside its column instead of running across the printed page
-            cell.alignment = WRAP_CENTERED if centered else WRAP
-        elif centered:
-            cell.alignment = CENTERED_TOP if top else CENTERED
-        elif top:
-            cell.alignment = TOP
+        return self._styled(value, number_format, _alignment(long_text, centered, top), bold)
+
+    def _styled(self, value, number_format, alignment, bold):
+        """A cell of `value` with its number format (by type, unless given), alignment and weight.
+
+        Its look is the sheet's style array of that kind, set up on the first such cell as on every
+        cell before, then copied: setting the look on each of 300 000 cells hashed the font and
+        alignment objects each time (half of the details sheet's time beyond openpyxl's own).
+        """
+        text = False
         if isinstance(value, str):
-            if value:
-                cell.data_type = "s"
+            text = bool(value)
+            number_format = None
         elif isinstance(value, datetime.datetime):
-            cell.value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-            cell.number_format = number_format or DATETIME_FORMAT
+            value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+            number_format = number_format or DATETIME_FORMAT
         elif isinstance(value, datetime.date):
-            cell.number_format = number_format or DATE_FORMAT
+            number_format = number_format or DATE_FORMAT
         elif isinstance(value, Decimal):
-            cell.value = float(value)
-            cell.number_format = number_format or POINTS_FORMAT
-        elif isinstance(value, int | float) and number_format:
-            cell.number_format = number_format
-        if bold:
-            cell.font = TOTAL_FONT
+            value = float(value)
+            number_format = number_format or POINTS_FORMAT
+        elif not isinstance(value, int | float):
+            number_format = None
+        key = (type(value), number_format, alignment, bold)
+        known = self._styles.get(key)
+        if known is None:  # the first cell of its kind, styled as every cell once was
+            first = WriteOnlyCell(self.ws, value=value)
+            if alignment:
+                first.alignment = ALIGNMENTS[alignment]
+            if number_format:
+                first.number_format = number_format
+            if bold:
+                first.font = TOTAL_FONT
+            # Made with its look, a date cell keeps it only if that is a date format.
+            direct = not isinstance(value, TIME_TYPES) or is_date_format(first.number_format)
+            known = self._styles[key] = (first._style, direct)
+        style, direct = known
+        if direct:  # as WriteOnlyCell makes it (row and column 1 until written), with that look
+            cell = Cell(self.ws, row=1, column=1, value=value, style_array=style)
+        else:
+            cell = WriteOnlyCell(self.ws, value=value)
+            cell._style = copy(style)  # as openpyxl copies a cell's look (worksheet/copier.py)
+        if text:  # text stays text, "=…" too
+            cell.data_type = "s"
         return cell
 
     def append(self, values, *, bold=False):
-        """One row; a row with text longer than its column gets the height of its wrapped lines."""
+        """One row; a row with text longer than its column gets the height of its wrapped lines.
+
+        What `cell` does for each value, with the per-row decisions taken once (the details sheet
+        has 300 000 rows): plain values go in as they are, the others through `_styled`.
+        """
         self.last_row += 1
-        lines = max((self._lines(index, value) for index, value in enumerate(values)), default=1)
-        if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
-            self.ws.row_dimensions[self.last_row].height = LINE_HEIGHT * lines
-        formats, centered = self.formats, self.centered
-        self.ws.append(
-            [
-                self.cell(
-                    value,
-                    bold=bold,
-                    number_format=formats.get(index),
-                    wrap=self._wraps(index, value),
-                    centered=index in centered,
-                    top=lines > 1,
-                )
-                for index, value in enumerate(values)
-            ]
-        )
+        limits, count = self._limits, len(self._limits)
+        # Text wraps when longer than its column (beyond the last column: None, see `cell`).
+        wraps = [
+            isinstance(value, str) and (len(value) > limits[index] if index < count else None)
+            for index, value in enumerate(values)
+        ]
+        lines = 1
+        if True in wraps:
+            widths = self.widths
+            lines = max(
+                _lines(value, widths[index], 10) for index, value in enumerate(values) if wraps[index]
+            )
+            if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
+                self.ws.row_dimensions[self.last_row].height = LINE_HEIGHT * lines
+        top = lines > 1
+        formats, centered, special = self.formats, self.centered, self._special
+        row = []
+        for index, value in enumerate(values):
+            if isinstance(value, Cell):
+                row.append(value)
+                continue
+            wrap = wraps[index]
+            long_text = wrap if wrap is not None else len(value) > MAX_WIDTH
+            if not (bold or top or long_text or index in special) and _plain(value):
+                row.append(value)
+                continue
+            alignment = _alignment(long_text, index in centered, top)
+            row.append(self._styled(value, formats.get(index), alignment, bold))
+        self.ws.append(row)
         self.rows_written += 1
-
-    def _wraps(self, index, value):
-        """Text wraps when longer than its column (beyond the last column: longer than MAX_WIDTH)."""
-        if not isinstance(value, str):
-            return False
-        if index >= len(self.widths):
-            return None
-        return len(value) > self.widths[index] - 2
-
-    def _lines(self, index, value):
-        if not self._wraps(index, value):
-            return 1
-        return _lines(value, self.widths[index], 10)
 
     def blank(self):
         self.last_row += 1

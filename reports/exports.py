@@ -6,6 +6,7 @@ in hand or, for the streamed details, from the longest values in the database.
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.conf import settings
@@ -242,10 +243,20 @@ def _details_sheet(wb, build, rows):
     kind_labels = {kind.value: str(kind.label) for kind in EntryKind}
     level_labels = {level.value: str(level.label) for level in Level}
     result_labels = {result.value: str(result.label) for result in Result}
+
+    # A few dozen kinds of entry under the rules: each scored once, not once a row.
+    @functools.cache
+    def points(item, level, result, hours):
+        return entry_points(rules, item=item, level=level, result=result, hours=hours)
+
+    teacher, full_name = None, ""
     for surname, name, patronymic, item, title, day, kind, level, result, organizer, hours in stream:
+        if (surname, name, patronymic) != teacher:  # her entries come one after another
+            teacher = (surname, name, patronymic)
+            full_name = " ".join(p for p in teacher if p)
         sheet.append(
             [
-                " ".join(p for p in (surname, name, patronymic) if p),
+                full_name,
                 item_labels.get(item, item),
                 title,
                 day,
@@ -254,7 +265,7 @@ def _details_sheet(wb, build, rows):
                 result_labels.get(result, result),
                 organizer,
                 hours,
-                entry_points(rules, item=item, level=level, result=result, hours=hours),
+                points(item, level, result, hours),
             ]
         )
     sheet.close_table()

@@ -14,7 +14,19 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum, Window
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -50,10 +62,11 @@ from .models import (
 from .scoring import (
     ZERO,
     entry_points,
+    item_points_expression,
     level_of_rank,
     level_rank_expression,
     ordered_rules,
-    points_expression,
+    rules_by_item,
 )
 
 CATEGORY_ORDER = {category.value: index for index, category in enumerate(CATEGORY_GROUPS)}
@@ -77,11 +90,12 @@ def approved_entries_of_year(year: academic.AcademicYear):
 def rating_teachers(as_of: datetime.date):
     """Staff on the books on that date as tuples (pk, full name, position, experience start,
     category group on that date, "methodist" for highest + methodologist): one query, and no model
-    instances for thousands of rows."""
+    instances for thousands of rows. In no particular order (the rating ranks them)."""
     rows = (
         Employee.objects.current(on=as_of)
         .annotate(category_now=category_group_expression(as_of))
         .values_list("pk", "surname", "name", "patronymic", "position", "experience_start", "category_now")
+        .order_by()
     )
     return [
         (pk, " ".join(p for p in (surname, name, patronymic) if p), position, start, category)
@@ -118,57 +132,92 @@ class RatingLine:
         return RatingRow(build=build, **{f: getattr(self, f) for f in self.__slots__})
 
 
+class KeyedCache(dict):
+    """A dict that computes a missing value from its key (once) with the given function."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
+def rating_sums(*, year: AcademicYear, rules) -> dict[int, tuple]:
+    """{teacher: (teacher, entries, top level rank under 3.x, points of each item of ITEM_ORDER in
+    tenths or None without entries of that item)} over the year's approved entries: one query.
+
+    One group per teacher, each item's points a filtered sum (`SUM(…) FILTER (WHERE item = …)`) of
+    that item's own CASE: the database keeps thousands of groups rather than one per teacher and
+    item, compares each entry with its own item's rules only, and sends a row per teacher.
+    """
+    by_item = rules_by_item(rules)
+    points = {
+        f"tenths_{index}": Sum(
+            item_points_expression(by_item[item]) if item in by_item else Value(0),
+            filter=Q(item=item),
+            output_field=IntegerField(),
+        )
+        for index, item in enumerate(ITEM_ORDER)
+    }
+    sums = (
+        approved_entries_of_year(year)
+        .values_list("teacher_id")
+        .annotate(n=Count("id"), top=Max(level_rank_expression()), **points)
+        .order_by()
+    )
+    # Read the tuples straight from the cursor, skipping the ORM's per-row converters (the values
+    # are plain integers already).
+    sql, params = sums.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: row for row in cursor.fetchall()}
+
+
 def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[RatingLine], int]:
     """The year's rating lines with their points (not yet recommended, ranked or stored), and the
     number of entries counted."""
     rules = ordered_rules()
-    teachers = list(rating_teachers(as_of))
-    sums = (
-        approved_entries_of_year(year)
-        .values_list("teacher_id", "item")
-        .annotate(points=Sum(points_expression(rules)), n=Count("id"), top=Max(level_rank_expression()))
-        .order_by()
-    )
-    # 60 000+ small groups at city scale: read the tuples straight from the cursor, skipping the
-    # ORM's per-row converters (the values are plain integers and strings already).
-    sql, params = sums.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        grouped = cursor.fetchall()
-    per_teacher = defaultdict(dict)  # teacher -> {item: points in tenths}
-    counts = Counter()
-    tops = Counter()
-    for teacher_id, item, tenths, n, top in grouped:
-        per_teacher[teacher_id][item] = tenths or 0
-        counts[teacher_id] += n
-        if (top or 0) > tops[teacher_id]:
-            tops[teacher_id] = top
+    teachers = rating_teachers(as_of)
+    sums = rating_sums(year=year, rules=rules)
+    no_entries = (None, 0, 0, *[None] * len(ITEM_ORDER))
+    item_directions = [DIRECTIONS.index(direction_of(item)) for item in ITEM_ORDER]
+    # Thousands of lines share a few hundred distinct figures: convert each once.
+    decimals = KeyedCache(lambda tenths: Decimal(tenths) * TENTH)
+    texts = KeyedCache(lambda tenths: str(decimals[tenths]))
+    young = KeyedCache(lambda start: is_young_teacher(start, as_of))
+    levels = KeyedCache(level_of_rank)
 
     rows = []
+    entries_count = 0
     for teacher_id, full_name, position, experience_start, category in teachers:
-        items = {item: Decimal(tenths) * TENTH for item, tenths in per_teacher.get(teacher_id, {}).items()}
-        directions = {d: ZERO for d in DIRECTIONS}
-        for item, points in items.items():
-            directions[direction_of(item)] += points
-        total = sum(directions.values(), ZERO)
+        _teacher, count, top, *tenths = sums.get(teacher_id, no_entries)
+        directions = [0, 0, 0, 0]
+        item_points = {}
+        for index, value in enumerate(tenths):
+            if value is not None:
+                directions[item_directions[index]] += value
+                item_points[ITEM_ORDER[index]] = texts[value]
+        entries_count += count
         rows.append(
             RatingLine(
                 teacher_id=teacher_id,
                 teacher_name=full_name,
                 position=position,
                 category=category,
-                is_young_teacher=is_young_teacher(experience_start, as_of),
-                item_points={item: str(items[item]) for item in ITEM_ORDER if item in items},
-                direction_1=directions["1"],
-                direction_2=directions["2"],
-                direction_3=directions["3"],
-                direction_4=directions["4"],
-                total=total,
-                entries_count=counts[teacher_id],
-                top_level_3=level_of_rank(tops[teacher_id]),
+                is_young_teacher=young[experience_start],
+                item_points=item_points,
+                direction_1=decimals[directions[0]],
+                direction_2=decimals[directions[1]],
+                direction_3=decimals[directions[2]],
+                direction_4=decimals[directions[3]],
+                total=decimals[sum(directions)],
+                entries_count=count,
+                top_level_3=levels[top],
             )
         )
-    return rows, sum(counts[teacher[0]] for teacher in teachers)
+    return rows, entries_count
 
 
 def rows_grouped_by_category(rows):

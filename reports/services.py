@@ -4,6 +4,7 @@ way from draft to accepted."""
 import csv
 import io
 import json
+import operator
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -59,24 +60,53 @@ def _rating_rows_insert(build, lines):
     if connection.vendor != "postgresql":
         RatingRow.objects.bulk_create([line.as_row(build) for line in lines], batch_size=500)
         return
-    fields = [f for f in RatingRow._meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # all quoted: "" is an empty string, never NULL
-    for line in lines:
-        values = []
-        for field in fields:
-            if field.attname == "build_id":
-                values.append(build.pk)
-                continue
-            value = getattr(line, field.attname)
-            values.append(json.dumps(value) if field.attname in json_fields else value)
-        writer.writerow(values)
-    buffer.seek(0)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields = [f for f in RatingRow._meta.concrete_fields if not f.primary_key and f.attname != "build_id"]
+    read = operator.attrgetter(*(f.attname for f in fields))
+    json_at = [index + 1 for index, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    encoded = {}  # id of a JSON value -> its text: lines share their criteria (see rating_recommend)
+
+    def values():
+        for line in lines:
+            row = [build.pk, *read(line)]
+            for index in json_at:
+                text = encoded.get(id(row[index]))
+                if text is None:
+                    text = encoded[id(row[index])] = json.dumps(row[index])
+                row[index] = text
+            yield row
+
+    columns = ", ".join(
+        connection.ops.quote_name(f.column) for f in [RatingRow._meta.get_field("build"), *fields]
+    )
     table = connection.ops.quote_name(RatingRow._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.copy_expert(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)",
+            CsvReader(values()),
+            CsvReader.CHUNK,
+        )
+
+
+class CsvReader:
+    """The file COPY reads: CSV written from the rows as it asks for the next chunk.
+
+    The database parses and stores one chunk while Python writes the next (two processes at work
+    rather than one after the other), and the whole CSV is never held in memory.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, rows):
+        self.rows = iter(rows)
+
+    def read(self, size=CHUNK):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # all quoted: "" is an empty string, never NULL
+        for row in self.rows:
+            writer.writerow(row)
+            if buffer.tell() >= size:
+                break
+        return buffer.getvalue()
 
 
 def rating_build_store_workbook(*, build: RatingBuild) -> RatingBuild:

