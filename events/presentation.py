@@ -10,9 +10,12 @@ from urllib.parse import quote
 
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from kindergarten_portal.templatetags.words import date_weekday_time
 
 from .models import EventStatus, ParticipationStatus
 
@@ -145,3 +148,19 @@ def signup_html(event, participation, *, request):
     if token is None:
         token = request._signup_csrf_token = get_token(request)
     return state.html(event_pk=event.pk, csrf_token=token, next_url=next_url)
+
+
+def event_when(event) -> str:
+    """«12.12.2026, суббота 10:00–12:00»: a row's time, in the portal's time zone."""
+    start, end = timezone.localtime(event.start), timezone.localtime(event.end)
+    return f"{date_weekday_time(start)}–{end:%H:%M}"
+
+
+def event_places_line(event) -> str:
+    """«Осталось мест: 3 из 20» for a planned event with a capacity, else ""."""
+    if event.capacity is None or event.status != EventStatus.PLANNED:
+        return ""
+    return _("Places left: %(left)s of %(capacity)s") % {
+        "left": event.places_left,
+        "capacity": event.capacity,
+    }

@@ -35,7 +35,7 @@ from .feeds import calendar_response
 from .forms import EventFilterForm, ExternalRegistrationForm, SharingDoneForm
 from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
-from .presentation import event_facts, signup_html
+from .presentation import event_facts, event_places_line, event_when, signup_html
 
 # Public registration: attempts per client address and event per hour.
 REGISTRATION_LIMIT = 10
@@ -97,6 +97,8 @@ def _month_context(request, year, month, *, list_rows=True):
         event.time = timezone.localtime(event.start).strftime("%H:%M")
         if list_rows:
             event.facts = event_facts(event)
+            event.when = event_when(event)
+            event.places_line = event_places_line(event)
             if teacher is not None:
                 event.signup = signup_html(event, mine[0] if mine else None, request=request)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.media import NO_STORE, PRIVATE, file_response
@@ -62,6 +63,12 @@ def my_portfolio(request):
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     groups = portfolio_of(teacher=teacher, year=year)
+    for _item, entries in groups:
+        for entry in entries:  # each row's link and file count worked out once, not in the template
+            entry.url = reverse("portfolios:entry_detail", args=[entry.pk])
+            entry.files_label = ngettext("%(counter)s file", "%(counter)s files", entry.files_count) % {
+                "counter": entry.files_count
+            }
     site = MiniSite.objects.filter(teacher=teacher).first()
     return render(
         request,
