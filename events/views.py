@@ -80,8 +80,8 @@ def plan(request):
 
 
 def _month_context(request, year, month, *, list_rows=True):
-    """The month's events with what a row shows; `list_rows` False (the calendar): without the
-    sign-up state and facts line the list prints."""
+    """The month's events with what a row shows: the list's time, facts, places and sign-up block,
+    or with `list_rows` False (the calendar) only the time of day."""
     first_day = _month_or_404(year, month)
     teacher = teacher_or_none(request.user)
     base = selectors.events_of_month(year=year, month=month, teacher=teacher)
@@ -94,13 +94,14 @@ def _month_context(request, year, month, *, list_rows=True):
         mine = getattr(event, "my_participations", None)
         event.my_participation = mine[0] if mine else NO_PARTICIPATION
         event.url = reverse("events:detail", args=[event.pk])
-        event.time = timezone.localtime(event.start).strftime("%H:%M")
-        if list_rows:
-            event.facts = event_facts(event)
-            event.when = event_when(event)
-            event.places_line = event_places_line(event)
-            if teacher is not None:
-                event.signup = signup_html(event, mine[0] if mine else None, request=request)
+        if not list_rows:
+            event.time = timezone.localtime(event.start).strftime("%H:%M")
+            continue
+        event.facts = event_facts(event)
+        event.when = event_when(event)
+        event.places_line = event_places_line(event)
+        if teacher is not None:
+            event.signup = signup_html(event, mine[0] if mine else None, request=request)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = event_filter.narrows

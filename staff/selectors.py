@@ -282,13 +282,21 @@ def attestation_calendar(*, on: datetime.date | None = None, months: int = 12, m
     """Dues whose day to act falls before `months` from `on` (overdue ones included), plus the
     exempt; with `month` (a date of that month) only those whose day to act falls in that month."""
     on = on or timezone.localdate()
+    return _in_calendar(dues_on(on=on), on=on, months=months, month=month)
+
+
+def _in_calendar(items, *, on, months, month):
+    """The calendar's rule, for dues and their light keys alike (anything with `action_date`): the
+    day to act falls before `months` from `on` (overdue included) or there is none (exempt); with
+    `month` (a date of that month), only a day to act in that month."""
     until = add_months(on, months)
-    rows = [d for d in dues_on(on=on) if d.action_date is None or d.action_date <= until]
+    rows = [item for item in items if item.action_date is None or item.action_date <= until]
     if month is not None:
         rows = [
-            d
-            for d in rows
-            if d.action_date and (d.action_date.year, d.action_date.month) == (month.year, month.month)
+            item
+            for item in rows
+            if item.action_date
+            and (item.action_date.year, item.action_date.month) == (month.year, month.month)
         ]
     return rows
 
@@ -426,14 +434,7 @@ def attestation_calendar_page(
     the page and of the exempt shown with what their dues read (five)."""
     from django.core.paginator import Paginator
 
-    until = add_months(on, months)
-    keys = [k for k in calendar_keys(on=on) if k.action_date is None or k.action_date <= until]
-    if month is not None:
-        keys = [
-            k
-            for k in keys
-            if k.action_date and (k.action_date.year, k.action_date.month) == (month.year, month.month)
-        ]
+    keys = _in_calendar(calendar_keys(on=on), on=on, months=months, month=month)
     dated = [k for k in keys if k.date is not None]
     exempt = [k for k in keys if k.date is None]
     page = Paginator(dated, per_page).get_page(page_number)
