@@ -15,3 +15,32 @@ def ensure_database(url):
                 cursor.execute(f'CREATE DATABASE "{name}"')
     finally:
         conn.close()
+
+
+def django_on_postgres():
+    """Set Django up on DATABASE_URL's PostgreSQL database (created if missing) and migrate it; the
+    benchmarks measure PostgreSQL only."""
+    import os
+    import sys
+
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("this benchmark needs PostgreSQL (DATABASE_URL)")
+    call_command("migrate", verbosity=0)
+
+
+def build_demo():
+    """Empty the database and build the demo kindergarten (seed_demo) with the three roles."""
+    from django.core.management import call_command
+
+    from kindergarten_portal.roles import sync_role_permissions
+
+    call_command("flush", interactive=False, verbosity=0)
+    sync_role_permissions()
+    call_command("seed_demo", verbosity=0)

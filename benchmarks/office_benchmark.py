@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ensure_database  # benchmarks/common.py (the scripts run from this folder)
+from common import build_demo, django_on_postgres  # benchmarks/common.py (the scripts run from this folder)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_office")
@@ -52,16 +52,6 @@ TARGET_MS = 200
 BATCH = 10_000
 
 # ---------------------------------------------------------------- data
-
-
-def build_demo():
-    from django.core.management import call_command
-
-    from kindergarten_portal.roles import sync_role_permissions
-
-    call_command("flush", interactive=False, verbosity=0)
-    sync_role_permissions()
-    call_command("seed_demo", verbosity=0)
 
 
 def grow(rng):
@@ -571,16 +561,10 @@ def main():
     parser.add_argument("--only", default="", help="measure only the pages whose label contains this")
     args = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    django_on_postgres()
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        sys.exit("this benchmark needs PostgreSQL (DATABASE_URL)")
-    call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     populate(args.recreate)
 

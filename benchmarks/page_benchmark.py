@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ensure_database  # benchmarks/common.py (the scripts run from this folder)
+from common import build_demo, django_on_postgres  # benchmarks/common.py (the scripts run from this folder)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_pages")
@@ -104,16 +104,6 @@ def wsgi():
 
 
 # ---------------------------------------------------------------- data
-
-
-def build_demo():
-    from django.core.management import call_command
-
-    from kindergarten_portal.roles import sync_role_permissions
-
-    call_command("flush", interactive=False, verbosity=0)
-    sync_role_permissions()
-    call_command("seed_demo", verbosity=0)
 
 
 def grow_to_network(today):
@@ -503,23 +493,17 @@ def main():
     parser.add_argument("--requests", type=int, default=60, help="requests per page (median)")
     args = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
     os.environ["DJANGO_SETTINGS_MODULE"] = "kindergarten_portal.settings"
-    django.setup()
+    django_on_postgres()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import setup_test_environment
     from django.utils import timezone
 
-    if connection.vendor != "postgresql":
-        sys.exit("this benchmark needs PostgreSQL (DATABASE_URL)")
     setup_test_environment()  # the test client's response context, the in-memory mail outbox
     urlpatterns[:] = _urlpatterns()
     settings.ROOT_URLCONF = __name__
-    call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     from django.core.cache import caches
 

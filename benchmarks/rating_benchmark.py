@@ -32,7 +32,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from common import ensure_database  # benchmarks/common.py (the scripts run from this folder)
+from common import django_on_postgres  # benchmarks/common.py (the scripts run from this folder)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench")
@@ -235,16 +235,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_on_postgres()
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        sys.exit("this benchmark needs PostgreSQL (DATABASE_URL)")
-    call_command("migrate", verbosity=0)
     populate(args.recreate)
 
     from reports.exports import rating_workbook
