@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kindergarten_portal.cache import count_attempt
 from kindergarten_portal.clients import client_address
 from kindergarten_portal.media import file_response
-from kindergarten_portal.pagecache import cached_public_page
+from kindergarten_portal.pagecache import cached_personal_page, cached_public_page
 from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything, role_required
 from kindergarten_portal.spreadsheets import xlsx_response
@@ -121,6 +121,7 @@ def _month_context(request, year, month, *, list_rows=True):
     }
 
 
+@cached_personal_page(*EventFilterForm.base_fields)
 @login_required
 def month(request, year, month):
     context = _month_context(request, year, month)
@@ -135,6 +136,7 @@ def month_xlsx(request, year, month):
     return xlsx_response(plan_workbook(events), f"plan-{year}-{month:02d}.xlsx")
 
 
+@cached_personal_page(*EventFilterForm.base_fields)
 @login_required
 def month_calendar(request, year, month):
     context = _month_context(request, year, month, list_rows=False)
@@ -272,6 +274,7 @@ def cancel(request, pk):
 # ---------------------------------------------------------------- my events
 
 
+@cached_personal_page("year")
 @login_required
 def my_events(request):
     teacher = self_service_teacher(request.user)

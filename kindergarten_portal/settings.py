@@ -249,6 +249,9 @@ CACHES["pages"] = (
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 )
 CACHES["pages"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "pages"
+# A signed-in user's main pages kept in the cache for her (pagecache.cached_personal_page): only
+# where the cache is shared by every worker, so on with Redis; a single process may turn it on.
+PERSONAL_PAGE_CACHE = env_bool("PERSONAL_PAGE_CACHE", default=bool(REDIS_URL))
 # With Redis, a signed-in page reads its session from Redis instead of querying the database (written
 # to both, so a flushed Redis signs nobody out).
 if REDIS_URL:

@@ -9,20 +9,18 @@ An edited event (title, date, level, organizer, cancellation) re-syncs its parti
 A deleted evidence file (with its entry, or its teacher's record) leaves storage once the deletion
 has committed, thumbnail included.
 
-The public mini-sites are cached until one of the records they show changes: any such change
-forgets them.
+The cached mini-sites forget themselves on any write (kindergarten_portal.pagecache).
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from events.models import Event, Participation
 from kindergarten_portal.media import files_delete_on_commit
-from kindergarten_portal.pagecache import public_pages_changed
-from staff.models import CategoryDecision, Employee, KindergartenGroup, Training
+from staff.models import CategoryDecision, Training
 
 from .derived import entries_sync_for_event, entries_sync_for_source
-from .models import EvidenceFile, MiniSite, PortfolioEntry
+from .models import EvidenceFile
 
 SOURCES = (Training, CategoryDecision, Participation)
 
@@ -53,24 +51,3 @@ def event_saved(sender, instance, created=False, raw=False, **kwargs):
 @receiver(post_delete, sender=EvidenceFile, dispatch_uid="portfolios_evidence_file_deleted")
 def evidence_deleted(sender, instance, **kwargs):
     files_delete_on_commit(instance, "file", "thumbnail")
-
-
-# What a mini-site shows: the site, the teacher's card (her record, groups and category) and her
-# approved public entries with their files.
-PUBLIC_SOURCES = (MiniSite, PortfolioEntry, EvidenceFile, Employee, KindergartenGroup, CategoryDecision)
-
-
-def _public_data_changed(sender, **kwargs):
-    public_pages_changed()
-
-
-for _model in PUBLIC_SOURCES:
-    post_save.connect(
-        _public_data_changed, sender=_model, dispatch_uid=f"portfolios_public_{_model.__name__}_saved"
-    )
-    post_delete.connect(
-        _public_data_changed, sender=_model, dispatch_uid=f"portfolios_public_{_model.__name__}_deleted"
-    )
-m2m_changed.connect(
-    _public_data_changed, sender=Employee.groups.through, dispatch_uid="portfolios_public_employee_groups"
-)

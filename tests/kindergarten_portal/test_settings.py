@@ -73,12 +73,15 @@ def test_russian_is_the_default_language(client):
 
 def _cache_settings(overrides):
     env = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "CACHE_TABLE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "CACHE_TABLE", "PERSONAL_PAGE_CACHE")
     }
     env.update({"DEBUG": "true", **overrides})
     code = (
         "from django.conf import settings as s; c = s.CACHES['default'];"
-        "print(s.SESSION_ENGINE, c['BACKEND'], c['LOCATION'], repr(c['KEY_PREFIX']), s.TRUSTED_PROXY_HEADER)"
+        "print(s.SESSION_ENGINE, c['BACKEND'], c['LOCATION'], repr(c['KEY_PREFIX']), s.TRUSTED_PROXY_HEADER,"
+        " 'personal-pages-cached' if s.PERSONAL_PAGE_CACHE else '')"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -93,6 +96,7 @@ def _cache_settings(overrides):
 
 
 def test_the_cache_is_a_database_table_shared_by_every_process_by_default():
+    # ... and a signed-in user's pages are not cached: a worker's memory is not shared.
     line = _cache_settings({"TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
     assert line == (
         "django.contrib.sessions.backends.db kindergarten_portal.cache.AtomicDatabaseCache portal_cache ''"
@@ -104,10 +108,14 @@ def test_the_cache_is_a_database_table_shared_by_every_process_by_default():
 
 
 def test_redis_url_makes_redis_the_cache_and_the_first_place_sessions_are_read_from():
+    # ... and keeps each signed-in user's main pages, unless PERSONAL_PAGE_CACHE says no.
     line = _cache_settings({"REDIS_URL": "redis://127.0.0.1:6379/3", "CACHE_KEY_PREFIX": "sad12"})
     assert line.split() == [
         "django.contrib.sessions.backends.cached_db",
         "django.core.cache.backends.redis.RedisCache",
         "redis://127.0.0.1:6379/3",
         "'sad12'",
+        "personal-pages-cached",
     ]
+    off = _cache_settings({"REDIS_URL": "redis://127.0.0.1:6379/3", "PERSONAL_PAGE_CACHE": "false"})
+    assert "personal-pages-cached" not in off
