@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from common import build_demo, django_on_postgres  # benchmarks/common.py (the scripts run from this folder)
@@ -443,6 +444,12 @@ def wrk_run(found):
             if label.endswith(RENDERED):  # the server runs as production: her pages cached
                 continue
             header = ["-H", f"Cookie: {cookies[who]}"] if who else []
+            # Warm-up, as in the in-process rounds: each worker parses the page's templates once.
+            for _n in range(6):
+                request = urllib.request.Request(f"http://127.0.0.1:8765{url}")
+                if who:
+                    request.add_header("Cookie", cookies[who])
+                urllib.request.urlopen(request, timeout=30).read()
             out = subprocess.run(
                 [wrk, "-t2", "-c20", "-d10s", "-s", str(script), *header, f"http://127.0.0.1:8765{url}"],
                 capture_output=True,

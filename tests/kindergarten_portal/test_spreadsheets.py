@@ -203,3 +203,41 @@ def test_text_longer_than_its_column_wraps_and_the_row_reads_from_the_top():
     assert ws["B2"].alignment.wrap_text
     assert ws.row_dimensions[2].height == 15 * 3  # 38 / (20 - 2), rounded up
     assert ws["A2"].alignment.vertical == "top"
+
+
+def _sheet_xml(openpyxls_own_rows):
+    """The details-like sheet's XML, its rows made by Sheet's `_values_to_row` or openpyxl's own."""
+    wb = new_workbook()
+    sheet = Sheet(
+        wb, "Лист", ["Педагог", "Дата", "Мероприятие", "Часы", "Баллы"], [20, 12, 20, 8, 8], centered={1}
+    )
+    if openpyxls_own_rows:
+        del sheet.ws._values_to_row  # the class's own method again
+    rows = [
+        ["Антонова Анна Сергеевна", datetime.date(2026, 1, 27), "Семинар", 16, Decimal("2.5")],
+        ["Борисова", datetime.date(2026, 2, 3), "Педагогический аукцион «Игровые идеи»", None, Decimal("1")],
+        ["=СУММ(A1:A2)", None, "", 0, 3.25],
+        [
+            "Ёлкина Алёна",
+            datetime.datetime(2026, 3, 1, 10, 30),
+            "Мастер-класс по ТРИЗ для педагогов",
+            72,
+            None,
+        ],
+    ]
+    for _round in range(2):  # the second round refills the cells the first one made
+        for row in rows:
+            sheet.append(row)
+    sheet.close_table()
+    sheet.append(["Итого", None, "", 88, Decimal("13.5")], bold=True)
+    sheet.append([sheet.cell("Ссылка", bold=True), sheet.cell(datetime.date(2026, 5, 1))])
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(wb))) as archive:
+        return archive.read("xl/worksheets/sheet1.xml"), archive.read("xl/styles.xml")
+
+
+def test_rows_go_in_as_openpyxl_itself_would_write_them():
+    """Sheet hands openpyxl its rows its own way (spreadsheets._values_to_row, for speed): the
+    sheet and its styles come out byte for byte as through openpyxl's own method."""
+    ours, own = _sheet_xml(False), _sheet_xml(True)
+    assert b"<c " in ours[0] and b' s="' in ours[0]  # cells, some styled
+    assert ours == own
