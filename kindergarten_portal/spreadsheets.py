@@ -589,6 +589,11 @@ def _values_to_row(ws, values, row_idx):
         yield cell
 
 
+# Kinds of value a column's styled cell is refilled with (see Sheet._styled): they go in unchanged,
+# or a Decimal as a float (an aware datetime, which becomes a local one, is made anew each time).
+REFILLABLE = frozenset({str, int, float, Decimal, datetime.date})
+
+
 class Sheet:
     """A write-only worksheet in the house style: a bold shaded header row that wraps and repeats on
     every printed page, fixed column widths, the panes frozen under the header, a filter over the
@@ -613,7 +618,7 @@ class Sheet:
         self.rows_written = 0
         self.last_row = 1  # the header
         self._styles = {}  # (type, number format, alignment, bold) -> (style array, direct), see `_styled`
-        self._slots = {}  # (column, style key) -> the cell `append` refills, see `_styled`
+        self._slots = {}  # (column, type, alignment, bold) -> the cell `append` refills, see `_styled`
         self._limits = [width - 2 for width in self.widths]  # longer text wraps
         self._special = self.centered | set(self.formats)  # columns whose cells are always styled
         for index, width in enumerate(self.widths, start=1):
@@ -668,9 +673,10 @@ class Sheet:
         alignment objects each time (half of the details sheet's time beyond openpyxl's own).
 
         `slot` (the column, from `append`): a write-only row is written out as it is appended, so
-        the next row's cell of that column and look is the same object given the new value, instead
-        of a new cell each time.
+        the cell made here for a column, a look and a kind of value that goes in unchanged is kept
+        for `append` to give the next such value to, instead of a new cell each time.
         """
+        original = value.__class__
         text = False
         if isinstance(value, str):
             text = bool(value)
@@ -699,13 +705,10 @@ class Sheet:
             direct = not isinstance(value, TIME_TYPES) or is_date_format(first.number_format)
             known = self._styles[key] = (first._style, direct)
         style, direct = known
-        cell = self._slots.get((slot, key)) if direct and slot is not None else None
-        if cell is not None:
-            cell.value = value  # openpyxl's own setter: its type and its checks of text
-        elif direct:  # as WriteOnlyCell makes it (row and column 1 until written), with that look
+        if direct:  # as WriteOnlyCell makes it (row and column 1 until written), with that look
             cell = Cell(self.ws, row=1, column=1, value=value, style_array=style)
-            if slot is not None:
-                self._slots[(slot, key)] = cell
+            if slot is not None and original in REFILLABLE:
+                self._slots[(slot, original, alignment, bold)] = cell
         else:
             cell = WriteOnlyCell(self.ws, value=value)
             cell._style = copy(style)  # as openpyxl copies a cell's look (worksheet/copier.py)
@@ -735,7 +738,7 @@ class Sheet:
             if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
                 self.ws.row_dimensions[self.last_row].height = LINE_HEIGHT * lines
         top = lines > 1
-        formats, centered, special = self.formats, self.centered, self._special
+        formats, centered, special, slots = self.formats, self.centered, self._special, self._slots
         row = []
         for index, value in enumerate(values):
             if isinstance(value, Cell):
@@ -747,7 +750,16 @@ class Sheet:
                 row.append(value)
                 continue
             alignment = _alignment(long_text, index in centered, top)
-            row.append(self._styled(value, formats.get(index), alignment, bold, slot=index))
+            cell = slots.get((index, value.__class__, alignment, bold))
+            if cell is None:
+                cell = self._styled(value, formats.get(index), alignment, bold, slot=index)
+            else:  # this column's cell of that look and kind, written out with the row before
+                kind = value.__class__
+                # openpyxl's own setter: its type and its checks of text
+                cell.value = float(value) if kind is Decimal else value
+                if kind is str and value:
+                    cell.data_type = "s"  # text stays text, "=…" too
+            row.append(cell)
         self.ws.append(row)
         self.rows_written += 1
 
