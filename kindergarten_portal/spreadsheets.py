@@ -736,7 +736,10 @@ class Sheet:
                 _lines(value, widths[index], 10) for index, value in enumerate(values) if wraps[index]
             )
             if lines > 1:  # write-only rows are not measured by spreadsheet programs: say the height
-                self.ws.row_dimensions[self.last_row].height = LINE_HEIGHT * lines
+                # As the attributes openpyxl writes for a row dimension with that height (read from
+                # row_dimensions as the row goes out), without a RowDimension object kept for each of
+                # the details sheet's 169 000 wrapped rows: it is dropped once the row is written.
+                self.ws.row_dimensions[self.last_row] = {"ht": f"{LINE_HEIGHT * lines}", "customHeight": "1"}
         top = lines > 1
         formats, centered, special, slots = self.formats, self.centered, self._special, self._slots
         row = []
@@ -761,6 +764,8 @@ class Sheet:
                     cell.data_type = "s"  # text stays text, "=…" too
             row.append(cell)
         self.ws.append(row)
+        if top:
+            del self.ws.row_dimensions[self.last_row]
         self.rows_written += 1
 
     def blank(self):

@@ -6,6 +6,7 @@ import zipfile
 from decimal import Decimal
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.dimensions import RowDimension
 
 from kindergarten_portal.spreadsheets import (
     PERCENT_FORMAT,
@@ -241,3 +242,7 @@ def test_rows_go_in_as_openpyxl_itself_would_write_them():
     ours, own = _sheet_xml(False), _sheet_xml(True)
     assert b"<c " in ours[0] and b' s="' in ours[0]  # cells, some styled
     assert ours == own
+    # A wrapped row's height, as openpyxl writes a row dimension's (Sheet gives it as attributes).
+    dimension = RowDimension(new_workbook().create_sheet("x"), index=3, ht=15 * 3, customHeight=True)
+    attributes = " ".join(f'{name}="{value}"' for name, value in dimension)
+    assert f'<row r="3" {attributes}>'.encode() in ours[0]
