@@ -71,16 +71,14 @@ def _version():
     return version
 
 
-def _unshown_tables():
-    tables = set()
-    for config in settings.CACHES.values():
-        if config["BACKEND"].endswith("DatabaseCache"):
-            tables.add(config["LOCATION"])
-    return frozenset(tables)
-
-
 def _shown(table):
-    return not table.startswith(UNSHOWN_TABLE_PREFIXES) and table not in _unshown_tables()
+    """Whether a page may show what `table` holds (the database cache's table is not data)."""
+    if table.startswith(UNSHOWN_TABLE_PREFIXES):
+        return False
+    return not any(
+        config["BACKEND"].endswith("DatabaseCache") and config["LOCATION"] == table
+        for config in settings.CACHES.values()
+    )
 
 
 def _on_write(connection):

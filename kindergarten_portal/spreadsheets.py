@@ -589,7 +589,7 @@ def _values_to_row(ws, values, row_idx):
         yield cell
 
 
-# Kinds of value a column's styled cell is refilled with (see Sheet._styled): they go in unchanged,
+# Kinds of value a column's styled cell is refilled with (Sheet._styled): they go in unchanged,
 # or a Decimal as a float (an aware datetime, which becomes a local one, is made anew each time).
 REFILLABLE = frozenset({str, int, float, Decimal, datetime.date})
 
@@ -618,7 +618,7 @@ class Sheet:
         self.rows_written = 0
         self.last_row = 1  # the header
         self._styles = {}  # (type, number format, alignment, bold) -> (style array, direct), see `_styled`
-        self._slots = {}  # (column, type, alignment, bold) -> the cell `append` refills, see `_styled`
+        self._slots = {}  # (column, type, alignment, bold) -> the cell `_styled` refills
         self._limits = [width - 2 for width in self.widths]  # longer text wraps
         self._special = self.centered | set(self.formats)  # columns whose cells are always styled
         for index, width in enumerate(self.widths, start=1):
@@ -673,10 +673,18 @@ class Sheet:
         alignment objects each time (half of the details sheet's time beyond openpyxl's own).
 
         `slot` (the column, from `append`): a write-only row is written out as it is appended, so
-        the cell made here for a column, a look and a kind of value that goes in unchanged is kept
-        for `append` to give the next such value to, instead of a new cell each time.
+        the cell made here for a column, a look and a kind of value that goes in unchanged is given
+        the next such value of that column, instead of a new cell each time.
         """
         original = value.__class__
+        if slot is not None:
+            cell = self._slots.get((slot, original, alignment, bold))
+            if cell is not None:  # this column's cell of that look and kind, written with the row before
+                # openpyxl's own setter: its type and its checks of text
+                cell.value = float(value) if original is Decimal else value
+                if original is str and value:
+                    cell.data_type = "s"  # text stays text, "=…" too
+                return cell
         text = False
         if isinstance(value, str):
             text = bool(value)
@@ -741,7 +749,7 @@ class Sheet:
                 # the details sheet's 169 000 wrapped rows: it is dropped once the row is written.
                 self.ws.row_dimensions[self.last_row] = {"ht": f"{LINE_HEIGHT * lines}", "customHeight": "1"}
         top = lines > 1
-        formats, centered, special, slots = self.formats, self.centered, self._special, self._slots
+        formats, centered, special = self.formats, self.centered, self._special
         row = []
         for index, value in enumerate(values):
             if isinstance(value, Cell):
@@ -753,16 +761,7 @@ class Sheet:
                 row.append(value)
                 continue
             alignment = _alignment(long_text, index in centered, top)
-            cell = slots.get((index, value.__class__, alignment, bold))
-            if cell is None:
-                cell = self._styled(value, formats.get(index), alignment, bold, slot=index)
-            else:  # this column's cell of that look and kind, written out with the row before
-                kind = value.__class__
-                # openpyxl's own setter: its type and its checks of text
-                cell.value = float(value) if kind is Decimal else value
-                if kind is str and value:
-                    cell.data_type = "s"  # text stays text, "=…" too
-            row.append(cell)
+            row.append(self._styled(value, formats.get(index), alignment, bold, slot=index))
         self.ws.append(row)
         if top:
             del self.ws.row_dimensions[self.last_row]
