@@ -33,8 +33,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=staticfiles
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l ru --ignore=.venv
 
 benchmark: install benchmark-pages benchmark-office
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench} $(BIN)/python benchmarks/rating_benchmark.py

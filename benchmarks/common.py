@@ -44,3 +44,14 @@ def build_demo():
     call_command("flush", interactive=False, verbosity=0)
     sync_role_permissions()
     call_command("seed_demo", verbosity=0)
+
+
+def settle():
+    """VACUUM (ANALYZE) the database once its data are built, as autovacuum keeps a live one:
+    statistics current, hint bits and the visibility map set. Measured straight after a bulk build,
+    the first pages race autovacuum's own pass over the new tables (the office's attestation
+    calendar: 214-231 ms then, 97-140 ms a minute later)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")

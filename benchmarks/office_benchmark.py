@@ -27,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import build_demo, django_on_postgres  # benchmarks/common.py (the scripts run from this folder)
+# benchmarks/common.py (the scripts run from this folder)
+from common import build_demo, django_on_postgres, settle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_office")
@@ -403,6 +404,7 @@ def grow(rng):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     rating_build(year=stored[current], workbook=False)
+    settle()
     print(
         f"built in {time.perf_counter() - started:.0f} s: {Employee.objects.count()} staff, {len(users)} accounts,"
         f" {len(events)} events, {len(participations)} participations, {len(certificates)} certificates,"

@@ -32,7 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import build_demo, django_on_postgres  # benchmarks/common.py (the scripts run from this folder)
+# benchmarks/common.py (the scripts run from this folder)
+from common import build_demo, django_on_postgres, settle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_pages")
@@ -262,6 +263,7 @@ def grow_to_network(today):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     rating_build(year=stored[current], workbook=False)
+    settle()
     print(
         f"network data: {len(teachers)} teachers, {len(events)} events, {len(participations)} participations,"
         f" {len(entries)} entries in {time.perf_counter() - started:.1f} s"
@@ -539,6 +541,7 @@ def main():
     )
 
     build_demo()
+    settle()
     demo = measure(args.requests)
     grow_to_network(timezone.localdate())
     network = measure(args.requests)

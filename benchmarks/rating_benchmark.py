@@ -32,7 +32,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from common import django_on_postgres  # benchmarks/common.py (the scripts run from this folder)
+from common import django_on_postgres, settle  # benchmarks/common.py (the scripts run from this folder)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench")
@@ -135,8 +135,7 @@ def populate(recreate):
                 )
             )
         PortfolioEntry.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    settle()
     print(f"created {TEACHERS} teachers, {ENTRIES} entries in {time.perf_counter() - started:.1f} s")
 
 

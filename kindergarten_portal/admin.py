@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import Http404
 
+from .admin_lists import LongListMixin
 from .models import OutboxMessage
 from .roles import ROLE_LABELS
 
@@ -11,13 +12,10 @@ User = get_user_model()
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(LongListMixin, admin.ModelAdmin):
     """Read-only: what was mailed to whom, and what the mail server refused."""
 
     list_display = ["created_at", "kind", "recipient", "subject", "sent_at", "error"]
-    list_per_page = 50
-    # Filtered lists skip counting the whole table: the years make it long.
-    show_full_result_count = False
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "kind"]
     search_fields = ["recipient"]
     # No body: an account's first mail carries her set-password link, which the office never sees.
@@ -34,7 +32,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
 
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(LongListMixin, UserAdmin):
     """Accounts, managed by the senior educator within the portal's roles.
 
     Someone who is not a superuser neither sees superusers (their pages are a 404) nor the
@@ -44,8 +42,6 @@ class PortalUserAdmin(UserAdmin):
     """
 
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
-    list_per_page = 50  # thousands of teachers' accounts in a city network
-    show_full_result_count = False
 
     def get_queryset(self, request):
         users = super().get_queryset(request)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kindergarten_portal.admin_lists import RangeYearsMixin, RelatedSearchMixin
+from kindergarten_portal.admin_lists import LongListMixin, RangeYearsMixin, RelatedSearchMixin
 
 from .forms import ReturnForm
 from .models import EvidenceFile, MiniSite, PortfolioEntry, StatusChange
@@ -54,7 +54,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(PortfolioEntry)
-class PortfolioEntryAdmin(RelatedSearchMixin, RangeYearsMixin, admin.ModelAdmin):
+class PortfolioEntryAdmin(LongListMixin, RelatedSearchMixin, RangeYearsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "teacher",
@@ -66,9 +66,6 @@ class PortfolioEntryAdmin(RelatedSearchMixin, RangeYearsMixin, admin.ModelAdmin)
         "submitted_at",
         "files_column",
     ]
-    list_per_page = 50
-    # Filtered lists skip counting the whole table: the years make it long.
-    show_full_result_count = False
     list_filter = ["status", "item", "kind", "level", "is_public", "source_deleted"]
     search_fields = ["title", "organizer", "teacher__surname", "teacher__name"]
     list_select_related = ["teacher"]
@@ -169,11 +166,8 @@ class PortfolioEntryAdmin(RelatedSearchMixin, RangeYearsMixin, admin.ModelAdmin)
 
 
 @admin.register(MiniSite)
-class MiniSiteAdmin(RelatedSearchMixin, admin.ModelAdmin):
+class MiniSiteAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
     list_display = ["slug", "teacher", "published", "consent_at", "public_link"]
-    list_per_page = 50
-    # Filtered lists skip counting the whole table: the years make it long.
-    show_full_result_count = False
     list_filter = ["published"]
     search_fields = ["slug", "teacher__surname"]
     list_select_related = ["teacher"]

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.admin_lists import RelatedSearchMixin
+from kindergarten_portal.admin_lists import LongListMixin, RelatedSearchMixin
 from staff import academic
 
 from .forms import BuildForm
@@ -120,14 +120,11 @@ class RatingRowInline(admin.TabularInline):
 
 
 @admin.register(RatingBuild)
-class RatingBuildAdmin(admin.ModelAdmin):
+class RatingBuildAdmin(LongListMixin, admin.ModelAdmin):
     """Versions are built, never edited: the build page makes a new one; the head downloads."""
 
     change_list_template = "admin/reports/ratingbuild/change_list.html"
     list_display = ["__str__", "academic_year", "built_at", "builder", "teachers_count", "download"]
-    list_per_page = 50
-    # Filtered lists skip counting the whole table: the years make it long.
-    show_full_result_count = False
     list_filter = ["academic_year"]
     list_select_related = ["academic_year", "built_by"]
     fields = ["academic_year", "built_at", "builder", "as_of", "teachers_count", "entries_count", "download"]
@@ -206,11 +203,8 @@ class RatingBuildAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelfReport)
-class SelfReportAdmin(RelatedSearchMixin, admin.ModelAdmin):
+class SelfReportAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
     list_display = ["teacher", "academic_year", "status", "submitted_at", "reviewer", "open_link"]
-    list_per_page = 50
-    # Filtered lists skip counting the whole table: the years make it long.
-    show_full_result_count = False
     list_filter = ["status", "academic_year"]
     list_select_related = ["teacher", "academic_year", "reviewed_by"]
     search_fields = ["teacher__surname", "teacher__name"]

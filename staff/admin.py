@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.admin_lists import RelatedSearchMixin
+from kindergarten_portal.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.imports import ImportAdminMixin
 from kindergarten_portal.spreadsheets import xlsx_response
 
@@ -211,7 +211,7 @@ class MentorInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
+class EmployeeAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
     import_service = staticmethod(staff_import)
     import_template = staticmethod(staff_import_template)
     import_template_filename = "staff-import-template.xlsx"
@@ -228,8 +228,6 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
         "attestation_due_column",
         "course_due_column",
     ]
-    # Filtered lists skip counting the whole table: the years make it long.
-    show_full_result_count = False
     list_filter = [
         EmploymentFilter,
         CategoryFilter,
@@ -239,7 +237,6 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
         CourseDueFilter,
     ]
     search_fields = ["surname", "name", "patronymic", "email", "phone"]
-    list_per_page = 50
     inlines = [
         CategoryDecisionInline,
         ConformityDecisionInline,
@@ -439,21 +436,16 @@ class EmployeeAdmin(ImportAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(KindergartenGroup)
-class KindergartenGroupAdmin(admin.ModelAdmin):
+class KindergartenGroupAdmin(LongListMixin, admin.ModelAdmin):
     list_display = ["name", "age_band", "orientation", "pupils"]
-    list_per_page = 50  # a city network has hundreds of groups
-    show_full_result_count = False
     list_filter = ["orientation"]
     search_fields = ["name"]
 
 
 @admin.register(Training)
-class TrainingAdmin(RelatedSearchMixin, ScanLinkMixin, admin.ModelAdmin):
+class TrainingAdmin(LongListMixin, RelatedSearchMixin, ScanLinkMixin, admin.ModelAdmin):
     form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
-    list_per_page = 50
-    # Filtered lists skip counting the whole table: the years make it long.
-    show_full_result_count = False
     list_filter = ["kind", "on_fgos"]
     search_fields = ["programme", "provider", "employee__surname"]
     list_select_related = ["employee"]

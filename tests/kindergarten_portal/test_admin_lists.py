@@ -150,3 +150,91 @@ def test_admin_lists_of_the_network_page_by_50(client, senior):
         response = client.get(reverse(f"admin:{name}_changelist"))
         assert response.context["cl"].list_per_page == 50, name
         assert response.context["cl"].show_full_result_count is False, name
+
+
+# ---------------------------------------------------------------- a search's count, capped
+
+
+def _submitted(n, title):
+    """n submitted entries of one teacher, titled `title` and a number (in bulk: a thousand and one)."""
+    from django.utils import timezone
+
+    from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem
+
+    teacher, now = EmployeeFactory(surname="Петрова"), timezone.now()
+    PortfolioEntry.objects.bulk_create(
+        PortfolioEntry(
+            teacher=teacher,
+            item=ReportItem.AWARDS,
+            kind=EntryKind.GRATITUDE,
+            title=f"{title} {index}",
+            date=datetime.date(2025, 10, 15),
+            status=EntryStatus.SUBMITTED,
+            submitted_at=now,
+        )
+        for index in range(n)
+    )
+
+
+def test_a_search_finding_more_than_a_thousand_is_counted_to_the_thousand_and_says_so(client, senior):
+    from kindergarten_portal.admin_lists import SEARCH_COUNT_CAP
+
+    _submitted(SEARCH_COUNT_CAP + 1, "Грамота")
+    _submitted(3, "Диплом")
+    client.force_login(senior)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(ENTRIES), {"q": "Грамота"})
+    cl = response.context["cl"]
+    assert cl.paginator.capped and cl.result_count == SEARCH_COUNT_CAP == 1000
+    assert len(cl.result_list) == 50 and cl.paginator.num_pages == 20
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*) FROM (")]
+    assert len(counts) == 1 and "LIMIT 1001" in counts[0]
+    # The ids alone: no order, no subquery counting each entry's files
+    assert "ORDER BY" not in counts[0] and "evidencefile" not in counts[0]
+    page = response.content.decode()
+    assert "Найдено более 1000: показаны первые 1000. Уточните поиск, чтобы увидеть остальные." in page
+    assert "найдено более 1000" in page  # beside the search box, not «1000 результатов»
+    assert "Выбрать все найденные (более 1000)" in page  # not «Выбрать все 1000 …»
+    assert "Выбрать все 1000" not in page
+    # Its last page holds the thousandth match; past it the admin says the page is wrong.
+    assert len(client.get(reverse(ENTRIES), {"q": "Грамота", "p": 20}).context["cl"].result_list) == 50
+    assert client.get(reverse(ENTRIES), {"q": "Грамота", "p": 21}).status_code == 302
+
+
+def test_a_search_finding_up_to_a_thousand_and_a_list_without_search_are_counted_exactly(client, senior):
+    _submitted(1001, "Грамота")
+    _submitted(3, "Диплом")
+    client.force_login(senior)
+    found = client.get(reverse(ENTRIES), {"q": "Диплом"})
+    assert not found.context["cl"].paginator.capped and found.context["cl"].result_count == 3
+    assert "Всего: 3" in found.content.decode() and "Найдено более" not in found.content.decode()
+    listed = client.get(reverse(ENTRIES))
+    assert listed.context["cl"].result_count == 1004 and "Всего: 1004" in listed.content.decode()
+    # A space alone is no search: counted as the whole list.
+    assert client.get(reverse(ENTRIES), {"q": " "}).context["cl"].result_count == 1004
+
+
+def test_an_action_on_all_found_acts_on_every_match_past_the_thousand(client, senior):
+    from portfolios.models import EntryStatus, PortfolioEntry
+
+    _submitted(1001, "Грамота")
+    _submitted(3, "Диплом")
+    client.force_login(senior)
+    response = client.post(
+        reverse(ENTRIES) + "?q=Грамота",
+        {
+            "action": "return_selected",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [PortfolioEntry.objects.filter(title="Грамота 0").get().pk],
+            "comment": "Приложите скан с подписью.",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        PortfolioEntry.objects.filter(title__startswith="Грамота", status=EntryStatus.RETURNED).count()
+        == 1001
+    )
+    assert (
+        PortfolioEntry.objects.filter(title__startswith="Диплом", status=EntryStatus.SUBMITTED).count() == 3
+    )
