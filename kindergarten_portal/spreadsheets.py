@@ -589,6 +589,31 @@ def _values_to_row(ws, values, row_idx):
         yield cell
 
 
+class _LookCell(Cell):
+    """A styled cell of one of a Sheet's looks (`Sheet._styled`). Whether a cell has a style, and
+    its index in the workbook's styles, are asked of every cell as it is written, and openpyxl
+    hashes the cell's style array each time to answer; here the answer is kept for the look (`look`:
+    [its style array, has a style, style id or None until written]) and given to every cell whose array still equals it.
+    A cell restyled after it was made is asked of openpyxl as before. (A look with no style at all,
+    such as formula-looking text in a plain column, is an ordinary cell.)"""
+
+    __slots__ = ("look",)
+
+    @property
+    def has_style(self):
+        look = self.look
+        return look[1] if self._style == look[0] else super().has_style
+
+    @property
+    def style_id(self):
+        look = self.look
+        if self._style != look[0]:
+            return super().style_id
+        if look[2] is None:
+            look[2] = self.parent.parent._cell_styles.add(look[0])
+        return look[2]
+
+
 # Kinds of value a column's styled cell is refilled with (Sheet._styled): they go in unchanged,
 # or a Decimal as a float (an aware datetime, which becomes a local one, is made anew each time).
 REFILLABLE = frozenset({str, int, float, Decimal, datetime.date})
@@ -711,10 +736,15 @@ class Sheet:
                 first.font = TOTAL_FONT
             # Made with its look, a date cell keeps it only if that is a date format.
             direct = not isinstance(value, TIME_TYPES) or is_date_format(first.number_format)
-            known = self._styles[key] = (first._style, direct)
-        style, direct = known
+            look = [first._style, any(first._style), None] if first._style is not None else None
+            known = self._styles[key] = (first._style, direct, look)
+        style, direct, look = known
         if direct:  # as WriteOnlyCell makes it (row and column 1 until written), with that look
-            cell = Cell(self.ws, row=1, column=1, value=value, style_array=style)
+            if look is None:
+                cell = Cell(self.ws, row=1, column=1, value=value, style_array=style)
+            else:
+                cell = _LookCell(self.ws, row=1, column=1, value=value, style_array=style)
+                cell.look = look
             if slot is not None and original in REFILLABLE:
                 self._slots[(slot, original, alignment, bold)] = cell
         else:

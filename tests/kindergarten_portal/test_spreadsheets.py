@@ -6,12 +6,14 @@ import zipfile
 from decimal import Decimal
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.dimensions import RowDimension
 
 from kindergarten_portal.spreadsheets import (
     PERCENT_FORMAT,
     Column,
     Sheet,
+    _LookCell,
     fitted_widths,
     import_template,
     new_workbook,
@@ -207,13 +209,26 @@ def test_text_longer_than_its_column_wraps_and_the_row_reads_from_the_top():
 
 
 def _sheet_xml(openpyxls_own_rows):
-    """The details-like sheet's XML, its rows made by Sheet's `_values_to_row` or openpyxl's own."""
+    """The details-like sheet's XML, its rows made by Sheet's `_values_to_row` or openpyxl's own,
+    and its styled cells Sheet's (`_LookCell`) or openpyxl's own `Cell` of the same value and look."""
     wb = new_workbook()
     sheet = Sheet(
         wb, "Лист", ["Педагог", "Дата", "Мероприятие", "Часы", "Баллы"], [20, 12, 20, 8, 8], centered={1}
     )
     if openpyxls_own_rows:
         del sheet.ws._values_to_row  # the class's own method again
+        append = sheet.ws.append
+
+        def own_cells(row):
+            cells = []
+            for value in row:
+                if type(value) is _LookCell:
+                    cell = Cell(sheet.ws, row=1, column=1, value=value._value, style_array=value._style)
+                    cell.data_type, value = value.data_type, cell
+                cells.append(value)
+            append(cells)
+
+        sheet.ws.append = own_cells
     rows = [
         ["Антонова Анна Сергеевна", datetime.date(2026, 1, 27), "Семинар", 16, Decimal("2.5")],
         ["Борисова", datetime.date(2026, 2, 3), "Педагогический аукцион «Игровые идеи»", None, Decimal("1")],
@@ -237,8 +252,9 @@ def _sheet_xml(openpyxls_own_rows):
 
 
 def test_rows_go_in_as_openpyxl_itself_would_write_them():
-    """Sheet hands openpyxl its rows its own way (spreadsheets._values_to_row, for speed): the
-    sheet and its styles come out byte for byte as through openpyxl's own method."""
+    """Sheet hands openpyxl its rows and its styled cells its own way (spreadsheets._values_to_row
+    and _LookCell, for speed): the sheet and its styles come out byte for byte as through openpyxl's
+    own method and cells."""
     ours, own = _sheet_xml(False), _sheet_xml(True)
     assert b"<c " in ours[0] and b' s="' in ours[0]  # cells, some styled
     assert ours == own
@@ -246,3 +262,17 @@ def test_rows_go_in_as_openpyxl_itself_would_write_them():
     dimension = RowDimension(new_workbook().create_sheet("x"), index=3, ht=15 * 3, customHeight=True)
     attributes = " ".join(f'{name}="{value}"' for name, value in dimension)
     assert f'<row r="3" {attributes}>'.encode() in ours[0]
+
+
+def test_a_cell_restyled_after_it_was_made_keeps_its_own_look():
+    """Cells of one look share its style index (_LookCell); one changed afterwards is not given it."""
+    wb = new_workbook()
+    sheet = Sheet(wb, "Лист", ["Дата", "Доля"], [12, 12])
+    same, changed = sheet.cell(datetime.date(2026, 5, 1)), sheet.cell(datetime.date(2026, 5, 2))
+    assert type(same) is _LookCell and type(changed) is _LookCell
+    changed.number_format = "0.00"
+    sheet.append([same])
+    sheet.append([changed])
+    sheet.append([sheet.cell(datetime.date(2026, 5, 3))])  # the look's index, as before the change
+    ws = load_workbook(io.BytesIO(workbook_bytes(wb)))["Лист"]
+    assert [ws[f"A{row}"].number_format for row in (2, 3, 4)] == ["DD.MM.YYYY", "0.00", "DD.MM.YYYY"]
