@@ -239,8 +239,10 @@ class RatingBuild(models.Model):
 class RatingRow(ChoiceLabels, models.Model):
     """One teacher's line of a rating build; frozen with the build."""
 
+    # No index of its own: the unique (build, teacher) and the (build, rank) index both begin with
+    # it, and a build stores thousands of rows at once (one index fewer to fill).
     build = models.ForeignKey(
-        RatingBuild, verbose_name=_("build"), on_delete=models.CASCADE, related_name="rows"
+        RatingBuild, verbose_name=_("build"), on_delete=models.CASCADE, related_name="rows", db_index=False
     )
     teacher = models.ForeignKey(
         Employee, verbose_name=_("teacher"), on_delete=models.PROTECT, related_name="rating_rows"
