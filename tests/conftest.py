@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
@@ -35,17 +36,28 @@ def _site_language():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache(django_db_setup, django_db_blocker):
+def _empty_cache(request, django_db_blocker):
     """Every test starts without cached public pages or rate-limit counts of an earlier one (the
-    cache is a table of the test database, or Redis)."""
-    with django_db_blocker.unblock():
-        for cache in caches.all():
-            cache.clear()
+    cache is a table of the test database, or Redis). A test without the database leaves the
+    database cache alone: with no database test in the run there is no test database, and the
+    connection would reach the real one that DATABASE_URL names."""
+    uses_db = request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+    emptied = [cache for cache in caches.all() if uses_db or not isinstance(cache, DatabaseCache)]
+
+    def empty():
+        with django_db_blocker.unblock():
+            for cache in emptied:
+                cache.clear()
+
+    empty()
     yield
-    with django_db_blocker.unblock():
-        for cache in caches.all():
-            cache.clear()
+    empty()
 
 
 @pytest.fixture
