@@ -590,12 +590,14 @@ def _values_to_row(ws, values, row_idx):
 
 
 class _LookCell(Cell):
-    """A styled cell of one of a Sheet's looks (`Sheet._styled`). Whether a cell has a style, and
-    its index in the workbook's styles, are asked of every cell as it is written, and openpyxl
-    hashes the cell's style array each time to answer; here the answer is kept for the look (`look`:
-    [its style array, has a style, style id or None until written]) and given to every cell whose array still equals it.
-    A cell restyled after it was made is asked of openpyxl as before. (A look with no style at all,
-    such as formula-looking text in a plain column, is an ordinary cell.)"""
+    """A styled cell of one of a Sheet's looks (`Sheet._styled`).
+
+    Whether a cell has a style, and its index in the workbook's styles, are asked of every cell as
+    it is written, and openpyxl hashes the cell's style array each time to answer. Here the answer
+    is kept for the look — `look` is [its style array, has a style, style id (None until the first
+    is written)] — and given to every cell whose array still equals the look's. A cell restyled
+    after it was made is asked of openpyxl as before. A look with no style at all (formula-looking
+    text in a plain column) is an ordinary cell."""
 
     __slots__ = ("look",)
 
