@@ -251,7 +251,8 @@ def main():
     floor_times, build_times = [], []
     # In turns, as the workbooks below: the same load weighs on both. Seven rounds at least (a
     # second each): on this machine one run of the floor takes 250-400 ms as its load comes and goes.
-    for _n in range(max(args.repeat, BUILD_ROUNDS)):
+    rounds = max(args.repeat, BUILD_ROUNDS)
+    for _n in range(rounds):
         floor_time, groups = timed(lambda: floor_query(year), 1)
         floor_times.append(floor_time)
         build_time, build = timed(lambda: rating_build(year=year, today=today, workbook=False), 1)
@@ -304,7 +305,8 @@ def main():
     )
     print(f"workbook peak Python memory               {workbook_peak:8.1f} MB")
     print(
-        f"runs: {max(args.repeat, BUILD_ROUNDS)} of the floor and the build, {args.repeat} of each workbook, medians; load average {os.getloadavg()[0]:.1f} at the end"
+        f"runs: {rounds} of the floor and the build, {args.repeat} of each workbook, medians;"
+        f" load average {os.getloadavg()[0]:.1f} at the end"
     )
     for goal, figure, target in (
         ("build / floor", build_ratio, 2.0),

@@ -644,7 +644,7 @@ class Sheet:
         self.centered = frozenset(centered)
         self.rows_written = 0
         self.last_row = 1  # the header
-        self._styles = {}  # (type, number format, alignment, bold) -> (style array, direct), see `_styled`
+        self._styles = {}  # (type, number format, alignment, bold) -> (style array, direct, look), see `_styled`
         self._slots = {}  # (column, type, alignment, bold) -> the cell `_styled` refills
         self._limits = [width - 2 for width in self.widths]  # longer text wraps
         self._special = self.centered | set(self.formats)  # columns whose cells are always styled
