@@ -6,6 +6,7 @@ Elements are found by roles and Russian texts already in the catalogue, as a use
 """
 
 import io
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -37,9 +38,13 @@ def sign_in(page, base_url, username, password=PASSWORD):
 def open_menu_link(page, name):
     """Follow a link of the main menu; on a phone the menu opens with its button first."""
     toggler = page.get_by_role("button", name="Меню")
+    menu = page.locator("#mainnav")
     if toggler.is_visible():
         toggler.click()
-    page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
+        # Opened, not still sliding open: a click while Bootstrap's «collapsing» clips the menu can
+        # land on nothing, and the page stays where it was.
+        expect(menu).to_have_class(re.compile(r"\bshow\b"))
+    menu.get_by_role("link", name=name, exact=True).click()
 
 
 # axe-core (MPL-2.0, tests/vendor/axe-core/LICENSE), used by the tests only, never served.
