@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -74,7 +76,21 @@ class ContactsForm(forms.ModelForm):
 
 
 class SelfEvaluationDateForm(forms.Form):
+    # The indicators look back up to 5 years and forward to no date: a date from this range has
+    # the staff records it speaks of, and no arithmetic on it leaves the calendar.
+    EARLIEST = datetime.date(1950, 1, 1)
+    LATEST = datetime.date(2100, 12, 31)
+
     on = forms.DateField(
         label=_("On the date"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if not self.EARLIEST <= on <= self.LATEST:
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s.")
+                % {"earliest": self.EARLIEST.strftime("%d.%m.%Y"), "latest": self.LATEST.strftime("%d.%m.%Y")}
+            )
+        return on

@@ -289,12 +289,22 @@ def test_page_defaults_to_today(client, head):
     assert response.context["evaluation"].on == datetime.date.today()
 
 
-def test_page_with_a_bad_date_shows_the_error_and_no_table(client, head):
+@pytest.mark.parametrize(
+    "on,error",
+    [
+        ("31.02.2026", "Введите правильную дату."),
+        # A real date without staff records to speak of: 5 years before it leave the calendar.
+        ("01.01.0001", "Укажите дату с 01.01.1950 по 31.12.2100."),
+        ("31.12.9999", "Укажите дату с 01.01.1950 по 31.12.2100."),
+    ],
+)
+def test_page_with_a_bad_date_is_a_400_with_the_error_and_no_table(client, head, on, error):
     client.force_login(head)
-    response = client.get(reverse("staff:self_evaluation"), {"on": "31.02.2026"})
-    assert response.status_code == 200
+    response = client.get(reverse("staff:self_evaluation"), {"on": on})
+    assert response.status_code == 400
     assert response.context["evaluation"] is None
-    assert response.context["form"].errors
+    assert response.context["form"].errors["on"] == [error]
+    assert error in response.content.decode()
     assert client.get(reverse("staff:self_evaluation_xlsx"), {"on": "nonsense"}).status_code == 404
 
 
