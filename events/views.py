@@ -22,12 +22,12 @@ from kindergarten_portal.pagecache import cached_personal_page, cached_public_pa
 from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything, role_required
 from kindergarten_portal.spreadsheets import xlsx_response
+from kindergarten_portal.typography import gendered as gendered_message
 from kindergarten_portal.typography import inner_quotes
 from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
-from staff.models import gendered as gendered_message
 
 from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_or_none

@@ -7,10 +7,11 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kindergarten_portal.choices import ChoiceLabels
+from kindergarten_portal.typography import gendered
 
 from .dates import add_years, full_years_and_months
 
@@ -39,16 +40,6 @@ class Sex(models.TextChoices):
 
     FEMALE = "female", _("female")
     MALE = "male", _("male")
-
-
-def gendered(message: str, sex: str) -> str:
-    """`message`, an English msgid that speaks of a person ("signed up", "speaker"), in the
-    grammatical gender of a person of `sex`: the catalogue's form under the context "female" or
-    "male" («записана», «записан»; «выступающая», «выступающий»); the plain, neutral form
-    («записан(а)») when the sex is not on file, as for partners from other organizations."""
-    if sex in (Sex.FEMALE, Sex.MALE):
-        return pgettext(sex, message)
-    return gettext(message)
 
 
 class Orientation(models.TextChoices):

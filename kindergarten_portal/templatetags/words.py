@@ -4,8 +4,8 @@ from django import template
 from django.utils import formats
 from django.utils.translation import get_language
 
+from kindergarten_portal.typography import gendered as gendered_message
 from kindergarten_portal.typography import inner_quotes as inner_quotes_text
-from staff.models import gendered as gendered_message
 
 register = template.Library()
 
