@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates backup restore clean
+.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates benchmark-uploads backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ benchmark: install benchmark-pages benchmark-office
 
 benchmark-certificates: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench} $(BIN)/python benchmarks/certificates_benchmark.py
+
+# Six 60-megapixel uploads at once against gunicorn (2 workers), an anonymous page timed meanwhile.
+benchmark-uploads: install
+	DATABASE_URL=$${UPLOADS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench_uploads} $(BIN)/python benchmarks/upload_benchmark.py
 
 # One dated folder under BACKUP_DIR (default ./backups): database dump, media, environment note.
 backup: install

@@ -6,6 +6,7 @@ variables; see README.md ("Configuration") for the list.
 
 import datetime
 import os
+import tempfile
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -272,6 +273,15 @@ PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_P
 # Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.
 # PORTFOLIO_MAX_IMAGE_PIXELS is its former name, still read.
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", env_int("PORTFOLIO_MAX_IMAGE_PIXELS", 60_000_000))
+# A picture this large (a phone's 24+ MP photo) takes a second or more to decode: such pictures are
+# decoded one at a time by all workers of this machine together (a lock file in this folder), so that
+# a few heavy uploads at once cannot occupy every worker. One that would wait longer is refused with a
+# message to try again: a sync worker that waits serves nobody else, so the wait stays short.
+IMAGE_DECODE_HEAVY_PIXELS = env_int("IMAGE_DECODE_HEAVY_PIXELS", 24_000_000)
+IMAGE_DECODE_WAIT_MS = env_int("IMAGE_DECODE_WAIT_MS", 200)
+IMAGE_DECODE_LOCK_DIR = os.environ.get(
+    "IMAGE_DECODE_LOCK_DIR", os.path.join(tempfile.gettempdir(), "kindergarten-portal-locks")
+)
 
 # ---- Sign-in throttling (django-axes) ------------------------------------------------------------
 # Failures are counted per account AND address: a password guesser is stopped, while colleagues

@@ -8,7 +8,11 @@ and an iPhone's HEIC photo (through pillow-heif, registered here) are stored as 
 first picture; a PNG stays a PNG unless the caller asks for a JPEG, so transparency is kept.
 """
 
+import contextlib
+import fcntl
 import io
+import os
+import time
 from dataclasses import dataclass
 
 from django import forms
@@ -110,6 +114,37 @@ def uploads_budget_check(uploads) -> None:
         )
 
 
+@contextlib.contextmanager
+def heavy_decoding(name: str):
+    """Hold the one decoding slot for heavy pictures that every worker of this machine shares (an
+    exclusive lock on a file in IMAGE_DECODE_LOCK_DIR: locks of separate opens exclude each other
+    across processes and threads alike). Waits at most IMAGE_DECODE_WAIT_MS for it, then
+    raises ValidationError with code "busy"; the lock goes with the file when the holder ends,
+    even if it crashed."""
+    os.makedirs(settings.IMAGE_DECODE_LOCK_DIR, exist_ok=True)
+    deadline = time.monotonic() + settings.IMAGE_DECODE_WAIT_MS / 1000
+    with open(os.path.join(settings.IMAGE_DECODE_LOCK_DIR, "heavy-images.lock"), "a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ValidationError(
+                        _(
+                            "Other large pictures are being processed right now, so «%(name)s» was "
+                            "not accepted. Please try again in a minute."
+                        )
+                        % {"name": name},
+                        code="busy",
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def image_check(
     data: bytes,
     *,
@@ -123,8 +158,10 @@ def image_check(
     at most `max_side` (if given), as a JPEG (or a PNG stays a PNG unless `as_jpeg`), with a JPEG
     thumbnail if `thumbnail_side` is given.
 
-    Raises ValidationError with code "too_many_pixels" for an image over MAX_IMAGE_PIXELS and
-    "unreadable" for anything that is not a JPEG, PNG or HEIC picture that decodes completely.
+    Raises ValidationError with code "too_many_pixels" for an image over MAX_IMAGE_PIXELS,
+    "unreadable" for anything that is not a JPEG, PNG or HEIC picture that decodes completely, and
+    "busy" for a heavy picture (over IMAGE_DECODE_HEAVY_PIXELS) that found the machine's decoding
+    slot taken for longer than IMAGE_DECODE_WAIT_MS.
     """
     try:
         with Image.open(io.BytesIO(data), formats=READERS) as probe:
@@ -138,7 +175,11 @@ def image_check(
                 )
             stored_format = "JPEG" if as_jpeg else STORED_AS[probe.format]
             probe.verify()
-        with Image.open(io.BytesIO(data), formats=READERS) as image:
+        heavy = width * height > settings.IMAGE_DECODE_HEAVY_PIXELS
+        with (
+            heavy_decoding(name) if heavy else contextlib.nullcontext(),
+            Image.open(io.BytesIO(data), formats=READERS) as image,
+        ):
             image.load()  # a truncated JPEG fails here; an MPO loads its first frame
             image = ImageOps.exif_transpose(image)
             if max_side:

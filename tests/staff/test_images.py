@@ -130,7 +130,10 @@ def test_heic_opener_registered_by_the_image_module_itself(tmp_path):
     script = f"""
 import sys
 from django.conf import settings
-settings.configure(USE_I18N=False, UPLOAD_MAX_MB=10, MAX_IMAGE_PIXELS=60_000_000, PHOTO_MAX_SIDE=800)
+settings.configure(
+    USE_I18N=False, UPLOAD_MAX_MB=10, MAX_IMAGE_PIXELS=60_000_000, PHOTO_MAX_SIDE=800,
+    IMAGE_DECODE_HEAVY_PIXELS=24_000_000,
+)
 from django.core.files.uploadedfile import SimpleUploadedFile
 from staff.images import photo_prepare
 stored = photo_prepare(SimpleUploadedFile("IMG_0002.HEIC", open({str(heic)!r}, "rb").read()))
@@ -156,3 +159,60 @@ def test_only_jpeg_png_and_heic_readers_are_tried(image_format):
     with pytest.raises(ValidationError) as refused:
         photo_prepare(SimpleUploadedFile("photo.jpg", out.getvalue()))
     assert refused.value.code == "unreadable"
+
+
+@pytest.fixture
+def decoding_slot_held(settings, tmp_path):
+    """Another process holds the machine's slot for heavy pictures (a server worker decoding one),
+    until the test lets it go (`release()`)."""
+    settings.IMAGE_DECODE_LOCK_DIR = str(tmp_path / "locks")
+    settings.IMAGE_DECODE_HEAVY_PIXELS = 1000  # the 80 × 40 test photo (3 200 px) counts as heavy
+    settings.IMAGE_DECODE_WAIT_MS = 200
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys; os.makedirs(sys.argv[1], exist_ok=True); "
+            "f = open(os.path.join(sys.argv[1], 'heavy-images.lock'), 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
+            settings.IMAGE_DECODE_LOCK_DIR,
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+
+    def release():
+        holder.stdin.close()
+        holder.wait(timeout=10)
+
+    yield release
+    if holder.poll() is None:
+        release()
+
+
+def test_heavy_picture_refused_while_another_process_decodes_one(client, anna, settings, decoding_slot_held):
+    client.force_login(anna)
+    url = reverse("staff:my_contacts_edit")
+    photo = SimpleUploadedFile("big.jpg", _phone_jpeg(), "image/jpeg")
+    response = client.post(url, {"phone": "+7 912 000-11-22", "email": "", "photo": photo})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Сейчас обрабатываются другие большие изображения, поэтому «big.jpg» не принято." in body
+    assert 'value="+7 912 000-11-22"' in body  # what she typed is kept
+    employee = Employee.objects.get(pk=anna.employee.pk)
+    assert not employee.photo and employee.phone == ""
+    assert _stored_files(settings) == []
+
+    decoding_slot_held()  # the other worker is done: the same upload goes through
+    photo = SimpleUploadedFile("big.jpg", _phone_jpeg(), "image/jpeg")
+    response = client.post(url, {"phone": "+7 912 000-11-22", "email": "", "photo": photo})
+    assert response.status_code == 302
+    assert Employee.objects.get(pk=anna.employee.pk).photo
+
+
+def test_small_picture_does_not_wait_for_the_heavy_slot(settings, decoding_slot_held):
+    settings.IMAGE_DECODE_HEAVY_PIXELS = 80 * 40  # not over: decoded at once, slot or no slot
+    prepared = photo_prepare(SimpleUploadedFile("small.jpg", _phone_jpeg(), "image/jpeg"))
+    assert prepared.read().startswith(b"\xff\xd8")
