@@ -62,7 +62,9 @@ def self_evaluation(request):
     evaluation = self_evaluation_indicators(on=on) if on else None
     # A date that is no date, or out of range: the form says why, with the status of bad input.
     status = 200 if on else 400
-    return render(request, "staff/self_evaluation.html", {"form": form, "evaluation": evaluation}, status=status)
+    return render(
+        request, "staff/self_evaluation.html", {"form": form, "evaluation": evaluation}, status=status
+    )
 
 
 @role_required(can_read_everything)
