@@ -338,11 +338,27 @@ class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
         (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
         (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience", "responsible"]}),
         (_("About"), {"fields": ["description", ("series", "direction")]}),
-        (_("Results"), {"fields": ["results_text", "results_published"]}),
+        (_("Results"), {"fields": ["results_text", "results_published", "unnamed_participants"]}),
     ]
+    readonly_fields = ["unnamed_participants"]
 
     def get_queryset(self, request):
         return with_places(super().get_queryset(request).select_related("organizer"))
+
+    @admin.display(description=_("shown without their name"))
+    def unnamed_participants(self, obj):
+        """Who the published results will not name: attended, but without her consent to it (or
+        dismissed). The office sees it before it publishes."""
+        if obj.pk is None:
+            return "—"
+        today = timezone.localdate()
+        attended = obj.participations.filter(status=ParticipationStatus.ATTENDED).select_related("teacher")
+        unnamed = [p.teacher.short_name for p in attended if not p.teacher.name_is_public(today)]
+        if not unnamed:
+            return _("Everyone who attended consented to their name in the published results.")
+        return _("%(names)s: the published results show their position and kindergarten instead.") % {
+            "names": ", ".join(unnamed)
+        }
 
     @admin.display(description=_("start"), ordering="start")
     def start_column(self, obj):

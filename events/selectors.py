@@ -266,6 +266,20 @@ def published_results():
     )
 
 
+def name_participants_publicly(events, *, on, kindergarten: str):
+    """Give each attended participation of `events` (from `published_results`) its `public_name`:
+    her full name where she consented to it and is not dismissed on `on`, else her position and
+    kindergarten («воспитатель МБДОУ «Детский сад № 12»»), never a name (152-FZ art. 10.1)."""
+    for event in events:
+        for participation in event.attended_participations:
+            teacher = participation.teacher
+            if teacher.name_is_public(on):
+                participation.public_name = teacher.full_name
+            else:
+                participation.public_name = f"{teacher.get_position_display()} {kindergarten}"
+    return events
+
+
 def events_of_teacher_calendar(*, teacher):
     """Events the teacher is signed up for, attended or waits for, for her personal calendar,
     each with `my_status` (her participation's status) and `my_waiting_position`."""

@@ -476,12 +476,18 @@ def open_ics(request):
 @cached_public_page
 def results(request):
     page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
-    return render(request, "events/results.html", {"events": list(page), "page_obj": page})
+    events = selectors.name_participants_publicly(
+        list(page), on=timezone.localdate(), kindergarten=settings.KINDERGARTEN_NAME
+    )
+    return render(request, "events/results.html", {"events": events, "page_obj": page})
 
 
 @cached_public_page
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
+    selectors.name_participants_publicly(
+        [event], on=timezone.localdate(), kindergarten=settings.KINDERGARTEN_NAME
+    )
     return render(request, "events/result_detail.html", {"event": event})
 
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from staff.dates import add_months, add_years
@@ -243,6 +244,12 @@ def build(*, today):
             employees[teacher_index].user = user
             employees[teacher_index].save(update_fields=["user"])
             employee_email_sync(employee=employees[teacher_index])  # one address for resets and notices
+
+    # Every teacher but olga (the second) consented to her name in published event results: the
+    # results show olga by her position and kindergarten.
+    Employee.objects.filter(pk__in=[e.pk for i, e in enumerate(employees) if i != 1]).filter(
+        results_name_consent_at__isnull=True
+    ).update(results_name_consent_at=timezone.now())
 
     return employees
 

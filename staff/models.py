@@ -208,6 +208,12 @@ class Employee(ChoiceLabels, models.Model):
         default=False,
         help_text=_("Do not send me next month's event plan by e-mail."),
     )
+    # Her separate consent to dissemination (152-FZ art. 10.1) of her name in published event results
+    # and their feed, given and withdrawn on her own page. Without it those pages name her position
+    # and kindergarten only.
+    results_name_consent_at = models.DateTimeField(
+        _("consent to her name in published event results given at"), null=True, blank=True
+    )
 
     objects = EmployeeQuerySet.as_manager()
 
@@ -239,6 +245,10 @@ class Employee(ChoiceLabels, models.Model):
     def gendered(self, message: str) -> str:
         """`message` in this person's grammatical gender (see `gendered`)."""
         return gendered(message, self.sex)
+
+    def name_is_public(self, on: datetime.date) -> bool:
+        """Her name may stand on public pages on `on`: she consented, and she is not dismissed."""
+        return bool(self.results_name_consent_at) and not (self.dismissal_date and self.dismissal_date <= on)
 
     @property
     def mail_address(self):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
 from kindergarten_portal.outbox import absolute_url, outbox_queue
+from kindergarten_portal.pagecache import data_changed
 from kindergarten_portal.spreadsheets import (
     Column,
     ImportRefused,
@@ -951,3 +952,13 @@ def _queue_account_created(*, user, request):
         template="account_created",
         context={"user": user, "url": request.build_absolute_uri(path) if request else absolute_url(path)},
     )
+
+
+def employee_results_name_consent(*, employee, given: bool, now=None) -> Employee:
+    """Record her consent to her name in published event results (152-FZ art. 10.1), or withdraw it,
+    and return her record. Either way the public pages that name participants forget what they
+    showed at once."""
+    employee.results_name_consent_at = (now or timezone.now()) if given else None
+    employee.save(update_fields=["results_name_consent_at"])
+    data_changed()
+    return employee

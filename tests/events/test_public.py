@@ -11,6 +11,7 @@ from django.utils.translation import override
 from events.models import EventStatus, ExternalParticipant, ParticipationStatus
 from events.services import calendar_token_get
 from events.views import REGISTRATION_LIMIT
+from staff.services import employee_results_name_consent
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory, in_days
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +231,7 @@ def test_results_page_and_feed_show_published_results(client, anna):
     newer = _published("Педагогический аукцион", 5)
     EventFactory(title="Неопубликованный", start=in_days(-3), status=EventStatus.HELD)
     ParticipationFactory(event=newer, teacher=anna.employee, status=ParticipationStatus.ATTENDED)
+    employee_results_name_consent(employee=anna.employee, given=True)  # named by her consent
     content = client.get(reverse("events:results")).content.decode()
     assert content.index("Педагогический аукцион") < content.index("Семинар-практикум")
     assert "Неопубликованный" not in content
