@@ -5,6 +5,7 @@ variables; see README.md ("Configuration") for the list.
 """
 
 import datetime
+import ipaddress
 import os
 import tempfile
 from email.utils import getaddresses
@@ -52,6 +53,17 @@ def env_month_day(name, default):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name, default):
+    """'127.0.0.1,10.0.0.0/24' -> the same list, refusing anything that is not an address or network."""
+    networks = env_list(name, default)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} must list addresses or networks, got {network!r}") from exc
+    return networks
 
 
 def env_addresses(name):
@@ -262,8 +274,11 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # ---- end of shared state
 
 # The request.META key of the header the reverse proxy sets with the visitor's address, e.g.
-# HTTP_X_REAL_IP. Only behind a proxy that sets it: anyone can send the header.
+# HTTP_X_REAL_IP. Only behind a proxy that sets it: anyone can send the header. It is read only on
+# requests from TRUSTED_PROXIES (addresses or networks): a client that reaches the server directly
+# is counted by its own address, whatever header it sends.
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Absolute links in e-mails (password resets take the host from the request; notices sent by cron
 # have no request), e.g. https://portal.sad12.ru

@@ -6,6 +6,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
+from kindergarten_portal.clients import client_address
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,48 @@ def test_the_address_comes_from_the_trusted_proxy_header(client, anna, settings)
     # Same proxy (REMOTE_ADDR), another visitor: not locked.
     other = client.post(LOGIN, {"username": "anna", "password": PASSWORD}, HTTP_X_REAL_IP="198.51.100.4")
     assert other.status_code == 302
+
+
+def test_a_forged_header_from_a_direct_client_changes_nothing(client, anna, settings):
+    """A client that reaches the server directly (not from TRUSTED_PROXIES) sends a new X-Real-IP
+    with every try: it is counted by its own address and locked all the same."""
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_REAL_IP"
+    direct = {"REMOTE_ADDR": "198.51.100.20"}
+    for n in range(5):
+        client.post(
+            LOGIN, {"username": "anna", "password": "wrong"}, HTTP_X_REAL_IP=f"203.0.113.{n}", **direct
+        )
+    assert {a.ip_address for a in AccessAttempt.objects.all()} == {"198.51.100.20"}
+    locked = client.post(
+        LOGIN, {"username": "anna", "password": PASSWORD}, HTTP_X_REAL_IP="192.0.2.1", **direct
+    )
+    assert locked.status_code == 429 and not _signed_in(client)
+
+
+@pytest.mark.parametrize(
+    "header,value,remote,expected",
+    [
+        # From the proxy: its header is the visitor.
+        ("HTTP_X_REAL_IP", "203.0.113.9", "127.0.0.1", "203.0.113.9"),
+        # X-Real-IP holds one address (nginx overwrites it); a list is no address: the proxy's own.
+        ("HTTP_X_REAL_IP", "203.0.113.9, 10.0.0.1", "127.0.0.1", "127.0.0.1"),
+        # X-Forwarded-For: the right-most address, the one the proxy appended; the rest is the client's claim.
+        ("HTTP_X_FORWARDED_FOR", "10.9.9.9, 203.0.113.5", "127.0.0.1", "203.0.113.5"),
+        # A proxy in a configured network.
+        ("HTTP_X_REAL_IP", "203.0.113.9", "10.0.0.3", "203.0.113.9"),
+        # Not from a proxy: the header is ignored.
+        ("HTTP_X_REAL_IP", "203.0.113.9", "198.51.100.20", "198.51.100.20"),
+        ("HTTP_X_FORWARDED_FOR", "203.0.113.5", "198.51.100.20", "198.51.100.20"),
+        ("HTTP_X_REAL_IP", "not an address", "127.0.0.1", "127.0.0.1"),
+    ],
+)
+def test_client_address_trusts_the_header_of_trusted_proxies_only(
+    rf, settings, header, value, remote, expected
+):
+    settings.TRUSTED_PROXY_HEADER = header
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1", "10.0.0.0/24"]
+    request = rf.get("/", REMOTE_ADDR=remote, **{header: value})
+    assert client_address(request) == expected
 
 
 def test_admin_sign_in_is_locked_too(client, senior):
