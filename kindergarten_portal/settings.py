@@ -304,6 +304,9 @@ IMAGE_DECODE_LOCK_DIR = os.environ.get(
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And the account alone, from all addresses together, at a higher limit (tries spread over many).
+AXES_HANDLER = "kindergarten_portal.lockout.AccountAndAddressHandler"
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 # The wait runs from the last real failure: attempts while locked out (the owner, too) do not prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -117,9 +117,12 @@ def sign_in_locked_out(request, original_response=None, credentials=None):
     """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE), on the site's and the admin's sign-in:
     how many minutes are left until this account may try again from this address."""
     username = get_client_username(request, credentials)
-    last_failure = AccessAttempt.objects.filter(
-        username=username, ip_address=request.axes_ip_address
-    ).aggregate(last=Max("attempt_time"))["last"]
+    # Locked at this address, or (tries from many addresses) the account alone.
+    attempts = AccessAttempt.objects.filter(username=username)
+    last_failure = (
+        attempts.filter(ip_address=request.axes_ip_address).aggregate(last=Max("attempt_time"))["last"]
+        or attempts.aggregate(last=Max("attempt_time"))["last"]
+    )
     until = (last_failure or timezone.now()) + get_cool_off(request)
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     context = {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT, "login_path": request.path}

@@ -155,3 +155,27 @@ def test_head_cannot_unlock(client, head):
 def test_force_login_still_works(client, anna):
     client.force_login(anna)
     assert client.get(reverse("staff:my_page")).status_code == 200
+
+
+def test_tries_spread_over_many_addresses_lock_the_account_alone(client, anna, boris, settings):
+    """Guesses from many addresses (a botnet; or a proxy's header the portal may trust) never meet
+    the pair's limit of 5: at LOGIN_ACCOUNT_FAILURE_LIMIT of them together the account is locked
+    from every address, while other accounts at those addresses are not."""
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 12
+    for n in range(12):
+        response = client.post(
+            LOGIN, {"username": "anna", "password": "wrong"}, REMOTE_ADDR=f"198.51.100.{n + 1}"
+        )
+        assert response.status_code == 200, n  # one a pair: never the pair's lock
+    fresh = client.post(LOGIN, {"username": "anna", "password": PASSWORD}, REMOTE_ADDR="203.0.113.77")
+    assert fresh.status_code == 429 and not _signed_in(client)
+    assert 'data-minutes="15"' in fresh.content.decode()
+    colleague = client.post(LOGIN, {"username": "boris", "password": PASSWORD}, REMOTE_ADDR="198.51.100.1")
+    assert colleague.status_code == 302
+
+
+def test_a_shared_address_below_the_account_limit_locks_the_pair_only(client, anna, settings):
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 12
+    _fail(client, LOGIN, "anna", 5, REMOTE_ADDR="198.51.100.50")  # the staff room's address
+    elsewhere = client.post(LOGIN, {"username": "anna", "password": PASSWORD}, REMOTE_ADDR="203.0.113.8")
+    assert elsewhere.status_code == 302  # she signs in from home
