@@ -13,7 +13,7 @@ from django.utils import timezone
 from events.models import EventCertificate, EventStatus
 from events.services import certificate_revoke, event_certificates_issue, external_attendance_mark
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.outbox import outbox_send_pending
+from tests.outbox import send_queued
 from tests.events.factories import EventFactory, ExternalParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_marked_attended_in_the_admin_she_gets_her_link_once(client, senior, set
     client.post(changelist, {"action": "mark_attended", "_selected_action": [came.pk]})
     certificate = EventCertificate.objects.get()
     assert certificate.external_participant == came
-    outbox_send_pending()
+    send_queued()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["olga@ds15.example"]
@@ -106,7 +106,7 @@ def test_ticking_attended_on_the_event_page_mails_the_link(client, senior):
     assert response.status_code == 302, response.context["adminform"].form.errors
     external.refresh_from_db()
     assert external.attended
-    outbox_send_pending()
+    send_queued()
     assert [m.to for m in mail.outbox] == [["olga@ds15.example"]]
 
 

@@ -22,7 +22,7 @@ from events.models import (
 from events.notifications import queue_monthly_plans
 from events.services import plan_publish
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.outbox import outbox_send_pending
+from tests.outbox import send_queued
 from staff.dates import add_months
 from staff.models import Position
 from tests.events.factories import EventFactory, ParticipationFactory
@@ -87,7 +87,7 @@ def march(anna, boris):
 
 
 def _mails():
-    outbox_send_pending()
+    send_queued()
     return {m.to[0]: m for m in mail.outbox}
 
 

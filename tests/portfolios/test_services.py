@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.outbox import outbox_send_pending
+from tests.outbox import send_queued
 from portfolios.forms import MiniSiteForm
 from portfolios.models import EntryStatus, MiniSite, StatusChange
 from portfolios.notifications import queue_due
@@ -126,7 +126,7 @@ def test_queue_due_mails_each_decision_once(anna, senior):
 
     assert queue_due() == 2
     assert queue_due() == 0
-    assert outbox_send_pending() == 2
+    assert send_queued() == 2
     assert len(mail.outbox) == 2
     subjects = sorted(m.subject for m in mail.outbox)
     assert "Диплом победителя" in subjects[0] or "Диплом победителя" in subjects[1]
