@@ -40,4 +40,4 @@ class OutboxMessage(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient}"
+        return f"{self.subject} → {self.recipient}"

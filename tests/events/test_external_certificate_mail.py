@@ -13,8 +13,8 @@ from django.utils import timezone
 from events.models import EventCertificate, EventStatus
 from events.services import certificate_revoke, event_certificates_issue, external_attendance_mark
 from kindergarten_portal.models import OutboxMessage
-from tests.outbox import send_queued
 from tests.events.factories import EventFactory, ExternalParticipantFactory
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def _held_event():
 
 def _run():
     call_command("send_notifications", stdout=io.StringIO())
+    call_command("send_mail_queue", stdout=io.StringIO())
 
 
 def test_marked_attended_in_the_admin_she_gets_her_link_once(client, senior, settings):

@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.management import call_command
 
 from kindergarten_portal.models import OutboxMessage
-from tests.outbox import send_queued
 from kindergarten_portal.roles import SENIOR_EDUCATOR
 from staff.models import Category, Employee
 from staff.notifications import queue_due_reminders
@@ -20,6 +19,7 @@ from tests.factories import (
     TrainingFactory,
     UserFactory,
 )
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,7 @@ def test_the_cron_command_sends_an_attestation_reminder_once(senior):
     teacher = EmployeeFactory(email="conf@example.org", hire_date=D(2012, 9, 1))
     ConformityDecisionFactory(employee=teacher, decision_date=decided)
     TrainingFactory(employee=teacher, start_date=today, end_date=today)
-    call_command("send_notifications", stdout=io.StringIO())
-    call_command("send_notifications", stdout=io.StringIO())
+    for _run in range(2):
+        call_command("send_notifications", stdout=io.StringIO())
+        call_command("send_mail_queue", stdout=io.StringIO())
     assert sorted(m.to[0] for m in mail.outbox) == ["conf@example.org", "senior@example.org"]
