@@ -4,11 +4,13 @@ every mail worded by its template pair under templates/emails/."""
 
 import datetime
 import io
+import threading
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from events import notifications
@@ -222,3 +224,29 @@ def test_registration_confirmation_is_queued_with_the_colleagues_address():
         "petrova@example.org",
     )
     assert message.body.startswith("Здравствуйте, Петрова Ольга!\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_another_sender_is_sending_is_skipped_not_sent_twice(requires_postgres):
+    held = _queue(key="test:1")
+    _queue(key="test:2", recipient="boris@sad.example")
+    locked, release = threading.Event(), threading.Event()
+
+    def other_sender():
+        # Another sender's transaction that claimed the first message and is still sending it.
+        with transaction.atomic():
+            OutboxMessage.objects.select_for_update().get(pk=held.pk)
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=other_sender)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert outbox_send_due() == SendResult(sent=1)
+    finally:
+        release.set()
+        thread.join()
+    assert [m.to for m in mail.outbox] == [["boris@sad.example"]]
+    assert OutboxMessage.objects.get(pk=held.pk).status == OutboxStatus.QUEUED
