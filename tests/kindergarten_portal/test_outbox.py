@@ -5,6 +5,7 @@ every mail worded by its template pair under templates/emails/."""
 import datetime
 import io
 import threading
+import time
 
 import pytest
 import time_machine
@@ -250,3 +251,25 @@ def test_a_message_another_sender_is_sending_is_skipped_not_sent_twice(requires_
         thread.join()
     assert [m.to for m in mail.outbox] == [["boris@sad.example"]]
     assert OutboxMessage.objects.get(pk=held.pk).status == OutboxStatus.QUEUED
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes stale connections, as outside a test
+def test_the_loop_worker_sends_what_is_queued_between_its_pauses(monkeypatch, settings):
+    settings.OUTBOX_LOOP_SECONDS = 7
+    pauses = []
+
+    def pause(seconds):
+        pauses.append(seconds)
+        if len(pauses) == 1:
+            _queue(key="test:2", recipient="boris@sad.example")  # queued while the worker waits
+        else:
+            raise KeyboardInterrupt  # the worker is stopped
+
+    monkeypatch.setattr(time, "sleep", pause)
+    _queue(key="test:1")
+    out = io.StringIO()
+    call_command("send_mail_queue", "--loop", stdout=out)
+    assert pauses == [7, 7]
+    assert [m.to for m in mail.outbox] == [["anna@sad.example"], ["boris@sad.example"]]
+    line = "Отправлено писем: 1, не отправлено (попытки исчерпаны): 0, оставлено для повтора: 0.\n"
+    assert out.getvalue() == line * 2
