@@ -5,7 +5,11 @@ import re
 import pytest
 from django.utils import timezone
 
+from events import notifications as events_mail
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
+from kindergarten_portal.outbox import KIND_LABELS, PASSWORD_RESET
+from portfolios import notifications as portfolio_mail
+from staff import notifications as staff_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +113,21 @@ def test_given_up_mails_are_queued_again_by_the_action(client, senior):
     sent.refresh_from_db()
     assert (failed.status, failed.attempts) == (OutboxStatus.QUEUED, 0)
     assert sent.status == OutboxStatus.SENT
+
+
+def test_every_kind_of_message_the_apps_queue_has_a_name():
+    kinds = {
+        events_mail.REMINDER,
+        events_mail.SHARING_DUE,
+        events_mail.RECOMMENDATION,
+        events_mail.PLACE_FREED,
+        events_mail.REGISTRATION,
+        events_mail.MONTHLY_PLAN,
+        events_mail.EXTERNAL_CERTIFICATE,
+        staff_mail.ATTESTATION_REMINDER,
+        "staff.account_created",
+        portfolio_mail.ENTRY_APPROVED,
+        portfolio_mail.ENTRY_RETURNED,
+        PASSWORD_RESET,
+    }
+    assert kinds == set(KIND_LABELS)
