@@ -77,7 +77,7 @@ def grow(rng):
         ParticipationRole,
         ParticipationStatus,
     )
-    from kindergarten_portal.models import OutboxMessage
+    from kindergarten_portal.models import OutboxMessage, OutboxStatus
     from kindergarten_portal.roles import TEACHER
     from portfolios.models import EntryKind, EntryStatus, EvidenceFile, PortfolioEntry, ReportItem, Result
     from reports.models import SelfReport, SelfReportStatus
@@ -389,12 +389,13 @@ def grow(rng):
     OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
-                kind=["reminder", "plan", "review"][n % 3],
+                kind=["events.reminder", "events.monthly_plan", "portfolios.entry_approved"][n % 3],
                 key=f"benchmark:{n}",
                 recipient=f"staff{n % STAFF:05d}@example.org",
                 subject="Напоминание о мероприятии",
                 body="…",
                 created_at=now - datetime.timedelta(minutes=n),
+                status=OutboxStatus.FAILED if n % 50 == 0 else OutboxStatus.SENT,
                 sent_at=None if n % 50 == 0 else now - datetime.timedelta(minutes=n),
             )
             for n in range(MESSAGES)
@@ -477,7 +478,13 @@ def pages():
         *admin("reports_academicyear"),
         *admin("reports_scoringrule"),
         *admin("reports_recommendationcriterion"),
-        *admin("kindergarten_portal_outboxmessage", "p=2", "q=staff00001", "kind__exact=reminder"),
+        *admin(
+            "kindergarten_portal_outboxmessage",
+            "p=2",
+            "q=staff00001",
+            "kind=events.reminder",
+            "status__exact=failed",
+        ),
         *admin("auth_user", "p=2", "q=teacher0001", f"groups__id__exact={teachers}"),
     ]
 

@@ -293,7 +293,7 @@ def _recommend(*, event, teachers, reason, recommended_by, area, comment, now):
             participation.save()
             participation.event = event
             participation.teacher = teacher
-            # Delivered once the outermost transaction commits (outbox_queue uses on_commit).
+            # Queued with the recommendation: a rollback takes it back; the sender mails it.
             notifications.queue_recommendation(participation)
             result.append(participation)
     return result

@@ -37,8 +37,8 @@ from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 from .presentation import event_facts, event_places_line, event_when, signup_html
 
-# Public registration: attempts per client address and event per hour.
-REGISTRATION_LIMIT = 10
+# Public registration: attempts per client address and event per hour (each may mail a confirmation).
+REGISTRATION_LIMIT = settings.EVENT_REGISTRATION_LIMIT
 REGISTRATION_WINDOW = 60 * 60
 RESULTS_PAGE_SIZE = 20  # published results per page, newest first
 # Session key: {event pk: e-mail} of the registrations made in this browser, for the confirmation.

@@ -1,26 +1,98 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import Http404
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .admin_lists import LongListMixin
-from .models import OutboxMessage
+from .models import OutboxMessage, OutboxStatus
+from .outbox import KIND_LABELS, outbox_queue_again
 from .roles import ROLE_LABELS
 
 User = get_user_model()
 
 
+class OutboxKindFilter(admin.SimpleListFilter):
+    """The kinds of message by their names in the portal's language (no query for the choices)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return list(KIND_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(LongListMixin, admin.ModelAdmin):
-    """Read-only: what was mailed to whom, and what the mail server refused."""
+    """Read-only: what was mailed to whom, what waits for a retry and what the sender gave up on."""
 
-    list_display = ["created_at", "kind", "recipient", "subject", "sent_at", "error"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter), "kind"]
+    list_display = [
+        "created_at",
+        "kind_label",
+        "recipient",
+        "subject",
+        "status_label",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["status", OutboxKindFilter]
     search_fields = ["recipient"]
-    # No body: an account's first mail carries her set-password link, which the office never sees.
-    fields = ["kind", "key", "recipient", "subject", "created_at", "sent_at", "attempts", "error"]
+    actions = ["queue_again"]
+    # No body: the office reads who was written to and why, not the letters themselves.
+    fields = [
+        "kind",
+        "key",
+        "recipient",
+        "subject",
+        "status",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
     readonly_fields = fields
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, message):
+        return KIND_LABELS.get(message.kind, message.kind)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, message):
+        if message.status == OutboxStatus.FAILED:
+            return format_html('<span class="outbox-failed">{}</span>', message.get_status_display())
+        return message.get_status_display()
+
+    @admin.action(description=_("Send the selected e-mails again"))
+    def queue_again(self, request, queryset):
+        count = outbox_queue_again(messages=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d e-mail queued again.", "%(count)d e-mails queued again.", count)
+            % {"count": count},
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count()
+        if failed and request.method == "GET":
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d e-mail could not be sent: the mail server kept refusing it.",
+                    "%(count)d e-mails could not be sent: the mail server kept refusing them.",
+                    failed,
+                )
+                % {"count": failed},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

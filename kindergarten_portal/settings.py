@@ -209,7 +209,20 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Seconds the sender waits for the mail server before counting the send as refused (none: forever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@kindergarten.local")
+# The outbox's sender (send_mail_queue): a message the mail server refused this many times is
+# given up and shown to the office; the --loop worker looks for due mail this often.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_LOOP_SECONDS = env_int("OUTBOX_LOOP_SECONDS", 15)
+# Password-reset mails per e-mail address and per visitor's address in the window; past the first
+# limit the page answers as usual and sends nothing (no hint whether the account exists).
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
+# Registrations for one open event from one visitor's address per hour (each mails a confirmation).
+EVENT_REGISTRATION_LIMIT = env_int("EVENT_REGISTRATION_LIMIT", 10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

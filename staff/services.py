@@ -3,19 +3,15 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
-from kindergarten_portal.outbox import absolute_url, outbox_queue
+from kindergarten_portal.outbox import absolute_url, outbox_queue, set_password_path
 from kindergarten_portal.pagecache import data_changed
 from kindergarten_portal.spreadsheets import (
     Column,
@@ -937,20 +933,15 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
 
 
 def _queue_account_created(*, user, request):
-    """Queue the mail with her login and Django's password-reset link (sent once the account commits)."""
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
+    """Queue the mail with her login and Django's set-password link (made when the mail is sent)."""
+    path = set_password_path(user)
     outbox_queue(
         kind="staff.account_created",
         key=f"account_created:{user.pk}",
         recipient=user.email,
         template="account_created",
         context={"user": user, "url": request.build_absolute_uri(path) if request else absolute_url(path)},
+        set_password_for=user,
     )
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from events.models import EventCertificate, EventStatus
 from events.services import certificate_revoke, event_certificates_issue, external_attendance_mark
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.outbox import outbox_send_pending
 from tests.events.factories import EventFactory, ExternalParticipantFactory
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def _held_event():
 
 def _run():
     call_command("send_notifications", stdout=io.StringIO())
+    call_command("send_mail_queue", stdout=io.StringIO())
 
 
 def test_marked_attended_in_the_admin_she_gets_her_link_once(client, senior, settings):
@@ -45,7 +46,7 @@ def test_marked_attended_in_the_admin_she_gets_her_link_once(client, senior, set
     client.post(changelist, {"action": "mark_attended", "_selected_action": [came.pk]})
     certificate = EventCertificate.objects.get()
     assert certificate.external_participant == came
-    outbox_send_pending()
+    send_queued()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["olga@ds15.example"]
@@ -106,7 +107,7 @@ def test_ticking_attended_on_the_event_page_mails_the_link(client, senior):
     assert response.status_code == 302, response.context["adminform"].form.errors
     external.refresh_from_db()
     assert external.attended
-    outbox_send_pending()
+    send_queued()
     assert [m.to for m in mail.outbox] == [["olga@ds15.example"]]
 
 

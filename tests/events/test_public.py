@@ -13,6 +13,7 @@ from events.services import calendar_token_get
 from events.views import REGISTRATION_LIMIT
 from staff.services import employee_results_name_consent
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory, in_days
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -58,6 +59,8 @@ def test_colleague_registers_and_gets_a_confirmation(client, django_capture_on_c
     registered = ExternalParticipant.objects.get(event=event)
     assert registered.full_name == "Петрова Мария Ивановна"
     assert registered.consent and registered.consent_at is not None
+    assert mail.outbox == []  # the request only queues the confirmation
+    assert send_queued() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["petrova@example.org"]
     assert "Открытый показ игры" in mail.outbox[0].body

@@ -1,13 +1,21 @@
+import datetime
 import re
 
 import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
 from kindergarten_portal.auth import PortalBackend
+from kindergarten_portal.models import OutboxMessage, OutboxStatus
+from kindergarten_portal.outbox import PASSWORD_RESET
 from kindergarten_portal.roles import is_head, is_senior_educator, is_teacher
-from tests.factories import PASSWORD
+from staff.services import accounts_create_for_teachers
+from tests.factories import PASSWORD, EmployeeFactory
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -26,27 +34,113 @@ def test_wrong_password_keeps_the_username_and_says_why(client, anna):
     assert "Пожалуйста, введите правильные имя пользователя и пароль" in body
 
 
+def _reset_link(message):
+    return re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+
+
+def _set_new_password(client, link, password="Ново-пароль-2026"):
+    form_url = client.get(link)["Location"]
+    client.post(form_url, {"new_password1": password, "new_password2": password})
+    return client.post("/accounts/login/", {"username": "anna", "password": password}).status_code == 302
+
+
 def test_password_reset_by_email_end_to_end(client, anna):
     anna.email = "anna@sad.ru"
     anna.save()
-    client.post(reverse("password_reset"), {"email": "anna@sad.ru"})
+    response = client.post(reverse("password_reset"), {"email": "anna@sad.ru"})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []  # queued: the sender sends it
+    assert send_queued() == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["anna@sad.ru"]
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
-    form_url = client.get(link)["Location"]
-    response = client.post(
-        form_url, {"new_password1": "Ново-пароль-2026", "new_password2": "Ново-пароль-2026"}
-    )
-    assert response.status_code == 302
-    assert (
-        client.post("/accounts/login/", {"username": "anna", "password": "Ново-пароль-2026"}).status_code
-        == 302
-    )
+    assert mail.outbox[0].subject == "Сброс пароля на портале методического кабинета"
+    assert _set_new_password(client, _reset_link(mail.outbox[0]))
+
+
+def test_password_reset_with_the_mail_server_down_answers_and_is_mailed_once_it_is_back(
+    client, anna, settings
+):
+    anna.email = "anna@sad.ru"
+    anna.save()
+    settings.EMAIL_BACKEND = "tests.outbox.BrokenSMTPBackend"
+    start = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        response = client.post(reverse("password_reset"), {"email": "anna@sad.ru"})
+        assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+        assert send_queued() == 0  # refused: kept
+        message = OutboxMessage.objects.get(kind=PASSWORD_RESET)
+        assert (message.status, message.attempts) == (OutboxStatus.QUEUED, 1)
+        assert message.last_error == "Connection unexpectedly closed"
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        clock.move_to(start + datetime.timedelta(minutes=1))
+        assert send_queued() == 1
+        assert mail.outbox[0].to == ["anna@sad.ru"]
+        clock.move_to(start + datetime.timedelta(hours=2))  # she reads it later: the link works
+        assert _set_new_password(client, _reset_link(mail.outbox[0]))
+
+
+def _token_looking_strings(text):
+    # Django's tokens are "<base36 timestamp>-<hex digest>"; anything else of their letters, too.
+    return re.findall(r"[0-9A-Za-z_-]{6,}", text)
+
+
+@pytest.mark.parametrize("how", ["reset", "account"])
+def test_a_queued_set_password_mail_stores_no_link_that_works(client, anna, senior, how):
+    anna.email = "anna@sad.ru"
+    anna.save()
+    if how == "reset":
+        client.post(reverse("password_reset"), {"email": "anna@sad.ru"})
+    else:
+        accounts_create_for_teachers(employees=[EmployeeFactory(email="new@sad.ru")])
+    message = OutboxMessage.objects.get()
+    user = get_user_model().objects.get(pk=message.link_user_id)
+    candidates = _token_looking_strings(message.body)
+    assert candidates  # the body does hold a (placeholder) link
+    assert not any(default_token_generator.check_token(user, token) for token in candidates)
+
+    assert send_queued() == 1
+    sent = mail.outbox[0].body
+    uidb64, token = re.search(r"/accounts/reset/([^/]+)/([^/]+)/", sent).groups()
+    assert default_token_generator.check_token(user, token)
+    message.refresh_from_db()
+    assert token not in message.body  # the token made for sending is not stored either
 
 
 def test_password_reset_for_unknown_address_sends_nothing_but_looks_the_same(client):
     response = client.post(reverse("password_reset"), {"email": "nobody@sad.ru"}, follow=True)
     assert "Проверьте почту" in response.content.decode()
+    assert send_queued() == 0
     assert mail.outbox == []
+
+
+def test_ten_resets_for_one_address_send_three_mails_and_answer_alike(client, anna):
+    anna.email = "anna@sad.ru"
+    anna.save()
+    responses = [
+        client.post(reverse("password_reset"), {"email": "Anna@sad.ru" if n % 2 else "anna@sad.ru"})
+        for n in range(10)
+    ]
+    assert {(r.status_code, r["Location"]) for r in responses} == {(302, reverse("password_reset_done"))}
+    assert send_queued() == 3
+    assert [m.to for m in mail.outbox] == [["anna@sad.ru"]] * 3
+
+
+def test_resets_for_many_addresses_from_one_visitor_are_limited(client, anna, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 4
+    anna.email = "anna@sad.ru"
+    anna.save()
+    statuses = [
+        client.post(reverse("password_reset"), {"email": f"someone{n}@sad.ru"}).status_code for n in range(4)
+    ]
+    assert statuses == [302] * 4
+    response = client.post(reverse("password_reset"), {"email": "anna@sad.ru"})
+    assert response.status_code == 429
+    assert "Слишком много запросов на сброс пароля с вашего адреса" in response.content.decode()
+    assert send_queued() == 0
+    # another visitor is not held up
+    other = client.post(reverse("password_reset"), {"email": "anna@sad.ru"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+    assert send_queued() == 1
 
 
 def test_password_change(client, anna):

@@ -50,7 +50,7 @@ def test_events_notifications_are_copied_into_the_outbox(requires_postgres):
 
     rows = list(
         OutboxMessage.objects.order_by("key").values_list(
-            "kind", "key", "recipient", "subject", "body", "created_at", "sent_at", "error", "attempts"
+            "kind", "key", "recipient", "subject", "body", "created_at", "sent_at", "last_error", "attempts"
         )
     )
     assert rows == [

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kindergarten_portal.models import OutboxMessage
+from kindergarten_portal.models import OutboxMessage, OutboxStatus
 from staff.dates import add_months, add_years
 from staff.models import Category, Employee
 from tests.factories import (
@@ -16,6 +16,7 @@ from tests.factories import (
     KindergartenGroupFactory,
     TrainingFactory,
 )
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -211,13 +212,15 @@ def test_create_accounts_links_users_and_emails_a_set_password_link(
     assert with_mail.user.username == "pochtova"
     assert with_mail.user.groups.filter(name="teacher").exists()
     assert Employee.objects.get(pk=no_mail.pk).user is None
-    # Sent through the outbox once the account is committed, worded by templates/emails/account_created*.txt.
+    # Queued in the outbox, sent by the sender, worded by templates/emails/account_created*.txt.
+    assert mailoutbox == []
+    assert send_queued() == 1
     (message,) = mailoutbox
     assert message.to == ["pochtova@sad.ru"]
     assert message.subject == "Ваша учётная запись на портале методического кабинета"
     assert "Ваш логин: pochtova\n" in message.body
     assert "\nhttp://testserver/accounts/reset/" in message.body
-    assert OutboxMessage.objects.get(kind="staff.account_created").sent_at is not None
+    assert OutboxMessage.objects.get(kind="staff.account_created").status == OutboxStatus.SENT
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
     client.logout()
     form_url = client.get(link)["Location"]
@@ -230,6 +233,7 @@ def test_create_accounts_links_users_and_emails_a_set_password_link(
     # Running it again creates nothing twice.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(CHANGELIST, {"action": "create_accounts", "_selected_action": [with_mail.pk]})
+    assert send_queued() == 0
     assert len(mailoutbox) == 1
 
 

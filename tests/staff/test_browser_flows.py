@@ -14,6 +14,7 @@ from kindergarten_portal.roles import SENIOR_EDUCATOR, TEACHER
 from staff.models import EducationLevel, Employee, KindergartenGroup, Position
 from tests.browser_steps import new_page, open_menu_link, sign_in, xlsx_upload
 from tests.factories import EmployeeFactory, UserFactory
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,7 @@ def test_account_created_password_set_by_mailed_link_and_signed_in(live_server, 
     user = employee.user
     assert user.username == "vasilyeva" and user.email == "vasilyeva@example.org"
     assert list(user.groups.values_list("name", flat=True)) == [TEACHER]
+    assert send_queued() == 1  # the sender, as cron runs it
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["vasilyeva@example.org"]

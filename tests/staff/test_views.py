@@ -17,6 +17,7 @@ from tests.factories import (
     MentorshipFactory,
     TrainingFactory,
 )
+from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,7 @@ def test_contact_email_is_the_account_email_for_password_resets(client, anna, ma
     assert anna.email == "anna.new@sad.ru"
     client.logout()
     client.post(reverse("password_reset"), {"email": "anna.new@sad.ru"})
+    assert send_queued() == 1
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["anna.new@sad.ru"]
 
 

@@ -5,7 +5,6 @@ from django.utils.translation import ngettext
 
 from events.notifications import notifications_collect_due, queue_monthly_plans
 from events.services import participations_release_dismissed
-from kindergarten_portal.outbox import outbox_send_pending
 from portfolios.notifications import queue_due as portfolio_decisions_queue_due
 from staff.notifications import queue_due_reminders as attestation_queue_due_reminders
 
@@ -13,8 +12,9 @@ from staff.notifications import queue_due_reminders as attestation_queue_due_rem
 class Command(BaseCommand):
     help = (
         "Release the places of staff whose dismissal date has come, queue due e-mails (tomorrow's "
-        "reminders, experience sharing coming due, portfolio decisions, attestation reminders, a published monthly plan) and send every unsent one. "
-        "Safe to run from cron every few minutes: nothing is sent twice."
+        "reminders, experience sharing coming due, portfolio decisions, attestation reminders, a published "
+        "monthly plan) for send_mail_queue to send. Safe to run from cron every few minutes: nothing is "
+        "queued twice."
     )
 
     def handle(self, *args, **options):
@@ -27,9 +27,6 @@ class Command(BaseCommand):
             + portfolio_decisions_queue_due(now=now)
             + attestation_queue_due_reminders(today=timezone.localdate(now))
         )
-        # What was queued is normally sent right away (on commit); this sends what is left over,
-        # e.g. the ones the mail server refused last time.
-        sent = outbox_send_pending()
         if released:
             self.stdout.write(
                 ngettext(
@@ -39,4 +36,4 @@ class Command(BaseCommand):
                 )
                 % {"count": released}
             )
-        self.stdout.write(_("Queued %(queued)d, sent %(sent)d.") % {"queued": queued, "sent": sent})
+        self.stdout.write(_("E-mails queued: %(queued)d.") % {"queued": queued})
