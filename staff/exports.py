@@ -62,6 +62,7 @@ def attestation_calendar_workbook(dues) -> bytes:
         (_("Reason"), 40),
         (_("Rule behind the date"), 50),
         (_("Next course due"), 14),
+        (_("Overdue"), 10),
     ]
     wb = new_workbook()
     sheet = Sheet(
@@ -80,6 +81,7 @@ def attestation_calendar_workbook(dues) -> bytes:
                 str(due.reason),
                 str(due.rule),
                 due.employee.course_due,
+                _("yes") if due.overdue else "",
             ]
         )
     sheet.close_table()
