@@ -15,7 +15,6 @@ from reports.models import SelfReportStatus
 from reports.selectors import self_report_deadline
 from reports.services import rating_build, self_report_get_or_create
 from staff import academic
-from staff.dates import add_months
 from staff.selectors import office_dues
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import CategoryDecisionFactory, EmployeeFactory, TrainingFactory
