@@ -337,18 +337,6 @@ class Employee(ChoiceLabels, models.Model):
         """Methodologist / mentor titles in force today."""
         return self.titles_on()
 
-    @property
-    def attestation_due(self):
-        """The end of her category in force today; None when it has no end date or she has none."""
-        decision = self.current_decision_on()
-        return decision.valid_until if decision else None
-
-    @property
-    def category_without_term(self):
-        """She holds a category today and it has no end date (granted from 01.09.2023)."""
-        decision = self.current_decision_on()
-        return decision is not None and decision.valid_until is None
-
     # Conformity to the post. Reads prefetched `conformity_decisions`, `leaves` and `category_decisions`.
 
     @property

@@ -126,7 +126,11 @@ def test_dashboard_figures_only_read_the_first_due_rows_and_count_them_all(db, d
     # the figures (1), the keys of the dues (5), the texts of the three shown (5)
     with django_assert_num_queries(11):
         first = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True, due_rows=3)
-    assert [d.employee.surname for d in first.due] == ["Должна0", "Должна1", "Должна2"] and first.due_total == 5
+    assert [d.employee.surname for d in first.due] == [
+        "Должна0",
+        "Должна1",
+        "Должна2",
+    ] and first.due_total == 5
     assert first.employees == []
     with django_assert_num_queries(6):
         counted = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True, due_rows=0)
