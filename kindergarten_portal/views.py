@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LogoutView
 from django.db import DatabaseError, connection
-from django.db.models import Max, prefetch_related_objects
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,13 +18,17 @@ from events import selectors as events_selectors
 from portfolios import selectors as portfolios_selectors
 from reports import selectors as reports_selectors
 from staff import academic
+from staff import selectors as staff_selectors
 from staff.access import current_teacher, staff_record
+from staff.models import Mentorship
 
 from .pagecache import cached_personal_page
 from .roles import is_head, is_senior_educator
 
 # How far ahead the senior educator's home page looks for attestation and course dues.
 DUES_MONTHS = 3
+# The office's home lists this many dues (overdue first), then says how many more there are.
+OFFICE_DUES_SHOWN = 15
 # Her home shows the nearest few events and recommendations; the rest are on her events page.
 HOME_EVENTS = 5
 
@@ -43,8 +47,9 @@ def _teacher_agenda(employee, today):
         "self_report": reports_selectors.self_report_of(teacher=employee, year=year),
         "self_report_year": year,
         "self_report_deadline": reports_selectors.self_report_deadline(year),
-        "attestation_due": employee.attestation_due,
-        "course_due": employee.course_due,
+        # Her attestation state, the one her staff page reads; her mentors beside it.
+        "attestation": staff_selectors.attestation_state(employee, on=today),
+        "mentors": [m for m in employee.mentorships_as_mentee.all() if m.is_active_on(today)],
     }
 
 
@@ -57,7 +62,7 @@ def _office_agenda(today):
             for row in reports_selectors.self_reports_awaiting_review()
         ],
         "attendance_unmarked": list(events_selectors.events_attendance_unmarked()),
-        "dues": reports_selectors.dues_within(today=today, months=DUES_MONTHS),
+        "dues": staff_selectors.office_dues(on=today, months=DUES_MONTHS, shown=OFFICE_DUES_SHOWN),
         "dues_months": DUES_MONTHS,
     }
 
@@ -82,8 +87,15 @@ def home(request):
     former = staff_record(user) if employee is None else None
     context = {"employee": employee, "former_employee": former, "today": today}
     if employee is not None:
-        # Her dues read her category decisions and courses only (not the whole staff card).
-        prefetch_related_objects([employee], "category_decisions", "trainings")
+        # Her attestation state reads her decisions, leaves and courses; her mentors with their names.
+        prefetch_related_objects(
+            [employee],
+            "category_decisions",
+            "conformity_decisions",
+            "leaves",
+            "trainings",
+            Prefetch("mentorships_as_mentee", queryset=Mentorship.objects.select_related("mentor")),
+        )
         context["agenda"] = _teacher_agenda(employee, today)
     if is_senior_educator(user):
         context["office"] = _office_agenda(today)

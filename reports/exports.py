@@ -276,8 +276,8 @@ def _categories_sheet(wb, figures):
     total = figures.staff_total
     headers = [_("Category"), _("Teachers"), _("Share")]
     values = [[category_group_label(c), n, (n / total) if total else 0] for c, n in figures.categories]
-    due_values = [[e.full_name, _label(Category, e.category_now), e.attestation_due_on] for e in figures.due]
-    due_headers = [_("Teacher"), _("Category"), _("Valid until")]
+    due_values = [[d.employee.full_name, str(d.kind_display), d.action_date] for d in figures.due]
+    due_headers = [_("Teacher"), _("What is due"), _("Due date")]
     # The widths hold every block's labels, so none of them is cut or broken mid-word.
     widths = fitted_widths(headers, [*values, due_headers, *due_values, [_("Young teachers"), 0, 0]])
     # Other blocks with their own headers follow the table: its header is not repeated on each page.

@@ -25,7 +25,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -44,9 +43,11 @@ from staff.models import (
     is_young_teacher,
 )
 from staff.selectors import (
+    ATTESTATION_KINDS,
+    attestation_state,
     category_group_expression,
-    category_on_expression,
-    decisions_in_force,
+    due_keys_within,
+    dues_of_keys,
     employees_with_dues,
 )
 
@@ -264,10 +265,19 @@ def course_coverage(employees, as_of) -> tuple[int, int]:
     return covered, len(employees)
 
 
-def attestations_due(employees, as_of, months=12):
+def attestations_due(employees, as_of, months=12) -> list:
+    """The attestation dues (category application, conformity) of these employees (read with the
+    prefetches of `employees_with_dues` and their conformity decisions and leaves) whose day to act
+    falls within `months` of `as_of`, overdue ones included, soonest first: their attestation
+    states' dues (staff.selectors.attestation_state), nothing computed here."""
     until = add_months(as_of, months)
-    due = [e for e in employees if e.attestation_due_on and e.attestation_due_on <= until]
-    return sorted(due, key=lambda e: (e.attestation_due_on, e.surname))
+    due = [
+        d
+        for e in employees
+        for d in attestation_state(e, on=as_of).dues
+        if d.kind in ATTESTATION_KINDS and d.action_date <= until
+    ]
+    return sorted(due, key=lambda d: (d.action_date, d.employee.full_name, d.employee.pk, d.kind))
 
 
 @dataclass
@@ -281,7 +291,8 @@ class DashboardFigures:
     young: int
     covered: int  # teachers with course training in the last COURSE_PERIOD_YEARS
     staff_total: int
-    due: list  # attestations due in the next 12 months, soonest first (the first `due_rows` if asked)
+    due: list  # attestation dues (staff.selectors.Due) in the next 12 months and overdue, soonest first
+    # (the first `due_rows` if asked)
     due_total: int  # all of them
 
     @property
@@ -310,7 +321,9 @@ def dashboard_figures(
         teachers = Employee.objects.filter(pk__in=teacher_ids)
     if figures_only:
         return _figures_counted(year=year, as_of=as_of, teachers=teachers, due_rows=due_rows)
-    employees = list(employees_with_dues(teachers, on=as_of))
+    employees = list(
+        employees_with_dues(teachers, on=as_of).prefetch_related("conformity_decisions", "leaves")
+    )
     covered, total = course_coverage(employees, as_of)
     due = attestations_due(employees, as_of)
     return DashboardFigures(
@@ -366,25 +379,11 @@ def _figures_counted(*, year, as_of, teachers, due_rows):
         counts[row["group"]] += row["n"]
         young += row["young"]
         covered += row["covered"]
-    # The attestations due in 12 months, soonest first (attestations_due), with their total.
-    until = add_months(as_of, 12)
-    # Only those with a decision ending within the window can be due: a semi-join narrows the
-    # thousands of staff to them before the latest decision is looked up for each.
-    ending = decisions_in_force(as_of).filter(valid_until__lte=until)
-    due_soon = (
-        teachers.filter(Exists(ending))
-        .annotate(
-            category_now=category_on_expression(as_of),
-            attestation_due_on=Subquery(decisions_in_force(as_of).values("valid_until")[:1]),
-        )
-        .filter(attestation_due_on__isnull=False, attestation_due_on__lte=until)
-        .order_by("attestation_due_on", "surname", "name", "patronymic", "pk")
-    )
-    if due_rows == 0:  # the total alone
-        due, due_total = [], due_soon.count()
-    else:
-        due = list(due_soon.annotate(due_total=Window(Count("pk")))[:due_rows])
-        due_total = due[0].due_total if due else 0
+    # The attestation dues in 12 months and the overdue, soonest first (attestations_due), with their
+    # total: the keys of the dues in five queries, the texts of the rows shown in five more.
+    keys = due_keys_within(on=as_of, until=add_months(as_of, 12), kinds=ATTESTATION_KINDS, employees=teachers)
+    due = dues_of_keys(keys[:due_rows], on=as_of) if due_rows else []
+    due_total = len(keys)
     return DashboardFigures(
         year=year,
         as_of=as_of,
@@ -577,27 +576,3 @@ def self_reports_awaiting_review():
         .annotate(n=Count("pk"))
         .order_by("-academic_year__start_year")
     )
-
-
-@dataclass(frozen=True)
-class Due:
-    """A date the office must act on for one employee: "attestation" or "course"."""
-
-    employee: Employee
-    kind: str
-    on: datetime.date
-
-
-def dues_within(*, today: datetime.date | None = None, months: int = 3) -> list[Due]:
-    """Attestations and course training of current staff falling due by `months` from today
-    (overdue ones included), soonest first. The dates are the staff record's own
-    (`Employee.attestation_due`, `Employee.course_due`). Four queries, whatever the staff size."""
-    today = today or timezone.localdate()
-    until = add_months(today, months)
-    dues = []
-    for employee in employees_with_dues(Employee.objects.current(on=today), on=today):
-        if employee.attestation_due and employee.attestation_due <= until:
-            dues.append(Due(employee, "attestation", employee.attestation_due))
-        if employee.course_due <= until:
-            dues.append(Due(employee, "course", employee.course_due))
-    return sorted(dues, key=lambda due: (due.on, due.employee.surname, due.employee.pk, due.kind))

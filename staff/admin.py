@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,8 +34,10 @@ from .models import (
     category_group_label,
 )
 from .selectors import (
+    DueKind,
     attestation_calendar,
     attestation_calendar_page,
+    attestation_state,
     employees_with_dues,
     filter_attestation_due_within,
     filter_course_due_within,
@@ -247,6 +250,7 @@ class EmployeeAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
     ]
     filter_horizontal = ["groups"]
     autocomplete_fields = ["user"]
+    readonly_fields = ["attestation_state_field"]
     actions = ["export_xlsx", "create_accounts"]
     fieldsets = [
         (
@@ -273,6 +277,7 @@ class EmployeeAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("Experience and employment"), {"fields": ["experience_start", ("hire_date", "dismissal_date")]}),
+        (_("Attestation"), {"fields": ["attestation_state_field"]}),
         (_("Contacts"), {"fields": [("phone", "email"), "photo"]}),
     ]
 
@@ -325,22 +330,42 @@ class EmployeeAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
     def young_column(self, obj):
         return _("yes") if obj.is_young_teacher else ""
 
+    def _state(self, obj):
+        """Her attestation state today, computed once per row (the list reads it in two columns)."""
+        state = getattr(obj, "_attestation_state", None)
+        if state is None:
+            state = obj._attestation_state = attestation_state(obj, on=timezone.localdate())
+        return state
+
     @admin.display(description=_("attestation due"), ordering="attestation_due_on")
     def attestation_due_column(self, obj):
-        if obj.attestation_due_on:
-            return date_filter(obj.attestation_due_on)
-        if obj.category_now != Category.NONE:
-            return _("no end date")
-        conformity = obj.conformity_due_on()
-        if conformity is None:
+        return self._state(obj).attestation_text
+
+    @admin.display(description=_("attestation"))
+    def attestation_state_field(self, obj):
+        """The change form's own account of her attestation: category, what is due and by when."""
+        if obj is None or obj.pk is None:
             return "—"
-        if conformity.date is None:
-            return _("exempt (%(leave)s)") % {"leave": conformity.leave.get_kind_display()}
-        return _("conformity: %(date)s") % {"date": date_filter(conformity.date)}
+        state = self._state(obj)
+        lines = [state.category_text]
+        for due in state.dues:
+            if due.kind == DueKind.EXEMPT:
+                lines.append(f"{due.kind_display}: {due.rule}")
+                continue
+            text = _("%(what)s: %(date)s") % {"what": due.kind_display, "date": date_filter(due.action_date)}
+            if due.overdue:
+                text = _("%(due)s, overdue") % {"due": text}
+            lines.append(f"{text} — {due.reason}; {due.rule}")
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     @admin.display(description=_("course training due"), ordering="last_course_end")
     def course_due_column(self, obj):
-        return date_filter(obj.course_due)
+        course = self._state(obj).course
+        if course is None:
+            return "—"
+        if course.overdue:
+            return _("%(due)s, overdue") % {"due": date_filter(course.date)}
+        return date_filter(course.date)
 
     @admin.action(description=_("Export selected staff to Excel"), permissions=["view"])
     def export_xlsx(self, request, queryset):

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from kindergarten_portal.spreadsheets import Sheet, new_workbook, workbook_bytes
 
+from .selectors import attestation_state
+
 
 def staff_workbook(employees) -> bytes:
     """One sheet: the given employees (rows from `employees_with_dues`) with categories and dues."""
@@ -27,6 +29,7 @@ def staff_workbook(employees) -> bytes:
     sheet = Sheet(wb, _("Staff"), [title for title, _width in headers], [width for _title, width in headers])
     today = timezone.localdate()
     for employee in employees:
+        state = attestation_state(employee, on=today)
         course = employee.last_course
         years, _months = employee.experience_on(today)
         sheet.append(
@@ -38,12 +41,14 @@ def staff_workbook(employees) -> bytes:
                     [str(employee.current_category_display)]
                     + [str(t.get_category_display()) for t in employee.current_titles]
                 ),
-                employee.attestation_due if not employee.category_without_term else _("no end date"),
+                _("no end date")
+                if state.without_term
+                else (state.decision.valid_until if state.decision else None),
                 years,
                 _("yes") if employee.is_young_teacher else _("no"),
                 course.programme if course else "",
                 course.end_date if course else None,
-                employee.course_due,
+                state.course.date if state.course else None,
                 employee.phone,
                 employee.email,
             ]
@@ -62,6 +67,7 @@ def attestation_calendar_workbook(dues) -> bytes:
         (_("Reason"), 40),
         (_("Rule behind the date"), 50),
         (_("Next course due"), 14),
+        (_("Overdue"), 10),
     ]
     wb = new_workbook()
     sheet = Sheet(
@@ -80,6 +86,7 @@ def attestation_calendar_workbook(dues) -> bytes:
                 str(due.reason),
                 str(due.rule),
                 due.employee.course_due,
+                _("yes") if due.overdue else "",
             ]
         )
     sheet.close_table()

@@ -338,38 +338,58 @@ class Employee(ChoiceLabels, models.Model):
         """Methodologist / mentor titles in force today."""
         return self.titles_on()
 
-    @property
-    def attestation_due(self):
-        """The end of her category in force today; None when it has no end date or she has none."""
-        decision = self.current_decision_on()
-        return decision.valid_until if decision else None
-
-    @property
-    def category_without_term(self):
-        """She holds a category today and it has no end date (granted from 01.09.2023)."""
-        decision = self.current_decision_on()
-        return decision is not None and decision.valid_until is None
-
     # Conformity to the post. Reads prefetched `conformity_decisions`, `leaves` and `category_decisions`.
 
     @property
     def last_conformity(self):
         return max(self.conformity_decisions.all(), key=lambda d: (d.decision_date, d.pk or 0), default=None)
 
+    def last_category_decision_on(self, on: datetime.date) -> "CategoryDecision | None":
+        """Her latest category decision (any category or title) taken on or before that date."""
+        decisions = [d for d in self.category_decisions.all() if d.decision_date <= on]
+        return max(decisions, key=lambda d: (d.decision_date, d.pk or 0), default=None)
+
+    def ended_category_on(self, on: datetime.date) -> "CategoryDecision | None":
+        """The category she held last, when it has ended by that date and nothing followed it: no
+        category in force, no conformity decision after its end. None otherwise."""
+        if self.current_decision_on(on) is not None:
+            return None
+        ended = [
+            d
+            for d in self.category_decisions.all()
+            if d.category in BASE_CATEGORIES and d.valid_until is not None and d.valid_until < on
+        ]
+        decision = max(ended, key=lambda d: (d.valid_until, d.decision_date, d.pk or 0), default=None)
+        last = self.last_conformity
+        if decision is None or (last is not None and last.decision_date > decision.valid_until):
+            return None
+        return decision
+
     def conformity_due_on(self, on=None) -> "ConformityDue | None":
         """When her attestation for conformity to the post is due, seen on that date, and why.
 
         None while she holds a category (or is not on the books). Otherwise 5 years after her last
-        conformity decision; with none, 2 years after her hire (no hire date: due now, so she never
-        drops out of the dues). A leave covering that date moves it: while the leave has no end she is
-        exempt (`date` None); after it, no earlier than 2 years (maternity, child care) or 1 year
-        (illness) after her return.
+        attestation of any kind: a conformity decision or a category decision (so a legacy category
+        that ran its 5 years leaves her due at once, never at a date before it was granted); with
+        neither, 2 years after her hire (no hire date: due now, so she never drops out of the dues).
+        Never within her first 2 years in the post. A leave covering that date moves it: while the
+        leave has no end she is exempt (`date` None); after it, no earlier than 2 years (maternity,
+        child care) or 1 year (illness) after her return.
+
+        The light form of the same rule is staff.selectors.calendar_keys; a test keeps them equal.
         """
         on = on or timezone.localdate()
         if self.category_on(on) != Category.NONE or (self.dismissal_date and self.dismissal_date <= on):
             return None
         last = self.last_conformity
-        if last is not None:
+        category = self.last_category_decision_on(on)
+        if category is not None and (last is None or category.decision_date > last.decision_date):
+            due = add_years(category.decision_date, CONFORMITY_PERIOD_YEARS)
+            rule = _("5 years after her last attestation, the %(category)s category decision of %(date)s") % {
+                "category": category.get_category_display(),
+                "date": category.decision_date.strftime("%d.%m.%Y"),
+            }
+        elif last is not None:
             due = add_years(last.decision_date, CONFORMITY_PERIOD_YEARS)
             rule = _("5 years after the conformity decision of %(date)s") % {
                 "date": last.decision_date.strftime("%d.%m.%Y")
@@ -382,6 +402,11 @@ class Employee(ChoiceLabels, models.Model):
         else:
             due = on
             rule = _("no conformity decision and no hire date on record: due now")
+        if self.hire_date and due < add_years(self.hire_date, CONFORMITY_AFTER_HIRE_YEARS):
+            due = add_years(self.hire_date, CONFORMITY_AFTER_HIRE_YEARS)
+            rule = _("less than 2 years in the post: 2 years after her hire on %(date)s") % {
+                "date": self.hire_date.strftime("%d.%m.%Y")
+            }
         for leave in sorted(self.leaves.all(), key=lambda leave: leave.start_date):
             if leave.start_date > max(due, on):
                 break
@@ -699,7 +724,9 @@ class Mentorship(models.Model):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end cannot precede the start.")})
 
+    def is_active_on(self, on: datetime.date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
     @property
     def is_active(self):
-        today = timezone.localdate()
-        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+        return self.is_active_on(timezone.localdate())

@@ -1,12 +1,15 @@
 """Attestation reminders by e-mail, queued in the portal's outbox (kindergarten_portal/outbox.py).
 
-`queue_due_reminders` (run by `send_notifications`) reads the dues of staff.selectors.dues_on and
-writes to the teacher and to every senior educator with an address twice per due date: once
-ATTESTATION_REMINDER_DAYS ahead of the day to act (the application date of a category granted
-before 01.09.2023, the conformity attestation, the next course training) and once on that day.
-The key names the person, the kind, the date and the stage, so each is queued once however often
-the command runs. A due that is "now" only because nothing is on record (no course, no hire date)
-has no date to remind of and is left to the calendar. The wording is in templates/emails/attestation_reminder*.txt.
+`queue_due_reminders` (run by `send_notifications`) reads the dues of staff.selectors.dues_on (the
+dues of each teacher's attestation state) and writes to the teacher and to every senior educator
+with an address: once ATTESTATION_REMINDER_DAYS ahead of the day to act (the application date of a
+category granted before 01.09.2023, the conformity attestation, the next course training), once
+when the day comes (or the first time the command runs after it), and then once a month while the
+due stays overdue, until a new record (a decision, a course) resolves it. The key names the person,
+the kind, the date and the stage (the month of lateness for an overdue one), so each is queued once
+however often the command runs. A due that is "now" only because nothing is on record (no course,
+no hire date) has no date to remind of and is left to the calendar and the office's home page. The
+wording is in templates/emails/attestation_reminder*.txt.
 """
 
 import datetime
@@ -20,16 +23,15 @@ from kindergarten_portal.models import OutboxMessage
 from kindergarten_portal.outbox import absolute_url, outbox_queue
 from kindergarten_portal.roles import SENIOR_EDUCATOR
 
-from .selectors import DueKind, dues_on
+from .dates import full_years_and_months
+from .selectors import ACTION_KINDS, DueKind, dues_on
 
 ATTESTATION_REMINDER = "staff.attestation_reminder"
 
-REMINDED_KINDS = (DueKind.CATEGORY_ENDS, DueKind.CONFORMITY, DueKind.COURSE)
+REMINDED_KINDS = ACTION_KINDS
 AHEAD = "ahead"
-DAY = "day"
-# A cron that did not run on the day (a server down over a weekend) still sends the day's mail
-# within this many days; older dues are not mailed, the attestation calendar shows them.
-DAY_CATCH_UP_DAYS = 7
+DAY = "day"  # the day to act, or the first run after it within a month
+OVERDUE = "overdue"  # a month or more after the day to act: once a month
 
 
 def _unrecorded(due) -> bool:
@@ -38,18 +40,25 @@ def _unrecorded(due) -> bool:
     if due.kind == DueKind.COURSE:
         return employee.last_course is None
     if due.kind == DueKind.CONFORMITY:
-        return employee.last_conformity is None and employee.hire_date is None
+        return (
+            employee.last_conformity is None
+            and employee.hire_date is None
+            and not employee.category_decisions.all()
+        )
     return False
 
 
 def _stage(due, today: datetime.date) -> str | None:
+    """The key's stage of this due on `today`: "ahead", "day", "overdue<n>" (n months late)."""
     day = due.action_date
     if day is None:
         return None
     if today < day <= today + datetime.timedelta(days=settings.ATTESTATION_REMINDER_DAYS):
         return AHEAD
-    if today - datetime.timedelta(days=DAY_CATCH_UP_DAYS) < day <= today:
-        return DAY
+    if day <= today:
+        months_late = full_years_and_months(day, today)
+        months_late = months_late[0] * 12 + months_late[1]
+        return DAY if months_late == 0 else f"{OVERDUE}{months_late}"
     return None
 
 
@@ -85,7 +94,9 @@ def queue_due_reminders(*, today: datetime.date) -> int:
             continue
         employee = due.employee
         key = f"attestation:{employee.pk}:{due.kind}:{due.action_date.isoformat()}:{stage}"
-        context = {"due": due, "employee": employee, "stage": stage, "today": today}
+        # The wording: "ahead", "day" on the day itself, "overdue" after it.
+        wording = stage if stage == AHEAD or due.action_date == today else OVERDUE
+        context = {"due": due, "employee": employee, "stage": wording, "today": today}
         address = employee.mail_address
         letters = [(f"{key}:teacher", address, "attestation_reminder", teacher_url)]
         letters += [

@@ -139,15 +139,6 @@ def filter_course_due_within(queryset, *, until: datetime.date):
     return queryset.filter(~Exists(recent))
 
 
-def filter_attestation_due_within(queryset, *, until: datetime.date, on: datetime.date | None = None):
-    """Employees (annotated by employees_with_dues on `on`, today by default) whose category in
-    force ends on or before `until`."""
-    # Only those with a decision in force ending by then can be due: the semi-join narrows the
-    # staff before the latest decision is looked up for each.
-    ending = decisions_in_force(on or timezone.localdate()).filter(valid_until__lte=until)
-    return queryset.filter(Exists(ending), attestation_due_on__isnull=False, attestation_due_on__lte=until)
-
-
 # ---------------------------------------------------------------- attestation dues
 
 
@@ -169,6 +160,7 @@ class Due:
     apply_by: datetime.date | None  # a category: the day the application should go in
     reason: str
     rule: str
+    overdue: bool = False  # the day to act is past on the date the due was seen
 
     @property
     def kind_display(self):
@@ -180,16 +172,134 @@ class Due:
         return self.apply_by or self.date
 
 
+# What the office and the reminders chase: the exempt and the end of an exemption are information.
+ACTION_KINDS = (DueKind.CATEGORY_ENDS, DueKind.CONFORMITY, DueKind.COURSE)
+ATTESTATION_KINDS = (DueKind.CATEGORY_ENDS, DueKind.CONFORMITY)
+
+
 def _day(value: datetime.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def employee_dues(employee: Employee, *, on: datetime.date) -> list[Due]:
-    """Everything due for one employee seen on that date, with no window: the end of a category
-    granted before 01.09.2023, conformity to the post (or her exemption), and the next course.
+def category_ended_text(decision: CategoryDecision) -> str:
+    """«первая категория окончилась 15.03.2026»."""
+    return _("the %(category)s category ended on %(date)s") % {
+        "category": decision.get_category_display(),
+        "date": _day(decision.valid_until),
+    }
 
-    Reads the prefetches of `dues_on` / `employee_for_user` (no query per employee).
-    """
+
+def category_ended_advice() -> str:
+    return _("apply for a category or pass attestation for conformity to the post")
+
+
+@dataclass(frozen=True)
+class AttestationState:
+    """One teacher's attestation seen on one date, computed once (`attestation_state`) and read by
+    every page, workbook and reminder: her category in force, the legacy category that ended (if
+    nothing followed it), and what is due with the day to act, the reason and the rule."""
+
+    employee: Employee
+    on: datetime.date
+    decision: CategoryDecision | None  # her category in force (highest / first), None without
+    titles: tuple  # methodologist / mentor decisions in force
+    ended: CategoryDecision | None  # the legacy category that ended and that nothing followed
+    dues: tuple  # of Due, in the order of the day to act (the exempt last)
+
+    def _first(self, kind):
+        return next((d for d in self.dues if d.kind == kind), None)
+
+    @property
+    def category_due(self) -> Due | None:
+        return self._first(DueKind.CATEGORY_ENDS)
+
+    @property
+    def conformity(self) -> Due | None:
+        return self._first(DueKind.CONFORMITY)
+
+    @property
+    def exempt(self) -> Due | None:
+        return self._first(DueKind.EXEMPT)
+
+    @property
+    def course(self) -> Due | None:
+        return self._first(DueKind.COURSE)
+
+    @property
+    def overdue(self) -> list[Due]:
+        return [d for d in self.dues if d.overdue]
+
+    @property
+    def without_term(self) -> bool:
+        return self.decision is not None and self.decision.valid_until is None
+
+    @property
+    def category_text(self) -> str:
+        """«высшая категория, бессрочно», «первая категория до 15.03.2026», «без категории; первая
+        категория окончилась 15.03.2026»."""
+        if self.decision is not None:
+            values = {"category": self.decision.get_category_display()}
+            if self.decision.valid_until is None:
+                text = _("%(category)s category, no end date") % values
+            else:
+                text = _("%(category)s category until %(date)s") % {
+                    **values,
+                    "date": _day(self.decision.valid_until),
+                }
+            titles = ", ".join(str(t.get_category_display()) for t in self.titles)
+            return f"{text} ({titles})" if titles else text
+        if self.ended is not None:
+            return _("no category: %(ended)s") % {"ended": category_ended_text(self.ended)}
+        return str(Category.NONE.label)
+
+    @property
+    def attestation_text(self) -> str:
+        """What her attestation asks of her, in one line (the staff list, the staff card)."""
+        due = self.category_due
+        if due is not None:
+            text = _("apply by %(apply_by)s (the category ends %(date)s)") % {
+                "apply_by": _day(due.apply_by),
+                "date": _day(due.date),
+            }
+        elif self.without_term:
+            return str(_("no end date"))
+        elif self.conformity is not None:
+            due = self.conformity
+            text = _("conformity: %(date)s") % {"date": _day(due.date)}
+        elif self.exempt is not None:
+            return _("exempt (%(leave)s)") % {"leave": self.exempt.reason}
+        else:
+            return "—"
+        if due.overdue:
+            text = _("%(due)s, overdue") % {"due": text}
+        if self.ended is not None:
+            text = f"{text}; {category_ended_text(self.ended)}"
+        return text
+
+
+def attestation_state(employee: Employee, *, on: datetime.date) -> AttestationState:
+    """Her attestation state on that date. Reads the prefetches of `dues_on` / `employee_page`
+    (`category_decisions`, `conformity_decisions`, `leaves`, `trainings`): no query of its own."""
+    dismissed = employee.dismissal_date is not None and employee.dismissal_date <= on
+    decision = employee.current_decision_on(on)
+    return AttestationState(
+        employee=employee,
+        on=on,
+        decision=decision if decision is not None and decision.category != Category.NONE else None,
+        titles=tuple(employee.titles_on(on)),
+        ended=None if dismissed else employee.ended_category_on(on),
+        dues=() if dismissed else tuple(_dues(employee, on=on)),
+    )
+
+
+def employee_dues(employee: Employee, *, on: datetime.date) -> list[Due]:
+    """Everything due for one employee seen on that date (`attestation_state(...).dues`)."""
+    return list(attestation_state(employee, on=on).dues)
+
+
+def _dues(employee: Employee, *, on: datetime.date) -> list[Due]:
+    """Everything due for one employee seen on that date, with no window: the end of a category
+    granted before 01.09.2023, conformity to the post (or her exemption), and the next course."""
     dues = []
     decision = employee.current_decision_on(on)
     if decision is not None and decision.valid_until is not None:
@@ -200,15 +310,17 @@ def employee_dues(employee: Employee, *, on: datetime.date) -> list[Due]:
             }
         else:
             rule = _("the end date set by the decision of %(date)s") % {"date": _day(decision.decision_date)}
+        apply_by = add_months(decision.valid_until, -APPLY_MONTHS_BEFORE_END)
         dues.append(
             Due(
                 employee,
                 DueKind.CATEGORY_ENDS,
                 decision.valid_until,
-                add_months(decision.valid_until, -APPLY_MONTHS_BEFORE_END),
+                apply_by,
                 _("the %(category)s category ends; apply about 3 months before")
                 % {"category": decision.get_category_display()},
                 rule,
+                apply_by < on,
             )
         )
     conformity = employee.conformity_due_on(on)
@@ -217,14 +329,23 @@ def employee_dues(employee: Employee, *, on: datetime.date) -> list[Due]:
             leave = conformity.leave
             dues.append(Due(employee, DueKind.EXEMPT, None, None, leave.get_kind_display(), conformity.rule))
         else:
+            ended = employee.ended_category_on(on)
+            if ended is not None:
+                reason = _("%(ended)s: %(advice)s") % {
+                    "ended": category_ended_text(ended),
+                    "advice": category_ended_advice(),
+                }
+            else:
+                reason = _("no qualification category")
             dues.append(
                 Due(
                     employee,
                     DueKind.CONFORMITY,
                     conformity.date,
                     None,
-                    _("no qualification category"),
+                    reason,
                     conformity.rule,
+                    conformity.date < on,
                 )
             )
         for leave in employee.leaves.all():
@@ -245,22 +366,25 @@ def employee_dues(employee: Employee, *, on: datetime.date) -> list[Due]:
         course_rule = _("no course of %(hours)d hours or more, nor retraining, on record: due now") % {
             "hours": COURSE_MIN_HOURS
         }
+        course_date = on
     else:
         course_rule = _("%(years)d years after the training that ended %(date)s") % {
             "years": settings.COURSE_PERIOD_YEARS,
             "date": _day(course.end_date),
         }
+        course_date = employee.course_due_on(on)
     dues.append(
         Due(
             employee,
             DueKind.COURSE,
-            employee.course_due if course else on,
+            course_date,
             None,
             _("further professional education (a course of 16 hours or more, or retraining)"),
             course_rule,
+            course_date < on,
         )
     )
-    return dues
+    return sorted(dues, key=lambda d: (d.action_date is None, d.action_date or on, d.kind))
 
 
 def dues_on(*, on: datetime.date | None = None, employees=None) -> list[Due]:
@@ -334,17 +458,20 @@ def _grouped(rows):
     return by_employee
 
 
-def calendar_keys(*, on: datetime.date) -> list[DueKey]:
-    """The dues of the staff on the books on that date, as keys, in the calendar's order (the
-    exempt last). Five queries whatever the number of staff."""
+def calendar_keys(*, on: datetime.date, employees=None) -> list[DueKey]:
+    """The dues of the staff on the books on that date (or of those `employees` among them), as
+    keys, in the calendar's order (the exempt last). Five queries whatever the number of staff."""
     from .models import YEARS_AFTER_RETURN, ConformityDecision, Leave  # beside the rules they follow
 
     staff = Employee.objects.current(on=on)
+    if employees is not None:
+        staff = staff.filter(pk__in=employees.values("pk"))
     of_staff = {"employee__in": staff.values("pk")}
     people = staff.values_list("pk", "surname", "name", "patronymic", "hire_date").order_by()
+    # Every decision taken by then: the latest in force among the categories is her category, the
+    # latest of all (titles too) her last attestation.
     decisions = _grouped(
-        CategoryDecision.objects.filter(category__in=BASE_CATEGORIES, decision_date__lte=on, **of_staff)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        CategoryDecision.objects.filter(decision_date__lte=on, **of_staff)
         .values_list("employee_id", "decision_date", "pk", "category", "valid_until")
         .order_by()
     )
@@ -366,7 +493,7 @@ def calendar_keys(*, on: datetime.date) -> list[DueKey]:
         .order_by()
     )
     course_years = settings.COURSE_PERIOD_YEARS
-    none, no_leaves = Category.NONE, ()
+    base, none, no_leaves = frozenset(BASE_CATEGORIES), Category.NONE, ()
     category_ends, conformity_due, exempt, exemption_ends, course = (
         DueKind.CATEGORY_ENDS,
         DueKind.CONFORMITY,
@@ -382,19 +509,26 @@ def calendar_keys(*, on: datetime.date) -> list[DueKey]:
             if name and patronymic
             else " ".join(part for part in (surname, name, patronymic) if part)
         )
-        held = decisions.get(pk)
+        taken = decisions.get(pk, no_leaves)
+        held = [d for d in taken if d[2] in base and (d[3] is None or d[3] >= on)]
         decision = max(held) if held else None  # the latest in force (date, pk)
         if decision is not None and decision[3] is not None:
             apply_by = add_months(decision[3], -APPLY_MONTHS_BEFORE_END)
             add(DueKey(False, apply_by, full_name, category_ends, pk, decision[3], apply_by))
         if decision is None or decision[2] == none:
             last = conformity.get(pk)
-            if last:
-                date = add_years(max(last)[0], CONFORMITY_PERIOD_YEARS)
+            last_conformity = max(last)[0] if last else None
+            last_category = max(taken)[0] if taken else None
+            if last_category and (last_conformity is None or last_category > last_conformity):
+                date = add_years(last_category, CONFORMITY_PERIOD_YEARS)
+            elif last_conformity:
+                date = add_years(last_conformity, CONFORMITY_PERIOD_YEARS)
             elif hire_date:
                 date = add_years(hire_date, CONFORMITY_AFTER_HIRE_YEARS)
             else:
                 date = on
+            if hire_date:
+                date = max(date, add_years(hire_date, CONFORMITY_AFTER_HIRE_YEARS))
             away = leaves.get(pk, no_leaves)
             for start, _pk, kind, end in away:
                 if start > max(date, on):
@@ -438,18 +572,61 @@ def attestation_calendar_page(
     dated = [k for k in keys if k.date is not None]
     exempt = [k for k in keys if k.date is None]
     page = Paginator(dated, per_page).get_page(page_number)
-    shown = list(page.object_list) + exempt[:exempt_shown]
-    employees = Employee.objects.filter(pk__in={k.employee_id for k in shown})
+    rows = list(page.object_list)
+    shown = dues_of_keys(rows + exempt[:exempt_shown], on=on)
+    return CalendarPage(
+        rows=shown[: len(rows)],
+        page=page,
+        exempt=shown[len(rows) :],
+        exempt_total=len(exempt),
+    )
+
+
+def due_keys_within(*, on: datetime.date, until: datetime.date, kinds=ACTION_KINDS, employees=None):
+    """The keys of the dues of `kinds` whose day to act falls on or before `until`, overdue ones
+    included, soonest (so overdue) first. Five queries (calendar_keys)."""
+    return [
+        key
+        for key in calendar_keys(on=on, employees=employees)
+        if key.kind in kinds and key.date is not None and key.action_date <= until
+    ]
+
+
+def filter_attestation_due_within(queryset, *, until: datetime.date, on: datetime.date | None = None):
+    """Employees whose category application or conformity attestation falls due on or before
+    `until` (overdue included), seen on `on` (today by default): the staff list's filter."""
+    on = on or timezone.localdate()
+    due = {key.employee_id for key in due_keys_within(on=on, until=until, kinds=ATTESTATION_KINDS)}
+    return queryset.filter(pk__in=due)
+
+
+def dues_of_keys(keys, *, on: datetime.date) -> list[Due]:
+    """The real dues (texts and employee records) of these keys, in their order. Five queries."""
+    employees = Employee.objects.filter(pk__in={k.employee_id for k in keys})
     found = {}
     for item in dues_on(on=on, employees=employees):
         found.setdefault((item.employee.pk, item.kind, item.date), []).append(item)
+    return [found[(k.employee_id, k.kind, k.date)].pop(0) for k in keys]
 
-    def real(key):
-        return found[(key.employee_id, key.kind, key.date)].pop(0)
 
-    return CalendarPage(
-        rows=[real(k) for k in page.object_list],
-        page=page,
-        exempt=[real(k) for k in exempt[:exempt_shown]],
-        exempt_total=len(exempt),
+@dataclass
+class OfficeDues:
+    rows: list  # the first dues (Due), overdue first, then by the day to act
+    overdue_total: int
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def office_dues(*, on: datetime.date, months: int = 3, shown: int = 15) -> OfficeDues:
+    """What the office must chase: every due (category application, conformity, course) that is
+    overdue or whose day to act falls within `months`, overdue first; the first `shown` of them
+    with their texts, and the totals. Ten queries whatever the number of staff."""
+    keys = due_keys_within(on=on, until=add_months(on, months))
+    return OfficeDues(
+        rows=dues_of_keys(keys[:shown], on=on),
+        overdue_total=sum(1 for k in keys if k.action_date < on),
+        total=len(keys),
     )

@@ -16,7 +16,7 @@ from .access import get_employee_for_user, get_training_for_user, self_service_t
 from .exports import self_evaluation_workbook
 from .forms import ContactsForm, ResultsNameConsentForm, SelfEvaluationDateForm
 from .indicators import self_evaluation_indicators
-from .selectors import employee_dues, employee_page
+from .selectors import attestation_state, employee_page
 from .services import employee_contacts_save, employee_results_name_consent
 
 
@@ -24,8 +24,8 @@ from .services import employee_contacts_save, employee_results_name_consent
 @login_required
 def my_page(request):
     employee = employee_page(self_service_teacher(request.user))
-    dues = employee_dues(employee, on=timezone.localdate())
-    return render(request, "staff/my_page.html", {"employee": employee, "dues": dues})
+    state = attestation_state(employee, on=timezone.localdate())
+    return render(request, "staff/my_page.html", {"employee": employee, "state": state})
 
 
 @login_required

@@ -23,9 +23,9 @@ from events.notifications import queue_monthly_plans
 from events.services import plan_publish
 from kindergarten_portal.models import OutboxMessage
 from staff.dates import add_months
-from staff.models import Position
+from staff.models import Category, Position
 from tests.events.factories import EventFactory, ParticipationFactory
-from tests.factories import EmployeeFactory
+from tests.factories import CategoryDecisionFactory, EmployeeFactory
 from tests.outbox import send_queued
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +150,10 @@ def test_publishing_twice_keeps_the_first(senior, head):
 def test_the_cron_command_sends_the_published_plan_once(anna, senior):
     anna.employee.email = "anna@sad.example"
     anna.employee.save()
+    # Her highest category has no end date: no attestation reminder joins the plan's mail.
+    CategoryDecisionFactory(
+        employee=anna.employee, category=Category.HIGHEST, decision_date=datetime.date(2024, 1, 10)
+    )
     following = add_months(timezone.localdate().replace(day=1), 1)
     plan_publish(year=following.year, month=following.month, published_by=senior)
     for _run in range(2):

@@ -12,16 +12,18 @@ from events.models import EventStatus, ParticipationStatus, RecommendationReason
 from portfolios.models import EntryStatus
 from portfolios.services import entry_return, entry_submit
 from reports.models import SelfReportStatus
-from reports.selectors import dues_within, self_report_deadline
+from reports.selectors import self_report_deadline
 from reports.services import rating_build, self_report_get_or_create
 from staff import academic
-from staff.dates import add_months
+from staff.selectors import office_dues
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import CategoryDecisionFactory, EmployeeFactory, TrainingFactory
 from tests.portfolios.factories import EntryFactory, submitted_entry, with_file
 from tests.reports.factories import current_year
 
 pytestmark = pytest.mark.django_db
+
+D = datetime.date
 
 
 def _today():
@@ -168,11 +170,11 @@ def test_teacher_home_says_her_dues_from_her_record(client, anna):
     _course(teacher, _today() - datetime.timedelta(days=30))
     client.force_login(anna)
     response = client.get(reverse("home"))
-    agenda = response.context["agenda"]
-    assert agenda["attestation_due"] == decision.valid_until
+    state = response.context["agenda"]["attestation"]
+    assert state.category_due.date == decision.valid_until
     html = response.content.decode()
     assert decision.valid_until.strftime("%d.%m.%Y") in html
-    assert agenda["course_due"].strftime("%d.%m.%Y") in html
+    assert state.course.date.strftime("%d.%m.%Y") in html
 
 
 def test_teacher_with_nothing_to_do_is_told_so(client, anna):
@@ -195,9 +197,10 @@ def test_teacher_home_query_count_is_constant(
     _teacher_day(anna, boris, senior, 1)
     self_report_get_or_create(teacher=anna.employee, year=current_year())
     client.get(reverse("home"))
-    # 7: session; user with her roles and staff record; her category decisions and courses (her
-    # dues); her participations with their events; returned entries; self-report.
-    with django_assert_num_queries(7) as one:
+    # 10: session; user with her roles and staff record; her category decisions, conformity
+    # decisions, leaves and courses (her attestation state); her mentors; her participations with
+    # their events; returned entries; self-report.
+    with django_assert_num_queries(10) as one:
         client.get(reverse("home"))
     _teacher_day(anna, boris, senior, 5)
     with django_assert_num_queries(len(one.captured_queries)):
@@ -246,36 +249,39 @@ def test_senior_home_counts_reviews_and_lists_unmarked_attendance(client, anna, 
     assert "agenda" not in response.context  # no staff record: no teacher's agenda
 
 
-def test_dues_within_three_months_come_from_the_staff_records(anna, boris):
-    today = _today()
+def test_office_dues_within_three_months_come_from_the_attestation_states(anna, boris):
+    today = D(2026, 12, 7)
     soon = CategoryDecisionFactory(
-        employee=anna.employee,
-        decision_date=today - datetime.timedelta(days=1000),
-        valid_until=today + datetime.timedelta(days=40),
+        employee=anna.employee, decision_date=D(2022, 5, 1), valid_until=D(2027, 4, 30)
     )
-    CategoryDecisionFactory(
-        employee=boris.employee,
-        decision_date=today - datetime.timedelta(days=100),
-        valid_until=today + datetime.timedelta(days=400),
-    )
-    _course(anna.employee, today - datetime.timedelta(days=100))
-    # Boris's course is three years old in a month: due within the three months.
-    _course(boris.employee, add_months(today, -35))
-    gone = EmployeeFactory(dismissal_date=today - datetime.timedelta(days=1))
-    dues = [(d.employee.pk, d.kind, d.on) for d in dues_within(today=today, months=3)]
-    assert (anna.employee.pk, "attestation", soon.valid_until) in dues
-    assert (boris.employee.pk, "course", boris.employee.course_due) in dues
-    assert all(pk != gone.pk for pk, _kind, _on in dues)
-    assert (anna.employee.pk, "course", anna.employee.course_due) not in dues
-    assert not any(pk == boris.employee.pk and kind == "attestation" for pk, kind, _on in dues)
-    assert [on for _pk, _kind, on in dues] == sorted(on for _pk, _kind, on in dues)
+    CategoryDecisionFactory(employee=boris.employee, decision_date=D(2024, 5, 1))  # no end date
+    _course(anna.employee, D(2026, 6, 1))
+    # Boris's course is three years old on 20.01.2027: due within the three months.
+    _course(boris.employee, D(2024, 1, 20))
+    gone = EmployeeFactory(dismissal_date=D(2026, 12, 1))
+    late = EmployeeFactory(surname="Просрочена", hire_date=D(2010, 9, 1))
+    CategoryDecisionFactory(employee=late, decision_date=D(2021, 3, 15))  # ended 15.03.2026
+    _course(late, D(2026, 1, 1))
+    dues = office_dues(on=today, months=3, shown=10)
+    rows = [(d.employee.pk, d.kind, d.action_date, d.overdue) for d in dues.rows]
+    assert rows == [
+        (late.pk, "conformity", D(2026, 3, 15), True),  # overdue first
+        (boris.employee.pk, "course", D(2027, 1, 20), False),
+        (anna.employee.pk, "category_ends", D(2027, 1, 30), False),  # the day to apply
+    ]
+    assert (dues.overdue_total, dues.total, dues.more) == (1, 3, 0)
+    assert all(pk != gone.pk for pk, *_rest in rows)
+    assert soon.valid_until == D(2027, 4, 30)
+    assert office_dues(on=today, months=3, shown=1).more == 2
 
 
 def test_senior_home_query_count_is_constant(client, anna, senior, django_assert_num_queries, uncached_pages):
     client.force_login(senior)
     _office_day(anna, senior, 1)
     client.get(reverse("home"))
-    with django_assert_num_queries(9) as one:
+    # session, user, reviews, reports, attendance (5); the office's dues: the keys of every due (5)
+    # and the texts of those shown (5)
+    with django_assert_num_queries(15) as one:
         client.get(reverse("home"))
     _office_day(anna, senior, 6)
     with django_assert_num_queries(len(one.captured_queries)):
@@ -306,7 +312,8 @@ def test_head_home_query_count_is_constant(client, head, senior, django_assert_n
     EmployeeFactory()
     rating_build(year=current_year(), by=senior)
     client.get(reverse("home"))
-    with django_assert_num_queries(5) as one:
+    # 5, with the attestation dues counted from their keys (5 instead of 1)
+    with django_assert_num_queries(9) as one:
         client.get(reverse("home"))
     for _ in range(8):
         _course(EmployeeFactory(), _today() - datetime.timedelta(days=30))

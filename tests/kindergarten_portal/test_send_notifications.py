@@ -14,9 +14,9 @@ from events.services import recommend
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
 from portfolios.models import StatusChange
 from portfolios.services import entry_approve
-from staff.models import Employee
+from staff.models import Category, Employee
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
-from tests.factories import EmployeeFactory
+from tests.factories import CategoryDecisionFactory, EmployeeFactory
 from tests.portfolios.factories import submitted_entry
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,12 @@ pytestmark = pytest.mark.django_db
 
 def _run():
     """send_notifications, then the sender, as the two cron lines run them."""
+    # The staff here hold a category without an end date: no attestation is overdue, so no
+    # attestation reminder joins the mails these tests count (tests/staff/test_notifications.py).
+    for employee in Employee.objects.filter(category_decisions__isnull=True):
+        CategoryDecisionFactory(
+            employee=employee, category=Category.HIGHEST, decision_date=datetime.date(2024, 1, 10)
+        )
     out = io.StringIO()
     call_command("send_notifications", stdout=out)
     call_command("send_mail_queue", stdout=out)

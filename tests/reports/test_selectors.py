@@ -26,7 +26,8 @@ def _staff(count):
 def test_dashboard_figures_query_count_does_not_grow(db, django_assert_num_queries, count):
     _staff(count)
     of_year = year()
-    with django_assert_num_queries(4):  # employees with dues, their groups, decisions and trainings
+    # employees with dues, their groups, decisions, trainings, conformity decisions and leaves
+    with django_assert_num_queries(6):
         figures = dashboard_figures(year=of_year, as_of=AS_OF)
     assert figures.staff_total == count
     assert figures.covered == count
@@ -53,8 +54,11 @@ def test_dashboard_figures_count_categories_young_teachers_courses_and_dues(db):
     assert figures.young == 1
     # Молодова's course ended before 20.11.2022: three years ago, no longer counted.
     assert (figures.covered, figures.staff_total, figures.coverage_percent) == (1, 3, 33)
-    assert [(e.surname, e.attestation_due_on) for e in figures.due] == [
-        ("Старова", datetime.date(2026, 5, 20))
+    # The attestation dues of their states: Старова applies by 20.02.2026 (her highest ends
+    # 20.05.2026); Молодова, hired 01.09.2016 without a category, was due for conformity on 01.09.2018.
+    assert [(d.employee.surname, d.kind, d.action_date, d.overdue) for d in figures.due] == [
+        ("Молодова", "conformity", datetime.date(2018, 9, 1), True),
+        ("Старова", "category_ends", datetime.date(2026, 2, 20), False),
     ]
     assert sorted(e.surname for e in figures.employees) == ["Молодова", "Первова", "Старова"]
 
@@ -84,11 +88,12 @@ def test_dashboard_figures_only_are_the_same_in_two_queries(db, django_assert_nu
     EmployeeFactory(experience_start=datetime.date(2025, 9, 1))  # young, no category, no course
     of_year = year()
     full = dashboard_figures(year=of_year, as_of=AS_OF)
-    with django_assert_num_queries(2):
+    # the figures grouped by category (1), the keys of the attestation dues (5)
+    with django_assert_num_queries(6):
         light = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True)
     assert light.categories == full.categories and light.young == full.young
     assert (light.covered, light.staff_total) == (full.covered, full.staff_total)
-    assert [e.pk for e in light.due] == [e.pk for e in full.due] and len(full.due) == 1
+    assert light.due == [] and light.due_total == len(full.due) == 2  # Старова; the young one's conformity
     assert full.young == 1 and full.staff_total == 7 and full.covered == 5
 
 
@@ -118,10 +123,15 @@ def test_dashboard_figures_only_read_the_first_due_rows_and_count_them_all(db, d
             valid_until=datetime.date(2026, 6, 1 + n),
         )
     of_year = year()
-    with django_assert_num_queries(2):
+    # the figures (1), the keys of the dues (5), the texts of the three shown (5)
+    with django_assert_num_queries(11):
         first = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True, due_rows=3)
-    assert [e.surname for e in first.due] == ["Должна0", "Должна1", "Должна2"] and first.due_total == 5
+    assert [d.employee.surname for d in first.due] == [
+        "Должна0",
+        "Должна1",
+        "Должна2",
+    ] and first.due_total == 5
     assert first.employees == []
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(6):
         counted = dashboard_figures(year=of_year, as_of=AS_OF, figures_only=True, due_rows=0)
     assert counted.due == [] and counted.due_total == 5 and counted.staff_total == 5

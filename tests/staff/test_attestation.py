@@ -158,7 +158,8 @@ def test_category_holder_is_not_due_for_conformity_until_it_ends():
     CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D(2021, 10, 1))
     employee = fresh(employee)
     assert employee.conformity_due_on(D(2026, 9, 30)) is None
-    assert employee.conformity_due_on(D(2026, 10, 2)).date == D(2012, 9, 1)  # ended: due (overdue)
+    # ended: due 5 years after the category decision, her last attestation (overdue), not 2012
+    assert employee.conformity_due_on(D(2026, 10, 2)).date == D(2026, 10, 1)
 
 
 def test_child_care_leave_exempts_and_pushes_conformity_two_years_after_return():

@@ -8,6 +8,7 @@ from django.utils import timezone
 from staff.dates import add_months, add_years
 from staff.indicators import self_evaluation_indicators
 from staff.models import Category, Employee, KindergartenGroup
+from staff.selectors import attestation_state
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,9 @@ def test_seed_demo_builds_the_seed_kindergarten_and_is_idempotent(django_user_mo
         t.surname for t in teachers if any(d.category == Category.METHODIST for d in t.current_titles)
     ] == ["Васильева"]
     # Post-2023 decisions carry no end date; the legacy one ends within 6 months.
-    assert sum(1 for t in teachers if t.category_without_term) >= 10
-    legacy = [t for t in teachers if t.attestation_due and t.attestation_due <= add_months(today, 6)]
+    states = {t.surname: attestation_state(t, on=today) for t in teachers}
+    assert sum(1 for s in states.values() if s.without_term) >= 10
+    legacy = [t for t in teachers if (d := states[t.surname].category_due) and d.date <= add_months(today, 6)]
     assert [t.surname for t in legacy] == ["Григорьева"]
     conformity = {t.surname: t.conformity_due_on(today) for t in teachers if t.conformity_due_on(today)}
     assert set(conformity) == {"Широкова", "Юдина"}
@@ -46,7 +48,7 @@ def test_seed_demo_builds_the_seed_kindergarten_and_is_idempotent(django_user_mo
     assert len(young) == 1 and young[0].mentorships_as_mentee.exists()
     assert not any(t.course_overdue_on() for t in teachers)  # every teacher within the last 3 years
     soon = add_months(timezone.localdate(), 12)
-    due = [t for t in teachers if t.attestation_due and t.attestation_due <= soon]
+    due = [t for t in teachers if (d := states[t.surname].category_due) and d.date <= soon]
     assert [t.surname for t in due] == ["Григорьева"]  # the office has one attestation to prepare
     orientations = {g.orientation for t in teachers for g in t.groups.all()}
     assert {"general", "compensatory"} <= orientations

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from staff.dates import add_years, full_years_and_months
 from staff.models import Category, CategoryDecision, Employee, TrainingKind
+from staff.selectors import attestation_state
 from tests.factories import CategoryDecisionFactory, EmployeeFactory, MentorshipFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,17 +76,19 @@ def test_attestation_due_is_valid_until_of_the_decision_in_force():
         employee=employee,
         category=Category.FIRST,
         decision_date=D(2022, 5, 1),
-        valid_until=add_years(D.today(), 1),
+        valid_until=D(2027, 12, 7),
     )
-    assert employee.attestation_due == add_years(D.today(), 1)
-    assert employee.category_without_term is False
+    state = attestation_state(employee, on=D(2026, 12, 7))
+    assert state.category_due.date == D(2027, 12, 7)
+    assert state.without_term is False
 
 
 def test_attestation_due_is_none_for_a_category_without_term():
     employee = EmployeeFactory()
     CategoryDecisionFactory(employee=employee, category=Category.FIRST, decision_date=D(2024, 5, 1))
-    assert employee.attestation_due is None
-    assert employee.category_without_term is True
+    state = attestation_state(employee, on=D(2026, 12, 7))
+    assert state.category_due is None
+    assert state.without_term is True
 
 
 def test_titles_need_the_highest_category():

@@ -1,5 +1,5 @@
-"""Attestation reminders: to the teacher and the senior educators, 90 days ahead and on the day,
-each once (staff/notifications.py, run by send_notifications)."""
+"""Attestation reminders: to the teacher and the senior educators, 90 days ahead, on the day and
+once a month while overdue, each once (staff/notifications.py, run by send_notifications)."""
 
 import datetime
 import io
@@ -88,11 +88,29 @@ def test_reminders_ahead_and_on_the_day_each_once(office):
             "Сегодня срок (Соответствует М.И.): аттестация на соответствие должности до 20.04.2028",
         ),
     ]
+    # overdue: the conformity of 20.04.2028 is written about once a month until it is resolved
+    assert queue_due_reminders(today=D(2028, 5, 19)) == 0
+    assert queue_due_reminders(today=D(2028, 5, 20)) == 2
+    assert queue_due_reminders(today=D(2028, 5, 20)) == 0
+    assert _sent() == [
+        ("conf@example.org", "Срок прошёл: аттестация на соответствие должности до 20.04.2028"),
+        (
+            "senior@example.org",
+            "Срок прошёл (Соответствует М.И.): аттестация на соответствие должности до 20.04.2028",
+        ),
+    ]
     assert queue_due_reminders(today=D(2028, 5, 31)) == 2
     assert queue_due_reminders(today=D(2028, 6, 10)) == 1
     assert queue_due_reminders(today=D(2028, 6, 10)) == 0
     assert len(_sent()) == 3
-    assert OutboxMessage.objects.count() == 10
+    assert queue_due_reminders(today=D(2028, 6, 20)) == 2  # the second month overdue
+    ConformityDecisionFactory(
+        employee=Employee.objects.get(surname="Соответствует"), decision_date=D(2028, 6, 25)
+    )
+    # resolved: nothing more of it; the application (31.05) and the course (10.06), a month late
+    assert queue_due_reminders(today=D(2028, 7, 20)) == 3
+    assert not OutboxMessage.objects.filter(key__contains=":conformity:2028-04-20:overdue3").exists()
+    assert OutboxMessage.objects.count() == 17
 
 
 def test_reminder_text_says_what_to_do_and_why(office):
@@ -112,16 +130,28 @@ def _day_keys():
     return sorted(OutboxMessage.objects.filter(key__contains=":day:").values_list("key", flat=True))
 
 
-def test_a_missed_day_is_caught_up_within_a_week_not_later(office, senior):
-    queue_due_reminders(today=D(2028, 4, 26))  # 20.04 passed 6 days ago: the day's mail
+def test_a_missed_day_is_caught_up_as_overdue_then_monthly(office, senior):
+    queue_due_reminders(today=D(2028, 4, 26))  # 20.04 passed 6 days ago: the day's mail, saying so
     pk = Employee.objects.get(surname="Соответствует").pk
     assert _day_keys() == [
         f"attestation:{pk}:conformity:2028-04-20:day:senior{senior.pk}",
         f"attestation:{pk}:conformity:2028-04-20:day:teacher",
     ]
-    OutboxMessage.objects.all().delete()
-    queue_due_reminders(today=D(2028, 4, 27))  # 7 days late: left to the calendar
-    assert _day_keys() == []
+    outbox_send_pending()
+    late = next(m for m in mail.outbox if m.to == ["conf@example.org"])
+    assert late.subject == "Срок прошёл: аттестация на соответствие должности до 20.04.2028"
+    assert "Срок аттестации на соответствие занимаемой должности прошёл 20.04.2028" in late.body
+    assert queue_due_reminders(today=D(2028, 5, 19)) == 0  # the same month of lateness
+    # two months late, once (with the application of 31.05, a month late, and the course of 10.06)
+    assert queue_due_reminders(today=D(2028, 7, 1)) == 5
+    assert sorted(
+        OutboxMessage.objects.filter(key__contains=":conformity:2028-04-20:overdue").values_list(
+            "key", flat=True
+        )
+    ) == [
+        f"attestation:{pk}:conformity:2028-04-20:overdue2:senior{senior.pk}",
+        f"attestation:{pk}:conformity:2028-04-20:overdue2:teacher",
+    ]
 
 
 def test_setting_moves_the_ahead_reminder(office, settings):

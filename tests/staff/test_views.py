@@ -252,7 +252,7 @@ def test_my_page_says_the_category_has_no_term(client, anna):
     client.force_login(anna)
     client.post(reverse("set_language"), {"language": "en", "next": "/staff/me/"})
     body = client.get(reverse("staff:my_page")).content.decode()
-    assert "has no end date" in body
+    assert "Highest category, no end date" in body and 'data-kind="no_term"' in body
     assert "01.09.2028" not in body
 
 
