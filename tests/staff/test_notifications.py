@@ -137,7 +137,7 @@ def test_a_missed_day_is_caught_up_as_overdue_then_monthly(office, senior):
         f"attestation:{pk}:conformity:2028-04-20:day:senior{senior.pk}",
         f"attestation:{pk}:conformity:2028-04-20:day:teacher",
     ]
-    outbox_send_pending()
+    send_queued()
     late = next(m for m in mail.outbox if m.to == ["conf@example.org"])
     assert late.subject == "Срок прошёл: аттестация на соответствие должности до 20.04.2028"
     assert "Срок аттестации на соответствие занимаемой должности прошёл 20.04.2028" in late.body
