@@ -20,7 +20,6 @@ from reports import selectors as reports_selectors
 from staff import academic
 from staff.access import current_teacher, staff_record
 
-from .pagecache import cached_personal_page
 from .roles import is_head, is_senior_educator
 
 # How far ahead the senior educator's home page looks for attestation and course dues.
@@ -71,7 +70,6 @@ def _head_figures(today):
     }
 
 
-@cached_personal_page()
 @login_required
 def home(request):
     """Each role's home page: what needs her today, each item with its link."""

@@ -61,13 +61,6 @@ def _empty_cache(request, django_db_blocker):
 
 
 @pytest.fixture
-def uncached_pages(settings):
-    """A signed-in user's pages rendered on every request (the query counts of their rendering);
-    what the cache serves is tested in tests/kindergarten_portal/test_personal_pages.py."""
-    settings.PERSONAL_PAGE_CACHE = False
-
-
-@pytest.fixture
 def anna(db):
     return teacher_user("anna", surname="Антонова")
 

@@ -219,7 +219,7 @@ def _many_entries(teacher, n):
         )
 
 
-def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries, uncached_pages):
+def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries):
     client.force_login(anna)
     _many_entries(anna.employee, 1)
     client.get(f"/portfolio/?year={YEAR}")
