@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-
 from .dates import add_years, full_years_and_months
 
 
