@@ -66,8 +66,9 @@ def bump_public_pages():
 def public_pages_version():
     version = page_cache().get(VERSION_KEY)
     if version is None:  # first use, or evicted: a fresh one, never an old one reused
-        page_cache().add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = page_cache().get(VERSION_KEY)
+        fresh = uuid.uuid4().hex
+        page_cache().add(VERSION_KEY, fresh, None)
+        version = page_cache().get(VERSION_KEY, fresh)  # another process's, if it came first
     return version
 
 
