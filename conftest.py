@@ -24,9 +24,6 @@ os.environ["SECURE_SSL_REDIRECT"] = "false"
 # collectstatic runs once per session into a directory of its own, never into the project's.
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-static-")
 os.environ["STATIC_ROOT"] = STATIC_ROOT
-# A signed-in user's pages come from the cache as in production with Redis (the test process shares
-# one cache): every test that writes and reads a page again checks that the write forgets it.
-os.environ.setdefault("PERSONAL_PAGE_CACHE", "true")
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 django.setup()

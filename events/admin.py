@@ -63,10 +63,9 @@ def _local(moment):
 class NetworkMembershipInlineFormSet(BaseInlineFormSet):
     """Refuses overlapping periods, compared as edited on the page (the inline lists them all)."""
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
         form.instance.check_stored_overlaps = False
-        return form
 
     def clean(self):
         super().clean()

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from kindergarten_portal.media import NO_STORE
 from kindergarten_portal.typography import inner_quotes
 from staff.models import Sex
 
@@ -78,9 +79,12 @@ def absolute_url(request, path):
 
 
 def pdf_response(content, filename):
-    """A PDF shown in the browser (a phone opens it in its viewer), saved under `filename`."""
+    """A PDF shown in the browser (a phone opens it in its viewer), saved under `filename`. A
+    certificate names its holder: kept by no proxy or shared browser, even when reached by its
+    secret address without signing in."""
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = NO_STORE
     return response
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kindergarten_portal.choices import ChoiceLabels
 from staff.academic import AcademicYear
 from staff.models import Employee
 
@@ -145,7 +144,7 @@ class EducationalArea(models.TextChoices):
     PHYSICAL = "physical", _("physical development")
 
 
-class Organization(ChoiceLabels, models.Model):
+class Organization(models.Model):
     name = models.CharField(pgettext_lazy("organization", "name"), max_length=255, unique=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
@@ -282,7 +281,7 @@ class Series(models.Model):
         return AcademicYear(self.academic_year).label
 
 
-class Event(ChoiceLabels, models.Model):
+class Event(models.Model):
     title = models.CharField(_("title"), max_length=500)
     format = models.CharField(_("format"), max_length=30, choices=EventFormat.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
@@ -425,7 +424,7 @@ class EventPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class Participation(ChoiceLabels, models.Model):
+class Participation(models.Model):
     """A teacher at an event: sign-up, recommendation, attendance and experience sharing in one row."""
 
     event = models.ForeignKey(

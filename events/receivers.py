@@ -5,16 +5,19 @@ waiting-list places and recommendations for events not yet started are cancelled
 go to the waiting list. A dismissal entered ahead of the day is released by send_notifications
 once the day comes. A deleted event's photos leave storage once the deletion has committed.
 
-The cached pages forget themselves on any write (kindergarten_portal.pagecache).
+The public pages (open events, their calendar, results and their feed) are served afresh once an
+event, its photos, organizers, series or participants are saved or deleted, from a service or the
+admin (kindergarten_portal.pagecache.bump_public_pages).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from kindergarten_portal.media import files_delete_on_commit
+from kindergarten_portal.pagecache import bump_public_pages
 from staff.models import Employee
 
-from .models import EventPhoto
+from .models import Event, EventPhoto, ExternalParticipant, Organization, Participation, Series
 from .services import participations_release_for_dismissed
 
 
@@ -28,3 +31,19 @@ def employee_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=EventPhoto, dispatch_uid="events_photo_file_deleted")
 def photo_deleted(sender, instance, **kwargs):
     files_delete_on_commit(instance, "image")
+
+
+# What the public pages show: an event, its photos, organizer, series, and its places taken.
+SHOWN_PUBLICLY = (Event, EventPhoto, Organization, Series, Participation, ExternalParticipant)
+
+
+def public_data_changed(sender, raw=False, **kwargs):
+    if not raw:
+        bump_public_pages()
+
+
+for model in SHOWN_PUBLICLY:
+    post_save.connect(public_data_changed, sender=model, dispatch_uid=f"events_public_{model.__name__}_saved")
+    post_delete.connect(
+        public_data_changed, sender=model, dispatch_uid=f"events_public_{model.__name__}_deleted"
+    )

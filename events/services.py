@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kindergarten_portal.pagecache import bump_public_pages
 from staff.models import Employee
 
 from . import notifications, selectors
@@ -447,9 +448,12 @@ def external_personal_data_remove(*, now=None) -> int:
     registered and attended partners stays as it was. Safe to run twice."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS)
-    return ExternalParticipant.objects.filter(
+    removed = ExternalParticipant.objects.filter(
         event__end__lt=cutoff, personal_data_removed_at__isnull=True
     ).update(full_name=REMOVED_NAME, organization="", position="", email="", personal_data_removed_at=now)
+    if removed:
+        bump_public_pages()  # an update() sends no post_save
+    return removed
 
 
 def event_copy(*, event) -> Event:

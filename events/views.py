@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.cache import count_attempt
 from kindergarten_portal.clients import client_address
-from kindergarten_portal.media import file_response
-from kindergarten_portal.pagecache import cached_personal_page, cached_public_page
+from kindergarten_portal.media import NO_STORE, file_response
+from kindergarten_portal.pagecache import cached_public_page
 from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything, role_required
 from kindergarten_portal.spreadsheets import xlsx_response
@@ -35,7 +35,7 @@ from .feeds import calendar_response
 from .forms import EventFilterForm, ExternalRegistrationForm, SharingDoneForm
 from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
-from .presentation import event_facts, event_places_line, event_when, signup_html
+from .presentation import event_facts, event_places_line, event_when, signup_for
 
 # Public registration: attempts per client address and event per hour (each may mail a confirmation).
 REGISTRATION_LIMIT = settings.EVENT_REGISTRATION_LIMIT
@@ -101,7 +101,7 @@ def _month_context(request, year, month, *, list_rows=True):
         event.when = event_when(event)
         event.places_line = event_places_line(event)
         if teacher is not None:
-            event.signup = signup_html(event, mine[0] if mine else None, request=request)
+            event.signup = signup_for(event, mine[0] if mine else None, request=request)
     previous, following = add_months(first_day, -1), add_months(first_day, 1)
     # Blank choices ("any") in the query are no filter.
     filtered = event_filter.narrows
@@ -121,7 +121,6 @@ def _month_context(request, year, month, *, list_rows=True):
     }
 
 
-@cached_personal_page(*EventFilterForm.base_fields)
 @login_required
 def month(request, year, month):
     context = _month_context(request, year, month)
@@ -136,7 +135,6 @@ def month_xlsx(request, year, month):
     return xlsx_response(plan_workbook(events), f"plan-{year}-{month:02d}.xlsx")
 
 
-@cached_personal_page(*EventFilterForm.base_fields)
 @login_required
 def month_calendar(request, year, month):
     context = _month_context(request, year, month, list_rows=False)
@@ -186,7 +184,7 @@ def detail(request, pk):
     except Event.DoesNotExist as exc:
         raise Http404 from exc
     participation = event.my_participations[0] if teacher and event.my_participations else None
-    signup = signup_html(event, participation, request=request) if teacher else None
+    signup = signup_for(event, participation, request=request) if teacher else None
     return render(
         request,
         "events/detail.html",
@@ -274,7 +272,6 @@ def cancel(request, pk):
 # ---------------------------------------------------------------- my events
 
 
-@cached_personal_page("year")
 @login_required
 def my_events(request):
     teacher = self_service_teacher(request.user)
@@ -284,7 +281,7 @@ def my_events(request):
         year = None  # the current academic year
     lists = selectors.my_events(teacher=teacher, year=year)
     for participation in lists["recommended"]:
-        participation.signup = signup_html(participation.event, participation, request=request)
+        participation.signup = signup_for(participation.event, participation, request=request)
     return render(
         request,
         "events/my_events.html",
@@ -358,7 +355,9 @@ def personal_ics(request, token):
     token = get_object_or_404(tokens.select_related("employee"), token=token)
     events = selectors.events_of_teacher_calendar(teacher=token.employee)
     name = _("My events — %(name)s") % {"name": token.employee.short_name}
-    return calendar_response(request, events, name=name, public=False)
+    response = calendar_response(request, events, name=name, public=False)
+    response["Cache-Control"] = NO_STORE  # hers alone, reached by its secret address
+    return response
 
 
 @login_required
@@ -404,7 +403,7 @@ def certificate_verify(request, number, code):
     )
 
 
-@cached_public_page
+@cached_public_page()
 def open_events(request):
     events = list(selectors.upcoming_open_events())
     return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
@@ -468,12 +467,12 @@ def open_registered(request, pk):
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
-@cached_public_page
+@cached_public_page()
 def open_ics(request):
     return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
 
 
-@cached_public_page
+@cached_public_page("page")
 def results(request):
     page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
     events = selectors.name_participants_publicly(
@@ -482,7 +481,7 @@ def results(request):
     return render(request, "events/results.html", {"events": events, "page_obj": page})
 
 
-@cached_public_page
+@cached_public_page()
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
     selectors.name_participants_publicly(

@@ -118,4 +118,4 @@ class RangeYearsMixin:
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return RangeYearsQuerySet(model=queryset.model, query=queryset.query, using=queryset._db)
+        return RangeYearsQuerySet(model=queryset.model, query=queryset.query, using=queryset.db)

@@ -1,7 +1,5 @@
 from django.apps import AppConfig
 from django.core.management import call_command
-from django.db import connections
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +16,3 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_cache_table, sender=self)
-        # Every write forgets the cached pages (pagecache): on each connection as it opens.
-        from .pagecache import watch_writes
-
-        connection_created.connect(watch_writes, dispatch_uid="pagecache_watch_writes")
-        for connection in connections.all(initialized_only=True):
-            watch_writes(connection=connection)

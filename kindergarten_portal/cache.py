@@ -24,6 +24,10 @@ class AtomicDatabaseCache(DatabaseCache):
     of the same key waits and then sees the committed value. On SQLite, which has no row locks,
     a writing transaction already excludes every other writer."""
 
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self.table = table  # the LOCATION setting: the name of the cache's table
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         db = router.db_for_write(self.cache_model_class)
         with transaction.atomic(using=db):
@@ -46,7 +50,7 @@ class AtomicDatabaseCache(DatabaseCache):
                 # The expiry stays: the window is counted from the first attempt.
                 cursor.execute(
                     "UPDATE %s SET %s = %%s WHERE %s = %%s"
-                    % (quote_name(self._table), quote_name("value"), quote_name("cache_key")),
+                    % (quote_name(self.table), quote_name("value"), quote_name("cache_key")),
                     [encoded, key],
                 )
         return value
@@ -64,7 +68,7 @@ class AtomicDatabaseCache(DatabaseCache):
                 % (
                     quote_name("value"),
                     quote_name("expires"),
-                    quote_name(self._table),
+                    quote_name(self.table),
                     quote_name("cache_key"),
                     lock,
                 ),

@@ -1,131 +1,105 @@
-"""Pages kept in the cache: the public pages and feeds, and each signed-in user's own main pages.
+"""The public pages and feeds, kept whole in the cache every app process shares.
 
-Every stored page is keyed by a data version that any write to the portal's tables replaces: each
-database connection watches its own statements (`watch_writes`), so an INSERT, UPDATE or DELETE,
-whether from a model's save, a queryset's update, a bulk insert or raw SQL, forgets every stored
-page at once and again when its transaction commits (a page read in between is never kept under
-the new version). The tables of sessions, sign-in attempts and the cache itself are not data a
-page shows. A page also expires after PAGE_TIMEOUT, which bounds what depends on the clock alone
-(an event that has started leaves the open list), and, with a cache per worker process, how long
-another worker may serve an old public page (share the cache, see README).
+A stored page is keyed by the public pages' version, a value in the same cache. The services that
+change what a public page shows (a mini-site published or taken down, consent withdrawn, a teacher
+dismissed, an event or its results published, a certificate revoked, personal data purged) call
+`bump_public_pages()`, and so do the receivers of the models' saves (the admin's edits): every
+process then misses the old pages at once, and a calendar or browser revalidating with the old
+ETag (which names the version) gets the new answer. A write that bypasses the portal's code (psql)
+is seen after PAGE_TIMEOUT, or at once after `manage.py bump_public_pages`.
 
-Public pages (`cached_public_page`) are served from the cache only to visitors without a session
-or pending messages: a signed-in user's frame names her.
+Only anonymous visitors are served from the cache (a signed-in user's frame names her; messages
+wait in the session or their cookie), only GET and HEAD, only 200 answers, and only addresses
+whose query has just the parameters a view names (`cached_public_page("page")`), each once and
+short: an address made up by hand with any other is rendered, never stored. The CSRF token of a form on a page is stored as a
+placeholder and filled in for each request.
 
-A signed-in user's own pages (`cached_personal_page`) are kept per user, session, language, day
-and address, and only where the cache is shared by every worker (settings.PERSONAL_PAGE_CACHE, on
-with Redis): a teacher who signs up and is sent back to the month must never get an old page from
-another worker. A request with pending messages is neither served from nor stored in the cache,
-since the frame shows them; only the query parameters a view names are cached, so no address made
-up by hand fills the cache.
-
-The one per-visitor piece of a page, the CSRF token of its forms, is stored as a placeholder and
-filled in for each request, so a token is never handed to another visitor. Every stored page
-carries an ETag: calendar and feed readers polling with If-None-Match get a 304.
+The cache is settings.CACHES["pages"]: Redis when REDIS_URL is set, else a table of the database,
+never a process's own memory (a page taken down must be gone from every process).
 """
 
 import hashlib
 import re
 import uuid
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-pages:version"
+# An upper bound on a stored page's age: what depends on the clock alone (an event that has started
+# leaves the open list) and writes made outside the portal's code.
 PAGE_TIMEOUT = 5 * 60
 CSRF_PLACEHOLDER = b"csrf-token-placeholder"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # Response headers a stored page keeps (the rest are set again on the way out by the middleware).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
-# Where django.contrib.messages keeps pending messages: a cookie, or the session.
+# The longest value of a query parameter served from the cache (a page number, a slug).
+MAX_VALUE_LENGTH = 10
+# Where django.contrib.messages keeps pending messages when not in the session.
 MESSAGES_COOKIE = "messages"
-MESSAGES_SESSION_KEY = "_messages"
-# The table a write names (Django quotes every name it writes).
-WRITTEN_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
-# Tables no page shows: the sessions, django-axes' sign-in attempts, the database cache.
-UNSHOWN_TABLE_PREFIXES = ("django_session", "axes_")
 
 
-cache = caches["pages"]  # see settings.CACHES: Redis, or this process's memory
+def page_cache():
+    return caches["pages"]
 
 
-def data_changed():
-    """Forget every stored page: the data one of them shows has changed."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def _new_version():
+    page_cache().set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _version():
-    version = cache.get(VERSION_KEY)
+def bump_public_pages():
+    """What a public page shows has changed: every process serves it afresh from now on, and again
+    once the current transaction commits (a page read before the commit may have been stored)."""
+    _new_version()
+    if not transaction.get_autocommit():
+        transaction.on_commit(_new_version)
+
+
+def public_pages_version():
+    version = page_cache().get(VERSION_KEY)
     if version is None:  # first use, or evicted: a fresh one, never an old one reused
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+        fresh = uuid.uuid4().hex
+        page_cache().add(VERSION_KEY, fresh, None)
+        version = page_cache().get(VERSION_KEY, fresh)  # another process's, if it came first
     return version
 
 
-def _shown(table):
-    """Whether a page may show what `table` holds (the database cache's table is not data)."""
-    if table.startswith(UNSHOWN_TABLE_PREFIXES):
-        return False
-    return not any(
-        config["BACKEND"].endswith("DatabaseCache") and config["LOCATION"] == table
-        for config in settings.CACHES.values()
-    )
+def _page_key(request, params, version):
+    query = urlencode(sorted(request.GET.items()))
+    # The day too: what a page shows may change with it (a teacher dismissed from today on).
+    day = timezone.localdate().isoformat()
+    address = "|".join((request.scheme, request.get_host(), request.path, query, get_language(), day))
+    return f"public-page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-def _on_write(connection):
-    data_changed()
-    if connection.in_atomic_block and not any(
-        func is data_changed for _sids, func, _robust in connection.run_on_commit
-    ):
-        # Again once it commits: a page read before the commit may have been stored meanwhile.
-        transaction.on_commit(data_changed, using=connection.alias)
-
-
-def _watch(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    if sql[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-        written = WRITTEN_TABLE.match(sql)
-        if written is None or _shown(written[1]):
-            _on_write(context["connection"])
-    return result
-
-
-def watch_writes(sender=None, connection=None, **kwargs):
-    """Receiver of `connection_created` (kindergarten_portal.apps): every write on this connection
-    forgets the stored pages. First in the list, so that a `connection.execute_wrapper()` block
-    around the first query, which pops the last wrapper when it ends, removes its own."""
-    if _watch not in connection.execute_wrappers:
-        connection.execute_wrappers.insert(0, _watch)
-
-
-def _stored(response):
+def _stored(response, version):
     """The response as stored: body with the CSRF token taken out, kept headers, ETag."""
     body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    etag = f'"{version[:16]}-{hashlib.sha256(body).hexdigest()[:32]}"'
     return {"body": body, "headers": headers, "etag": etag}
 
 
 def _served(request, page):
-    not_modified = get_conditional_response(request, etag=page["etag"])
-    if not_modified is not None:
-        return not_modified
-    body = page["body"]
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    response = HttpResponse(body)
-    for name, value in page["headers"].items():
-        response[name] = value
+    response = get_conditional_response(request, etag=page["etag"])
+    if response is None:
+        body = page["body"]
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(body)
+        for name, value in page["headers"].items():
+            response[name] = value
     response["ETag"] = page["etag"]
+    # Browsers and feed readers ask again each time (a 304 while nothing changed).
+    patch_cache_control(response, no_cache=True)
     return response
 
 
@@ -135,81 +109,47 @@ def _storable(request, response):
         response.status_code != 200
         or response.streaming
         or response.cookies
-        or (session and session.modified)
+        or (session is not None and session.modified)
     )
 
 
-def _cached(view, key_of):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        key = key_of(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        page = cache.get(key)
-        if page is None:
-            response = view(request, *args, **kwargs)
-            if not _storable(request, response):
-                return response
-            page = _stored(response)
-            cache.set(key, page, PAGE_TIMEOUT)
-        return _served(request, page)
-
-    return wrapper
-
-
-def _address_key(kind, request, *parts):
-    address = "|".join(
-        (f"{request.scheme}://{request.get_host()}{request.get_full_path()}", get_language(), *parts)
-    )
-    return f"{kind}:{_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
-
-
-def _public_key(request):
-    if request.method not in ("GET", "HEAD"):
-        return None
+def _cacheable(request, params):
+    """An anonymous GET whose query names only `params`, each once and short (a page's links may
+    repeat the query: a stored page must not carry one visitor's made-up parameters to another)."""
     cookies = request.COOKIES
     # A session may be signed in or hold messages; messages may wait in their own cookie.
-    if settings.SESSION_COOKIE_NAME in cookies or cookies.get(MESSAGES_COOKIE):
-        return None
-    return _address_key("public-page", request)
-
-
-def cached_public_page(view):
-    """View decorator: serve the page from the cache to anonymous visitors (see the module's text).
-
-    Only for pages without a form of their own: a form's page answers POSTs and errors."""
-    return _cached(view, _public_key)
-
-
-def cached_personal_page(*params):
-    """View decorator: serve a signed-in user's page from her own cache (see the module's text).
-
-    `params`: the query parameters the page reads; an address with any other is not cached. Only
-    for pages whose GET changes nothing; a form's POST is never cached."""
-
-    def key_of(request):
-        if (
-            not settings.PERSONAL_PAGE_CACHE
-            or request.method not in ("GET", "HEAD")
-            or request.COOKIES.get(MESSAGES_COOKIE)  # an emptied cookie may still come back
-            or any(name not in params for name in request.GET)
-        ):
-            return None
-        session = request.session
-        user_id = session.get(SESSION_KEY)
-        if user_id is None or MESSAGES_SESSION_KEY in session:
-            return None
-        # Her day, as the pages count it ("today", what is due); the session's hash of her password
-        # so that a session ended by a password change never reads what it stored.
-        return _address_key(
-            "personal-page",
-            request,
-            str(user_id),
-            session.get(HASH_SESSION_KEY, ""),
-            timezone.localdate().isoformat(),
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and not cookies.get(MESSAGES_COOKIE)
+        and all(
+            name in params and len(values) == 1 and len(values[0]) <= MAX_VALUE_LENGTH
+            for name, values in request.GET.lists()
         )
+    )
+
+
+def cached_public_page(*params):
+    """View decorator: serve the page from the shared cache to anonymous visitors (see the module's
+    text). `params`: the query parameters the view reads. Only for pages without a form of their
+    own: a form's page answers POSTs and errors."""
 
     def decorate(view):
-        return _cached(view, key_of)
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request, params):
+                return view(request, *args, **kwargs)
+            version = public_pages_version()
+            key = _page_key(request, params, version)
+            page = page_cache().get(key)
+            if page is None:
+                response = view(request, *args, **kwargs)
+                if not _storable(request, response):
+                    return response
+                page = _stored(response, version)
+                page_cache().set(key, page, PAGE_TIMEOUT)
+            return _served(request, page)
+
+        return wrapper
 
     return decorate

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kindergarten_portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kindergarten_portal.middleware.ContentSecurityPolicyMiddleware",
@@ -266,18 +267,20 @@ else:
         }
     }
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
-# Cached public pages (kindergarten_portal/pagecache.py): in Redis when it is there, shared by every
-# worker; otherwise in each process's memory, where a read costs no query (another worker may then
-# serve a page up to five minutes old after an edit: pagecache.PAGE_TIMEOUT).
+# Cached public pages (kindergarten_portal/pagecache.py), shared by every process so that a page
+# taken down is gone from all of them at once: in Redis when it is there, else in a table of their
+# own in the database (created by `migrate`), apart from the rate-limit counters, which culling a
+# full page table must never drop.
 CACHES["pages"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": os.environ.get("PAGE_CACHE_TABLE", "portal_page_cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
 )
 CACHES["pages"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "pages"
-# A signed-in user's main pages kept in the cache for her (pagecache.cached_personal_page): only
-# where the cache is shared by every worker, so on with Redis; a single process may turn it on.
-PERSONAL_PAGE_CACHE = env_bool("PERSONAL_PAGE_CACHE", default=bool(REDIS_URL))
 # With Redis, a signed-in page reads its session from Redis instead of querying the database (written
 # to both, so a flushed Redis signs nobody out).
 if REDIS_URL:

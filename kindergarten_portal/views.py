@@ -22,7 +22,6 @@ from staff import selectors as staff_selectors
 from staff.access import current_teacher, staff_record
 from staff.models import Mentorship
 
-from .pagecache import cached_personal_page
 from .roles import is_head, is_senior_educator
 
 # How far ahead the senior educator's home page looks for attestation and course dues.
@@ -76,7 +75,6 @@ def _head_figures(today):
     }
 
 
-@cached_personal_page()
 @login_required
 def home(request):
     """Each role's home page: what needs her today, each item with its link."""

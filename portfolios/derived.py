@@ -24,6 +24,7 @@ from events.models import (
     ParticipationRole,
     ParticipationStatus,
 )
+from kindergarten_portal.pagecache import bump_public_pages
 from staff.models import Category, CategoryDecision, Employee, Training, TrainingKind
 
 from .models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, StatusChange
@@ -208,9 +209,10 @@ def entries_sync_for_source(*, source, deleted: bool = False) -> list[PortfolioE
             source_type__in=[key for key, _rule in rules], source_id=source.pk
         )
         derived.exclude(status=EntryStatus.APPROVED).delete()
-        derived.filter(status=EntryStatus.APPROVED, source_deleted=False).update(
+        if derived.filter(status=EntryStatus.APPROVED, source_deleted=False).update(
             source_deleted=True, updated_at=timezone.now()
-        )
+        ):
+            bump_public_pages()  # an update() sends no post_save; a mini-site may show the entries
         return list(derived)
     entries = [_entry_sync(key=key, source_id=source.pk, wanted=rule(source)) for key, rule in rules]
     return [entry for entry in entries if entry is not None]

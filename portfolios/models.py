@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.models import Level
-from kindergarten_portal.choices import ChoiceLabels
 from staff.academic import AcademicYear
 from staff.models import Employee
 
@@ -102,7 +101,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(date__gte=year.start, date__lte=year.end)
 
 
-class PortfolioEntry(ChoiceLabels, models.Model):
+class PortfolioEntry(models.Model):
     teacher = models.ForeignKey(
         Employee, verbose_name=_("teacher"), on_delete=models.CASCADE, related_name="portfolio_entries"
     )
@@ -319,7 +318,7 @@ class EvidenceFile(models.Model):
         return self.content_type == "application/pdf"
 
 
-class StatusChange(ChoiceLabels, models.Model):
+class StatusChange(models.Model):
     """Every status change of an entry, with who made it; approvals and returns notify the teacher."""
 
     entry = models.ForeignKey(

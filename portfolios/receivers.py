@@ -9,7 +9,9 @@ An edited event (title, date, level, organizer, cancellation) re-syncs its parti
 A deleted evidence file (with its entry, or its teacher's record) leaves storage once the deletion
 has committed, thumbnail included.
 
-The cached mini-sites forget themselves on any write (kindergarten_portal.pagecache).
+The mini-sites are served afresh once a mini-site, an entry or a staff record (a name, a photo, a
+dismissal) is saved or deleted, from a service or the admin
+(kindergarten_portal.pagecache.bump_public_pages).
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -17,10 +19,11 @@ from django.dispatch import receiver
 
 from events.models import Event, Participation
 from kindergarten_portal.media import files_delete_on_commit
-from staff.models import CategoryDecision, Training
+from kindergarten_portal.pagecache import bump_public_pages
+from staff.models import CategoryDecision, Employee, Training
 
 from .derived import entries_sync_for_event, entries_sync_for_source
-from .models import EvidenceFile
+from .models import EvidenceFile, MiniSite, PortfolioEntry
 
 SOURCES = (Training, CategoryDecision, Participation)
 
@@ -51,3 +54,21 @@ def event_saved(sender, instance, created=False, raw=False, **kwargs):
 @receiver(post_delete, sender=EvidenceFile, dispatch_uid="portfolios_evidence_file_deleted")
 def evidence_deleted(sender, instance, **kwargs):
     files_delete_on_commit(instance, "file", "thumbnail")
+
+
+# What the mini-sites show: the site, the teacher's record (a dismissal takes it down), her entries.
+SHOWN_PUBLICLY = (MiniSite, Employee, PortfolioEntry)
+
+
+def public_data_changed(sender, raw=False, **kwargs):
+    if not raw:
+        bump_public_pages()
+
+
+for model in SHOWN_PUBLICLY:
+    post_save.connect(
+        public_data_changed, sender=model, dispatch_uid=f"portfolios_public_{model.__name__}_saved"
+    )
+    post_delete.connect(
+        public_data_changed, sender=model, dispatch_uid=f"portfolios_public_{model.__name__}_deleted"
+    )

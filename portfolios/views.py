@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindergarten_portal.media import NO_STORE, PRIVATE, file_response
-from kindergarten_portal.pagecache import cached_personal_page, cached_public_page
+from kindergarten_portal.pagecache import cached_public_page
 from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import is_senior_educator, role_required
 from staff.academic import AcademicYear
@@ -52,7 +52,6 @@ REVIEW_PAGE_SIZE = 20  # entries with their scans per page of the review queue
 # ---------------------------------------------------------------- the teacher's portfolio
 
 
-@cached_personal_page("year")
 @login_required
 def my_portfolio(request):
     teacher = self_service_teacher(request.user)
@@ -309,12 +308,12 @@ def minisite_edit(request):
     return render(request, "portfolios/minisite_form.html", {"form": form, "site": site})
 
 
-@cached_public_page
+@cached_public_page()
 def site_index(request):
     return render(request, "portfolios/site_index.html", {"sites": list(minisites_published())})
 
 
-@cached_public_page
+@cached_public_page()
 def site_page(request, slug):
     site = get_published_minisite(slug)
     teacher = minisite_teacher(site=site)

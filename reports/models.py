@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Level
-from kindergarten_portal.choices import ChoiceLabels
 from portfolios.models import ReportItem, Result
 from staff import academic
 from staff.models import Category, Employee, category_group_label
@@ -77,7 +76,7 @@ class AcademicYear(models.Model):
         return self.period.contains(day)
 
 
-class ScoringRule(ChoiceLabels, models.Model):
+class ScoringRule(models.Model):
     """Points for one approved portfolio entry.
 
     An entry takes the points of the most specific rule of its item that matches it: a rule naming
@@ -166,7 +165,7 @@ OUTCOMES_FOR_CATEGORY = {
 }
 
 
-class RecommendationCriterion(ChoiceLabels, models.Model):
+class RecommendationCriterion(models.Model):
     """What a teacher needs in the year's rating to be recommended for one outcome."""
 
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, unique=True)
@@ -236,7 +235,7 @@ class RatingBuild(models.Model):
         return person_name(self.built_by)
 
 
-class RatingRow(ChoiceLabels, models.Model):
+class RatingRow(models.Model):
     """One teacher's line of a rating build; frozen with the build."""
 
     # No index of its own: the unique (build, teacher) and the (build, rank) index both begin with
@@ -298,7 +297,7 @@ class SelfReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
 
 
-class SelfReport(ChoiceLabels, models.Model):
+class SelfReport(models.Model):
     """A teacher's year-end self-report: her approved entries by item, her comments, a reflection.
 
     Until accepted the entries are read live; accepting stores them in `snapshot`, so later changes

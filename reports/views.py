@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events.models import Level
-from kindergarten_portal.pagecache import cached_personal_page
 from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything, is_senior_educator
 from kindergarten_portal.spreadsheets import xlsx_response
@@ -239,7 +238,6 @@ def _report_context(request, report):
     }
 
 
-@cached_personal_page()
 @login_required
 def self_report(request, pk):
     """The report; its owner edits it while a draft or returned, and saves or saves and submits it.

@@ -18,26 +18,17 @@ from kindergarten_portal.roles import can_read_everything
 
 from .models import Employee, Training
 
-_NO_RECORD = object()
-
 
 def staff_record(user):
-    """The staff record linked to the account (dismissed or not, with the user), or None; read once
-    per request (kept on the user object), and not at all when the sign-in backend brought it."""
+    """The staff record linked to the account (dismissed or not, with the user), or None. The sign-in
+    backend reads it with the request's user (kindergarten_portal.auth); for another user object it
+    is read once and kept by Django on the object, a missing one too."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_staff_record", _NO_RECORD)
-    if cached is _NO_RECORD:
-        if user.__class__.employee.is_cached(user):  # __class__: request.user is a lazy proxy
-            # The sign-in backend (kindergarten_portal.auth) read it with the user: no query.
-            try:
-                cached = user.employee
-            except Employee.DoesNotExist:
-                cached = None
-        else:
-            cached = Employee.objects.filter(user=user).select_related("user").first()
-        user._staff_record = cached
-    return cached
+    try:
+        return user.employee
+    except Employee.DoesNotExist:
+        return None
 
 
 def is_dismissed(employee, *, on=None):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.choices import ChoiceLabels
 from kindergarten_portal.typography import gendered
 
 from .dates import add_years, full_years_and_months
@@ -114,7 +113,7 @@ def validate_not_future(day: datetime.date):
         raise ValidationError(_("The date cannot be in the future."))
 
 
-class KindergartenGroup(ChoiceLabels, models.Model):
+class KindergartenGroup(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     age_band = models.CharField(_("age band"), max_length=50, blank=True)
     orientation = models.CharField(
@@ -148,7 +147,7 @@ class EmployeeQuerySet(models.QuerySet):
         return self.filter(Q(dismissal_date__isnull=True) | Q(dismissal_date__gt=on))
 
 
-class Employee(ChoiceLabels, models.Model):
+class Employee(models.Model):
     surname = models.CharField(_("surname"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
@@ -475,7 +474,7 @@ class ConformityDue(NamedTuple):
     leave: "Leave | None"
 
 
-class CategoryDecision(ChoiceLabels, models.Model):
+class CategoryDecision(models.Model):
     employee = models.ForeignKey(
         Employee,
         verbose_name=_("employee"),
@@ -551,7 +550,7 @@ class ConformityResult(models.TextChoices):
     DOES_NOT_CONFORM = "does_not_conform", _("does not conform to the post")
 
 
-class ConformityDecision(ChoiceLabels, models.Model):
+class ConformityDecision(models.Model):
     """An attestation for conformity to the post: an outcome of attestation, not a category."""
 
     employee = models.ForeignKey(
@@ -588,7 +587,7 @@ YEARS_AFTER_RETURN = {
 }
 
 
-class Leave(ChoiceLabels, models.Model):
+class Leave(models.Model):
     """A period that exempts her from attestation for conformity to the post."""
 
     employee = models.ForeignKey(
@@ -639,7 +638,7 @@ def further_education_q(prefix: str = "") -> Q:
     return course | Q(**{f"{prefix}kind": TrainingKind.RETRAINING})
 
 
-class Training(ChoiceLabels, models.Model):
+class Training(models.Model):
     employee = models.ForeignKey(
         Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="trainings"
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
 from kindergarten_portal.outbox import absolute_url, outbox_queue, set_password_path
-from kindergarten_portal.pagecache import data_changed
+from kindergarten_portal.pagecache import bump_public_pages
 from kindergarten_portal.spreadsheets import (
     Column,
     ImportRefused,
@@ -951,5 +951,5 @@ def employee_results_name_consent(*, employee, given: bool, now=None) -> Employe
     showed at once."""
     employee.results_name_consent_at = (now or timezone.now()) if given else None
     employee.save(update_fields=["results_name_consent_at"])
-    data_changed()
+    bump_public_pages()
     return employee

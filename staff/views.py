@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kindergarten_portal.media import NO_STORE, file_response
-from kindergarten_portal.pagecache import cached_personal_page
 from kindergarten_portal.roles import can_read_everything, role_required
 from kindergarten_portal.spreadsheets import xlsx_response
 
@@ -20,7 +19,6 @@ from .selectors import attestation_state, employee_page
 from .services import employee_contacts_save, employee_results_name_consent
 
 
-@cached_personal_page()
 @login_required
 def my_page(request):
     employee = employee_page(self_service_teacher(request.user))

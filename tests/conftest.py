@@ -61,10 +61,11 @@ def _empty_cache(request, django_db_blocker):
 
 
 @pytest.fixture
-def uncached_pages(settings):
-    """A signed-in user's pages rendered on every request (the query counts of their rendering);
-    what the cache serves is tested in tests/kindergarten_portal/test_personal_pages.py."""
-    settings.PERSONAL_PAGE_CACHE = False
+def no_page_cache(settings):
+    """The public pages' cache out of a query count (the database cache costs queries of its own,
+    Redis none): the count is of the page's rendering or of the write itself. What the cache does
+    is tested in tests/kindergarten_portal/test_pagecache.py."""
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
 @pytest.fixture

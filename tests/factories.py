@@ -153,9 +153,9 @@ def pdf_bytes(*, active=None) -> bytes:
     page = writer.add_blank_page(200, 100)
     if active == "names_js":
         tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("x"), _action("js")])})
-        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+        writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
     elif active == "open_action_js":
-        writer._root_object[NameObject("/OpenAction")] = writer._add_object(_action("js"))
+        writer.root_object[NameObject("/OpenAction")] = _action("js")  # a direct dictionary, as allowed
     elif active == "page_aa_js":
         page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): _action("js")})
     elif active == "annotation_launch":
@@ -169,7 +169,7 @@ def pdf_bytes(*, active=None) -> bytes:
                 NameObject("/A"): _action("launch"),
             }
         )
-        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+        writer.add_annotation(page, link)
     elif active == "embedded_file":
         writer.add_attachment("run.exe", b"MZ\x90\x00")
     out = io.BytesIO()

@@ -54,7 +54,9 @@ def test_results_are_shown_a_page_at_a_time_newest_first(client):
     assert client.get(reverse("events:results"), {"page": 99}).status_code == 200
 
 
-def test_results_feed_is_one_lean_query_with_the_latest_thirty(client, django_assert_num_queries):
+def test_results_feed_is_one_lean_query_with_the_latest_thirty(
+    client, django_assert_num_queries, no_page_cache
+):
     event = _published("Первый итог", 3)
     ParticipationFactory(event=event, status=ParticipationStatus.ATTENDED)
     with django_assert_num_queries(1):

@@ -107,9 +107,7 @@ def _month_url():
 
 
 @pytest.mark.parametrize("view", ["events:month", "events:calendar"])
-def test_month_and_calendar_query_count_is_constant(
-    client, anna, boris, django_assert_num_queries, view, uncached_pages
-):
+def test_month_and_calendar_query_count_is_constant(client, anna, boris, django_assert_num_queries, view):
     following = _next_month()
     url = reverse(view, args=[following.year, following.month])
     client.force_login(anna)
@@ -339,7 +337,7 @@ def test_my_events_never_shows_others_recommendations(client, anna, boris, senio
     assert "Секретный комментарий" not in content
 
 
-def test_my_events_query_count_is_constant(client, anna, senior, django_assert_num_queries, uncached_pages):
+def test_my_events_query_count_is_constant(client, anna, senior, django_assert_num_queries):
     url = reverse("events:my")
     client.force_login(anna)
     _recommend(

@@ -190,9 +190,7 @@ def test_dismissed_teacher_gets_no_agenda(client, anna):
     assert "agenda" not in client.get(reverse("home")).context
 
 
-def test_teacher_home_query_count_is_constant(
-    client, anna, boris, senior, django_assert_num_queries, uncached_pages
-):
+def test_teacher_home_query_count_is_constant(client, anna, boris, senior, django_assert_num_queries):
     client.force_login(anna)
     _teacher_day(anna, boris, senior, 1)
     self_report_get_or_create(teacher=anna.employee, year=current_year())
@@ -275,7 +273,7 @@ def test_office_dues_within_three_months_come_from_the_attestation_states(anna, 
     assert office_dues(on=today, months=3, shown=1).more == 2
 
 
-def test_senior_home_query_count_is_constant(client, anna, senior, django_assert_num_queries, uncached_pages):
+def test_senior_home_query_count_is_constant(client, anna, senior, django_assert_num_queries):
     client.force_login(senior)
     _office_day(anna, senior, 1)
     client.get(reverse("home"))
@@ -307,7 +305,7 @@ def test_head_home_shows_the_years_figures_and_the_latest_workbook(client, head,
     assert "office" not in response.context and "agenda" not in response.context
 
 
-def test_head_home_query_count_is_constant(client, head, senior, django_assert_num_queries, uncached_pages):
+def test_head_home_query_count_is_constant(client, head, senior, django_assert_num_queries):
     client.force_login(head)
     EmployeeFactory()
     rating_build(year=current_year(), by=senior)

@@ -75,13 +75,13 @@ def _cache_settings(overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "CACHE_TABLE", "PERSONAL_PAGE_CACHE")
+        if k not in ("SECRET_KEY", "DEBUG", "REDIS_URL", "CACHE_TABLE", "PAGE_CACHE_TABLE")
     }
     env.update({"DEBUG": "true", **overrides})
     code = (
-        "from django.conf import settings as s; c = s.CACHES['default'];"
+        "from django.conf import settings as s; c = s.CACHES['default']; p = s.CACHES['pages'];"
         "print(s.SESSION_ENGINE, c['BACKEND'], c['LOCATION'], repr(c['KEY_PREFIX']), s.TRUSTED_PROXY_HEADER,"
-        " 'personal-pages-cached' if s.PERSONAL_PAGE_CACHE else '')"
+        " '|', p['BACKEND'], p['LOCATION'], repr(p['KEY_PREFIX']))"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -96,11 +96,11 @@ def _cache_settings(overrides):
 
 
 def test_the_cache_is_a_database_table_shared_by_every_process_by_default():
-    # ... and a signed-in user's pages are not cached: a worker's memory is not shared.
+    # ... and so are the public pages, in a table of their own: never a process's own memory.
     line = _cache_settings({"TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
     assert line == (
         "django.contrib.sessions.backends.db kindergarten_portal.cache.AtomicDatabaseCache portal_cache ''"
-        " HTTP_X_REAL_IP"
+        " HTTP_X_REAL_IP | django.core.cache.backends.db.DatabaseCache portal_page_cache 'pages'"
     )
     assert _cache_settings({"CACHE_TABLE": "other_cache"}).startswith(
         "django.contrib.sessions.backends.db kindergarten_portal.cache.AtomicDatabaseCache other_cache "
@@ -108,14 +108,15 @@ def test_the_cache_is_a_database_table_shared_by_every_process_by_default():
 
 
 def test_redis_url_makes_redis_the_cache_and_the_first_place_sessions_are_read_from():
-    # ... and keeps each signed-in user's main pages, unless PERSONAL_PAGE_CACHE says no.
+    # ... and the public pages' cache, under a prefix of its own.
     line = _cache_settings({"REDIS_URL": "redis://127.0.0.1:6379/3", "CACHE_KEY_PREFIX": "sad12"})
     assert line.split() == [
         "django.contrib.sessions.backends.cached_db",
         "django.core.cache.backends.redis.RedisCache",
         "redis://127.0.0.1:6379/3",
         "'sad12'",
-        "personal-pages-cached",
+        "|",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+        "'sad12pages'",
     ]
-    off = _cache_settings({"REDIS_URL": "redis://127.0.0.1:6379/3", "PERSONAL_PAGE_CACHE": "false"})
-    assert "personal-pages-cached" not in off

@@ -196,7 +196,7 @@ def test_cancelled_event_withdraws_its_entries_and_reinstating_restores_them(db)
 
 
 def test_event_saved_unchanged_costs_the_same_queries_for_one_or_many_participants(
-    db, django_assert_num_queries
+    db, django_assert_num_queries, no_page_cache
 ):
     event = _event()
     _attended(event)

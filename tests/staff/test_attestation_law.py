@@ -406,10 +406,7 @@ def _fresh(on):
 
 
 @pytest.mark.parametrize("case,on,category,dues,said", CASES)
-def test_every_surface_says_what_her_state_says(
-    client, senior, head, clock, settings, case, on, category, dues, said
-):
-    settings.PERSONAL_PAGE_CACHE = False
+def test_every_surface_says_what_her_state_says(client, senior, head, clock, case, on, category, dues, said):
     with clock(on):
         case()
         teacher = _fresh(on)

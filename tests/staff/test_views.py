@@ -63,9 +63,7 @@ def test_my_page_in_english_after_switching_language(client, anna):
     assert "Квалификационная категория" not in body
 
 
-def test_my_page_query_count_does_not_grow_with_history(
-    client, anna, django_assert_num_queries, uncached_pages
-):
+def test_my_page_query_count_does_not_grow_with_history(client, anna, django_assert_num_queries):
     client.force_login(anna)
     employee = anna.employee
     TrainingFactory(employee=employee)
