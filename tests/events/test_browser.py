@@ -89,7 +89,10 @@ def test_colleague_registers_for_an_open_event(page, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_phone_calendar_shows_her_saturday_event(page, live_server, anna):
     following = add_months(timezone.localdate().replace(day=1), 1)
-    saturday = following + datetime.timedelta(days=(5 - following.weekday()) % 7)
+    # The month's second Saturday (its 8th to 14th): the seminar four days before it stays in the
+    # month whatever weekday the month starts on (the first Saturday may be the 1st, 4 days after
+    # the last month's end).
+    saturday = following + datetime.timedelta(days=(5 - following.weekday()) % 7 + 7)
     first, _end = month_bounds(following.year, following.month)
     start = first + datetime.timedelta(days=saturday.day - 1, hours=10)
     mine = EventFactory(

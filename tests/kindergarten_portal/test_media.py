@@ -88,9 +88,11 @@ def test_file_named_by_another_row_is_kept(settings, django_capture_on_commit_ca
     assert not path.exists()
 
 
-def _make_old(path):
-    old = time.time() - 2 * 3600
-    os.utime(path, (old, old))
+def _written_ago(path, seconds):
+    """The file last written `seconds` ago by the process's clock (the file system stamps the
+    machine's, which a test session set to another day does not share)."""
+    moment = time.time() - seconds
+    os.utime(path, (moment, moment))
 
 
 def test_cleanup_media_lists_orphans_and_deletes_only_when_asked(settings):
@@ -103,7 +105,8 @@ def test_cleanup_media_lists_orphans_and_deletes_only_when_asked(settings):
     fresh = Path(settings.MEDIA_ROOT) / "staff" / "photos" / "uploading.jpg"
     fresh.write_bytes(b"jpeg")
     for path in (kept, orphan):
-        _make_old(path)
+        _written_ago(path, 2 * 3600)
+    _written_ago(fresh, 0)
 
     out = io.StringIO()
     call_command("cleanup_media", stdout=out)

@@ -82,7 +82,11 @@ def test_every_due_item_for_reminders_has_person_kind_date_and_reason():
     assert [(d.kind, d.date) for d in bessrochnaya] == [(DueKind.COURSE, D(2029, 9, 10))]
 
 
-def test_calendar_page_shows_rows_and_keeps_its_query_count(client, head, django_assert_num_queries):
+def test_calendar_page_shows_rows_and_keeps_its_query_count(
+    client, head, django_assert_num_queries, time_machine
+):
+    # A literal day: on the 29th–31st four months on and three back is not one month on.
+    time_machine.move_to(datetime.datetime(2026, 10, 15, 10, tzinfo=timezone.get_current_timezone()))
     today = timezone.localdate()
     legacy = EmployeeFactory(surname="Скоро")
     CategoryDecisionFactory(
@@ -111,7 +115,9 @@ def test_calendar_page_shows_rows_and_keeps_its_query_count(client, head, django
     assert body.count("Без категории") == 6
 
 
-def test_calendar_month_filter_and_xlsx(client, senior):
+def test_calendar_month_filter_and_xlsx(client, senior, time_machine):
+    # A literal day: on the 29th–31st four months on and three back is not one month on.
+    time_machine.move_to(datetime.datetime(2026, 10, 15, 10, tzinfo=timezone.get_current_timezone()))
     today = timezone.localdate()
     legacy = EmployeeFactory(surname="Скоро")
     CategoryDecisionFactory(

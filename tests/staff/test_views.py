@@ -198,7 +198,9 @@ def test_experience_reads_without_zero_parts():
     assert employee.experience_display == "5 месяцев"
 
 
-def test_my_page_says_what_to_do_and_by_when(client, anna):
+def test_my_page_says_what_to_do_and_by_when(client, anna, time_machine):
+    # A literal day: on the 29th–31st four months on and three back is not one month on.
+    time_machine.move_to(datetime.datetime(2026, 12, 15, 10, tzinfo=timezone.get_current_timezone()))
     today = timezone.localdate()
     employee = anna.employee
     # Granted before 01.09.2023; the decision set its end four months from now.
