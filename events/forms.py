@@ -20,6 +20,7 @@ from .models import (
     ParticipationRole,
     RecommendationReason,
 )
+from .selectors import own_kindergarten
 
 
 class EventFilterForm(forms.Form):
@@ -93,7 +94,7 @@ class ExternalRegistrationForm(forms.ModelForm):
                 "the sign-in sheet. The data are kept for %(days)s days after the event and then removed; "
                 "I can withdraw the consent by writing to the operator."
             )
-            % {"operator": settings.KINDERGARTEN_NAME, "days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS},
+            % {"operator": own_kindergarten().name, "days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS},
             reverse("privacy"),
             _("Privacy policy"),
         )

@@ -153,6 +153,12 @@ class Organization(ChoiceLabels, models.Model):
         _("our kindergarten"), default=False, help_text=_("Events it organizes are internal ones.")
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    head_name = models.CharField(
+        _("head"),
+        max_length=255,
+        blank=True,
+        help_text=_("Our kindergarten: the head who signs certificates, e.g. Сидорова Е. В."),
+    )
     contact_person = models.CharField(_("contact person"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

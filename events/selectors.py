@@ -16,9 +16,24 @@ from .models import (
     EventStatus,
     ExternalParticipant,
     Organization,
+    OrganizationKind,
     Participation,
     ParticipationStatus,
 )
+
+# The name printed while no organization is marked as our kindergarten.
+GENERIC_KINDERGARTEN_NAME = "МБДОУ «Детский сад»"
+
+
+def own_kindergarten() -> Organization:
+    """Our kindergarten: the organization marked as one's own, whose name, short name, address and
+    head print on the month's plan, sign-in sheets, certificates and consent texts. Without one on
+    record, an unsaved organization with a generic name and no head. One query a call."""
+    own = Organization.objects.filter(is_own=True).first()
+    if own is None:
+        own = Organization(name=GENERIC_KINDERGARTEN_NAME, kind=OrganizationKind.KINDERGARTEN, is_own=True)
+    return own
+
 
 # What teachers see in the plan: drafts stay with the office.
 VISIBLE_STATUSES = (EventStatus.PLANNED, EventStatus.HELD, EventStatus.CANCELLED)

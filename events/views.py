@@ -2,7 +2,6 @@ import calendar as pycalendar
 import datetime
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -170,7 +169,7 @@ def month_print(request, year, month):
             "year": year,
             "month": month,
             "events": events,
-            "kindergarten_name": settings.KINDERGARTEN_NAME,
+            "kindergarten": selectors.own_kindergarten(),
             "now": timezone.now(),
         },
     )

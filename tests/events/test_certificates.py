@@ -31,7 +31,12 @@ from events.services import (
 )
 from staff.academic import AcademicYear
 from staff.models import Sex
-from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory
+from tests.events.factories import (
+    EventFactory,
+    ExternalParticipantFactory,
+    ParticipationFactory,
+    our_kindergarten,
+)
 from tests.factories import PASSWORD, EmployeeFactory, teacher_user
 
 pytestmark = pytest.mark.django_db
@@ -212,9 +217,8 @@ def test_portal_base_url_makes_the_printed_address(client, anna, settings):
     )
 
 
-def test_head_name_and_kindergarten_from_settings(client, anna, settings):
-    settings.KINDERGARTEN_NAME = "МБДОУ «Детский сад № 12 „Солнышко“»"
-    settings.KINDERGARTEN_HEAD_NAME = "Сидорова Е. В."
+def test_head_name_and_kindergarten_from_our_kindergartens_record(client, anna):
+    our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»", head_name="Сидорова Е. В.")
     participation = _attended(_held_event(), anna.employee)
     client.force_login(anna)
     text = _text(_pdf(client.get(reverse("events:my_certificate", args=[participation.pk]))))

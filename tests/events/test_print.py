@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from events.models import EventFormat, EventStatus, Level
 from tests.browser_steps import assert_accessible
-from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory
+from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, our_kindergarten
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db  # the autouse cache clearing reads the database cache
@@ -24,7 +24,7 @@ def _december(day, hour=10, **fields):
 
 
 def test_print_page_shows_every_column_of_the_plan(client, anna, settings):
-    settings.KINDERGARTEN_NAME = "МБДОУ «Детский сад № 12 „Солнышко“»"
+    our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»")
     event = _december(
         10,
         hour=14,
