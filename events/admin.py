@@ -338,7 +338,7 @@ class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
     actions = ["copy_events", "recommend_action", "mark_attended", "publish_plans", "export_plan"]
     fieldsets = [
         (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
-        (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
+        (_("When and where"), {"fields": [("start", "end", "hours"), "place", "online_link"]}),
         (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience", "responsible"]}),
         (_("About"), {"fields": ["description", ("series", "direction")]}),
         (_("Results"), {"fields": ["results_text", "results_published"]}),

@@ -93,18 +93,18 @@ def certificate_qr_png(url) -> bytes:
 
 
 def _event_dates(event):
-    start, end = timezone.localtime(event.start), timezone.localtime(event.end)
+    start, end = timezone.localtime(event.start), timezone.localtime(event.finish)
     if start.date() == end.date():
         return date_filter(start, "j E Y") + " г."
     return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
 
 def _hours(event):
-    """Hours of a one-day event; over several days the clock time says nothing of the hours."""
-    hours = event.duration_hours
-    if not hours or timezone.localdate(event.start) != timezone.localdate(event.end):
+    """The event's length as given (Event.length_hours), e.g. «1,5 ч.»; "" when none was given."""
+    hours = event.length_hours
+    if hours is None:
         return ""
-    return f"{hours:g}".replace(".", ",") + " ч."
+    return f"{hours.normalize():f}".replace(".", ",") + " ч."
 
 
 def _new_pdf(orientation, own):
@@ -225,8 +225,10 @@ def sign_in_sheet_pdf(*, event, participations, externals) -> bytes:
         _line(pdf, "ЛИСТ РЕГИСТРАЦИИ УЧАСТНИКОВ", 15, "B", 8)
         _line(pdf, f"«{inner_quotes(event.title)}»", 12, "B", 6)
         pdf.ln(2)
-        start, end = timezone.localtime(event.start), timezone.localtime(event.end)
-        when = f"{_event_dates(event)}, {start:%H:%M}–{end:%H:%M}"
+        start = timezone.localtime(event.start)
+        when = f"{_event_dates(event)}, {start:%H:%M}"
+        if event.end is not None:
+            when += f"–{timezone.localtime(event.end):%H:%M}"
         _line(pdf, f"Дата и время: {when}", 10, align="L")
         _line(pdf, f"Место: {event.place or '—'}", 10, align="L")
         _line(

@@ -4,6 +4,7 @@ public verification page, revoking, the event's bundle; and the sign-in sheet.""
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import pytest
 import zxingcpp
@@ -163,6 +164,29 @@ def test_hours_of_a_one_day_event_only(client, anna):
         _pdf(client.get(reverse("events:my_certificate", args=[_attended(ninety_minutes, anna.employee).pk])))
     )
     assert "объём: 1,5 ч." in text
+
+
+def test_hours_the_office_gave_and_none_when_nobody_gave_a_length(client, anna):
+    # Three days with 6 hours entered: the office's figure, whatever the clock says.
+    seminar = EventFactory(
+        title="Выездной семинар",
+        start=START,
+        end=START + datetime.timedelta(days=2),
+        hours=Decimal("6"),
+        status=EventStatus.HELD,
+    )
+    # An event imported from a plan without an end: no length was given, none is printed.
+    no_end = EventFactory(title="Вебинар ИМЦ", start=START, end=None, status=EventStatus.HELD)
+    client.force_login(anna)
+
+    def text_of(event):
+        participation = _attended(event, anna.employee)
+        return _text(_pdf(client.get(reverse("events:my_certificate", args=[participation.pk]))))
+
+    assert "объём: 6 ч." in text_of(seminar)
+    text = text_of(no_end)
+    assert "Дата проведения: 15 мая 2026 г." in text
+    assert "объём" not in text and " ч." not in text
 
 
 def test_downloading_again_gives_the_same_number(client, anna):
