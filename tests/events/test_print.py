@@ -72,6 +72,15 @@ def test_print_page_shows_format_and_level_labels(client, anna):
     assert str(event.get_level_display()) in content
 
 
+def test_an_event_without_an_end_shows_its_start_alone(client, anna):
+    start = timezone.make_aware(datetime.datetime(2026, 12, 9, 10, 0))
+    EventFactory(title="Вебинар ИМЦ без окончания", start=start, end=None)
+    client.force_login(anna)
+    content = client.get(URL).content.decode()
+    row = content.split("Вебинар ИМЦ без окончания")[0].rsplit("<tr", 1)[1]
+    assert '<td class="time">10:00</td>' in row
+
+
 def test_print_page_query_count_is_constant(client, anna, django_assert_num_queries):
     client.force_login(anna)
     _december(1, capacity=5)
