@@ -84,7 +84,7 @@ def dashboard(request):
         "year": year,
         "build": build,
         "groups": groups,
-        "shown_rows": len(first),
+        "rows": [row for _label, group_rows in groups for row in group_rows],
         "rated": rated,
         "direction_labels": [DIRECTION_LABELS[d] for d in DIRECTIONS],
         "distribution": distribution,
