@@ -77,7 +77,7 @@ def dashboard(request):
     distribution = [
         (category_group_label(c), n, share) for (c, n), share in zip(figures.categories, shares, strict=True)
     ]
-    titles = [(Category(t).label, n) for t, n in figures.distribution.titles]
+    titles = [(Category(t).label, n) for t, n in figures.distribution.titles if n]
     months = figures.months
     top = first[:RATING_CHART_TOP]
     context = {

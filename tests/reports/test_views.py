@@ -70,6 +70,7 @@ def test_dashboard_shows_rating_categories_coverage_and_charts(client, head, sen
     response = client.get(reverse("reports:dashboard"))
     html = response.content.decode()
     assert response.context["category_counts"] == {"highest": 2, "first": 1, "none": 0}
+    assert 'data-test="titles"' not in html  # no methodologist or mentor: no line naming them
     assert response.context["coverage_percent"] == 0  # nobody has a course on record
     assert html.count("<svg") == 3
     assert 'data-test="rating"' in html and "6.0" in html  # municipal winner = 2 × 3
