@@ -116,6 +116,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = [NetworkMembershipInline]
     fieldsets = [
         (None, {"fields": [("name", "short_name"), ("kind", "is_own")]}),
+        # Our kindergarten's name, address and head print on the month's plan, sign-in sheets,
+        # certificates and consent texts: edited here, in one place.
+        (_("Our kindergarten"), {"fields": ["head_name"]}),
         (_("Contacts"), {"fields": ["address", ("contact_person", "phone"), ("email", "website")]}),
     ]
 
@@ -334,7 +337,7 @@ class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
     actions = ["copy_events", "recommend_action", "mark_attended", "publish_plans", "export_plan"]
     fieldsets = [
         (None, {"fields": ["title", ("format", "level"), "status", ("organizer", "co_organizers")]}),
-        (_("When and where"), {"fields": [("start", "end"), "place", "online_link"]}),
+        (_("When and where"), {"fields": [("start", "end", "hours"), "place", "online_link"]}),
         (_("Sign-up"), {"fields": [("capacity", "signup_deadline"), "is_open", "audience", "responsible"]}),
         (_("About"), {"fields": ["description", ("series", "direction")]}),
         (_("Results"), {"fields": ["results_text", "results_published", "unnamed_participants"]}),
@@ -569,10 +572,7 @@ class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         event = get_object_or_404(Event.objects.select_related("organizer"), pk=object_id)
         participations, externals = sign_in_sheet_rows(event=event)
-        own = Organization.objects.filter(is_own=True).first()
-        content = documents.sign_in_sheet_pdf(
-            event=event, participations=participations, externals=externals, own_organization=str(own or "")
-        )
+        content = documents.sign_in_sheet_pdf(event=event, participations=participations, externals=externals)
         return documents.pdf_response(content, f"sign-in-sheet-{event.pk}.pdf")
 
     def certificates_view(self, request, object_id):

@@ -24,6 +24,7 @@ from kindergarten_portal.typography import inner_quotes
 from staff.models import Sex
 
 from .models import ParticipationRole
+from .selectors import own_kindergarten
 
 FONT = "DejaVu"
 FONT_FILES = {"": "vendor/dejavu/DejaVuSans.ttf", "B": "vendor/dejavu/DejaVuSans-Bold.ttf"}
@@ -96,25 +97,25 @@ def certificate_qr_png(url) -> bytes:
 
 
 def _event_dates(event):
-    start, end = timezone.localtime(event.start), timezone.localtime(event.end)
+    start, end = timezone.localtime(event.start), timezone.localtime(event.finish)
     if start.date() == end.date():
         return date_filter(start, "j E Y") + " г."
     return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
 
 def _hours(event):
-    """Hours of a one-day event; over several days the clock time says nothing of the hours."""
-    hours = event.duration_hours
-    if not hours or timezone.localdate(event.start) != timezone.localdate(event.end):
+    """The event's length as given (Event.length_hours), e.g. «1,5 ч.»; "" when none was given."""
+    hours = event.length_hours
+    if hours is None:
         return ""
-    return f"{hours:g}".replace(".", ",") + " ч."
+    return f"{hours.normalize():f}".replace(".", ",") + " ч."
 
 
-def _new_pdf(orientation):
+def _new_pdf(orientation, own):
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     for style, name in FONT_FILES.items():
         pdf.add_font(FONT, style, finders.find(name))
-    pdf.set_creator(settings.KINDERGARTEN_NAME)
+    pdf.set_creator(own.name)
     return pdf
 
 
@@ -151,7 +152,7 @@ def certificate_holder_short(certificate):
     return initials_and_surname(certificate.external_participant.full_name)
 
 
-def _certificate_page(pdf, certificate, url):
+def _certificate_page(pdf, certificate, url, own):
     full_name, sex, role = _holder(certificate)
     event = certificate_event(certificate)
     lead, predicate, role_words = certificate_wording(sex=sex, role=role)
@@ -159,7 +160,7 @@ def _certificate_page(pdf, certificate, url):
     pdf.set_line_width(0.8)
     pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
     pdf.set_y(18)
-    _line(pdf, settings.KINDERGARTEN_NAME, 11)
+    _line(pdf, own.name, 11)
     pdf.ln(6)
     _line(pdf, "СЕРТИФИКАТ УЧАСТНИКА", 28, "B", 14)
     _line(pdf, f"№ {certificate.number}", 12)
@@ -188,7 +189,7 @@ def _certificate_page(pdf, certificate, url):
     pdf.cell(90, 4, url, align="R")
     pdf.set_font(FONT, "", 12)
     pdf.set_xy(22, bottom - 18)
-    head = settings.KINDERGARTEN_HEAD_NAME or " " * 20
+    head = own.head_name or " " * 20
     pdf.cell(0, 6, f"Заведующий ____________________ {head}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_x(22)
     issued = timezone.localtime(certificate.issued_at)
@@ -197,36 +198,41 @@ def _certificate_page(pdf, certificate, url):
 
 def certificates_pdf(certificates, *, request) -> bytes:
     """One PDF with a page per certificate (A4 landscape). The certificates come with their
-    participation (teacher, event, organizer) or external participant (event, organizer) loaded."""
+    participation (teacher, event, organizer) or external participant (event, organizer) loaded.
+    Our kindergarten's name and head come from its record (`own_kindergarten`)."""
+    own = own_kindergarten()
     with translation.override("ru"):
-        pdf = _new_pdf("L")
+        pdf = _new_pdf("L", own)
         pdf.set_margins(24, 18, 24)  # inside the frame
         pdf.set_auto_page_break(False)
         pdf.set_title("Сертификаты участника")
         for certificate in certificates:
-            _certificate_page(pdf, certificate, absolute_url(request, verification_path(certificate)))
+            _certificate_page(pdf, certificate, absolute_url(request, verification_path(certificate)), own)
         return bytes(pdf.output())
 
 
 # ---------------------------------------------------------------- sign-in sheet
 
 
-def sign_in_sheet_pdf(*, event, participations, externals, own_organization="") -> bytes:
-    """The sign-in sheet (лист регистрации) of an event: teachers signed up and external
-    registrants with a column to sign, then WALK_IN_ROWS blank rows."""
+def sign_in_sheet_pdf(*, event, participations, externals) -> bytes:
+    """The sign-in sheet (лист регистрации) of an event: teachers signed up (of our kindergarten,
+    named from its record) and external registrants with a column to sign, then WALK_IN_ROWS blank rows."""
+    own = own_kindergarten()
     with translation.override("ru"):
-        pdf = _new_pdf("P")
+        pdf = _new_pdf("P", own)
         pdf.set_margins(15, 15, 15)
         pdf.set_auto_page_break(True, margin=15)
         pdf.set_title(f"Лист регистрации — {event.title}")
         pdf.add_page()
-        _line(pdf, settings.KINDERGARTEN_NAME, 9)
+        _line(pdf, own.name, 9)
         pdf.ln(3)
         _line(pdf, "ЛИСТ РЕГИСТРАЦИИ УЧАСТНИКОВ", 15, "B", 8)
         _line(pdf, f"«{inner_quotes(event.title)}»", 12, "B", 6)
         pdf.ln(2)
-        start, end = timezone.localtime(event.start), timezone.localtime(event.end)
-        when = f"{_event_dates(event)}, {start:%H:%M}–{end:%H:%M}"
+        start = timezone.localtime(event.start)
+        when = f"{_event_dates(event)}, {start:%H:%M}"
+        if event.end is not None:
+            when += f"–{timezone.localtime(event.end):%H:%M}"
         _line(pdf, f"Дата и время: {when}", 10, align="L")
         _line(pdf, f"Место: {event.place or '—'}", 10, align="L")
         _line(
@@ -237,7 +243,7 @@ def sign_in_sheet_pdf(*, event, participations, externals, own_organization="") 
         rows = [
             (
                 p.teacher.full_name,
-                ", ".join(filter(None, [own_organization, p.teacher.get_position_display()])),
+                ", ".join(filter(None, [str(own), p.teacher.get_position_display()])),
             )
             for p in participations
         ]

@@ -37,7 +37,8 @@ def calendar_response(request, events, *, name, public):
         item.add("dtstamp", stamp)
         item.add("last-modified", _utc(event.updated_at))
         item.add("dtstart", _utc(event.start))
-        item.add("dtend", _utc(event.end))
+        if event.end:  # without one, a calendar shows the start alone
+            item.add("dtend", _utc(event.end))
         # In the personal feed a place on the waiting list is not a place yet: tentative.
         waiting = getattr(event, "my_status", None) == ParticipationStatus.WAITING
         position = getattr(event, "my_waiting_position", None) if waiting else None
@@ -96,7 +97,7 @@ class ResultsFeed(Feed):
         return reverse("events:result_detail", args=[item.pk])
 
     def item_pubdate(self, item):
-        return item.results_published_at or item.end
+        return item.results_published_at or item.finish
 
     def item_updateddate(self, item):
         return item.updated_at

@@ -20,6 +20,7 @@ from .models import (
     ParticipationRole,
     RecommendationReason,
 )
+from .selectors import own_kindergarten
 
 
 class EventFilterForm(forms.Form):
@@ -93,7 +94,7 @@ class ExternalRegistrationForm(forms.ModelForm):
                 "the sign-in sheet. The data are kept for %(days)s days after the event and then removed; "
                 "I can withdraw the consent by writing to the operator."
             )
-            % {"operator": settings.KINDERGARTEN_NAME, "days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS},
+            % {"operator": own_kindergarten().name, "days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS},
             reverse("privacy"),
             _("Privacy policy"),
         )
@@ -178,3 +179,23 @@ class CertificateRevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the records; the verification page says only that it is revoked."),
     )
+
+
+# The version of the text below: change it with the text (it is shown beside the consent).
+RESULTS_NAME_CONSENT_VERSION = "1"
+
+
+class ResultsNameConsentForm(forms.Form):
+    """Her separate consent to her name in published event results and their feed (152-FZ art. 10.1)."""
+
+    consent = forms.BooleanField(required=False)
+
+    def __init__(self, *args, operator: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _(
+            "I consent to %(operator)s (the operator) disseminating my surname, name and patronymic in "
+            "the published results of the events I took part in, on its site and in the results feed. "
+            "Purpose: to show the kindergarten's participation in network events. The consent is valid "
+            "until I withdraw it; I can withdraw it here at any time, and my name is then taken off "
+            "those pages at once. (Consent text, version %(version)s.)"
+        ) % {"operator": operator, "version": RESULTS_NAME_CONSENT_VERSION}

@@ -108,8 +108,6 @@ IMPORT_COLUMNS = [
 ]
 # A required column is not missing when these stand in for it.
 ALTERNATIVES = {"start": ("date",), "organizer": ("responsible",)}
-# When the plan gives only the start: how long an event is taken to last.
-DEFAULT_DURATION = datetime.timedelta(hours=2)
 # Filled from the file when it has the column; left as stored (or the default) when it has not.
 OPTIONAL_TEXT = ("place", "online_link", "description", "audience")
 
@@ -245,7 +243,8 @@ def plan_workbook(events) -> bytes:
     """The events as a plan workbook in the import's own layout: importing it back changes nothing."""
     rows = []
     for event in events:
-        start, end = timezone.localtime(event.start), timezone.localtime(event.end)
+        start = timezone.localtime(event.start)
+        end = timezone.localtime(event.end) if event.end else None
         deadline = timezone.localtime(event.signup_deadline) if event.signup_deadline else None
         if deadline is not None and deadline.time() == datetime.time(23, 59):
             deadline = deadline.date()  # a date alone: sign-up until the end of that day
@@ -256,7 +255,7 @@ def plan_workbook(events) -> bytes:
                 str(event.get_level_display()),
                 event.organizer.name,
                 start,
-                end.strftime("%H:%M") if end.date() == start.date() else end,
+                "" if end is None else end.strftime("%H:%M") if end.date() == start.date() else end,
                 event.place,
                 event.online_link,
                 event.description,
@@ -373,8 +372,8 @@ class _PlanReader:
         elif until is not None:
             end = _at(timezone.localtime(start).date(), until)
         else:
-            end = start + DEFAULT_DURATION
-            notes.append(_("no end given: taken as two hours"))
+            end = None  # a length nobody gave is not invented: no end, and no hours on a certificate
+            notes.append(_("no end given: the event has no length"))
         return start, end, notes
 
     def organizer(self, number, cells):

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -152,6 +153,12 @@ class Organization(models.Model):
         _("our kindergarten"), default=False, help_text=_("Events it organizes are internal ones.")
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    head_name = models.CharField(
+        _("head"),
+        max_length=255,
+        blank=True,
+        help_text=_("Our kindergarten: the head who signs certificates, e.g. Сидорова Е. В."),
+    )
     contact_person = models.CharField(_("contact person"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -308,7 +315,21 @@ class Event(models.Model):
         related_name="events",
     )
     start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    end = models.DateTimeField(
+        _("end"), null=True, blank=True, help_text=_("Leave empty when the plan gives none.")
+    )
+    hours = models.DecimalField(
+        _("length, hours"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5"))],
+        help_text=_(
+            "What a certificate states. Leave empty to work it out from the start and the end of a "
+            "one-day event; with neither, a certificate states no length."
+        ),
+    )
     place = models.CharField(_("place"), max_length=500, blank=True)
     online_link = models.URLField(_("online link"), blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -394,10 +415,20 @@ class Event(models.Model):
     # The two below read the annotations of selectors.with_places().
 
     @property
-    def duration_hours(self):
-        """Hours from start to end, to the half hour (what a certificate states)."""
-        minutes = (self.end - self.start).total_seconds() / 60
-        return round(minutes / 30) / 2
+    def finish(self):
+        """The moment the event is over: its end, or its start when no end is given."""
+        return self.end or self.start
+
+    @property
+    def length_hours(self) -> Decimal | None:
+        """What a certificate states as the length: the hours the office entered, else the start to
+        the end of a one-day event to the half hour; None when neither is given (none is invented)."""
+        if self.hours is not None:
+            return self.hours
+        if self.end is None or timezone.localdate(self.start) != timezone.localdate(self.end):
+            return None  # over several days the clock time says nothing of the hours
+        half_hours = round((self.end - self.start).total_seconds() / 1800)
+        return Decimal(half_hours) / 2 if half_hours else None
 
     @property
     def places_taken(self):
@@ -408,6 +439,15 @@ class Event(models.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.places_taken, 0)
+
+
+def over_q(lookup: str, moment, prefix: str = "") -> Q:
+    """A filter on the moment an event is over (Event.finish: its end, or its start without one),
+    e.g. over_q("lt", now) for the events over by now; `prefix` reaches it through a relation
+    ("event__")."""
+    return Q(**{f"{prefix}end__{lookup}": moment}) | Q(
+        **{f"{prefix}end__isnull": True, f"{prefix}start__{lookup}": moment}
+    )
 
 
 class EventPhoto(models.Model):

@@ -106,9 +106,12 @@ def signup_for(event, participation, *, request) -> SignupState:
 
 
 def event_when(event) -> str:
-    """«12.12.2026, суббота 10:00–12:00»: a row's time, in the portal's time zone."""
-    start, end = timezone.localtime(event.start), timezone.localtime(event.end)
-    return f"{date_weekday_time(start)}–{end:%H:%M}"
+    """«12.12.2026, суббота 10:00–12:00» (without an end: «… 10:00»): a row's time, in the portal's
+    time zone."""
+    start = timezone.localtime(event.start)
+    if event.end is None:
+        return date_weekday_time(start)
+    return f"{date_weekday_time(start)}–{timezone.localtime(event.end):%H:%M}"
 
 
 def event_places_line(event) -> str:

@@ -16,9 +16,25 @@ from .models import (
     EventStatus,
     ExternalParticipant,
     Organization,
+    OrganizationKind,
     Participation,
     ParticipationStatus,
+    over_q,
 )
+
+# The name printed while no organization is marked as our kindergarten.
+GENERIC_KINDERGARTEN_NAME = "МБДОУ «Детский сад»"
+
+
+def own_kindergarten() -> Organization:
+    """Our kindergarten: the organization marked as one's own, whose name, short name, address and
+    head print on the month's plan, sign-in sheets, certificates and consent texts. Without one on
+    record, an unsaved organization with a generic name and no head. One query a call."""
+    own = Organization.objects.filter(is_own=True).first()
+    if own is None:
+        own = Organization(name=GENERIC_KINDERGARTEN_NAME, kind=OrganizationKind.KINDERGARTEN, is_own=True)
+    return own
+
 
 # What teachers see in the plan: drafts stay with the office.
 VISIBLE_STATUSES = (EventStatus.PLANNED, EventStatus.HELD, EventStatus.CANCELLED)
@@ -153,7 +169,7 @@ def my_events(*, teacher, year=None, now=None, past=True):
     tz = timezone.get_current_timezone()
     year_start = datetime.datetime.combine(year.start, datetime.time(), tzinfo=tz)
     year_after = datetime.datetime.combine(year.next.start, datetime.time(), tzinfo=tz)
-    ahead = Q(event__end__gte=now)
+    ahead = over_q("gte", now, "event__")
     # Places taken, for the sign-up buttons of the recommendations still ahead only (her page shows
     # buttons for those; a row she is already signed up for or a past row needs none; her home
     # page, past=False, shows no buttons at all).
@@ -185,14 +201,18 @@ def my_events(*, teacher, year=None, now=None, past=True):
         participation.event.externals_taken = participation.event_externals_taken
         participation.teacher = teacher  # for her words («записана»), without a query per row
     recommended = sorted(
-        (p for p in rows if p.is_recommended and p.event.end >= now and p.event.status != EventStatus.DRAFT),
+        (
+            p
+            for p in rows
+            if p.is_recommended and p.event.finish >= now and p.event.status != EventStatus.DRAFT
+        ),
         key=lambda p: p.recommended_at or now,
         reverse=True,
     )
     upcoming = [
         p
         for p in rows
-        if p.event.end >= now
+        if p.event.finish >= now
         and p.status in (ParticipationStatus.SIGNED_UP, ParticipationStatus.WAITING)
         and p not in recommended
     ]
@@ -203,7 +223,7 @@ def my_events(*, teacher, year=None, now=None, past=True):
     past = [
         p
         for p in rows
-        if p.event.end < now
+        if p.event.finish < now
         and p.status == ParticipationStatus.ATTENDED
         and year_start <= p.event.start < year_after
     ]
@@ -241,7 +261,7 @@ def open_calendar_events(*, now=None):
     OPEN_CALENDAR_BEHIND and starting within the next OPEN_CALENDAR_AHEAD."""
     now = now or timezone.now()
     return public_open_events().filter(
-        end__gte=now - OPEN_CALENDAR_BEHIND, start__lte=now + OPEN_CALENDAR_AHEAD
+        over_q("gte", now - OPEN_CALENDAR_BEHIND), start__lte=now + OPEN_CALENDAR_AHEAD
     )
 
 
@@ -361,7 +381,7 @@ def events_attendance_unmarked(*, now=None):
     the senior educator has not marked their attendance. Newest first, each with `unmarked` (how many)."""
     now = now or timezone.now()
     return (
-        Event.objects.filter(end__lt=now, status__in=(EventStatus.PLANNED, EventStatus.HELD))
+        Event.objects.filter(over_q("lt", now), status__in=(EventStatus.PLANNED, EventStatus.HELD))
         .annotate(
             unmarked=Count("participations", filter=Q(participations__status=ParticipationStatus.SIGNED_UP))
         )

@@ -25,6 +25,7 @@ from .models import (
     ParticipationStatus,
     PublishedPlan,
     RecommendationReason,
+    over_q,
 )
 
 # Days after an attended external event within which the teacher shares the experience.
@@ -374,7 +375,7 @@ def _attendance_set(rows, status, now):
             participation.status = status
             participation.status_changed_at = now
             if attended and participation.event.is_external and participation.sharing_due is None:
-                end_day = timezone.localdate(participation.event.end)
+                end_day = timezone.localdate(participation.event.finish)
                 participation.sharing_due = end_day + datetime.timedelta(days=SHARING_DAYS)
             if not attended and participation.sharing_done is None:
                 participation.sharing_due = None
@@ -449,7 +450,7 @@ def external_personal_data_remove(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS)
     removed = ExternalParticipant.objects.filter(
-        event__end__lt=cutoff, personal_data_removed_at__isnull=True
+        over_q("lt", cutoff, "event__"), personal_data_removed_at__isnull=True
     ).update(full_name=REMOVED_NAME, organization="", position="", email="", personal_data_removed_at=now)
     if removed:
         bump_public_pages()  # an update() sends no post_save
@@ -467,6 +468,7 @@ def event_copy(*, event) -> Event:
         direction_id=event.direction_id,
         start=event.start,
         end=event.end,
+        hours=event.hours,
         place=event.place,
         online_link=event.online_link,
         description=event.description,

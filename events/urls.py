@@ -8,6 +8,7 @@ app_name = "events"
 urlpatterns = [
     # Teachers (signed in)
     path("", views.plan, name="plan"),
+    path("my-name-in-results/", views.my_results_name_consent, name="my_results_name_consent"),
     path("<int:year>/<int:month>/", views.month, name="month"),
     path("<int:year>/<int:month>/calendar/", views.month_calendar, name="calendar"),
     path("<int:year>/<int:month>/print/", views.month_print, name="month_print"),

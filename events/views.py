@@ -28,11 +28,12 @@ from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 from staff.dates import add_months
 from staff.models import Employee
+from staff.services import employee_results_name_consent
 
 from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_or_none
 from .feeds import calendar_response
-from .forms import EventFilterForm, ExternalRegistrationForm, SharingDoneForm
+from .forms import EventFilterForm, ExternalRegistrationForm, ResultsNameConsentForm, SharingDoneForm
 from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
 from .presentation import event_facts, event_places_line, event_when, signup_for
@@ -168,7 +169,7 @@ def month_print(request, year, month):
             "year": year,
             "month": month,
             "events": events,
-            "kindergarten_name": settings.KINDERGARTEN_NAME,
+            "kindergarten": selectors.own_kindergarten(),
             "now": timezone.now(),
         },
     )
@@ -476,7 +477,7 @@ def open_ics(request):
 def results(request):
     page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
     events = selectors.name_participants_publicly(
-        list(page), on=timezone.localdate(), kindergarten=settings.KINDERGARTEN_NAME
+        list(page), on=timezone.localdate(), kindergarten=selectors.own_kindergarten().name
     )
     return render(request, "events/results.html", {"events": events, "page_obj": page})
 
@@ -485,7 +486,7 @@ def results(request):
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
     selectors.name_participants_publicly(
-        [event], on=timezone.localdate(), kindergarten=settings.KINDERGARTEN_NAME
+        [event], on=timezone.localdate(), kindergarten=selectors.own_kindergarten().name
     )
     return render(request, "events/result_detail.html", {"event": event})
 
@@ -497,3 +498,26 @@ def photo(request, pk):
         queryset = queryset.filter(event__status=EventStatus.HELD, event__results_published=True)
     event_photo = get_object_or_404(queryset, pk=pk)
     return file_response(event_photo.image, content_type="image/jpeg")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_results_name_consent(request):
+    """Her consent to her name in published event results: given or withdrawn with one button."""
+    employee = self_service_teacher(request.user)
+    form = ResultsNameConsentForm(
+        request.POST if request.method == "POST" else None,  # an unticked box posts nothing
+        initial={"consent": bool(employee.results_name_consent_at)},
+        operator=selectors.own_kindergarten().name,
+    )
+    if request.method == "POST" and form.is_valid():
+        given = form.cleaned_data["consent"]
+        employee_results_name_consent(employee=employee, given=given)
+        if given:
+            messages.success(request, _("Your name will be shown in published event results."))
+        else:
+            messages.success(
+                request, _("Your name is taken off published event results: they show your position only.")
+            )
+        return redirect("staff:my_page")
+    return render(request, "events/results_name_consent.html", {"form": form, "employee": employee})

@@ -363,10 +363,6 @@ LOGGING = {
 
 FORMAT_MODULE_PATH = ["kindergarten_portal.formats"]
 
-# Printed on the month's plan, sign-in sheets and attendance certificates.
-KINDERGARTEN_NAME = os.environ.get("KINDERGARTEN_NAME", "МБДОУ «Детский сад»")
-# The head who signs certificates, e.g. «Иванова И. И.»; the staff records have no head position.
-KINDERGARTEN_HEAD_NAME = os.environ.get("KINDERGARTEN_HEAD_NAME", "")
 # Days after an open event that the personal data of partners who registered for it are kept
 # (named in the consent and the privacy policy); then `purge_personal_data` anonymises them.
 EXTERNAL_PERSONAL_DATA_KEEP_DAYS = env_int("EXTERNAL_PERSONAL_DATA_KEEP_DAYS", 365)

@@ -117,7 +117,7 @@ def privacy(request):
         request,
         "privacy.html",
         {
-            "operator": settings.KINDERGARTEN_NAME,
+            "operator": events_selectors.own_kindergarten().name,
             "keep_days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS,
         },
     )

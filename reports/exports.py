@@ -30,7 +30,7 @@ from kindergarten_portal.spreadsheets import (
     workbook_bytes,
 )
 from portfolios.models import EntryKind, ReportItem, Result
-from staff.models import Category, Position, category_group_label
+from staff.models import Category, Position, base_category, category_group_label
 from staff.selectors import course_due_cutoff
 
 from .models import DIRECTION_LABELS, DIRECTIONS, Outcome, RatingBuild, SelfReport
@@ -162,9 +162,10 @@ def _summary_sheet(wb, rows):
     """The average total per category, and its chart: a sheet apart from the long rating table."""
     headers = [_("Category"), _("Teachers"), _("Average total"), _("Recommended")]
     values = []
-    categories = [c for c, n in category_distribution(row.category for row in rows) if n]
+    # Each row in one base category: a methodologist or mentor is among the highest.
+    categories = [c for c, n in category_distribution(row.category for row in rows).categories if n]
     for category in categories:
-        group = [r for r in rows if r.category == category]
+        group = [r for r in rows if base_category(r.category) == category]
         average = (sum((r.total for r in group), Decimal(0)) / len(group)).quantize(Decimal("0.1"))
         recommended = sum(1 for r in group if r.recommendation)
         values.append([category_group_label(category), len(group), average, recommended])
@@ -275,17 +276,37 @@ def _categories_sheet(wb, figures):
     young = figures.young
     total = figures.staff_total
     headers = [_("Category"), _("Teachers"), _("Share")]
-    values = [[category_group_label(c), n, (n / total) if total else 0] for c, n in figures.categories]
+    distribution = figures.distribution
+    # Each teacher in one row (highest, first, none): the rows add up to the total and the shares,
+    # rounded as the sheet shows them, to 100%. The titles are named within the highest, below.
+    values = [
+        [category_group_label(c), n, float(share) / 100]
+        for (c, n), share in zip(distribution.categories, distribution.shares(), strict=True)
+    ]
+    title_values = [
+        [
+            _("%(category)s, including %(title)s")
+            % {"category": Category.HIGHEST.label, "title": Category(t).label},
+            n,
+        ]
+        for t, n in distribution.titles
+    ]
     due_values = [[d.employee.full_name, str(d.kind_display), d.action_date] for d in figures.due]
     due_headers = [_("Teacher"), _("What is due"), _("Due date")]
     # The widths hold every block's labels, so none of them is cut or broken mid-word.
-    widths = fitted_widths(headers, [*values, due_headers, *due_values, [_("Young teachers"), 0, 0]])
+    widths = fitted_widths(
+        headers, [*values, *title_values, due_headers, *due_values, [_("Young teachers"), 0, 0]]
+    )
     # Other blocks with their own headers follow the table: its header is not repeated on each page.
     sheet = Sheet(wb, _("Categories"), headers, widths, repeat_header=False)
     for label, count, share in values:
         sheet.append([label, count, sheet.cell(share, number_format=PERCENT_FORMAT)])
     sheet.close_table()
-    sheet.append([_("Total"), total, ""], bold=True)
+    sheet.append(
+        [_("Total"), total, sheet.cell(1 if total else 0, bold=True, number_format=PERCENT_FORMAT)], bold=True
+    )
+    for label, count in title_values:
+        sheet.append([label, count, ""])
     sheet.append([_("Young teachers"), young, ""])
     chart = _bar_chart(_("Qualification categories"), _("Teachers"))
     chart.add_data(Reference(sheet.ws, min_col=2, min_row=1, max_row=1 + len(values)), titles_from_data=True)

@@ -33,12 +33,14 @@ from events.models import Event, EventStatus, Level, Participation, Participatio
 from portfolios.models import ITEM_ORDER, PortfolioEntry
 from staff import academic
 from staff.dates import add_months, add_years
+from staff.indicators import rounded_shares
 from staff.models import (
-    CATEGORY_GROUPS,
+    BASE_CATEGORIES,
     TITLE_CATEGORIES,
-    Category,
     Employee,
     Training,
+    base_category,
+    category_group_label,
     further_education_q,
     is_young_teacher,
 )
@@ -70,7 +72,7 @@ from .scoring import (
     rules_by_item,
 )
 
-CATEGORY_ORDER = {category.value: index for index, category in enumerate(CATEGORY_GROUPS)}
+CATEGORY_ORDER = {category.value: index for index, category in enumerate(BASE_CATEGORIES)}
 TENTH = Decimal("0.1")
 
 
@@ -222,8 +224,23 @@ def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[Rati
 
 
 def rows_grouped_by_category(rows):
-    """Rating rows ordered by qualification category (highest first), then rank."""
-    return sorted(rows, key=lambda r: (CATEGORY_ORDER.get(r.category, 99), r.rank, r.teacher_name))
+    """Rating rows ordered by base qualification category (highest — its methodologists and mentors
+    among them — then first, then none), then rank."""
+    return sorted(
+        rows, key=lambda r: (CATEGORY_ORDER.get(base_category(r.category), 99), r.rank, r.teacher_name)
+    )
+
+
+def rating_groups(rows) -> list[tuple[str, list]]:
+    """[(base category label, its rows by rank)] for the rating grouped by category: each row in one
+    group (rows_grouped_by_category's order)."""
+    groups = []
+    for row in rows_grouped_by_category(rows):
+        label = category_group_label(base_category(row.category))
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(row)
+    return groups
 
 
 def latest_build(year: academic.AcademicYear | None = None) -> RatingBuild | None:
@@ -236,18 +253,34 @@ def latest_build(year: academic.AcademicYear | None = None) -> RatingBuild | Non
 # ---------------------------------------------------------------- staff figures
 
 
-def category_distribution(groups) -> list[tuple[str, int]]:
-    """[(group, teachers)] for highest (title holders included), highest + methodologist,
-    highest + mentor, first, none; every group present, from each teacher's group code among
-    CATEGORY_GROUPS (a build's rows, or staff's `category_group_now`)."""
+@dataclass(frozen=True)
+class CategoryDistribution:
+    """How many teachers hold each qualification category: every teacher counted once."""
+
+    categories: list  # [(base category, teachers)]: highest, first, none — they add up to the staff
+    titles: list  # [(title, teachers)]: methodologist, mentor — held within the highest, not added
+
+    @property
+    def total(self) -> int:
+        return sum(n for _category, n in self.categories)
+
+    def shares(self, places: int = 0) -> list[Decimal]:
+        """The categories' shares in percent, rounded so that they add up to 100."""
+        return rounded_shares([n for _category, n in self.categories], places)
+
+
+def category_distribution(groups) -> CategoryDistribution:
+    """Every base category (highest, first, none) with its teachers, and the titles within the
+    highest, from each teacher's group code among CATEGORY_GROUPS (a build's rows, or staff's
+    `category_group_now`). A methodologist or mentor is counted once, in the highest."""
     counts = Counter(groups)
-    highest = counts[Category.HIGHEST] + sum(counts[title] for title in TITLE_CATEGORIES)
-    return [
-        (Category.HIGHEST.value, highest),
-        *((title.value, counts[title]) for title in TITLE_CATEGORIES),
-        (Category.FIRST.value, counts[Category.FIRST]),
-        (Category.NONE.value, counts[Category.NONE]),
-    ]
+    bases = Counter()
+    for group, n in counts.items():
+        bases[base_category(group)] += n
+    return CategoryDistribution(
+        categories=[(category.value, bases[category]) for category in BASE_CATEGORIES],
+        titles=[(title.value, counts[title]) for title in TITLE_CATEGORIES],
+    )
 
 
 def course_hours_since(employee, cutoff: datetime.date) -> int:
@@ -287,13 +320,18 @@ class DashboardFigures:
     year: AcademicYear
     as_of: datetime.date
     employees: list  # from `employees_with_dues`: categories, dues and trainings at hand
-    categories: list  # [(category, teachers)] as `category_distribution` gives them
+    distribution: CategoryDistribution  # each teacher in one category; the titles within the highest
     young: int
     covered: int  # teachers with course training in the last COURSE_PERIOD_YEARS
     staff_total: int
     due: list  # attestation dues (staff.selectors.Due) in the next 12 months and overdue, soonest first
     # (the first `due_rows` if asked)
     due_total: int  # all of them
+
+    @property
+    def categories(self) -> list:
+        """[(base category, teachers)]: highest, first, none; they add up to `staff_total`."""
+        return self.distribution.categories
 
     @property
     def coverage_percent(self) -> int:
@@ -330,7 +368,7 @@ def dashboard_figures(
         year=year,
         as_of=as_of,
         employees=employees,
-        categories=category_distribution(e.category_group_now for e in employees),
+        distribution=category_distribution(e.category_group_now for e in employees),
         young=sum(1 for e in employees if e.is_young_teacher_on(as_of)),
         covered=covered,
         staff_total=total,
@@ -388,7 +426,7 @@ def _figures_counted(*, year, as_of, teachers, due_rows):
         year=year,
         as_of=as_of,
         employees=[],
-        categories=category_distribution(counts.elements()),
+        distribution=category_distribution(counts.elements()),
         young=young,
         covered=covered,
         staff_total=sum(counts.values()),

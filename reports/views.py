@@ -19,7 +19,7 @@ from kindergarten_portal.spreadsheets import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
 from staff import academic
 from staff.access import self_service_teacher
-from staff.models import category_group_label
+from staff.models import Category, category_group_label
 
 from .access import get_build_for_user, get_self_report_for_user
 from .charts import bar_chart
@@ -30,7 +30,7 @@ from .selectors import (
     academic_years_reported,
     dashboard_figures,
     latest_build,
-    rows_grouped_by_category,
+    rating_groups,
     self_report_content,
     self_report_roster,
     self_report_status_counts,
@@ -68,19 +68,26 @@ def dashboard(request):
     build = latest_build(year) or latest_build()
     # The first rows by rank, without the per-item points and criteria the table does not show.
     first = list(build.rows.defer("item_points", "criteria")[:DASHBOARD_RATING_ROWS]) if build else []
-    rows = rows_grouped_by_category(first)
+    groups = rating_groups(first)
     rated = build.teachers_count if build else 0
     figures = dashboard_figures(year=year, as_of=today, figures_only=True, due_rows=DASHBOARD_DUE_ROWS)
-    distribution = [(category_group_label(c), n) for c, n in figures.categories]
+    # Each teacher in one category (they add up to the staff); the titles are named within the highest.
+    shares = figures.distribution.shares()
+    distribution = [
+        (category_group_label(c), n, share) for (c, n), share in zip(figures.categories, shares, strict=True)
+    ]
+    titles = [(Category(t).label, n) for t, n in figures.distribution.titles if n]
     months = figures.months
     top = first[:RATING_CHART_TOP]
     context = {
         "year": year,
         "build": build,
-        "rows": rows,
+        "groups": groups,
+        "rows": [row for _label, group_rows in groups for row in group_rows],
         "rated": rated,
         "direction_labels": [DIRECTION_LABELS[d] for d in DIRECTIONS],
         "distribution": distribution,
+        "titles": titles,
         "category_counts": dict(figures.categories),
         "young": figures.young,
         "staff_total": figures.staff_total,
@@ -89,7 +96,9 @@ def dashboard(request):
         "due": figures.due,
         "due_total": figures.due_total,
         "months": months,
-        "category_chart": bar_chart(_("Qualification categories"), distribution),
+        "category_chart": bar_chart(
+            _("Qualification categories"), [(label, n) for label, n, _s in distribution]
+        ),
         "events_chart": bar_chart(
             _("Events per month"),
             [(str(MONTHS_3[m.month]).capitalize(), n) for m, n, _attended in months],

@@ -94,23 +94,3 @@ class SelfEvaluationDateForm(forms.Form):
                 % {"earliest": self.EARLIEST.strftime("%d.%m.%Y"), "latest": self.LATEST.strftime("%d.%m.%Y")}
             )
         return on
-
-
-# The version of the text below: change it with the text (it is shown beside the consent).
-RESULTS_NAME_CONSENT_VERSION = "1"
-
-
-class ResultsNameConsentForm(forms.Form):
-    """Her separate consent to her name in published event results and their feed (152-FZ art. 10.1)."""
-
-    consent = forms.BooleanField(required=False)
-
-    def __init__(self, *args, operator: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].label = _(
-            "I consent to %(operator)s (the operator) disseminating my surname, name and patronymic in "
-            "the published results of the events I took part in, on its site and in the results feed. "
-            "Purpose: to show the kindergarten's participation in network events. The consent is valid "
-            "until I withdraw it; I can withdraw it here at any time, and my name is then taken off "
-            "those pages at once. (Consent text, version %(version)s.)"
-        ) % {"operator": operator, "version": RESULTS_NAME_CONSENT_VERSION}

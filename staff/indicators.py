@@ -12,7 +12,7 @@ administrative staff, who join the pedagogical staff only in 1.12 and 1.13.
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -23,15 +23,17 @@ from django.utils.translation import gettext_lazy as _
 from .dates import add_years
 from .models import (
     PEDAGOGICAL_POSITIONS,
+    TITLE_CATEGORIES,
     Category,
     EducationLevel,
     Employee,
     KindergartenGroup,
     Position,
     Training,
+    base_category,
     further_education_q,
 )
-from .selectors import category_on_expression
+from .selectors import category_group_expression
 
 # Further professional education (ДПО) counted in 1.12 and 1.13: completed within the last DPO_YEARS,
 # by the one course rule (`further_education_q`: a course of 16 hours or more, or retraining).
@@ -61,9 +63,12 @@ class Indicator:
     share: Decimal | None = None  # percent, one decimal
     pupils_per_teacher: Decimal | None = None  # 1.14, read as «1/9,5»
     present: bool | None = None  # 1.15.x
+    level: int | None = None  # the indent of a line without a number of the order
 
     @property
     def depth(self) -> int:
+        if self.level is not None:
+            return self.level
         return self.number.count(".") - 1
 
     @property
@@ -89,6 +94,23 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def rounded_shares(counts, places: int = 1) -> list[Decimal]:
+    """Each count's share of their sum in percent, rounded to `places` decimals so that the shares
+    add up to exactly 100 (largest remainder: what rounding down leaves over goes to the largest
+    fractions, the first of equal ones). All zero when the sum is zero."""
+    counts = list(counts)
+    unit = Decimal(1).scaleb(-places)
+    whole = sum(counts)
+    if not whole:
+        return [Decimal(0).quantize(unit) for _n in counts]
+    exact = [Decimal(n) * 100 / whole / unit for n in counts]  # in units of the last place
+    floors = [e.to_integral_value(ROUND_FLOOR) for e in exact]
+    left = int(Decimal(100) / unit - sum(floors))
+    for i in sorted(range(len(counts)), key=lambda i: (floors[i] - exact[i], i))[:left]:
+        floors[i] += 1
+    return [(f * unit).quantize(unit) for f in floors]
+
+
 def staff_on(on: datetime.date):
     """Everyone employed on that date: hired by then (or hire date unknown), not yet dismissed."""
     return Employee.objects.current(on=on).filter(Q(hire_date__isnull=True) | Q(hire_date__lte=on))
@@ -106,15 +128,16 @@ def self_evaluation_indicators(*, on: datetime.date) -> SelfEvaluation:
         end_date__gte=add_years(on, -DPO_YEARS),
         end_date__lte=on,
     )
-    # Plain rows, the category read in SQL (category_on_expression, kept equal to Employee.category_on
-    # by a test): a city's 6 000 staff as model records with their decisions took 0.8 s.
+    # Plain rows, the category group read in SQL (category_group_expression, kept equal to
+    # Employee.category_group_on by a test) — the same one the dashboard and the rating count by:
+    # a city's 6 000 staff as model records with their decisions took 0.8 s.
     employees = [
         SimpleNamespace(**row)
         for row in staff_on(on)
         .annotate(
             has_dpo=Exists(dpo),
             has_fgos_course=Exists(dpo.filter(on_fgos=True)),
-            category_now=category_on_expression(on),
+            category_group=category_group_expression(on),
         )
         .values(
             "position",
@@ -124,7 +147,7 @@ def self_evaluation_indicators(*, on: datetime.date) -> SelfEvaluation:
             "birth_date",
             "has_dpo",
             "has_fgos_course",
-            "category_now",
+            "category_group",
         )
         .order_by()
     ]
@@ -136,7 +159,11 @@ def self_evaluation_indicators(*, on: datetime.date) -> SelfEvaluation:
 
     higher = [e for e in teachers if e.education_level == EducationLevel.HIGHER]
     vocational = [e for e in teachers if e.education_level == EducationLevel.SECONDARY_VOCATIONAL]
-    categories = [e.category_now for e in teachers]
+    # Each teacher in one base category; a methodologist or mentor is counted in the highest.
+    category_groups = [e.category_group for e in teachers]
+    categories = [base_category(g) for g in category_groups]
+    highest, first = categories.count(Category.HIGHEST), categories.count(Category.FIRST)
+    highest_share, first_share, none_share = rounded_shares([highest, first, total - highest - first])
     known_experience = [e for e in teachers if e.experience_start]
     known_age = [e for e in teachers if e.birth_date]
     # "Under 5 years" is fewer than five full years; "over 30" is more than thirty years to the day.
@@ -164,13 +191,33 @@ def self_evaluation_indicators(*, on: datetime.date) -> SelfEvaluation:
             _("Pedagogical staff with secondary vocational education of pedagogical profile"),
             [e for e in vocational if e.education_pedagogical],
         ),
-        counted(
+        # The shares of 1.8.1, 1.8.2 and those without a category add up to 100.
+        Indicator(
             "1.8",
             _("Pedagogical staff awarded a qualification category by attestation, including:"),
-            [c for c in categories if c in (Category.HIGHEST, Category.FIRST)],
+            count=highest + first,
+            share=(highest_share + first_share) if total else None,
         ),
-        counted("1.8.1", _("With the highest category"), [c for c in categories if c == Category.HIGHEST]),
-        counted("1.8.2", _("With the first category"), [c for c in categories if c == Category.FIRST]),
+        Indicator(
+            "1.8.1", _("With the highest category"), count=highest, share=highest_share if total else None
+        ),
+        *(
+            Indicator(
+                "",
+                _("including %(title)s") % {"title": Category(title).label},
+                count=category_groups.count(title),
+                level=3,
+            )
+            for title in TITLE_CATEGORIES
+        ),
+        Indicator("1.8.2", _("With the first category"), count=first, share=first_share if total else None),
+        Indicator(
+            "",
+            _("Pedagogical staff without a qualification category"),
+            count=total - highest - first,
+            share=none_share if total else None,
+            level=1,
+        ),
         Indicator("1.9", _("Pedagogical staff whose pedagogical experience is:")),
         counted(
             "1.9.1",

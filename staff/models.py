@@ -101,6 +101,12 @@ def category_group_label(code: str) -> str:
     return str(Category(code).label)
 
 
+def base_category(group: str) -> str:
+    """The base category (BASE_CATEGORIES) a group of CATEGORY_GROUPS counts under: a methodologist
+    or mentor is a holder of the highest category, counted there once and named among its titles."""
+    return Category.HIGHEST.value if group in TITLE_CATEGORIES else str(group)
+
+
 def is_young_teacher(experience_start: datetime.date | None, on: datetime.date) -> bool:
     """Pedagogical experience below YOUNG_TEACHER_YEARS on that date (no start on record: young)."""
     if not experience_start:

@@ -6,7 +6,6 @@ app_name = "staff"
 urlpatterns = [
     path("me/", views.my_page, name="my_page"),
     path("me/contacts/", views.my_contacts_edit, name="my_contacts_edit"),
-    path("me/results-name/", views.my_results_name_consent, name="my_results_name_consent"),
     path("<int:pk>/photo/", views.photo, name="photo"),
     path("self-evaluation/", views.self_evaluation, name="self_evaluation"),
     path("self-evaluation/xlsx/", views.self_evaluation_xlsx, name="self_evaluation_xlsx"),

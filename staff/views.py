@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,10 +12,10 @@ from kindergarten_portal.spreadsheets import xlsx_response
 
 from .access import get_employee_for_user, get_training_for_user, self_service_teacher
 from .exports import self_evaluation_workbook
-from .forms import ContactsForm, ResultsNameConsentForm, SelfEvaluationDateForm
+from .forms import ContactsForm, SelfEvaluationDateForm
 from .indicators import self_evaluation_indicators
 from .selectors import attestation_state, employee_page
-from .services import employee_contacts_save, employee_results_name_consent
+from .services import employee_contacts_save
 
 
 @login_required
@@ -52,29 +51,6 @@ def photo(request, pk):
     if not employee.photo:
         raise Http404
     return file_response(employee.photo, content_type="image/jpeg")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_results_name_consent(request):
-    """Her consent to her name in published event results: given or withdrawn with one button."""
-    employee = self_service_teacher(request.user)
-    form = ResultsNameConsentForm(
-        request.POST if request.method == "POST" else None,  # an unticked box posts nothing
-        initial={"consent": bool(employee.results_name_consent_at)},
-        operator=settings.KINDERGARTEN_NAME,
-    )
-    if request.method == "POST" and form.is_valid():
-        given = form.cleaned_data["consent"]
-        employee_results_name_consent(employee=employee, given=given)
-        if given:
-            messages.success(request, _("Your name will be shown in published event results."))
-        else:
-            messages.success(
-                request, _("Your name is taken off published event results: they show your position only.")
-            )
-        return redirect("staff:my_page")
-    return render(request, "staff/results_name_consent.html", {"form": form, "employee": employee})
 
 
 @role_required(can_read_everything)

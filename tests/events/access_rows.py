@@ -165,6 +165,12 @@ def _admin_certificates(personas):
 
 ROWS = [
     ("events:plan", "/events/", dict(anonymous=302, anna=302, boris=302, head=302, senior=302)),
+    # Her consent to her name in published results: a teacher's own; the office has no staff record.
+    (
+        "events:my_results_name_consent",
+        "/events/my-name-in-results/",
+        dict(anonymous=302, anna=200, boris=200, head=404, senior=404),
+    ),
     ("events:month", "/events/2026/5/", SIGNED_IN),
     ("events:month", "/events/2026/13/", dict(anonymous=302, anna=404, boris=404, head=404, senior=404)),
     ("events:calendar", "/events/2026/5/calendar/", SIGNED_IN),

@@ -38,6 +38,18 @@ def own_organization():
     return OrganizationFactory(name="Наш детский сад", is_own=True)
 
 
+def our_kindergarten(name="МБДОУ «Детский сад № 12 „Солнышко“»", **fields):
+    """The organization marked as our kindergarten, made or renamed (there is at most one)."""
+    own = Organization.objects.filter(is_own=True).first() or Organization(
+        is_own=True, kind=OrganizationKind.KINDERGARTEN
+    )
+    own.name = name
+    for field, value in fields.items():
+        setattr(own, field, value)
+    own.save()
+    return own
+
+
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event

@@ -4,6 +4,7 @@ public verification page, revoking, the event's bundle; and the sign-in sheet.""
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import pytest
 import zxingcpp
@@ -31,7 +32,12 @@ from events.services import (
 )
 from staff.academic import AcademicYear
 from staff.models import Sex
-from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory
+from tests.events.factories import (
+    EventFactory,
+    ExternalParticipantFactory,
+    ParticipationFactory,
+    our_kindergarten,
+)
 from tests.factories import PASSWORD, EmployeeFactory, teacher_user
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +166,29 @@ def test_hours_of_a_one_day_event_only(client, anna):
     assert "объём: 1,5 ч." in text
 
 
+def test_hours_the_office_gave_and_none_when_nobody_gave_a_length(client, anna):
+    # Three days with 6 hours entered: the office's figure, whatever the clock says.
+    seminar = EventFactory(
+        title="Выездной семинар",
+        start=START,
+        end=START + datetime.timedelta(days=2),
+        hours=Decimal("6"),
+        status=EventStatus.HELD,
+    )
+    # An event imported from a plan without an end: no length was given, none is printed.
+    no_end = EventFactory(title="Вебинар ИМЦ", start=START, end=None, status=EventStatus.HELD)
+    client.force_login(anna)
+
+    def text_of(event):
+        participation = _attended(event, anna.employee)
+        return _text(_pdf(client.get(reverse("events:my_certificate", args=[participation.pk]))))
+
+    assert "объём: 6 ч." in text_of(seminar)
+    text = text_of(no_end)
+    assert "Дата проведения: 15 мая 2026 г." in text
+    assert "объём" not in text and " ч." not in text
+
+
 def test_downloading_again_gives_the_same_number(client, anna):
     participation = _attended(_held_event(), anna.employee)
     client.force_login(anna)
@@ -212,9 +241,8 @@ def test_portal_base_url_makes_the_printed_address(client, anna, settings):
     )
 
 
-def test_head_name_and_kindergarten_from_settings(client, anna, settings):
-    settings.KINDERGARTEN_NAME = "МБДОУ «Детский сад № 12 „Солнышко“»"
-    settings.KINDERGARTEN_HEAD_NAME = "Сидорова Е. В."
+def test_head_name_and_kindergarten_from_our_kindergartens_record(client, anna):
+    our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»", head_name="Сидорова Е. В.")
     participation = _attended(_held_event(), anna.employee)
     client.force_login(anna)
     text = _text(_pdf(client.get(reverse("events:my_certificate", args=[participation.pk]))))

@@ -140,7 +140,7 @@ def test_one_bad_row_writes_nothing_and_is_named(organizers):
 def test_missing_required_column_is_reported(organizers):
     result = event_import(file=_workbook([["Семинар"]], headers=["Title"]), dry_run=False)
     assert not result.written
-    # The format may be told from the title, the level defaults to municipal, the end to two hours.
+    # The format may be told from the title, the level defaults to municipal, the end may be left empty.
     assert [e.message.split(".")[0] for e in result.errors] == [
         "Нет обязательного столбца «Организатор»",
         "Нет обязательного столбца «Начало»",

@@ -3,6 +3,7 @@ import's own layout: exporting then importing changes nothing."""
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -68,7 +69,7 @@ def test_the_imc_plan_goes_in_without_retyping(partners):
         ("Развивающая среда группы", EventFormat.WORKSHOP, Level.MUNICIPAL, kindergarten,
          local(2027, 2, 10, 10, 0), local(2027, 2, 10, 12, 0)),
         ("Мастер-класс «Нетрадиционные техники рисования»", EventFormat.MASTER_CLASS, Level.MUNICIPAL, imc,
-         local(2027, 2, 17, 14, 0), local(2027, 2, 17, 16, 0)),
+         local(2027, 2, 17, 14, 0), None),
         ("Речевое развитие в игре", EventFormat.OPEN_SHOW, Level.MUNICIPAL, imc,
          local(2027, 2, 24, 9, 30), local(2027, 2, 24, 11, 0)),
     ]  # fmt: skip
@@ -79,7 +80,11 @@ def test_the_imc_plan_goes_in_without_retyping(partners):
     ]
     assert [e.audience for e in events] == ["воспитатели средних групп", "воспитатели", "учителя-логопеды"]
     assert {e.status for e in events} == {EventStatus.PLANNED}
-    assert result.rows[1].notes  # the end was not given: two hours are assumed, and the row says so
+    # The end was not given: none is invented, so the event has no length, and the row says so.
+    assert [str(n) for n in result.rows[1].notes] == [
+        "не указано окончание: у мероприятия нет продолжительности"
+    ]
+    assert [e.length_hours for e in events] == [Decimal(2), None, Decimal("1.5")]
 
     again = event_import(file=imc_workbook(), dry_run=False)
     assert [r.action for r in again.rows] == ["unchanged", "unchanged", "unchanged"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from events.models import ExternalParticipant
 from events.services import external_personal_data_remove
-from tests.events.factories import EventFactory, ExternalParticipantFactory
+from tests.events.factories import EventFactory, ExternalParticipantFactory, our_kindergarten
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_purge_command_removes_what_is_due_and_says_how_many(settings):
 
 
 def test_registration_consent_names_operator_term_and_links_the_policy(client, settings):
-    settings.KINDERGARTEN_NAME = "МБДОУ «Детский сад № 12 „Солнышко“»"
+    our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»")
     settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS = 200
     event = EventFactory(is_open=True)
     page = client.get(f"/events/open/{event.pk}/").content.decode()
@@ -75,7 +75,7 @@ def test_registration_consent_names_operator_term_and_links_the_policy(client, s
 
 
 def test_privacy_policy_is_public_and_names_the_operator_and_term(client, settings):
-    settings.KINDERGARTEN_NAME = "МБДОУ «Детский сад № 12 „Солнышко“»"
+    our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»")
     settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS = 200
     page = client.get("/privacy/").content.decode()
     assert "Политика обработки персональных данных" in page and "Солнышко" in page and "200 дн." in page

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from events.models import EventFormat, EventStatus, Level
 from tests.browser_steps import assert_accessible
-from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory
+from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, our_kindergarten
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db  # the autouse cache clearing reads the database cache
@@ -24,7 +24,7 @@ def _december(day, hour=10, **fields):
 
 
 def test_print_page_shows_every_column_of_the_plan(client, anna, settings):
-    settings.KINDERGARTEN_NAME = "МБДОУ «Детский сад № 12 „Солнышко“»"
+    our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»")
     event = _december(
         10,
         hour=14,
@@ -72,17 +72,27 @@ def test_print_page_shows_format_and_level_labels(client, anna):
     assert str(event.get_level_display()) in content
 
 
+def test_an_event_without_an_end_shows_its_start_alone(client, anna):
+    start = timezone.make_aware(datetime.datetime(2026, 12, 9, 10, 0))
+    EventFactory(title="Вебинар ИМЦ без окончания", start=start, end=None)
+    client.force_login(anna)
+    content = client.get(URL).content.decode()
+    row = content.split("Вебинар ИМЦ без окончания")[0].rsplit("<tr", 1)[1]
+    assert '<td class="time">10:00</td>' in row
+
+
 def test_print_page_query_count_is_constant(client, anna, django_assert_num_queries):
     client.force_login(anna)
     _december(1, capacity=5)
     client.get(URL)
-    with django_assert_num_queries(3):
+    # the same queries at 1 and 11 events, one of them our kindergarten's name
+    with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(response.context["events"]) == 1
     for day in range(2, 12):
         event = _december(day, capacity=5, organizer=OrganizationFactory())
         ParticipationFactory(event=event)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(response.context["events"]) == 11
 

@@ -52,9 +52,9 @@ def test_withdrawn_consent_takes_the_name_off_at_once(client, anna, held):
     employee_results_name_consent(employee=anna.employee, given=True)
     assert all(anna.employee.full_name in content for content in _pages(client, held))  # now cached
     client.force_login(anna)
-    page = client.get(reverse("staff:my_results_name_consent")).content.decode()
+    page = client.get(reverse("events:my_results_name_consent")).content.decode()
     assert "версия 1" in page and "checked" in page
-    response = client.post(reverse("staff:my_results_name_consent"), {})  # the box unticked
+    response = client.post(reverse("events:my_results_name_consent"), {})  # the box unticked
     assert response.status_code == 302
     client.logout()
     for content in _pages(client, held):
@@ -65,7 +65,7 @@ def test_withdrawn_consent_takes_the_name_off_at_once(client, anna, held):
 def test_consent_given_on_her_page_names_her(client, anna, held):
     client.force_login(anna)
     assert "без имени" in client.get(reverse("staff:my_page")).content.decode()
-    client.post(reverse("staff:my_results_name_consent"), {"consent": "on"})
+    client.post(reverse("events:my_results_name_consent"), {"consent": "on"})
     anna.employee.refresh_from_db()
     assert anna.employee.results_name_consent_at is not None
     assert "указано ваше имя" in client.get(reverse("staff:my_page")).content.decode()

@@ -149,24 +149,21 @@ def test_workbook_rating_is_grouped_by_category_and_its_summary_has_a_chart_from
     rating = wb["Рейтинг"]
     rows = _rows(rating)[1:22]
     categories = [row[3] for row in rows]
-    assert categories == [
+    # Each teacher in one group: a methodologist and a mentor among the highest, by rank.
+    assert sorted(categories[:9]) == [
+        "высшая",
+        *["высшая"] * 6,
         "высшая + педагог-методист",
         "высшая + педагог-наставник",
-        *["высшая"] * 7,
-        *["первая"] * 10,
-        *["без категории"] * 2,
     ]
-    assert rows[1][2] == "Антонова Анна Сергеевна" and rows[1][0] == 1
+    assert categories[9:] == [*["первая"] * 10, *["без категории"] * 2]
+    highest_ranks = [row[0] for row in rows[:9]]
+    assert highest_ranks == sorted(highest_ranks)
+    assert rows[0][2] == "Антонова Анна Сергеевна" and rows[0][0] == 1
     assert len(_rows(rating)) == 22  # no summary under the repeated header
     assert _charts(content, "Рейтинг") == []
     summary = wb[SHEETS[1]]
-    assert [row[0] for row in _rows(summary)[1:]] == [
-        "высшая",
-        "высшая + педагог-методист",
-        "высшая + педагог-наставник",
-        "первая",
-        "без категории",
-    ]
+    assert [row[:2] for row in _rows(summary)[1:]] == [("высшая", 9), ("первая", 10), ("без категории", 2)]
     for title in (summary.title, "Категории"):
         ((column, chart),) = _charts(content, title)
         assert chart.find(f".//{{{CHART}}}valAx/{{{CHART}}}scaling/{{{CHART}}}min").get("val") in (
@@ -186,8 +183,17 @@ def test_workbook_categories_read_9_10_1_and_courses_100_percent(demo_workbook):
     counts = {row[0]: row[1] for row in rows if row[0]}
     assert counts["высшая"] == 9
     assert counts["первая"] == 10
-    assert counts["высшая + педагог-методист"] == 1  # counted within the 9 highest too
     assert counts["без категории"] == 2  # the young teacher and one on child-care leave
+    # Each teacher counted once: the table adds up to the staff and its shares to 100%.
+    table = rows[1:4]
+    assert [row[0] for row in table] == ["высшая", "первая", "без категории"]
+    assert sum(row[1] for row in table) == counts["Итого"] == 21
+    assert [round(row[2] * 100) for row in table] == [43, 48, 9]  # 42.9, 47.6, 9.5: rounded to add up to 100
+    assert rows[4][2] == 1
+    # The titles are named within the highest, not added to it.
+    assert counts["высшая, в том числе педагог-методист"] == 1
+    assert counts["высшая, в том числе педагог-наставник"] == 1
+    assert "высшая + педагог-методист" not in counts
     assert counts["Молодые педагоги"] == 1
     assert wb["Категории"]["C2"].number_format == "0%"
     courses = _rows(wb["Курсы повышения квалификации"])
@@ -228,7 +234,7 @@ def test_long_text_wraps_with_a_row_height_so_it_prints_readably(demo_workbook):
     assert rating.row_dimensions[1].height >= 30  # the long direction headers wrap
     criteria_sheet = wb[SHEETS[2]]
     criteria = [row[4] for row in criteria_sheet.iter_rows(min_row=2, max_row=21)]
-    assert criteria_sheet["A2"].value == "Васильева Елена Николаевна"
+    assert criteria_sheet["A2"].value == "Антонова Анна Сергеевна"  # rank 1 of the highest
     long_cells = [cell for cell in criteria if cell.value and len(cell.value) > 60]
     assert long_cells, "the criteria column holds long text in the demo"
     for cell in long_cells:

@@ -50,7 +50,7 @@ def test_dashboard_figures_count_categories_young_teachers_courses_and_dues(db):
 
     figures = dashboard_figures(year=year(), as_of=AS_OF)
 
-    assert figures.categories == [("highest", 1), ("methodist", 0), ("mentor", 0), ("first", 1), ("none", 1)]
+    assert figures.categories == [("highest", 1), ("first", 1), ("none", 1)]
     assert figures.young == 1
     # Молодова's course ended before 20.11.2022: three years ago, no longer counted.
     assert (figures.covered, figures.staff_total, figures.coverage_percent) == (1, 3, 33)
@@ -66,7 +66,7 @@ def test_dashboard_figures_count_categories_young_teachers_courses_and_dues(db):
 def test_dashboard_figures_of_given_teachers_only(db):
     chosen, _other = _staff(2)
     figures = dashboard_figures(year=year(), as_of=AS_OF, teacher_ids=[chosen.pk])
-    assert figures.categories == [("highest", 1), ("methodist", 0), ("mentor", 0), ("first", 0), ("none", 0)]
+    assert figures.categories == [("highest", 1), ("first", 0), ("none", 0)]
     assert figures.staff_total == 1 and figures.employees == [chosen]
 
 

@@ -70,13 +70,8 @@ def test_dashboard_shows_rating_categories_coverage_and_charts(client, head, sen
     client.force_login(head)
     response = client.get(reverse("reports:dashboard"))
     html = response.content.decode()
-    assert response.context["category_counts"] == {
-        "highest": 2,
-        "methodist": 0,
-        "mentor": 0,
-        "first": 1,
-        "none": 0,
-    }
+    assert response.context["category_counts"] == {"highest": 2, "first": 1, "none": 0}
+    assert 'data-test="titles"' not in html  # no methodologist or mentor: no line naming them
     assert response.context["coverage_percent"] == 0  # nobody has a course on record
     assert html.count("<svg") == 3
     assert 'data-test="rating"' in html and "6.0" in html  # municipal winner = 2 × 3
@@ -94,7 +89,7 @@ def test_dashboard_and_workbook_show_the_same_figures(client, head):
     with build.workbook.open("rb") as handle:
         wb = load_workbook(io.BytesIO(handle.read()))
     categories = {row[0]: row[1] for row in wb["Категории"].iter_rows(values_only=True) if row[0]}
-    assert context["category_counts"] == {"highest": 2, "methodist": 0, "mentor": 0, "first": 2, "none": 1}
+    assert context["category_counts"] == {"highest": 2, "first": 2, "none": 1}
     labels = ("высшая", "первая", "без категории")
     assert [categories[label] for label in labels] == [2, 2, 1]
     assert context["young"] == categories["Молодые педагоги"] == 1

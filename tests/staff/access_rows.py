@@ -51,11 +51,6 @@ ROWS = [
         "/staff/me/contacts/",
         dict(anonymous=302, anna=200, boris=200, head=404, senior=404),
     ),
-    (
-        "staff:my_results_name_consent",
-        "/staff/me/results-name/",
-        dict(anonymous=302, anna=200, boris=200, head=404, senior=404),
-    ),
     ("staff:photo", _photo_of_anna, dict(anonymous=302, anna=200, boris=404, head=200, senior=200)),
     ("staff:photo", _unlinked_employee_photo, dict(anonymous=302, anna=404, boris=404, head=200, senior=200)),
     # Certificate scans: the teacher's own and the office's; anyone else's is a 404.

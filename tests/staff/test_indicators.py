@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from staff.indicators import self_evaluation_indicators
+from staff.indicators import rounded_shares, self_evaluation_indicators
 from staff.models import Category, EducationLevel, Position, TrainingKind
 from tests.factories import (
     CategoryDecisionFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     TrainingFactory,
 )
 from tests.portfolios.factories import published_site
+from tests.reports.factories import teacher_with_category
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +146,8 @@ def small_staff():
 
 
 def by_number(evaluation):
-    return {row.number: row for row in evaluation.indicators}
+    """The order's numbered indicators (the lines without a number are the portal's own)."""
+    return {row.number: row for row in evaluation.indicators if row.number}
 
 
 EXPECTED = {
@@ -273,13 +276,38 @@ def test_page_shows_the_table_with_constant_queries(client, senior):
     assert few == many
     body = response.content.decode()
     assert 'value="2026-03-01"' in body
-    assert len(response.context["evaluation"].indicators) == 23
+    assert len(response.context["evaluation"].indicators) == 26
     # One more educator without a course: 6 pedagogical staff; 1.12 is 4 of 7 with the head.
     row_1_7 = re.search(r'<tr data-number="1.7">(.*?)</tr>', body, re.S).group(1)
     assert '<td class="text-end" data-test="value">6</td>' in row_1_7
     row_1_12 = re.search(r'<tr data-number="1.12">(.*?)</tr>', body, re.S).group(1)
     assert '<td class="text-end" data-test="value">4</td>' in row_1_12
     assert '<td class="text-end" data-test="share">57,1</td>' in row_1_12
+
+
+def test_categories_add_up_to_the_staff_with_titles_within_the_highest(db):
+    """Each teacher in one category: highest (a methodologist and a mentor among them), first or
+    none add up to 1.7, and their shares to 100."""
+    small_staff()
+    methodist = teacher_with_category(Category.HIGHEST, surname="Методистова", hire_date=D(2020, 1, 1))
+    CategoryDecisionFactory(employee=methodist, category=Category.METHODIST, decision_date=D(2024, 5, 1))
+    mentor = teacher_with_category(Category.HIGHEST, surname="Наставникова", hire_date=D(2020, 1, 1))
+    CategoryDecisionFactory(employee=mentor, category=Category.MENTOR, decision_date=D(2024, 5, 1))
+    evaluation = self_evaluation_indicators(on=ON)
+    rows = by_number(evaluation)
+    (none,) = [
+        r for r in evaluation.indicators if r.title == _("Pedagogical staff without a qualification category")
+    ]
+    titles = {r.title: r.count for r in evaluation.indicators if not r.number and r.depth == 3}
+    assert rows["1.7"].count == 7
+    assert (rows["1.8.1"].count, rows["1.8.2"].count, none.count) == (3, 2, 2)
+    assert rows["1.8.1"].count + rows["1.8.2"].count + none.count == rows["1.7"].count
+    assert rows["1.8.1"].share + rows["1.8.2"].share + none.share == 100  # 42.8 + 28.6 + 28.6
+    assert rows["1.8"].share == rows["1.8.1"].share + rows["1.8.2"].share
+    assert titles == {
+        _("including %(title)s") % {"title": Category.METHODIST.label}: 1,
+        _("including %(title)s") % {"title": Category.MENTOR.label}: 1,
+    }
 
 
 def test_page_defaults_to_today(client, head):
@@ -355,3 +383,16 @@ def test_staff_list_links_the_indicators_for_head_and_senior(client, head):
     body = client.get(reverse("admin:staff_employee_changelist")).content.decode()
     assert reverse("staff:self_evaluation") in body
     assert reverse("staff:self_evaluation") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("counts", "places", "shares"),
+    [
+        ([9, 10, 2], 0, ["43", "48", "9"]),  # 42.86, 47.62, 9.52: rounded each, 101
+        ([1, 1, 1], 1, ["33.4", "33.3", "33.3"]),
+        ([3, 0], 1, ["100.0", "0.0"]),
+        ([0, 0], 0, ["0", "0"]),
+    ],
+)
+def test_rounded_shares_add_up_to_100(counts, places, shares):
+    assert [str(s) for s in rounded_shares(counts, places)] == shares
