@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from kindergarten_portal.media import files_delete_on_commit
+from staff.importing import staff_imported
 from staff.models import Employee
 
 from .models import EventPhoto
@@ -28,3 +29,11 @@ def employee_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=EventPhoto, dispatch_uid="events_photo_file_deleted")
 def photo_deleted(sender, instance, **kwargs):
     files_delete_on_commit(instance, "image")
+
+
+@receiver(staff_imported, dispatch_uid="events_staff_imported")
+def staff_imported_release(sender, employees, **kwargs):
+    """The staff import writes in bulk (no post_save): the same release for those it wrote."""
+    for employee in employees:
+        if employee.dismissal_date is not None:
+            participations_release_for_dismissed(employee=employee)

@@ -17,9 +17,10 @@ from django.dispatch import receiver
 
 from events.models import Event, Participation
 from kindergarten_portal.media import files_delete_on_commit
+from staff.importing import staff_imported
 from staff.models import CategoryDecision, Training
 
-from .derived import entries_sync_for_event, entries_sync_for_source
+from .derived import entries_sync_for_event, entries_sync_for_source, entries_sync_for_sources
 from .models import EvidenceFile
 
 SOURCES = (Training, CategoryDecision, Participation)
@@ -51,3 +52,9 @@ def event_saved(sender, instance, created=False, raw=False, **kwargs):
 @receiver(post_delete, sender=EvidenceFile, dispatch_uid="portfolios_evidence_file_deleted")
 def evidence_deleted(sender, instance, **kwargs):
     files_delete_on_commit(instance, "file", "thumbnail")
+
+
+@receiver(staff_imported, dispatch_uid="portfolios_staff_imported")
+def staff_imported_sync(sender, decisions, trainings, **kwargs):
+    """The staff import writes in bulk (no post_save): the entries of what it wrote, in bulk too."""
+    entries_sync_for_sources(sources=[*decisions, *trainings])

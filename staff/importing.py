@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +32,7 @@ from kindergarten_portal.spreadsheets import (
 )
 
 from .models import (
+    TITLE_CATEGORIES,
     Category,
     CategoryDecision,
     EducationLevel,
@@ -220,7 +222,15 @@ SEX_WORDS = {
     **dict.fromkeys(("м", "муж", "мужской", "m", "male", "man"), Sex.MALE),
 }
 SCALAR_KEYS = [key for key in PERSON_KEYS if key != "groups"]
+TITLE_REFUSED = gettext_lazy("Only a holder of the highest category can receive this title.")
 HOUR_UNITS = {"ч", "час", "часа", "часов", "ак", "акад"}
+BATCH = 1000  # rows a bulk statement writes
+
+# Sent inside the import's transaction once its bulk writes are done (they send no post_save), with
+# the lists written: `employees` (created or updated), `decisions` (CategoryDecision created or
+# changed) and `trainings` (the courses the written rows name). The apps that act on a staff
+# record's save subscribe in their receivers.py.
+staff_imported = Signal()
 
 POSITION_SYNONYMS = {
     Position.EDUCATOR: ["восп", "воспитатель группы"],
@@ -274,6 +284,7 @@ class Decision:
     category: str
     decision_date: datetime.date
     order_number: str
+    valid_until: datetime.date | None = None  # as the model's clean() sets it
 
 
 @dataclass
@@ -293,6 +304,7 @@ class StaffRow(ImportRow):
     decision: Decision | None = None
     course: Course | None = None
     side_rows: dict = field(default_factory=dict)  # {"decision" | "course": its row on its own sheet}
+    employee: Employee | None = None  # the record written from `values`
 
     @property
     def full_name(self):
@@ -350,6 +362,7 @@ class _StaffReader:
         self.positions = choice_lookup(Position, POSITION_SYNONYMS)
         self.education = choice_lookup(EducationLevel, EDUCATION_SYNONYMS)
         self.categories = choice_lookup(Category, CATEGORY_SYNONYMS)
+        self.sexes = choice_lookup(Sex) | SEX_WORDS
         self.existing = {}
         for employee in Employee.objects.prefetch_related("groups", "category_decisions", "trainings"):
             self.existing.setdefault(norm(employee.full_name), []).append(employee)
@@ -440,7 +453,9 @@ class _StaffReader:
                 )
                 self.error(table, number, key, " ".join(messages))
             return False
-        return Decision(category=category, decision_date=day, order_number=order)
+        return Decision(
+            category=category, decision_date=day, order_number=order, valid_until=candidate.valid_until
+        )
 
     def course(self, table, number, cells):
         """The last course training of the row, None if it gives none; False after an error."""
@@ -504,7 +519,7 @@ class _StaffReader:
         sex_text = cell_text(cells.get("sex"))
         values["sex"] = ""
         if sex_text:
-            values["sex"] = (choice_lookup(Sex) | SEX_WORDS).get(norm(sex_text).rstrip("."), "")
+            values["sex"] = self.sexes.get(norm(sex_text).rstrip("."), "")
             if not values["sex"]:
                 self.error(
                     table, number, "sex", _("«%(value)s» is not a sex; write ж or м.") % {"value": sex_text}
@@ -581,6 +596,8 @@ class _StaffReader:
                 "surname" if table.has("surname") else "full_name",
                 _("several employees are called %(name)s; edit them in the admin.") % {"name": full_name},
             )
+        elif decision and self.title_refused(decision, matches[0] if matches else None):
+            self.error(table, number, "category", str(TITLE_REFUSED))
         if self.result.error_count > errors_before:
             return
 
@@ -660,8 +677,23 @@ class _StaffReader:
                 _("%(name)s is already in row %(row)d.") % {"name": full_name, "row": row.side_rows[what]},
             )
             return
+        if what == "decision" and self.title_refused(found, row.obj):
+            self.error(table, number, "category", str(TITLE_REFUSED))
+            return
         setattr(row, what, found)
         row.side_rows[what] = number
+
+    def title_refused(self, decision, employee) -> bool:
+        """Whether `decision` gives a title (методист, наставник) she may not receive: the model's
+        clean() rule, read from her stored decisions already in memory (a query a row otherwise).
+        One on record under the same order number is left as it is, so it is not checked again."""
+        if decision.category not in TITLE_CATEGORIES:
+            return False
+        stored = _decision_match(employee, decision)
+        if stored is not None and (not decision.order_number or stored.order_number == decision.order_number):
+            return False
+        held = employee.category_decisions.all() if employee is not None else []
+        return not any(d.category == Category.HIGHEST and d.in_force_on(decision.decision_date) for d in held)
 
 
 def _decision_match(employee, decision):
@@ -692,9 +724,8 @@ def _course_match(employee, course):
     )
 
 
-def _settle(row):
-    """The row's action and changed columns, against her stored record."""
-    labels = {c.key: str(c.label) for c in IMPORT_COLUMNS}
+def _settle(row, labels):
+    """The row's action and changed columns, against her stored record (`labels`: column names by key)."""
     employee = row.obj
     changed = []
     if row.values is not None and employee is not None:
@@ -771,8 +802,9 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
         workbook.close()
 
     result.rows = list(reader.people.values())
+    labels = {c.key: str(c.label) for c in IMPORT_COLUMNS}
     for row in result.rows:
-        _settle(row)
+        _settle(row, labels)
     if reader.new_groups:
         result.notes.append(_("New groups: %(names)s") % {"names": ", ".join(reader.new_groups)})
     if not result.rows and not result.errors:
@@ -780,46 +812,92 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
     if result.errors or dry_run:
         return result
 
-    with transaction.atomic():
-        groups = {norm(g.name): g for g in KindergartenGroup.objects.all()}
-        for name in reader.new_groups:
-            groups[norm(name)] = KindergartenGroup.objects.create(name=name)
-        for row in result.rows:
-            if row.action == UNCHANGED:
-                continue
-            employee = row.obj or Employee()
-            if row.values is not None:
-                for key, value in row.values.items():
-                    setattr(employee, key, value)
-                employee.save()
-                employee.groups.set([groups[norm(name)] for name in row.groups])
-            if row.decision is not None:
-                _write_decision(employee, row.decision, stored=_decision_match(row.obj, row.decision))
-            if row.course is not None:
-                _write_course(employee, row.course, stored=_course_match(row.obj, row.course))
+    _write(result.rows, new_groups=reader.new_groups)
     result.written = True
     return result
 
 
-def _write_decision(employee, decision, *, stored):
-    """Through the model's own rules (full_clean, save), so its term is set the way the law says.
-    `stored`: her decision of that category and date on record, if any. (The check constraints are
-    left to the database, which refuses a wrong row inside the import's transaction.)"""
-    if stored is not None and (not decision.order_number or stored.order_number == decision.order_number):
-        return
-    stored = stored or CategoryDecision(
-        employee=employee, category=decision.category, decision_date=decision.decision_date
-    )
-    stored.order_number = decision.order_number or stored.order_number
-    stored.full_clean(validate_constraints=False)
-    stored.save()
+def _write(rows, *, new_groups):
+    """Write the checked rows in one transaction, in bulk: a fixed number of queries whatever the
+    number of rows (bulk_create and bulk_update, BATCH rows a statement). Everything was checked
+    while reading; the check constraints are left to the database, which refuses a wrong row inside
+    this transaction. Those bulk writes send no post_save, so `staff_imported` tells the apps that
+    follow a staff record's save (portfolio entries, a dismissed teacher's sign-ups) what changed."""
+    written = [row for row in rows if row.action != UNCHANGED]
+    with transaction.atomic():
+        groups = {norm(g.name): g for g in KindergartenGroup.objects.all()}
+        for group in KindergartenGroup.objects.bulk_create([KindergartenGroup(name=n) for n in new_groups]):
+            groups[norm(group.name)] = group
 
+        people, new_people, changed_people, regrouped = [], [], [], []
+        for row in written:
+            if row.values is None:
+                continue
+            employee = row.obj or Employee()
+            for key, value in row.values.items():
+                setattr(employee, key, value)
+            row.employee = employee
+            people.append(employee)
+            if row.obj is None:
+                new_people.append(employee)
+            elif set(row.changed) & set(SCALAR_KEYS):
+                changed_people.append(employee)
+            if row.obj is None or "groups" in row.changed:
+                regrouped.append(row)
+        Employee.objects.bulk_create(new_people, batch_size=BATCH)
+        Employee.objects.bulk_update(changed_people, SCALAR_KEYS, batch_size=BATCH)
+        through = Employee.groups.through
+        through.objects.filter(employee__in=[row.obj for row in regrouped if row.obj is not None]).delete()
+        through.objects.bulk_create(
+            [
+                through(employee=row.employee, kindergartengroup=groups[norm(name)])
+                for row in regrouped
+                for name in row.groups
+            ],
+            batch_size=BATCH,
+        )
 
-def _write_course(employee, course, *, stored):
-    stored = stored or Training(
-        employee=employee, kind=TrainingKind.COURSE, programme=course.programme, end_date=course.end_date
-    )
-    stored.provider = course.provider or stored.provider
-    stored.hours = course.hours if course.hours is not None else stored.hours
-    stored.full_clean(validate_constraints=False)
-    stored.save()
+        new_decisions, changed_decisions, courses, new_courses, changed_courses = [], [], [], [], []
+        for row in written:
+            employee = row.employee or row.obj
+            if row.decision is not None:
+                stored = _decision_match(row.obj, row.decision)
+                if stored is None:
+                    new_decisions.append(
+                        CategoryDecision(
+                            employee=employee,
+                            category=row.decision.category,
+                            decision_date=row.decision.decision_date,
+                            order_number=row.decision.order_number,
+                            valid_until=row.decision.valid_until,
+                        )
+                    )
+                elif row.decision.order_number and stored.order_number != row.decision.order_number:
+                    stored.order_number = row.decision.order_number
+                    changed_decisions.append(stored)
+            if row.course is not None:
+                stored = _course_match(row.obj, row.course)
+                if stored is None:
+                    stored = Training(
+                        employee=employee,
+                        kind=TrainingKind.COURSE,
+                        programme=row.course.programme,
+                        end_date=row.course.end_date,
+                    )
+                    new_courses.append(stored)
+                provider = row.course.provider or stored.provider
+                hours = row.course.hours if row.course.hours is not None else stored.hours
+                if stored.pk and (stored.provider, stored.hours) != (provider, hours):
+                    changed_courses.append(stored)
+                stored.provider, stored.hours = provider, hours
+                courses.append(stored)
+        CategoryDecision.objects.bulk_create(new_decisions, batch_size=BATCH)
+        CategoryDecision.objects.bulk_update(changed_decisions, ["order_number"], batch_size=BATCH)
+        Training.objects.bulk_create(new_courses, batch_size=BATCH)
+        Training.objects.bulk_update(changed_courses, ["provider", "hours"], batch_size=BATCH)
+        staff_imported.send(
+            sender=Employee,
+            employees=people,
+            decisions=new_decisions + changed_decisions,
+            trainings=courses,
+        )
