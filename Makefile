@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates backup restore clean
+.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates benchmark-import backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ benchmark: install benchmark-pages benchmark-office
 
 benchmark-certificates: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench} $(BIN)/python benchmarks/certificates_benchmark.py
+
+# The staff import at a city's size (5 000 people, a category and a course each) by the command and
+# through the admin, in a database of its own (emptied before each run); `IMPORT_BENCHMARK_ARGS=--rows 500`.
+benchmark-import: install
+	DATABASE_URL=$${IMPORT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_imports_bench} $(BIN)/python benchmarks/import_benchmark.py $(IMPORT_BENCHMARK_ARGS)
 
 # One dated folder under BACKUP_DIR (default ./backups): database dump, media, environment note.
 backup: install
