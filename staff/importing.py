@@ -304,7 +304,6 @@ class StaffRow(ImportRow):
     decision: Decision | None = None
     course: Course | None = None
     side_rows: dict = field(default_factory=dict)  # {"decision" | "course": its row on its own sheet}
-    employee: Employee | None = None  # the record written from `values`
 
     @property
     def full_name(self):
@@ -818,86 +817,92 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
 
 
 def _write(rows, *, new_groups):
-    """Write the checked rows in one transaction, in bulk: a fixed number of queries whatever the
-    number of rows (bulk_create and bulk_update, BATCH rows a statement). Everything was checked
-    while reading; the check constraints are left to the database, which refuses a wrong row inside
-    this transaction. Those bulk writes send no post_save, so `staff_imported` tells the apps that
-    follow a staff record's save (portfolio entries, a dismissed teacher's sign-ups) what changed."""
+    """Write the checked rows in one transaction, in bulk: BATCH rows at a time, each batch in a
+    fixed number of queries (bulk_create and bulk_update), so the queries grow with the batches,
+    never with the rows, and memory holds one batch of new records. Everything was checked while
+    reading; the check constraints are left to the database, which refuses a wrong row inside this
+    transaction. Bulk writes send no post_save, so `staff_imported` tells the apps that follow a
+    staff record's save (portfolio entries, a dismissed teacher's sign-ups) what each batch wrote."""
     written = [row for row in rows if row.action != UNCHANGED]
     with transaction.atomic():
         groups = {norm(g.name): g for g in KindergartenGroup.objects.all()}
         for group in KindergartenGroup.objects.bulk_create([KindergartenGroup(name=n) for n in new_groups]):
             groups[norm(group.name)] = group
+        for start in range(0, len(written), BATCH):
+            _write_batch(written[start : start + BATCH], groups=groups)
 
-        people, new_people, changed_people, regrouped = [], [], [], []
-        for row in written:
-            if row.values is None:
-                continue
-            employee = row.obj or Employee()
-            for key, value in row.values.items():
-                setattr(employee, key, value)
-            row.employee = employee
-            people.append(employee)
-            if row.obj is None:
-                new_people.append(employee)
-            elif set(row.changed) & set(SCALAR_KEYS):
-                changed_people.append(employee)
-            if row.obj is None or "groups" in row.changed:
-                regrouped.append(row)
-        Employee.objects.bulk_create(new_people, batch_size=BATCH)
-        Employee.objects.bulk_update(changed_people, SCALAR_KEYS, batch_size=BATCH)
-        through = Employee.groups.through
-        through.objects.filter(employee__in=[row.obj for row in regrouped if row.obj is not None]).delete()
-        through.objects.bulk_create(
-            [
-                through(employee=row.employee, kindergartengroup=groups[norm(name)])
-                for row in regrouped
-                for name in row.groups
-            ],
-            batch_size=BATCH,
-        )
 
-        new_decisions, changed_decisions, courses, new_courses, changed_courses = [], [], [], [], []
-        for row in written:
-            employee = row.employee or row.obj
-            if row.decision is not None:
-                stored = _decision_match(row.obj, row.decision)
-                if stored is None:
-                    new_decisions.append(
-                        CategoryDecision(
-                            employee=employee,
-                            category=row.decision.category,
-                            decision_date=row.decision.decision_date,
-                            order_number=row.decision.order_number,
-                            valid_until=row.decision.valid_until,
-                        )
-                    )
-                elif row.decision.order_number and stored.order_number != row.decision.order_number:
-                    stored.order_number = row.decision.order_number
-                    changed_decisions.append(stored)
-            if row.course is not None:
-                stored = _course_match(row.obj, row.course)
-                if stored is None:
-                    stored = Training(
+def _write_batch(rows, *, groups):
+    employees = {}  # the row's index -> the record its `values` write
+    new_people, changed_people, regrouped = [], [], []
+    for index, row in enumerate(rows):
+        if row.values is None:
+            continue
+        employee = row.obj or Employee()
+        for key, value in row.values.items():
+            setattr(employee, key, value)
+        employees[index] = employee
+        if row.obj is None:
+            new_people.append(employee)
+        elif set(row.changed) & set(SCALAR_KEYS):
+            changed_people.append(employee)
+        if row.obj is None or "groups" in row.changed:
+            regrouped.append((employee, row.groups))
+    Employee.objects.bulk_create(new_people)
+    Employee.objects.bulk_update(changed_people, SCALAR_KEYS)
+    through = Employee.groups.through
+    through.objects.filter(
+        employee__in=[row.obj for row in rows if row.obj and "groups" in row.changed]
+    ).delete()
+    through.objects.bulk_create(
+        [
+            through(employee=employee, kindergartengroup=groups[norm(name)])
+            for employee, names in regrouped
+            for name in names
+        ]
+    )
+
+    new_decisions, changed_decisions, courses, new_courses, changed_courses = [], [], [], [], []
+    for index, row in enumerate(rows):
+        employee = employees.get(index, row.obj)
+        if row.decision is not None:
+            stored = _decision_match(row.obj, row.decision)
+            if stored is None:
+                new_decisions.append(
+                    CategoryDecision(
                         employee=employee,
-                        kind=TrainingKind.COURSE,
-                        programme=row.course.programme,
-                        end_date=row.course.end_date,
+                        category=row.decision.category,
+                        decision_date=row.decision.decision_date,
+                        order_number=row.decision.order_number,
+                        valid_until=row.decision.valid_until,
                     )
-                    new_courses.append(stored)
-                provider = row.course.provider or stored.provider
-                hours = row.course.hours if row.course.hours is not None else stored.hours
-                if stored.pk and (stored.provider, stored.hours) != (provider, hours):
-                    changed_courses.append(stored)
-                stored.provider, stored.hours = provider, hours
-                courses.append(stored)
-        CategoryDecision.objects.bulk_create(new_decisions, batch_size=BATCH)
-        CategoryDecision.objects.bulk_update(changed_decisions, ["order_number"], batch_size=BATCH)
-        Training.objects.bulk_create(new_courses, batch_size=BATCH)
-        Training.objects.bulk_update(changed_courses, ["provider", "hours"], batch_size=BATCH)
-        staff_imported.send(
-            sender=Employee,
-            employees=people,
-            decisions=new_decisions + changed_decisions,
-            trainings=courses,
-        )
+                )
+            elif row.decision.order_number and stored.order_number != row.decision.order_number:
+                stored.order_number = row.decision.order_number
+                changed_decisions.append(stored)
+        if row.course is not None:
+            stored = _course_match(row.obj, row.course)
+            if stored is None:
+                stored = Training(
+                    employee=employee,
+                    kind=TrainingKind.COURSE,
+                    programme=row.course.programme,
+                    end_date=row.course.end_date,
+                )
+                new_courses.append(stored)
+            provider = row.course.provider or stored.provider
+            hours = row.course.hours if row.course.hours is not None else stored.hours
+            if stored.pk and (stored.provider, stored.hours) != (provider, hours):
+                changed_courses.append(stored)
+            stored.provider, stored.hours = provider, hours
+            courses.append(stored)
+    CategoryDecision.objects.bulk_create(new_decisions)
+    CategoryDecision.objects.bulk_update(changed_decisions, ["order_number"])
+    Training.objects.bulk_create(new_courses)
+    Training.objects.bulk_update(changed_courses, ["provider", "hours"])
+    staff_imported.send(
+        sender=Employee,
+        employees=list(employees.values()),
+        decisions=new_decisions + changed_decisions,
+        trainings=courses,
+    )
