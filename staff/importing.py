@@ -224,7 +224,7 @@ SEX_WORDS = {
 SCALAR_KEYS = [key for key in PERSON_KEYS if key != "groups"]
 TITLE_REFUSED = gettext_lazy("Only a holder of the highest category can receive this title.")
 HOUR_UNITS = {"ч", "час", "часа", "часов", "ак", "акад"}
-BATCH = 1000  # rows a bulk statement writes
+BATCH = 500  # rows written a batch
 
 # Sent inside the import's transaction once its bulk writes are done (they send no post_save), with
 # the lists written: `employees` (created or updated), `decisions` (CategoryDecision created or
