@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates benchmark-uploads backup restore clean
+.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates benchmark-uploads benchmark-import backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ benchmark-certificates: install
 # Six 60-megapixel uploads at once against gunicorn (2 workers), an anonymous page timed meanwhile.
 benchmark-uploads: install
 	DATABASE_URL=$${UPLOADS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench_uploads} $(BIN)/python benchmarks/upload_benchmark.py
+
+# The staff import at a city's size (5 000 people, a category and a course each) by the command and
+# through the admin, in a database of its own (emptied before each run); `IMPORT_BENCHMARK_ARGS=--rows 500`.
+benchmark-import: install
+	DATABASE_URL=$${IMPORT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_imports_bench} $(BIN)/python benchmarks/import_benchmark.py $(IMPORT_BENCHMARK_ARGS)
 
 # One dated folder under BACKUP_DIR (default ./backups): database dump, media, environment note.
 backup: install

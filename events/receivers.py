@@ -15,6 +15,7 @@ from django.dispatch import receiver
 
 from kindergarten_portal.media import files_delete_on_commit
 from kindergarten_portal.pagecache import bump_public_pages
+from staff.importing import staff_imported
 from staff.models import Employee
 
 from .models import Event, EventPhoto, ExternalParticipant, Organization, Participation, Series
@@ -47,3 +48,11 @@ for model in SHOWN_PUBLICLY:
     post_delete.connect(
         public_data_changed, sender=model, dispatch_uid=f"events_public_{model.__name__}_deleted"
     )
+
+
+@receiver(staff_imported, dispatch_uid="events_staff_imported")
+def staff_imported_release(sender, employees, **kwargs):
+    """The staff import writes in bulk (no post_save): the same release for those it wrote."""
+    for employee in employees:
+        if employee.dismissal_date is not None:
+            participations_release_for_dismissed(employee=employee)

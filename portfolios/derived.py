@@ -153,44 +153,54 @@ def _agrees(entry, wanted) -> bool:
     return all(getattr(entry, key) == value for key, value in wanted.items())
 
 
+def _entry_agree(entry, *, key, source_id, wanted, now):
+    """Bring `entry` (None: none stored yet) in line with `wanted` (None: withdraw it), in memory.
+    Returns the entry (None if there is none to keep), whether it must be saved, and the status
+    change to record as (from, to), or None."""
+    if wanted is None:
+        if entry is not None and entry.status != EntryStatus.WITHDRAWN:
+            previous, entry.status = entry.status, EntryStatus.WITHDRAWN
+            return entry, True, (previous, entry.status)
+        return entry, False, None
+    if entry is None:
+        entry = PortfolioEntry(source_type=key, source_id=source_id, is_public=PUBLIC_BY_DEFAULT[key])
+        changed = True
+    else:
+        changed = not _agrees(entry, wanted)
+    for field, value in wanted.items():
+        setattr(entry, field, value)
+    previous = entry.status if entry.pk else ""
+    if key in REVIEWED_SOURCES:
+        # New, or back after it was withdrawn: to review; otherwise its review stands.
+        target = EntryStatus.SUBMITTED if previous in ("", EntryStatus.WITHDRAWN) else previous
+    else:
+        target = EntryStatus.APPROVED
+    if previous == target:
+        return entry, changed, None
+    entry.status = target
+    if target == EntryStatus.APPROVED:
+        entry.approved_at = now
+    else:
+        entry.submitted_at, entry.approved_at, entry.approved_by = now, None, None
+    return entry, True, (previous, target)
+
+
 def _entry_sync(*, key, source_id, wanted) -> PortfolioEntry | None:
     """Make the entry under (key, source_id) agree with `wanted` (None: withdraw it)."""
     with transaction.atomic():
         entry = (
             PortfolioEntry.objects.select_for_update().filter(source_type=key, source_id=source_id).first()
         )
-        if wanted is None:
-            if entry is not None and entry.status != EntryStatus.WITHDRAWN:
-                previous, entry.status = entry.status, EntryStatus.WITHDRAWN
-                entry.save(update_fields=["status", "updated_at"])
-                StatusChange.objects.create(entry=entry, from_status=previous, to_status=entry.status)
-            return entry
-        now = timezone.now()
-        if entry is None:
-            entry = PortfolioEntry(source_type=key, source_id=source_id, is_public=PUBLIC_BY_DEFAULT[key])
-            changed = True
-        else:
-            changed = not _agrees(entry, wanted)
-        for field, value in wanted.items():
-            setattr(entry, field, value)
-        previous = entry.status if entry.pk else ""
-        if key in REVIEWED_SOURCES:
-            # New, or back after it was withdrawn: to review; otherwise its review stands.
-            target = EntryStatus.SUBMITTED if previous in ("", EntryStatus.WITHDRAWN) else previous
-        else:
-            target = EntryStatus.APPROVED
-        if previous != target:
-            entry.status = target
-            if target == EntryStatus.APPROVED:
-                entry.approved_at = now
-            else:
-                entry.submitted_at, entry.approved_at, entry.approved_by = now, None, None
-            changed = True
-        if changed:
+        entry, changed, change = _entry_agree(
+            entry, key=key, source_id=source_id, wanted=wanted, now=timezone.now()
+        )
+        if changed and wanted is None:
+            entry.save(update_fields=["status", "updated_at"])
+        elif changed:
             entry.full_clean(exclude=["teacher"])
             entry.save()
-        if previous != target:
-            StatusChange.objects.create(entry=entry, from_status=previous, to_status=target)
+        if change:
+            StatusChange.objects.create(entry=entry, from_status=change[0], to_status=change[1])
     return entry
 
 
@@ -290,3 +300,49 @@ def entries_sync_all() -> int:
         entries_sync_for_source(source=source)
         count += 1
     return count
+
+
+def entries_sync_for_sources(*, sources) -> int:
+    """What `entries_sync_for_source` does for each of many staff or event records (the staff
+    import's bulk writes), in a fixed number of queries whatever their number: the entries read in
+    one, then written in bulk. The check constraints are left to the database. Returns how many
+    entries were created or changed."""
+    wanted = {}  # (source key, source id) -> the entry's fields, or None
+    for source in sources:
+        for key, rule in SOURCE_RULES[source._meta.label_lower]:
+            wanted[key, source.pk] = rule(source)
+    if not wanted:
+        return 0
+    ids_by_key = {}
+    for key, source_id in wanted:
+        ids_by_key.setdefault(key, []).append(source_id)
+    now = timezone.now()
+    with transaction.atomic():
+        stored = PortfolioEntry.objects.select_for_update().filter(
+            reduce(or_, (Q(source_type=key, source_id__in=ids) for key, ids in ids_by_key.items()))
+        )
+        stored = {(entry.source_type, entry.source_id): entry for entry in stored}
+        new, changed, changes = [], [], []
+        for (key, source_id), fields in wanted.items():
+            entry, save, change = _entry_agree(
+                stored.get((key, source_id)), key=key, source_id=source_id, wanted=fields, now=now
+            )
+            if save:
+                if fields is not None:  # a withdrawal changes the status alone, as in _entry_sync
+                    entry.full_clean(exclude=["teacher"], validate_unique=False, validate_constraints=False)
+                entry.updated_at = now
+                (changed if entry.pk else new).append(entry)
+            if change:
+                changes.append((entry, change))
+        PortfolioEntry.objects.bulk_create(new, batch_size=1000)
+        fields = sorted({field for fields in wanted.values() if fields for field in fields})
+        PortfolioEntry.objects.bulk_update(
+            changed,
+            [*fields, "status", "approved_at", "submitted_at", "approved_by", "updated_at"],
+            batch_size=1000,
+        )
+        StatusChange.objects.bulk_create(
+            [StatusChange(entry=entry, from_status=old, to_status=to) for entry, (old, to) in changes],
+            batch_size=1000,
+        )
+    return len(new) + len(changed)

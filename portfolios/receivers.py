@@ -20,9 +20,10 @@ from django.dispatch import receiver
 from events.models import Event, Participation
 from kindergarten_portal.media import files_delete_on_commit
 from kindergarten_portal.pagecache import bump_public_pages
+from staff.importing import staff_imported
 from staff.models import CategoryDecision, Employee, Training
 
-from .derived import entries_sync_for_event, entries_sync_for_source
+from .derived import entries_sync_for_event, entries_sync_for_source, entries_sync_for_sources
 from .models import EvidenceFile, MiniSite, PortfolioEntry
 
 SOURCES = (Training, CategoryDecision, Participation)
@@ -72,3 +73,10 @@ for model in SHOWN_PUBLICLY:
     post_delete.connect(
         public_data_changed, sender=model, dispatch_uid=f"portfolios_public_{model.__name__}_deleted"
     )
+
+
+@receiver(staff_imported, dispatch_uid="portfolios_staff_imported")
+def staff_imported_sync(sender, decisions, trainings, **kwargs):
+    """The staff import writes in bulk (no post_save): the entries of what it wrote, in bulk too."""
+    entries_sync_for_sources(sources=[*decisions, *trainings])
+    bump_public_pages()  # a dismissal imported takes her mini-site down, as a saved record does

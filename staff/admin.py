@@ -20,6 +20,7 @@ from kindergarten_portal.spreadsheets import xlsx_response
 from .dates import add_months
 from .exports import attestation_calendar_workbook, staff_workbook
 from .forms import EmployeeAdminForm, TrainingAdminForm
+from .importing import staff_import, staff_import_template
 from .models import (
     BASE_CATEGORIES,
     TITLE_CATEGORIES,
@@ -42,7 +43,7 @@ from .selectors import (
     filter_attestation_due_within,
     filter_course_due_within,
 )
-from .services import accounts_create_for_teachers, employee_email_sync, staff_import, staff_import_template
+from .services import accounts_create_for_teachers, employee_email_sync
 
 CALENDAR_PAGE_SIZE = 50  # dues per page of the attestation calendar
 CALENDAR_EXEMPT_SHOWN = 20  # the exempt listed under it (the workbook has them all)

@@ -20,8 +20,8 @@ from kindergarten_portal.spreadsheets import (
     parse_whole_number,
     read_table,
 )
+from staff.importing import staff_import
 from staff.models import Employee
-from staff.services import staff_import
 
 D = datetime.date
 T = datetime.time

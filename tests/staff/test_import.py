@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from staff.importing import staff_import, staff_import_template
 from staff.models import Employee, KindergartenGroup, Position
-from staff.services import staff_import, staff_import_template
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db

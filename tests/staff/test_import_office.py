@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from reports.selectors import dashboard_figures
 from staff.academic import AcademicYear
+from staff.importing import staff_import
 from staff.models import (
     Category,
     CategoryDecision,
@@ -23,7 +24,6 @@ from staff.models import (
     Training,
     TrainingKind,
 )
-from staff.services import staff_import
 from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db

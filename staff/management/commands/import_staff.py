@@ -1,5 +1,5 @@
 from kindergarten_portal.imports import ImportCommand
-from staff.services import staff_import
+from staff.importing import staff_import
 
 
 class Command(ImportCommand):
