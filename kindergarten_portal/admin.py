@@ -1,3 +1,6 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -152,3 +155,30 @@ class PortalUserAdmin(LongListMixin, UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, PortalUserAdmin)
+
+
+class SignInLockoutAdmin(AccessAttemptAdmin):
+    """django-axes' sign-in attempts (registered by axes, before this app): the locked accounts,
+    with a button that unlocks them at every address."""
+
+    actions = ["unlock"]
+
+    @admin.action(description=_("Unlock the selected accounts"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        usernames = sorted({username for username in queryset.values_list("username", flat=True) if username})
+        for username in usernames:
+            axes_reset(username=username)
+        self.message_user(
+            request,
+            ngettext(
+                "Unlocked %(count)d account: %(names)s.",
+                "Unlocked %(count)d accounts: %(names)s.",
+                len(usernames),
+            )
+            % {"count": len(usernames), "names": ", ".join(usernames)},
+            messages.SUCCESS,
+        )
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInLockoutAdmin)

@@ -4,9 +4,10 @@ form, with what this portal changes."""
 import hashlib
 import uuid
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
@@ -66,3 +67,13 @@ class ThrottledPasswordResetView(PasswordResetView):
         if _reset_limit_reached(f"password-reset:email:{digest}", settings.PASSWORD_RESET_LIMIT_PER_EMAIL):
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's set-password page, which also lifts a sign-in lockout of the account: the link
+    reached her mailbox, so she is its owner, and nobody on a shared address can keep her out."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
-from .password_reset import ThrottledPasswordResetView
+from .password_reset import ThrottledPasswordResetView, UnlockingPasswordResetConfirmView
 
 admin.site.site_header = _("Methodological office")
 admin.site.site_title = _("Methodological office")
@@ -17,6 +17,11 @@ urlpatterns = [
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     # Ahead of Django's own, which it replaces: the mail is queued and the requests are limited.
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        UnlockingPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("staff.urls")),

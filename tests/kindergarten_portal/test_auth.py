@@ -56,6 +56,22 @@ def test_password_reset_by_email_end_to_end(client, anna):
     assert _set_new_password(client, _reset_link(mail.outbox[0]))
 
 
+def test_a_locked_out_teacher_unlocks_herself_with_the_reset_link(client, anna):
+    """Someone on the staff room's address typed wrong passwords for her: the link that reached her
+    mailbox lifts the lock, and she signs in from that address at once."""
+    from axes.models import AccessAttempt
+
+    anna.email = "anna@sad.ru"
+    anna.save()
+    for _n in range(5):
+        client.post("/accounts/login/", {"username": "anna", "password": "wrong"})
+    assert client.post("/accounts/login/", {"username": "anna", "password": PASSWORD}).status_code == 429
+    client.post(reverse("password_reset"), {"email": "anna@sad.ru"})
+    send_queued()
+    assert _set_new_password(client, _reset_link(mail.outbox[0]))  # signed in from the same address
+    assert not AccessAttempt.objects.filter(username="anna").exists()
+
+
 def test_password_reset_with_the_mail_server_down_answers_and_is_mailed_once_it_is_back(
     client, anna, settings
 ):

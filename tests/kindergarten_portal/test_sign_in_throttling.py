@@ -179,3 +179,21 @@ def test_a_shared_address_below_the_account_limit_locks_the_pair_only(client, an
     _fail(client, LOGIN, "anna", 5, REMOTE_ADDR="198.51.100.50")  # the staff room's address
     elsewhere = client.post(LOGIN, {"username": "anna", "password": PASSWORD}, REMOTE_ADDR="203.0.113.8")
     assert elsewhere.status_code == 302  # she signs in from home
+
+
+def test_senior_educator_unlocks_an_account_with_the_admin_button(client, anna, senior):
+    for address in ("198.51.100.1", "198.51.100.2"):
+        _fail(client, LOGIN, "anna", 5, REMOTE_ADDR=address)
+    assert AccessAttempt.objects.filter(username="anna").count() == 2
+    client.force_login(senior)
+    listed = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "Разблокировать выбранные учётные записи" in listed
+    one = AccessAttempt.objects.filter(username="anna").first()
+    response = client.post(
+        "/admin/axes/accessattempt/", {"action": "unlock", "_selected_action": [one.pk]}, follow=True
+    )
+    assert "Разблокирована 1 учётная запись: anna." in response.content.decode()
+    assert not AccessAttempt.objects.filter(username="anna").exists()  # at every address
+    client.logout()
+    signed_in = client.post(LOGIN, {"username": "anna", "password": PASSWORD}, REMOTE_ADDR="198.51.100.2")
+    assert signed_in.status_code == 302
