@@ -98,7 +98,7 @@ def main():
 
     from events.importing import event_import
     from events.models import Organization, OrganizationKind
-    from kindergarten_portal.spreadsheets import open_workbook
+    from kindergarten_portal.xlsx_in import open_workbook
     from staff.services import staff_import
 
     call_command("migrate", verbosity=0)

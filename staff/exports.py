@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.spreadsheets import Sheet, new_workbook, workbook_bytes
+from kindergarten_portal.xlsx_out import Sheet, new_workbook, workbook_bytes
 
 
 def staff_workbook(employees) -> bytes:

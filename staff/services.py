@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
 from kindergarten_portal.outbox import absolute_url, outbox_queue
-from kindergarten_portal.spreadsheets import (
+from kindergarten_portal.xlsx_in import (
     Column,
     ImportRefused,
     accepted,
@@ -24,7 +24,6 @@ from kindergarten_portal.spreadsheets import (
     choice_lookup,
     choice_of,
     clean_name,
-    import_template,
     keyed,
     norm,
     open_workbook,
@@ -32,6 +31,7 @@ from kindergarten_portal.spreadsheets import (
     parse_whole_number,
     read_table,
 )
+from kindergarten_portal.xlsx_out import import_template
 
 from .models import (
     Category,
