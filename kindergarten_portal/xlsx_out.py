@@ -5,8 +5,8 @@ next one starts, so memory stays flat however many rows there are. Its sheets (`
 shaded header row that wraps, fixed column widths, the panes frozen under the header and a filter
 over the table, and print legibly: one font (Arial 10 — LibreOffice prints it as the metric-equal
 Liberation Sans), A4 portrait when the table fits its width, landscape otherwise, at a fixed scale of
-MIN_PRINT_SCALE % or more (so text prints at 8 pt or more), the header repeated on every page, the
-gridlines printed, the sheet's name and page number in the footer. Workbooks are downloaded through
+MIN_PRINT_SCALE % or more (so text prints at 8 pt or more), the header repeated on every page, each
+cell's borders drawn, the sheet's name and page number in the footer. Workbooks are downloaded through
 `xlsx_response`. Reading uploads is `xlsx_in`'s (openpyxl).
 """
 
@@ -30,18 +30,20 @@ FONT_NAME = "Arial"
 FONT_SIZE = 10
 FONT = {"font_name": FONT_NAME, "font_size": FONT_SIZE}
 HEADER_FILL = "#DDEBF7"
+BORDER = {"border": 1, "border_color": "#808080"}  # every cell: the table's lines on paper too
 MAX_WIDTH = 60  # a column never grows wider; longer text wraps inside it
 LINE_HEIGHT = 12.75  # points per line of a wrapped row (Arial 10's row)
 HEADER_LINES_SHOWN = 4  # a header wraps onto at most this many lines
 
-# Column widths are in characters of the default font; Arial 10's digit is 7 pixels wide and a
-# column has 5 pixels of padding (XlsxWriter's own conversion, 96 pixels an inch).
-DIGIT_PIXELS = 7
-COLUMN_PADDING = 5
-DEFAULT_COLUMN_PIXELS = 64  # a column with no width set
-# A4 with half-inch side margins: 7.27 inches portrait, 10.69 landscape, less 2% kept free because
-# programs round widths their own way.
-PAGE_PIXELS = {"portrait": int(7.27 * 96 * 0.98), "landscape": int(10.69 * 96 * 0.98)}
+# Column widths are in digits of the default font. Excel draws Arial 10's digit 7 pixels wide (96
+# an inch), LibreOffice 7.42 (Liberation Sans' own, measured in its PDF), each with about 5 pixels
+# of padding: the printed width is reckoned with the wider.
+DIGIT_PIXELS = 7.42
+COLUMN_PADDING = 5.5
+DEFAULT_COLUMN_PIXELS = 64  # a column with no width set: Excel's 8.43 digits
+DEFAULT_COLUMN_WIDTH = 8.43
+# A4 with half-inch side margins: 7.27 inches portrait, 10.69 landscape, less 1% kept free.
+PAGE_PIXELS = {"portrait": int(7.27 * 96 * 0.99), "landscape": int(10.69 * 96 * 0.99)}
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7}  # inches
 # Arial 10 printed at 80% or more reads at 8 pt or more; a sheet never prints smaller.
 MIN_PRINT_SCALE = 80
@@ -73,7 +75,7 @@ class Workbook:
         key = (number_format, align, bold, header)
         known = self.formats.get(key)
         if known is None:
-            properties = {**FONT, **ALIGNMENTS[align]}
+            properties = {**FONT, **BORDER, **ALIGNMENTS[align]}
             if number_format:
                 properties["num_format"] = number_format
             if bold or header:
@@ -150,8 +152,8 @@ def fitted_widths(headers, rows, minimum=6) -> list[int]:
 
 
 def column_pixels(width) -> int:
-    """A column's width on screen and paper at 100%, in pixels (96 an inch)."""
-    return int(width * DIGIT_PIXELS + 0.5) + COLUMN_PADDING if width > 0 else 0
+    """A column's width on paper at 100%, in pixels (96 an inch), as the wider program draws it."""
+    return width * DIGIT_PIXELS + COLUMN_PADDING if width > 0 else 0
 
 
 def page_setup(widths, extra_pixels=0) -> tuple[str, int]:
@@ -161,7 +163,7 @@ def page_setup(widths, extra_pixels=0) -> tuple[str, int]:
     pixels = sum(column_pixels(w) for w in widths) + extra_pixels
     if pixels <= PAGE_PIXELS["portrait"]:
         return "portrait", 100
-    fit = PAGE_PIXELS["landscape"] * 100 // pixels
+    fit = int(PAGE_PIXELS["landscape"] * 100 // pixels)
     return "landscape", max(MIN_PRINT_SCALE, min(100, fit))
 
 
@@ -268,13 +270,17 @@ class Sheet:
         self.ws.freeze_panes(1, 0)
         self.ws.set_paper(9)  # A4
         self.ws.set_margins(**MARGINS)
-        self.ws.hide_gridlines(0)  # printed too: rows are easier to follow across a page
-        self.ws.set_footer(f'&L&"{FONT_NAME}"&8&A&R&"{FONT_NAME}"&8&P / &N', {"margin": 0.3})
+        self.ws.set_footer(
+            f'&L&"{FONT_NAME}"&{FONT_SIZE}&A&R&"{FONT_NAME}"&{FONT_SIZE}&P / &N', {"margin": 0.3}
+        )
         if repeat_header:
             self.ws.repeat_rows(0)
         self._set_up_page()
         header_lines = max(
-            (text_lines(text, width, bold=True) for text, width in zip(self.headers, self.widths, strict=False)),
+            (
+                text_lines(text, width, bold=True)
+                for text, width in zip(self.headers, self.widths, strict=False)
+            ),
             default=1,
         )
         if header_lines > 1:
@@ -333,17 +339,15 @@ class Sheet:
                 cell_top = top
             align = _alignment(long_text, centered, cell_top)
             if value is None or value == "":
-                if align or cell_bold or number_format:
-                    ws.write_blank(row, index, None, fmt(number_format, align, cell_bold))
+                ws.write_blank(row, index, None, fmt(number_format, align, cell_bold))
             elif isinstance(value, str):
-                ws.write_string(row, index, value, fmt(None, align, cell_bold) if align or cell_bold else None)
+                ws.write_string(row, index, value, fmt(None, align, cell_bold))
             elif isinstance(value, bool):
-                ws.write_boolean(row, index, value, fmt(None, align, cell_bold) if align or cell_bold else None)
+                ws.write_boolean(row, index, value, fmt(None, align, cell_bold))
             elif isinstance(value, int | float | Decimal):
-                if isinstance(value, Decimal | float) and number_format is None:
-                    number_format = POINTS_FORMAT if isinstance(value, Decimal) else None
-                styled = align or cell_bold or number_format
-                ws.write_number(row, index, float(value), fmt(number_format, align, cell_bold) if styled else None)
+                if number_format is None and isinstance(value, Decimal):
+                    number_format = POINTS_FORMAT
+                ws.write_number(row, index, float(value), fmt(number_format, align, cell_bold))
             elif isinstance(value, datetime.datetime):
                 if timezone.is_aware(value):
                     value = timezone.localtime(value).replace(tzinfo=None)
@@ -351,7 +355,7 @@ class Sheet:
             elif isinstance(value, datetime.date):
                 ws.write_datetime(row, index, value, fmt(number_format or DATE_FORMAT, align, cell_bold))
             else:
-                ws.write_string(row, index, str(value), fmt(None, align, cell_bold) if align or cell_bold else None)
+                ws.write_string(row, index, str(value), fmt(None, align, cell_bold))
         self.rows_written += 1
 
     def blank(self):
@@ -372,7 +376,7 @@ class Sheet:
                 "name": [name, 0, column],
                 "categories": [name, 1, 0, rows, 0],
                 "values": [name, 1, column, rows, column],
-                "data_labels": {"value": True, "font": FONT},
+                "data_labels": {"value": True, "font": {"name": FONT_NAME, "size": FONT_SIZE}},
             }
         )
         chart.set_title({"name": str(title), "name_font": {"name": FONT_NAME, "size": 12, "bold": True}})
@@ -389,7 +393,8 @@ class Sheet:
         chart.set_size(CHART_SIZE)
         column_after = len(self.headers) + 1  # one empty column between
         self.ws.insert_chart(1, column_after, chart)
-        self.beside = DEFAULT_COLUMN_PIXELS + CHART_SIZE["width"]
+        # The gap, the chart, and the whole of the column it ends in: all of it is printed.
+        self.beside = 2 * column_pixels(DEFAULT_COLUMN_WIDTH) + CHART_SIZE["width"]
         self._set_up_page()
         return chart
 

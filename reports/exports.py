@@ -102,7 +102,8 @@ def _rating_sheet(wb, build, rows):
         for row in rows_grouped_by_category(rows)
     ]
     # The ranks and the total are centred: a right-aligned number beside a name reads as «1Антонова».
-    sheet = Sheet(wb, _("Rating"), headers, fitted_widths(headers, values), centered={0, 1, 8})
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(2, 3, 9))
+    sheet = Sheet(wb, _("Rating"), headers, widths, centered={0, 1, 8})
     for line in values:
         sheet.append(line)
     sheet.close_table()
