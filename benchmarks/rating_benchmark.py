@@ -168,7 +168,7 @@ def read_cells(path):
                 values = []
                 for cell in row:
                     value = getattr(cell, "value", None)
-                    number_format = getattr(cell, "number_format", "General")
+                    number_format = getattr(cell, "number_format", None) or "General"
                     if number_format != "General" or (isinstance(value, str) and value[:1] == "="):
                         value = FormattedValue(value, number_format, cell.data_type)
                     values.append(value)
@@ -234,6 +234,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recreate", action="store_true", help="drop and recreate the benchmark data")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--rounds", type=int, default=BUILD_ROUNDS, help="runs of the floor and the build (at least --repeat)"
+    )
     args = parser.parse_args()
 
     django_on_postgres()
@@ -252,7 +255,7 @@ def main():
     floor_times, build_times = [], []
     # In turns, as the workbooks below: the same load weighs on both. Seven rounds at least (a
     # second each): on this machine one run of the floor takes 250-400 ms as its load comes and goes.
-    rounds = max(args.repeat, BUILD_ROUNDS)
+    rounds = max(args.repeat, args.rounds)
     for _n in range(rounds):
         floor_time, groups = timed(lambda: floor_query(year), 1)
         floor_times.append(floor_time)
