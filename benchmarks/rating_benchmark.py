@@ -10,12 +10,13 @@ memory of the build and the workbook (tracemalloc, measured in separate runs so 
 are not slowed by it). Each time is the median of --repeat runs; the workbook and its reference
 run in turns, so that load from other work weighs on both alike.
 
-The reference ("openpyxl's own write-only time for the same cells"): the cells the project's
-workbook hands openpyxl are recorded in an untimed run (sheet by sheet, row by row), then written
-with `Workbook(write_only=True)` and nothing else: the same sheets, rows and values, and the same
-number formats (a date cell DD.MM.YYYY, a points cell 0.0, a share 0%: a format is part of the
-value's meaning), text kept as text; no fonts, fills, alignment, widths, row heights, frozen panes,
-filters, print set-up or charts. The recorded cells are in memory before its clock starts.
+The reference ("openpyxl's plain write-only floor for the same cells"): the workbook, written with
+XlsxWriter (kindergarten_portal/xlsx_out.py), is read back with openpyxl in an untimed run, and its
+cells are written with `Workbook(write_only=True)` and nothing else: the same sheets, rows and
+values, and the same number formats (a date cell DD.MM.YYYY, a points cell 0.0, a share 0%: a format
+is part of the value's meaning), text kept as text; no fonts, fills, alignment, widths, row heights,
+frozen panes, filters, print set-up or charts. The cells read back are in memory before its clock
+starts.
 
 Targets, printed at the end as met or not: the build within 2x the floor, the workbook within
 1.3x its reference; the workbook's peak memory under 200 MB.
@@ -152,32 +153,32 @@ def floor_query(year):
         return len(cursor.fetchall())
 
 
-def record_cells(write):
-    """[(sheet title, [row, ...])] of what `write()` hands openpyxl's write-only sheets: plain values
-    as they are, a cell as (value, number format, data type) or its plain value when it has neither."""
-    from openpyxl.cell.cell import Cell
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+def read_cells(path):
+    """[(sheet title, [row, ...])] of the cells of the workbook at `path`, read back with openpyxl:
+    plain values as they are, a value with a number format (a date, points, a share) or text that
+    looks like a formula as a FormattedValue."""
+    from openpyxl import load_workbook
 
-    sheets = {}
-    append = WriteOnlyWorksheet.append
-
-    def plain(value):
-        if not isinstance(value, Cell):
-            return value
-        if value.number_format != "General" or (value.data_type == "s" and str(value.value)[:1] == "="):
-            return FormattedValue(value.value, value.number_format, value.data_type)
-        return value.value
-
-    def recording(ws, row):
-        sheets.setdefault(ws.title, []).append([plain(value) for value in row])
-        return append(ws, row)
-
-    WriteOnlyWorksheet.append = recording
+    workbook = load_workbook(path, read_only=True)
+    sheets = []
     try:
-        write()
+        for ws in workbook:
+            rows = []
+            for row in ws.iter_rows():
+                values = []
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    number_format = getattr(cell, "number_format", None) or "General"
+                    if number_format != "General" or (isinstance(value, str) and value[:1] == "="):
+                        value = FormattedValue(value, number_format, cell.data_type)
+                    values.append(value)
+                while values and values[-1] is None:
+                    values.pop()
+                rows.append(values)
+            sheets.append((ws.title, rows))
     finally:
-        WriteOnlyWorksheet.append = append
-    return list(sheets.items())
+        workbook.close()
+    return sheets
 
 
 class FormattedValue:
@@ -188,7 +189,7 @@ class FormattedValue:
 
 
 def write_reference(sheets, handle):
-    """The recorded cells written with plain openpyxl (see the module's docstring)."""
+    """The cells read back, written with plain openpyxl (see the module's docstring)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -233,6 +234,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recreate", action="store_true", help="drop and recreate the benchmark data")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--rounds", type=int, default=BUILD_ROUNDS, help="runs of the floor and the build (at least --repeat)"
+    )
     args = parser.parse_args()
 
     django_on_postgres()
@@ -251,7 +255,7 @@ def main():
     floor_times, build_times = [], []
     # In turns, as the workbooks below: the same load weighs on both. Seven rounds at least (a
     # second each): on this machine one run of the floor takes 250-400 ms as its load comes and goes.
-    rounds = max(args.repeat, BUILD_ROUNDS)
+    rounds = max(args.repeat, args.rounds)
     for _n in range(rounds):
         floor_time, groups = timed(lambda: floor_query(year), 1)
         floor_times.append(floor_time)
@@ -266,7 +270,8 @@ def main():
             with target.open("wb") as handle:
                 rating_workbook(build, out=handle)
 
-        sheets = record_cells(write)
+        write()  # once untimed, to read its cells back for the reference
+        sheets = read_cells(target)
         cells = sum(len(row) for _title, rows in sheets for row in rows)
         sheet_count = len(sheets)
 
@@ -282,7 +287,7 @@ def main():
         reference_time = statistics.median(reference_times)
         size = target.stat().st_size
         reference_size = reference.stat().st_size
-        sheets.clear()  # free the recorded cells before the memory run
+        sheets.clear()  # free the cells read back before the memory run
         workbook_peak = peak_mb(write)
     build_peak = peak_mb(lambda: rating_build(year=year, today=today, workbook=False))
     RatingBuild.objects.filter(academic_year=year).delete()

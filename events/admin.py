@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from kindergarten_portal.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.imports import ImportAdminMixin
-from kindergarten_portal.spreadsheets import xlsx_response
+from kindergarten_portal.xlsx_out import xlsx_response
 from staff.dates import add_months
 
 from . import documents

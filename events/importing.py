@@ -15,27 +15,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
-from kindergarten_portal.spreadsheets import (
+from kindergarten_portal.xlsx_in import (
     Column,
     ImportRefused,
-    Sheet,
     accepted,
     cell_text,
     choice_lookup,
     choice_of,
     clean_name,
-    fitted_widths,
-    import_template,
     keyed,
-    new_workbook,
     norm,
     open_workbook,
     parse_date,
     parse_time_range,
     parse_whole_number,
     read_table,
-    workbook_bytes,
 )
+from kindergarten_portal.xlsx_out import Sheet, fitted_widths, import_template, new_workbook, workbook_bytes
 
 from .models import Direction, Event, EventFormat, EventStatus, Level, Organization, OrganizationKind, Series
 

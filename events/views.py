@@ -21,9 +21,9 @@ from kindergarten_portal.media import NO_STORE, file_response
 from kindergarten_portal.pagecache import cached_public_page
 from kindergarten_portal.pagination import page_of
 from kindergarten_portal.roles import can_read_everything, role_required
-from kindergarten_portal.spreadsheets import xlsx_response
 from kindergarten_portal.typography import gendered as gendered_message
 from kindergarten_portal.typography import inner_quotes
+from kindergarten_portal.xlsx_out import xlsx_response
 from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 from staff.dates import add_months

@@ -1,5 +1,5 @@
 """One mechanism for every xlsx import (staff, the month's plan): one result type, one dry-run page in
-the admin, one management command. The reading itself is `spreadsheets.read_table`; each app's
+the admin, one management command. The reading itself is `xlsx_in.read_table`; each app's
 service checks its own rows and returns an `ImportResult`.
 
 An import is all or nothing: the service checks every row, and writes only when none has an error.
@@ -16,7 +16,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .spreadsheets import XLSX_ACCEPT, ImportIssue, xlsx_response
+from .xlsx_in import XLSX_ACCEPT, ImportIssue
+from .xlsx_out import xlsx_response
 
 MAX_ISSUES = 200  # errors listed; the rest are only counted
 

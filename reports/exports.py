@@ -14,12 +14,9 @@ from django.db.models import Max
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
-from openpyxl.utils import get_column_letter
 
 from events.models import EventFormat, Level
-from kindergarten_portal.spreadsheets import (
+from kindergarten_portal.xlsx_out import (
     MAX_WIDTH,
     MONTH_FORMAT,
     PERCENT_FORMAT,
@@ -78,27 +75,6 @@ def _criteria_text(criteria):
     return "; ".join(parts)
 
 
-def _bar_chart(title, y_title):
-    chart = BarChart()
-    chart.type = "col"
-    chart.style = 10
-    chart.title = title
-    chart.y_axis.title = y_title
-    chart.legend = None
-    chart.height = 10
-    chart.width = 18
-    # Bars measured from zero, so 9.8 / 10.2 / 10.0 do not look like 1 : 3 : 2; axes shown (newer
-    # Excel hides an axis openpyxl leaves `delete` unset on) and each bar labelled with its value.
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-    for other in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
-        setattr(chart.dataLabels, other, False)
-    return chart
-
-
 # ---------------------------------------------------------------- the head's workbook
 
 
@@ -126,7 +102,8 @@ def _rating_sheet(wb, build, rows):
         for row in rows_grouped_by_category(rows)
     ]
     # The ranks and the total are centred: a right-aligned number beside a name reads as «1Антонова».
-    sheet = Sheet(wb, _("Rating"), headers, fitted_widths(headers, values), centered={0, 1, 8})
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(2, 3, 9))
+    sheet = Sheet(wb, _("Rating"), headers, widths, centered={0, 1, 8})
     for line in values:
         sheet.append(line)
     sheet.close_table()
@@ -174,13 +151,7 @@ def _summary_sheet(wb, rows):
         sheet.append(line)
     sheet.close_table()
     if categories:
-        chart = _bar_chart(_("Average total by category"), _("Points"))
-        chart.add_data(
-            Reference(sheet.ws, min_col=3, min_row=1, max_row=1 + len(values)), titles_from_data=True
-        )
-        chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + len(values)))
-        chart.anchor = f"{get_column_letter(len(headers) + 2)}2"
-        sheet.ws.add_chart(chart)
+        sheet.bar_chart(_("Average total by category"), _("Points"), column=2, rows=len(values))
 
 
 def _details_sheet(wb, build, rows):
@@ -308,11 +279,7 @@ def _categories_sheet(wb, figures):
     for label, count in title_values:
         sheet.append([label, count, ""])
     sheet.append([_("Young teachers"), young, ""])
-    chart = _bar_chart(_("Qualification categories"), _("Teachers"))
-    chart.add_data(Reference(sheet.ws, min_col=2, min_row=1, max_row=1 + len(values)), titles_from_data=True)
-    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + len(values)))
-    chart.anchor = f"{get_column_letter(len(headers) + 2)}2"
-    sheet.ws.add_chart(chart)
+    sheet.bar_chart(_("Qualification categories"), _("Teachers"), column=1, rows=len(values))
 
     sheet.blank()
     sheet.append([_("Attestations due in the next 12 months")], bold=True)
@@ -429,7 +396,7 @@ def rating_workbook(build: RatingBuild, out=None):
     figures = dashboard_figures(
         year=build.academic_year, as_of=build.as_of, teacher_ids=[r.teacher_id for r in rows]
     )
-    wb = new_workbook(_("Category-rating summary %(year)s") % {"year": build.academic_year.label})
+    wb = new_workbook(_("Category-rating summary %(year)s") % {"year": build.academic_year.label}, out)
     _rating_sheet(wb, build, rows)
     _summary_sheet(wb, rows)
     _criteria_sheet(wb, rows)
@@ -438,7 +405,7 @@ def rating_workbook(build: RatingBuild, out=None):
     _courses_sheet(wb, build, figures)
     _events_sheet(wb, build)
     _gratitude_sheet(wb, build)
-    return workbook_bytes(wb, out)
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- a teacher's self-report
@@ -482,10 +449,10 @@ def self_report_workbook(report: SelfReport) -> bytes:
     widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 7))
     sheet = Sheet(wb, _("Self-report"), headers, widths, centered={2, 6})
     # Whose report it is, on every printed page (the rows below the table say it too).
-    sheet.ws.oddHeader.center.text = _("Self-report of %(name)s, %(year)s academic year") % {
-        "name": report.teacher.full_name,
-        "year": report.academic_year.label,
-    }
+    sheet.page_header(
+        _("Self-report of %(name)s, %(year)s academic year")
+        % {"name": report.teacher.full_name, "year": report.academic_year.label}
+    )
     for line in values:
         sheet.append(line)
     sheet.close_table()

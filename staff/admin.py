@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from kindergarten_portal.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.imports import ImportAdminMixin
-from kindergarten_portal.spreadsheets import xlsx_response
+from kindergarten_portal.xlsx_out import xlsx_response
 
 from .dates import add_months
 from .exports import attestation_calendar_workbook, staff_workbook

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.spreadsheets import Sheet, new_workbook, workbook_bytes
+from kindergarten_portal.xlsx_out import Sheet, new_workbook, print_widths, workbook_bytes
 
 from .selectors import attestation_state
 
@@ -26,7 +26,12 @@ def staff_workbook(employees) -> bytes:
         (_("E-mail"), 28),
     ]
     wb = new_workbook()
-    sheet = Sheet(wb, _("Staff"), [title for title, _width in headers], [width for _title, width in headers])
+    titles = [title for title, _width in headers]
+    # The text columns wrap so that the list prints one page wide (kindergarten_portal.xlsx_out).
+    widths = print_widths(
+        [width for _title, width in headers], titles, wrap=(0, 1, 2, 3, 7, 11), narrowest=10
+    )
+    sheet = Sheet(wb, _("Staff"), titles, widths)
     today = timezone.localdate()
     for employee in employees:
         state = attestation_state(employee, on=today)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
-from kindergarten_portal.spreadsheets import (
+from kindergarten_portal.xlsx_in import (
     Column,
     ImportRefused,
     accepted,
@@ -22,7 +22,6 @@ from kindergarten_portal.spreadsheets import (
     choice_lookup,
     choice_of,
     clean_name,
-    import_template,
     keyed,
     norm,
     open_workbook,
@@ -30,6 +29,7 @@ from kindergarten_portal.spreadsheets import (
     parse_whole_number,
     read_table,
 )
+from kindergarten_portal.xlsx_out import import_template
 
 from .models import (
     TITLE_CATEGORIES,

@@ -1,4 +1,4 @@
-"""The one reader every import uses (spreadsheets.read_table and its helpers): values as people type
+"""The one reader every import uses (xlsx_in.read_table and its helpers): values as people type
 them, the header found below titles, and the limits that refuse a file at once."""
 
 import datetime
@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from kindergarten_portal.spreadsheets import (
+from kindergarten_portal.xlsx_in import (
     MAX_DATA_ROWS,
     Column,
     ImportRefused,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
+from kindergarten_portal.xlsx_out import MIN_PRINT_SCALE, column_pixels
 from staff.dates import add_months, add_years
 from staff.models import Category, Employee
 from tests.factories import (
@@ -244,7 +245,13 @@ def test_exported_staff_list_prints_on_one_page_width(client, senior):
     response = client.post(CHANGELIST, {"action": "export_xlsx", "_selected_action": [first.pk]})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    widths = {}
+    for dimension in sheet.column_dimensions.values():  # neighbours of one width come as one range
+        widths.update((index, int(dimension.width)) for index in range(dimension.min, dimension.max + 1))
+    assert len(widths) == 12
+    scale = sheet.page_setup.scale or 100
+    assert scale >= MIN_PRINT_SCALE
+    assert sum(column_pixels(w) for w in widths.values()) * scale / 100 <= 10.69 * 96  # A4 landscape
     assert sheet.print_title_rows == "$1:$1"
 
 

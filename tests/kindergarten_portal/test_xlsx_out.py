@@ -1,4 +1,4 @@
-"""The one sheet writer every export uses, read back with openpyxl."""
+"""The one sheet writer every export uses (XlsxWriter), read back with openpyxl."""
 
 import datetime
 import io
@@ -6,19 +6,20 @@ import zipfile
 from decimal import Decimal
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet.dimensions import RowDimension
 
-from kindergarten_portal.spreadsheets import (
+from kindergarten_portal.xlsx_in import Column
+from kindergarten_portal.xlsx_out import (
+    LINE_HEIGHT,
+    MIN_PRINT_SCALE,
     PERCENT_FORMAT,
-    Column,
     Sheet,
-    _LookCell,
+    fits_page,
     fitted_widths,
     import_template,
     new_workbook,
     print_scale,
     print_widths,
+    text_lines,
     workbook_bytes,
     xlsx_response,
 )
@@ -42,13 +43,14 @@ def test_sheet_freezes_the_header_and_filters_the_table_only():
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:D3"
     assert [c.value for c in ws[1]] == HEADERS
-    assert all(c.font.bold and c.fill.fgColor.rgb == "00DDEBF7" for c in ws[1])
+    assert all(c.font.bold and c.fill.fgColor.rgb == "FFDDEBF7" for c in ws[1])
     assert ws["A4"].value == "Итого" and ws["A4"].font.bold
 
 
 def test_sheet_sets_the_given_column_widths():
     ws, _content = _written([])
-    assert [ws.column_dimensions[letter].width for letter in "ABCD"] == [30, 12, 8, 40]
+    # stored with the column's padding (5 pixels of 7 a character), as Excel stores it
+    assert [int(ws.column_dimensions[letter].width) for letter in "ABCD"] == [30, 12, 8, 40]
 
 
 def test_fitted_widths_follow_the_longest_value_up_to_60():
@@ -95,7 +97,7 @@ def test_formula_looking_text_stays_text():
 def test_long_text_wraps_and_its_row_is_tall_enough():
     ws, _content = _written([["Антонова", None, 1, "слово " * 30]])  # 180 characters in a 40-wide column
     assert ws["D2"].alignment.wrap_text
-    assert ws.row_dimensions[2].height == 15 * 5  # 180 / (40 - 2), rounded up
+    assert ws.row_dimensions[2].height == LINE_HEIGHT * 5  # six words of six characters a line
     assert ws.row_dimensions[3].height is None
 
 
@@ -104,16 +106,40 @@ def test_a_long_header_wraps_and_heightens_the_header_row():
         [], headers=["ФИО", "Дата окончания курсов повышения квалификации", "Баллы", "Комм."]
     )
     assert ws["B1"].alignment.wrap_text
-    assert ws.row_dimensions[1].height == 15 * 4  # 45 characters in 10: five lines, at most four shown
+    assert ws.row_dimensions[1].height == LINE_HEIGHT * 4  # five lines in 12, at most four shown
 
 
-def test_print_setup_is_a4_landscape_one_page_wide_with_the_header_on_every_page():
-    ws, _content = _written([["Антонова", None, 1, ""]])
-    assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.paperSize == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+def test_print_setup_is_a4_with_the_header_on_every_page_and_the_sheet_named_in_the_footer():
+    ws, _content = _written([["Антонова", None, 1, ""]])  # 90 characters wide: portrait at 100%
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("portrait", 9)
+    assert ws.page_setup.scale in (None, 100)  # 100% is the default, not written
+    assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$1"
+    assert ws["A2"].border.left.style == "thin" and ws["D1"].border.bottom.style == "thin"  # lines on paper
+    assert "&A" in ws.oddFooter.left.text and "&P" in ws.oddFooter.right.text
+    wide, _content = _written([], widths=(60, 30, 10, 20))  # too wide for portrait
+    assert (wide.page_setup.orientation, wide.page_setup.scale) == ("landscape", None)
+    wider, _content = _written([], widths=(60, 60, 60, 40))
+    assert wider.page_setup.orientation == "landscape"
+    assert MIN_PRINT_SCALE <= wider.page_setup.scale == print_scale([60, 60, 60, 40]) < 100
+
+
+def test_one_font_everywhere():
+    """Headers, cells, totals: Arial 10 (LibreOffice prints it as Liberation Sans), not the theme's."""
+    ws, content = _written([["Антонова", datetime.date(2025, 10, 7), Decimal("4.5"), "слово " * 30]])
+    cells = [*ws[1], *ws[2], *ws[3]]
+    assert {(c.font.name, c.font.sz) for c in cells} == {("Arial", 10)}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    assert "Calibri" not in styles and 'scheme val="minor"' not in styles
+
+
+def test_text_lines_wrap_at_spaces():
+    assert text_lines("Педагогический аукцион «Игровые идеи»", 20) == 3
+    assert text_lines("короткий текст", 20) == 1
+    assert text_lines("Рекомендация", 16, bold=True) == 1  # as wide as header_floor says
+    assert text_lines("первая строка\nвторая", 40) == 2
+    assert text_lines("x" * 45, 12) == 5  # a word longer than the column is broken
 
 
 def test_workbook_title_and_sheet_title_cut_to_31_characters():
@@ -173,7 +199,7 @@ def test_import_template_marks_required_columns_and_formats_the_example():
     assert [c.value for c in ws[1]] == ["Фамилия *", "Дата приёма", "Заметка"]
     assert ws["A2"].value == "=Иванова" and ws["A2"].data_type == "s"
     assert ws["B2"].number_format == "DD.MM.YYYY"
-    assert [ws.column_dimensions[letter].width for letter in "ABC"] == [14, 15, 50]
+    assert [int(ws.column_dimensions[letter].width) for letter in "ABC"] == [14, 15, 50]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C2"
 
 
@@ -187,15 +213,16 @@ def test_centred_columns_keep_a_number_apart_from_the_name_beside_it():
     assert ws["B2"].alignment.horizontal is None
 
 
-def test_print_widths_narrow_the_text_columns_to_print_at_70_percent():
+def test_print_widths_narrow_the_text_columns_to_print_at_the_least_scale():
     headers = ["Педагог", "Мероприятие", "Дата", "Участники"]
     widths = print_widths([32, 60, 12, 160], headers, wrap=(1, 3))
-    assert sum(widths) == 208  # 146 units at 100%: 70% of the page's width
     assert widths[0] == 32 and widths[2] == 12  # the others keep their width
-    assert print_scale(widths) == 70
+    assert print_scale(widths) == MIN_PRINT_SCALE
+    assert widths == [32, 60, 12, 64]  # the widest narrowed first; a unit more would print below
+    assert fits_page(widths) and not fits_page([32, 60, 12, 65])
     assert print_scale([40, 50]) == 100
-    # never below the header's longest word: labels are not cut
-    assert print_widths([60, 300], ["Педагог", "Самообразование"], wrap=(1,), budget=50) == [60, 17]
+    # never below the header's longest word in bold (15 letters, 15% wider, and the padding)
+    assert print_widths([60, 300, 100], ["Педагог", "Самообразование", "x"], wrap=(1,)) == [60, 20, 100]
 
 
 def test_text_longer_than_its_column_wraps_and_the_row_reads_from_the_top():
@@ -204,75 +231,5 @@ def test_text_longer_than_its_column_wraps_and_the_row_reads_from_the_top():
     sheet.append(["Антонова Анна Сергеевна", "Педагогический аукцион «Игровые идеи»"])  # 38 in 20
     ws = load_workbook(io.BytesIO(workbook_bytes(wb)))["Лист"]
     assert ws["B2"].alignment.wrap_text
-    assert ws.row_dimensions[2].height == 15 * 3  # 38 / (20 - 2), rounded up
+    assert ws.row_dimensions[2].height == LINE_HEIGHT * 3  # «Педагогический / аукцион «Игровые / идеи»»
     assert ws["A2"].alignment.vertical == "top"
-
-
-def _sheet_xml(openpyxls_own_rows):
-    """The details-like sheet's XML, its rows made by Sheet's `_values_to_row` or openpyxl's own,
-    and its styled cells Sheet's (`_LookCell`) or openpyxl's own `Cell` of the same value and look."""
-    wb = new_workbook()
-    sheet = Sheet(
-        wb, "Лист", ["Педагог", "Дата", "Мероприятие", "Часы", "Баллы"], [20, 12, 20, 8, 8], centered={1}
-    )
-    if openpyxls_own_rows:
-        del sheet.ws._values_to_row  # the class's own method again
-        append = sheet.ws.append
-
-        def own_cells(row):
-            cells = []
-            for value in row:
-                if type(value) is _LookCell:
-                    cell = Cell(sheet.ws, row=1, column=1, value=value._value, style_array=value._style)
-                    cell.data_type, value = value.data_type, cell
-                cells.append(value)
-            append(cells)
-
-        sheet.ws.append = own_cells
-    rows = [
-        ["Антонова Анна Сергеевна", datetime.date(2026, 1, 27), "Семинар", 16, Decimal("2.5")],
-        ["Борисова", datetime.date(2026, 2, 3), "Педагогический аукцион «Игровые идеи»", None, Decimal("1")],
-        ["=СУММ(A1:A2)", None, "", 0, 3.25],
-        [
-            "Ёлкина Алёна",
-            datetime.datetime(2026, 3, 1, 10, 30),
-            "Мастер-класс по ТРИЗ для педагогов",
-            72,
-            None,
-        ],
-    ]
-    for _round in range(2):  # the second round refills the cells the first one made
-        for row in rows:
-            sheet.append(row)
-    sheet.close_table()
-    sheet.append(["Итого", None, "", 88, Decimal("13.5")], bold=True)
-    sheet.append([sheet.cell("Ссылка", bold=True), sheet.cell(datetime.date(2026, 5, 1))])
-    with zipfile.ZipFile(io.BytesIO(workbook_bytes(wb))) as archive:
-        return archive.read("xl/worksheets/sheet1.xml"), archive.read("xl/styles.xml")
-
-
-def test_rows_go_in_as_openpyxl_itself_would_write_them():
-    """Sheet hands openpyxl its rows and its styled cells its own way (spreadsheets._values_to_row
-    and _LookCell, for speed): the sheet and its styles come out byte for byte as through openpyxl's
-    own method and cells."""
-    ours, own = _sheet_xml(False), _sheet_xml(True)
-    assert b"<c " in ours[0] and b' s="' in ours[0]  # cells, some styled
-    assert ours == own
-    # A wrapped row's height, as openpyxl writes a row dimension's (Sheet gives it as attributes).
-    dimension = RowDimension(new_workbook().create_sheet("x"), index=3, ht=15 * 3, customHeight=True)
-    attributes = " ".join(f'{name}="{value}"' for name, value in dimension)
-    assert f'<row r="3" {attributes}>'.encode() in ours[0]
-
-
-def test_a_cell_restyled_after_it_was_made_keeps_its_own_look():
-    """Cells of one look share its style index (_LookCell); one changed afterwards is not given it."""
-    wb = new_workbook()
-    sheet = Sheet(wb, "Лист", ["Дата", "Доля"], [12, 12])
-    same, changed = sheet.cell(datetime.date(2026, 5, 1)), sheet.cell(datetime.date(2026, 5, 2))
-    assert type(same) is _LookCell and type(changed) is _LookCell
-    changed.number_format = "0.00"
-    sheet.append([same])
-    sheet.append([changed])
-    sheet.append([sheet.cell(datetime.date(2026, 5, 3))])  # the look's index, as before the change
-    ws = load_workbook(io.BytesIO(workbook_bytes(wb)))["Лист"]
-    assert [ws[f"A{row}"].number_format for row in (2, 3, 4)] == ["DD.MM.YYYY", "0.00", "DD.MM.YYYY"]
