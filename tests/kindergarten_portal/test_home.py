@@ -347,3 +347,14 @@ def test_a_recommended_event_she_waits_for_shows_her_place_on_home(client, anna,
     assert [p.waiting_position for p in response.context["agenda"]["recommended"]] == [2]
     section = response.content.decode().split('id="home-recommended"', 1)[1].split("</section>", 1)[0]
     assert "place No. 2" in section
+
+
+@pytest.mark.parametrize("sex,word", [("female", "записана"), ("male", "записан"), ("", "записан(а)")])
+def test_teacher_home_says_signed_up_in_her_gender(client, anna, sex, word):
+    """Her home speaks of her as her record does («записана»), as her events and calendar do."""
+    anna.employee.sex = sex
+    anna.employee.save(update_fields=["sex"])
+    ParticipationFactory(teacher=anna.employee, event=EventFactory(start=in_days(5)))
+    client.force_login(anna)
+    html = client.get(reverse("home")).content.decode()
+    assert f'<span class="badge text-bg-success">{word}</span>' in html
