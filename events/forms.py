@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kindergarten_portal.typography import days
 from staff.images import PhotoField
 from staff.models import Employee
 
@@ -91,10 +92,10 @@ class ExternalRegistrationForm(forms.ModelForm):
             _(
                 "I consent to %(operator)s (the operator) processing my name, organization, position and "
                 "e-mail to register me for this event, send me its confirmation and certificate and keep "
-                "the sign-in sheet. The data are kept for %(days)s days after the event and then removed; "
+                "the sign-in sheet. The data are kept for %(days)s after the event and then removed; "
                 "I can withdraw the consent by writing to the operator."
             )
-            % {"operator": own_kindergarten().name, "days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS},
+            % {"operator": own_kindergarten().name, "days": days(settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS)},
             reverse("privacy"),
             _("Privacy policy"),
         )

@@ -3,7 +3,7 @@
 Part of the ground (like roles.py and the outbox): it imports no app.
 """
 
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 INNER = str.maketrans({"«": "„", "»": "“"})
 
@@ -23,3 +23,8 @@ def gendered(message: str, sex: str) -> str:
     if sex in ("female", "male"):
         return pgettext(sex, message)
     return gettext(message)
+
+
+def days(count: int) -> str:
+    """«365 дней», «1 день», «22 дня»: a number of days with its noun in the right form."""
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}

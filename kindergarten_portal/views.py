@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from events import selectors as events_selectors
+from kindergarten_portal.typography import days
 from portfolios import selectors as portfolios_selectors
 from reports import selectors as reports_selectors
 from staff import academic
@@ -118,7 +119,7 @@ def privacy(request):
         "privacy.html",
         {
             "operator": events_selectors.own_kindergarten().name,
-            "keep_days": settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS,
+            "keep_days": days(settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS),
         },
     )
 

@@ -71,12 +71,20 @@ def test_registration_consent_names_operator_term_and_links_the_policy(client, s
     event = EventFactory(is_open=True)
     page = client.get(f"/events/open/{event.pk}/").content.decode()
     form = page[page.index('id="registration-form"') :]
-    assert "Солнышко" in form and "200" in form and 'href="/privacy/"' in form
+    assert "Солнышко" in form and "хранятся 200 дней после" in form and 'href="/privacy/"' in form
+
+
+@pytest.mark.parametrize("keep,said", [(365, "365 дней"), (1, "1 день"), (22, "22 дня"), (30, "30 дней")])
+def test_the_term_is_said_with_its_noun(client, settings, keep, said):
+    settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS = keep
+    assert f"{said} после мероприятия" in client.get("/privacy/").content.decode()
+    event = EventFactory(is_open=True)
+    assert f"хранятся {said} после" in client.get(f"/events/open/{event.pk}/").content.decode()
 
 
 def test_privacy_policy_is_public_and_names_the_operator_and_term(client, settings):
     our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»")
     settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS = 200
     page = client.get("/privacy/").content.decode()
-    assert "Политика обработки персональных данных" in page and "Солнышко" in page and "200 дн." in page
+    assert "Политика обработки персональных данных" in page and "Солнышко" in page and "200 дней" in page
     assert 'href="/privacy/"' in client.get("/events/open/").content.decode()  # the footer
