@@ -53,8 +53,8 @@ def _redis_answers(host="127.0.0.1", port=6379):
 
 
 # As production is advised to run: the cache, the cached public pages and the sessions in Redis
-# (README, REDIS_URL), in a Redis database of the benchmark's own, emptied on every run. Without a
-# Redis on this machine, the database cache.
+# (docs/configuration.md, REDIS_URL), in a Redis database of the benchmark's own, emptied on every
+# run. Without a Redis on this machine, the database cache.
 if "REDIS_URL" not in os.environ and _redis_answers():
     os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/14"
     os.environ["CACHE_KEY_PREFIX"] = "page-benchmark"

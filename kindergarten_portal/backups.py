@@ -85,7 +85,7 @@ def environment_note(now):
     lines = [
         f"# Portal backup of {now.isoformat(timespec='seconds')}; Django {django.get_version()}.",
         "# The environment the portal ran with. Secrets are not written here: take them from the",
-        "# password store. Unset variables take the defaults of this code version (README).",
+        "# password store. Unset variables take the defaults of this code version (docs/configuration.md).",
     ]
     for name in names:
         value = os.environ.get(name)

@@ -1,7 +1,7 @@
 """Settings for the kindergarten methodological-office portal.
 
 Everything that differs between a laptop, CI and production is read from environment
-variables; see README.md ("Configuration") for the list.
+variables; see docs/configuration.md for the list.
 """
 
 import datetime
@@ -285,7 +285,7 @@ CACHES["pages"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "pages"
 # to both, so a flushed Redis signs nobody out).
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# `make backup` writes one dated folder here (see README, "Backups").
+# `make backup` writes one dated folder here (see docs/production.md, "Backups and restores").
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # ---- end of shared state
 
@@ -299,7 +299,7 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", "127.0.0.1,::1")
 # Absolute links in e-mails (password resets take the host from the request; notices sent by cron
 # have no request), e.g. https://portal.sad12.ru
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
-# Set to e.g. /protected-media/ when nginx serves checked files via X-Accel-Redirect (see README).
+# Set to e.g. /protected-media/ when nginx serves checked files via X-Accel-Redirect (see docs/production.md).
 PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_PREFIX", "")
 # Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.
 # PORTFOLIO_MAX_IMAGE_PIXELS is its former name, still read.
@@ -335,7 +335,7 @@ AXES_DISABLE_ACCESS_LOG = True
 # HTTPS only (behind the proxy that terminates TLS, see SECURE_PROXY_SSL_HEADER): plain-HTTP requests
 # are redirected wherever the cookies are HTTPS-only anyway (production by default; a plain-HTTP
 # intranet sets SECURE_COOKIES=false and so gets no redirect). HSTS is sticky in browsers, so it is
-# off until set: 31536000 (a year) once HTTPS works (README, "Production").
+# off until set: 31536000 (a year) once HTTPS works (docs/production.md).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and env_bool("SECURE_COOKIES", True))
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
