@@ -33,3 +33,14 @@ def date_weekday_time(value):
 def inner_quotes(text):
     """«{{ event.title|inner_quotes }}»: the title's own «…» become „…“."""
     return inner_quotes_text(text)
+
+
+@register.filter(expects_localtime=True)
+def month_in_text(value):
+    """«январь 2027» inside a sentence («План мероприятий: январь 2027»): in Russian a month's name
+    is a common noun, in lower case after a colon (Django's catalogue capitalises it for use on its
+    own, as in a heading or the month switcher); English keeps its capital."""
+    if not value:
+        return ""
+    text = formats.date_format(value, "F Y")
+    return text.lower() if (get_language() or "").startswith("ru") else text

@@ -544,3 +544,11 @@ def test_planned_event_shows_places_and_deadline(client, anna):
     content = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "39 из 40" in content
     assert date_format(timezone.localtime(event.deadline), "d.m.Y H:i") in content
+
+
+def test_month_heading_names_the_month_in_lower_case_after_the_colon(client, anna):
+    client.force_login(anna)
+    for url in ("/events/2027/1/", "/events/2027/1/print/"):
+        content = client.get(url).content.decode()
+        assert "План мероприятий: январь 2027" in content, url
+        assert "План мероприятий: Январь" not in content, url
