@@ -17,7 +17,16 @@ from staff.images import image_check
 from .derived import entries_sync_all
 from .files import THUMBNAIL_SIDE
 from .forms import suggested_slug
-from .models import EntryKind, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
+from .models import (
+    MINISITE_CONSENT_VERSION,
+    EntryKind,
+    EntryStatus,
+    EvidenceFile,
+    MiniSite,
+    PortfolioEntry,
+    ReportItem,
+    StatusChange,
+)
 
 RETURN_COMMENT = "На скане не видно подписи и печати. Загрузите, пожалуйста, более чёткую фотографию."
 
@@ -162,6 +171,7 @@ def build(*, today, teachers):
             slug=suggested_slug(teacher),
             published=published,
             consent_at=now if published else None,
+            consent_text_version=MINISITE_CONSENT_VERSION if published else "",
             about=ABOUT.format(year=(teacher.hire_date or today).year),
             credo=CREDO,
         )

@@ -1,7 +1,7 @@
 from django.utils import timezone
 
 from portfolios import demo
-from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry
+from portfolios.models import MINISITE_CONSENT_VERSION, EntryStatus, EvidenceFile, MiniSite, PortfolioEntry
 from staff import demo as staff_demo
 
 
@@ -15,6 +15,10 @@ def test_demo_has_every_status_and_published_sites_and_is_idempotent(db):
     statuses = set(PortfolioEntry.objects.values_list("status", flat=True))
     assert {EntryStatus.APPROVED, EntryStatus.SUBMITTED, EntryStatus.RETURNED, EntryStatus.DRAFT} <= statuses
     assert MiniSite.objects.filter(published=True).count() == 5
+    # Each published site with the version of the consent text she agreed to («версия текста 2»).
+    assert set(MiniSite.objects.filter(published=True).values_list("consent_text_version", flat=True)) == {
+        MINISITE_CONSENT_VERSION
+    }
     # Courses and attestation decisions of the staff records are in the portfolios too.
     # The seed's 20 teachers' courses and that of the one on child-care leave.
     assert PortfolioEntry.objects.filter(source_type="staff.training").count() == 21
