@@ -392,7 +392,10 @@ def external_certificate(request, token):
 def certificate_verify(request, number, code):
     """What the QR code of a certificate opens: that it is genuine (or revoked), with the holder's
     initials and surname, the event and its date — nothing more."""
-    certificate = get_object_or_404(selectors.certificates_with_holders(), number=number, check_code=code)
+    certificate = selectors.certificates_with_holders().filter(number=number, check_code=code).first()
+    if certificate is None:
+        # Said plainly, with the status of a missing page: a made-up number or code is no certificate.
+        return render(request, "events/certificate_unknown.html", {"number": number}, status=404)
     return render(
         request,
         "events/certificate_verify.html",
