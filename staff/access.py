@@ -32,9 +32,11 @@ def staff_record(user):
 
 
 def is_dismissed(employee, *, on=None):
-    """True from the dismissal date on (the same rule as Employee.objects.current())."""
+    """True from the day after the dismissal date: the dismissal date is her last working day, and
+    her own pages (her certificates among them) stay open until it ends. The office's lists count
+    her out from that date already (Employee.objects.current())."""
     on = on or timezone.localdate()
-    return employee.dismissal_date is not None and employee.dismissal_date <= on
+    return employee.dismissal_date is not None and employee.dismissal_date < on
 
 
 def current_teacher(user, *, on=None):

@@ -1,5 +1,5 @@
-"""One policy for dismissed staff, in every app: no self-service from the dismissal date on (403 with
-the reason), her records stay for the office, her public pages are gone (404).
+"""One policy for dismissed staff, in every app: no self-service after the dismissal date, her last
+working day (403 with the reason), her records stay for the office, her public pages are gone (404).
 
 The self-service URLs are taken from the access-matrix rows: every signed-in page a teacher reaches
 for herself (and the POST-only actions, posted).
@@ -71,10 +71,12 @@ def test_dismissed_teacher_is_refused_everywhere(client, personas, name, url, ex
 @pytest.mark.parametrize(
     "name,url,expected", SELF_SERVICE[:4], ids=[_row_id(row) for row in SELF_SERVICE[:4]]
 )
-def test_a_dismissal_ahead_changes_nothing_yet(client, personas, name, url, expected):
+@pytest.mark.parametrize("days_ahead", [0, 1])
+def test_a_dismissal_today_or_ahead_changes_nothing_yet(client, personas, name, url, expected, days_ahead):
+    """On her last working day (the dismissal date) her own pages are still hers."""
     if callable(url):
         url = url(personas)
-    _dismiss(personas["anna"], timezone.localdate() + datetime.timedelta(days=1))
+    _dismiss(personas["anna"], timezone.localdate() + datetime.timedelta(days=days_ahead))
     client.force_login(personas["anna"])
     response = client.post(url) if expected["anna"] == 405 else client.get(url)
     assert response.status_code == expected["anna"]
@@ -109,6 +111,8 @@ def test_current_teacher_on_a_date(anna):
     _dismiss(anna, datetime.date(2026, 5, 31))
     anna.refresh_from_db()
     assert current_teacher(anna, on=datetime.date(2026, 5, 30)) == anna.employee
-    assert current_teacher(anna, on=datetime.date(2026, 5, 31)) is None
+    # Her last working day: her own pages (her certificates) are still hers.
+    assert current_teacher(anna, on=datetime.date(2026, 5, 31)) == anna.employee
+    assert current_teacher(anna, on=datetime.date(2026, 6, 1)) is None
     with pytest.raises(PermissionDenied, match="31.05.2026"):
         self_service_teacher(anna)
