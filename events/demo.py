@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from staff.academic import AcademicYear
-from staff.dates import add_months
+from staff.dates import add_months, working_day
 
 from . import services
 from .models import (
@@ -155,7 +155,7 @@ def build(*, today, teachers):
     events = {}
 
     # ---- the year-long seminar: two held events, one this month, an open show next month
-    held = today - datetime.timedelta(days=40)
+    held = working_day(today - datetime.timedelta(days=40), backward=True)
     workshop, created = _event(
         "Игра – как фактор всестороннего развития ребёнка",
         format=EventFormat.WORKSHOP,
@@ -200,7 +200,7 @@ def build(*, today, teachers):
         )
     events["workshop"] = workshop
 
-    auction_day = today - datetime.timedelta(days=12)
+    auction_day = working_day(today - datetime.timedelta(days=12), backward=True)
     auction, created = _event(
         "Педагогический аукцион «Игровые идеи для детского сада»",
         format=EventFormat.AUCTION,
@@ -225,7 +225,7 @@ def build(*, today, teachers):
         auction.save()
     events["auction"] = auction
 
-    consultation_day = today + datetime.timedelta(days=5)
+    consultation_day = working_day(today + datetime.timedelta(days=5))
     events["consultation"], _ = _event(
         "Лэпбук – как вид совместной деятельности взрослого и ребёнка",
         format=EventFormat.CONSULTATION,
@@ -241,7 +241,7 @@ def build(*, today, teachers):
     )
 
     next_month = add_months(today.replace(day=1), 1)
-    show_day = next_month.replace(day=10)
+    show_day = working_day(next_month.replace(day=10))
     show, created = _event(
         "Открытый показ: сюжетно-ролевая игра «Больница» в старшей группе",
         format=EventFormat.OPEN_SHOW,
@@ -286,7 +286,7 @@ def build(*, today, teachers):
          {"place": "МАДОУ № 42", "capacity": 30, "is_open": True}),
     ]  # fmt: skip
     for key, title, event_format, organizer, level, day, extra in plan:
-        day = next_month.replace(day=day)
+        day = working_day(next_month.replace(day=day))
         co = extra.pop("co", [])
         event, created = _event(
             title,
@@ -328,7 +328,7 @@ def build(*, today, teachers):
         )
 
     # ---- held external events: experience sharing open for Anna, done for Olga
-    library_day = today - datetime.timedelta(days=20)
+    library_day = working_day(today - datetime.timedelta(days=20), backward=True)
     library_event, created = _event(
         "Литературная гостиная: детские писатели Урала",
         format=EventFormat.SEMINAR,
