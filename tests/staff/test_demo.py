@@ -75,3 +75,20 @@ def test_seed_demo_gives_the_self_evaluation_what_it_reads():
     assert rows["1.14"].pupils_per_teacher is not None
     assert rows["1.10"].count > 0 and rows["1.11"].count > 0
     assert all(rows[f"1.15.{n}"].present for n in (1, 2, 3, 5, 6))
+
+
+def test_seed_demo_prints_the_sign_ins_once_and_sends_no_mail(capsys):
+    """`make run` shows the demo sign-ins once, on the first start and on every later one; the
+    demo's e-mails wait in the outbox (no MIME text on the terminal)."""
+    from django.core import mail
+
+    from kindergarten_portal.models import OutboxMessage
+
+    for _start in range(2):
+        call_command("seed_demo", "--if-empty")
+        out = capsys.readouterr().out
+        assert out.count("Demo sign-ins (password for all: demo-portal-2026):") == 1
+        assert "metodist" in out and "polina" in out
+        assert "Content-Type" not in out and "Subject:" not in out
+    assert mail.outbox == []
+    assert OutboxMessage.objects.exists()
