@@ -39,7 +39,7 @@ def build_demo():
     """Empty the database and build the demo kindergarten (seed_demo) with the three roles."""
     from django.core.management import call_command
 
-    from kindergarten_portal.roles import sync_role_permissions
+    from kindergarten_portal.access.roles import sync_role_permissions
 
     call_command("flush", interactive=False, verbosity=0)
     sync_role_permissions()

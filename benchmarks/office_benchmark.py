@@ -77,8 +77,8 @@ def grow(rng):
         ParticipationRole,
         ParticipationStatus,
     )
+    from kindergarten_portal.access.roles import TEACHER
     from kindergarten_portal.models import OutboxMessage, OutboxStatus
-    from kindergarten_portal.roles import TEACHER
     from portfolios.models import EntryKind, EntryStatus, EvidenceFile, PortfolioEntry, ReportItem, Result
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
@@ -432,7 +432,7 @@ def pages():
     from django.contrib.auth.models import Group
     from django.urls import reverse
 
-    from kindergarten_portal.roles import TEACHER
+    from kindergarten_portal.access.roles import TEACHER
     from reports.models import AcademicYear as StoredYear
 
     def admin(name, *queries, who="metodist"):

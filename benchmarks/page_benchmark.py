@@ -11,7 +11,7 @@ the data to a city network (300 more teachers; five academic years of events, pa
 portfolio entries, self-reports; mini-sites; a rating build) with bulk inserts and measures again.
 Prints, per page: median ms, its ratio to the one-query page, queries, at both sizes, and the
 network/demo ratio. Anonymous pages are measured as a visitor sees them: from the public pages'
-cache (kindergarten_portal.pagecache). A signed-in user's pages are rendered on every request.
+cache (kindergarten_portal.caching.pagecache). A signed-in user's pages are rendered on every request.
 If `wrk` is installed, also runs each page for 10 s with 20 connections against gunicorn
 (2 sync workers) and prints requests/s and latency.
 """
@@ -533,7 +533,7 @@ def main():
     demo = measure(args.requests)
     grow_to_network(timezone.localdate())
     # Bulk inserts send no signals: the public pages are served afresh, as after `bump_public_pages`.
-    from kindergarten_portal.pagecache import bump_public_pages
+    from kindergarten_portal.caching.pagecache import bump_public_pages
 
     bump_public_pages()
     network = measure(args.requests)

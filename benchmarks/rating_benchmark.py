@@ -11,7 +11,7 @@ are not slowed by it). Each time is the median of --repeat runs; the workbook an
 run in turns, so that load from other work weighs on both alike.
 
 The reference ("openpyxl's plain write-only floor for the same cells"): the workbook, written with
-XlsxWriter (kindergarten_portal/xlsx_out.py), is read back with openpyxl in an untimed run, and its
+XlsxWriter (kindergarten_portal/sheets/xlsx_out.py), is read back with openpyxl in an untimed run, and its
 cells are written with `Workbook(write_only=True)` and nothing else: the same sheets, rows and
 values, and the same number formats (a date cell DD.MM.YYYY, a points cell 0.0, a share 0%: a format
 is part of the value's meaning), text kept as text; no fonts, fills, alignment, widths, row heights,

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindergarten_portal.roles import can_read_everything
+from kindergarten_portal.access.roles import can_read_everything
 from staff.access import current_teacher, self_service_teacher, staff_record
 
 from .models import Event, Participation

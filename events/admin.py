@@ -15,9 +15,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.admin_lists import LongListMixin, RelatedSearchMixin
-from kindergarten_portal.imports import ImportAdminMixin
-from kindergarten_portal.xlsx_out import xlsx_response
+from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
+from kindergarten_portal.sheets.imports import ImportAdminMixin
+from kindergarten_portal.sheets.xlsx_out import xlsx_response
 from staff.dates import add_months
 
 from . import documents

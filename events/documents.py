@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from kindergarten_portal.media import NO_STORE
+from kindergarten_portal.files.media import NO_STORE
 from kindergarten_portal.typography import inner_quotes
 from staff.models import Sex
 

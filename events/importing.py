@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
-from kindergarten_portal.xlsx_in import (
+from kindergarten_portal.sheets.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
+from kindergarten_portal.sheets.xlsx_in import (
     Column,
     ImportRefused,
     accepted,
@@ -31,7 +31,13 @@ from kindergarten_portal.xlsx_in import (
     parse_whole_number,
     read_table,
 )
-from kindergarten_portal.xlsx_out import Sheet, fitted_widths, import_template, new_workbook, workbook_bytes
+from kindergarten_portal.sheets.xlsx_out import (
+    Sheet,
+    fitted_widths,
+    import_template,
+    new_workbook,
+    workbook_bytes,
+)
 
 from .models import Direction, Event, EventFormat, EventStatus, Level, Organization, OrganizationKind, Series
 

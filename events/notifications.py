@@ -1,4 +1,4 @@
-"""The events' e-mails, queued in the portal's outbox (kindergarten_portal/outbox.py).
+"""The events' e-mails, queued in the portal's outbox (kindergarten_portal/mail/outbox.py).
 
 The services queue a recommendation, a place freed from the waiting list and a registration when
 they happen, and an external participant's certificate link when she is marked attended;
@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from kindergarten_portal.mail.outbox import absolute_url, outbox_queue
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.outbox import absolute_url, outbox_queue
 from staff.models import PEDAGOGICAL_POSITIONS, Employee
 
 from .models import (

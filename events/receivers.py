@@ -7,14 +7,14 @@ once the day comes. A deleted event's photos leave storage once the deletion has
 
 The public pages (open events, their calendar, results and their feed) are served afresh once an
 event, its photos, organizers, series or participants are saved or deleted, from a service or the
-admin (kindergarten_portal.pagecache.bump_public_pages).
+admin (kindergarten_portal.caching.pagecache.bump_public_pages).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from kindergarten_portal.media import files_delete_on_commit
-from kindergarten_portal.pagecache import bump_public_pages
+from kindergarten_portal.caching.pagecache import bump_public_pages
+from kindergarten_portal.files.media import files_delete_on_commit
 from staff.importing import staff_imported
 from staff.models import Employee
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.pagecache import bump_public_pages
+from kindergarten_portal.caching.pagecache import bump_public_pages
 from staff.models import Employee
 
 from . import notifications, selectors

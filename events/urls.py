@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindergarten_portal.pagecache import cached_public_page
+from kindergarten_portal.caching.pagecache import cached_public_page
 
 from . import feeds, views
 

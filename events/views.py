@@ -15,15 +15,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kindergarten_portal.cache import count_attempt
-from kindergarten_portal.clients import client_address
-from kindergarten_portal.media import NO_STORE, file_response
-from kindergarten_portal.pagecache import cached_public_page
-from kindergarten_portal.pagination import page_of
-from kindergarten_portal.roles import can_read_everything, role_required
+from kindergarten_portal.access.clients import client_address
+from kindergarten_portal.access.roles import can_read_everything, role_required
+from kindergarten_portal.caching.cache import count_attempt
+from kindergarten_portal.caching.pagecache import cached_public_page
+from kindergarten_portal.files.media import NO_STORE, file_response
+from kindergarten_portal.lists.pagination import page_of
+from kindergarten_portal.sheets.xlsx_out import xlsx_response
 from kindergarten_portal.typography import gendered as gendered_message
 from kindergarten_portal.typography import inner_quotes
-from kindergarten_portal.xlsx_out import xlsx_response
 from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 from staff.dates import add_months

@@ -10,10 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_lists import LongListMixin
-from .models import OutboxMessage, OutboxStatus
-from .outbox import KIND_LABELS, outbox_queue_again
-from .roles import ROLE_LABELS
+from kindergarten_portal.access.roles import ROLE_LABELS
+from kindergarten_portal.lists.admin_lists import LongListMixin
+from kindergarten_portal.mail.outbox import KIND_LABELS, outbox_queue_again
+from kindergarten_portal.models import OutboxMessage, OutboxStatus
 
 User = get_user_model()
 

@@ -7,7 +7,7 @@ our static files, so the policy in settings.CONTENT_SECURITY_POLICY can forbid e
 
 from django.conf import settings
 
-from .media import NO_STORE
+from kindergarten_portal.files.media import NO_STORE
 
 
 class ContentSecurityPolicyMiddleware:

@@ -141,7 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "kindergarten_portal.roles.roles_context",
+                "kindergarten_portal.access.roles.roles_context",
                 "staff.access.current_teacher_context",
             ],
         },
@@ -172,7 +172,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # her roles and her staff record in one query.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "kindergarten_portal.auth.PortalBackend",
+    "kindergarten_portal.access.auth.PortalBackend",
 ]
 
 LOGIN_URL = "login"
@@ -255,19 +255,19 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2 * UPLOA
 # ---- Shared state of several app processes: the cache (rate-limit counters) and backups.
 # The cache is shared by every process: a table in the database by default (created by `migrate`),
 # Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0). Both count atomically, see
-# kindergarten_portal/cache.py. CACHE_KEY_PREFIX separates portals that share one Redis.
+# kindergarten_portal/caching/cache.py. CACHE_KEY_PREFIX separates portals that share one Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {
-            "BACKEND": "kindergarten_portal.cache.AtomicDatabaseCache",
+            "BACKEND": "kindergarten_portal.caching.cache.AtomicDatabaseCache",
             "LOCATION": os.environ.get("CACHE_TABLE", "portal_cache"),
         }
     }
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
-# Cached public pages (kindergarten_portal/pagecache.py), shared by every process so that a page
+# Cached public pages (kindergarten_portal/caching/pagecache.py), shared by every process so that a page
 # taken down is gone from all of them at once: in Redis when it is there, else in a table of their
 # own in the database (created by `migrate`), apart from the rate-limit counters, which culling a
 # full page table must never drop.
@@ -321,13 +321,13 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # And the account alone, from all addresses together, at a higher limit (tries spread over many).
-AXES_HANDLER = "kindergarten_portal.lockout.AccountAndAddressHandler"
+AXES_HANDLER = "kindergarten_portal.access.lockout.AccountAndAddressHandler"
 LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 # The wait runs from the last real failure: attempts while locked out (the owner, too) do not prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "kindergarten_portal.views.sign_in_locked_out"
-AXES_CLIENT_IP_CALLABLE = "kindergarten_portal.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "kindergarten_portal.access.clients.client_address"
 # Only failures are kept (the lockout and its audit); not a row for every successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
-from .password_reset import ThrottledPasswordResetView, UnlockingPasswordResetConfirmView
+from kindergarten_portal import views
+from kindergarten_portal.access.password_reset import (
+    ThrottledPasswordResetView,
+    UnlockingPasswordResetConfirmView,
+)
 
 admin.site.site_header = _("Methodological office")
 admin.site.site_title = _("Methodological office")

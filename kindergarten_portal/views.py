@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from events import selectors as events_selectors
+from kindergarten_portal.access.roles import is_head, is_senior_educator
 from kindergarten_portal.typography import days
 from portfolios import selectors as portfolios_selectors
 from reports import selectors as reports_selectors
@@ -22,8 +23,6 @@ from staff import academic
 from staff import selectors as staff_selectors
 from staff.access import current_teacher, staff_record
 from staff.models import Mentorship
-
-from .roles import is_head, is_senior_educator
 
 # How far ahead the senior educator's home page looks for attestation and course dues.
 DUES_MONTHS = 3

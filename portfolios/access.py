@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindergarten_portal.roles import can_read_everything
+from kindergarten_portal.access.roles import can_read_everything
 from staff.access import current_teacher, self_service_teacher, staff_record
 from staff.models import Employee
 

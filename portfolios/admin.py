@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kindergarten_portal.admin_lists import LongListMixin, RangeYearsMixin, RelatedSearchMixin
+from kindergarten_portal.lists.admin_lists import LongListMixin, RangeYearsMixin, RelatedSearchMixin
 
 from .forms import ReturnForm
 from .models import EvidenceFile, MiniSite, PortfolioEntry, StatusChange

@@ -24,7 +24,7 @@ from events.models import (
     ParticipationRole,
     ParticipationStatus,
 )
-from kindergarten_portal.pagecache import bump_public_pages
+from kindergarten_portal.caching.pagecache import bump_public_pages
 from staff.models import Category, CategoryDecision, Employee, Training, TrainingKind
 
 from .models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, StatusChange

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kindergarten_portal.outbox import absolute_url, outbox_queue
+from kindergarten_portal.mail.outbox import absolute_url, outbox_queue
 
 from .models import EntryStatus, StatusChange
 

@@ -11,15 +11,15 @@ has committed, thumbnail included.
 
 The mini-sites are served afresh once a mini-site, an entry or a staff record (a name, a photo, a
 dismissal) is saved or deleted, from a service or the admin
-(kindergarten_portal.pagecache.bump_public_pages).
+(kindergarten_portal.caching.pagecache.bump_public_pages).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from events.models import Event, Participation
-from kindergarten_portal.media import files_delete_on_commit
-from kindergarten_portal.pagecache import bump_public_pages
+from kindergarten_portal.caching.pagecache import bump_public_pages
+from kindergarten_portal.files.media import files_delete_on_commit
 from staff.importing import staff_imported
 from staff.models import CategoryDecision, Employee, Training
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.roles import is_senior_educator
+from kindergarten_portal.access.roles import is_senior_educator
 
 from .derived import REVIEWED_SOURCES
 from .files import CheckedFile

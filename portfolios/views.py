@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kindergarten_portal.media import NO_STORE, PRIVATE, file_response
-from kindergarten_portal.pagecache import cached_public_page
-from kindergarten_portal.pagination import page_of
-from kindergarten_portal.roles import is_senior_educator, role_required
+from kindergarten_portal.access.roles import is_senior_educator, role_required
+from kindergarten_portal.caching.pagecache import cached_public_page
+from kindergarten_portal.files.media import NO_STORE, PRIVATE, file_response
+from kindergarten_portal.lists.pagination import page_of
 from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.admin_lists import LongListMixin, RelatedSearchMixin
+from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
 from staff import academic
 
 from .forms import BuildForm

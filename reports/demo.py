@@ -8,7 +8,7 @@ and one rating version is built by the senior educator. Safe to run again: nothi
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from kindergarten_portal.roles import SENIOR_EDUCATOR
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from portfolios.models import ReportItem
 from staff import academic
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import EventFormat, Level
-from kindergarten_portal.xlsx_out import (
+from kindergarten_portal.sheets.xlsx_out import (
     MAX_WIDTH,
     MONTH_FORMAT,
     PERCENT_FORMAT,

@@ -4,7 +4,7 @@ workbook leaves storage once the deletion has committed."""
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from kindergarten_portal.media import files_delete_on_commit
+from kindergarten_portal.files.media import files_delete_on_commit
 
 from .models import RatingBuild
 

@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events.models import Level
-from kindergarten_portal.pagination import page_of
-from kindergarten_portal.roles import can_read_everything, is_senior_educator
-from kindergarten_portal.xlsx_out import xlsx_response
+from kindergarten_portal.access.roles import can_read_everything, is_senior_educator
+from kindergarten_portal.lists.pagination import page_of
+from kindergarten_portal.sheets.xlsx_out import xlsx_response
 from portfolios.models import EntryKind, ReportItem, Result
 from staff import academic
 from staff.access import self_service_teacher

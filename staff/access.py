@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.roles import can_read_everything
+from kindergarten_portal.access.roles import can_read_everything
 
 from .models import Employee, Training
 
 
 def staff_record(user):
     """The staff record linked to the account (dismissed or not, with the user), or None. The sign-in
-    backend reads it with the request's user (kindergarten_portal.auth); for another user object it
+    backend reads it with the request's user (kindergarten_portal.access.auth); for another user object it
     is read once and kept by Django on the object, a missing one too."""
     if not user.is_authenticated:
         return None

@@ -13,9 +13,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.admin_lists import LongListMixin, RelatedSearchMixin
-from kindergarten_portal.imports import ImportAdminMixin
-from kindergarten_portal.xlsx_out import xlsx_response
+from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
+from kindergarten_portal.sheets.imports import ImportAdminMixin
+from kindergarten_portal.sheets.xlsx_out import xlsx_response
 
 from .dates import add_months
 from .exports import attestation_calendar_workbook, staff_workbook

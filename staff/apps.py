@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs):
-    from kindergarten_portal.roles import sync_role_permissions
+    from kindergarten_portal.access.roles import sync_role_permissions
 
     sync_role_permissions()
 

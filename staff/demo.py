@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
+from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from staff.dates import add_months, add_years
 from staff.models import (
     Category,

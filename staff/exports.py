@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.xlsx_out import Sheet, new_workbook, print_widths, workbook_bytes
+from kindergarten_portal.sheets.xlsx_out import Sheet, new_workbook, print_widths, workbook_bytes
 
 from .selectors import attestation_state
 
@@ -27,7 +27,7 @@ def staff_workbook(employees) -> bytes:
     ]
     wb = new_workbook()
     titles = [title for title, _width in headers]
-    # The text columns wrap so that the list prints one page wide (kindergarten_portal.xlsx_out).
+    # The text columns wrap so that the list prints one page wide (kindergarten_portal.sheets.xlsx_out).
     widths = print_widths(
         [width for _title, width in headers], titles, wrap=(0, 1, 2, 3, 7, 11), narrowest=10
     )

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kindergarten_portal.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
-from kindergarten_portal.xlsx_in import (
+from kindergarten_portal.sheets.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
+from kindergarten_portal.sheets.xlsx_in import (
     Column,
     ImportRefused,
     accepted,
@@ -29,7 +29,7 @@ from kindergarten_portal.xlsx_in import (
     parse_whole_number,
     read_table,
 )
-from kindergarten_portal.xlsx_out import import_template
+from kindergarten_portal.sheets.xlsx_out import import_template
 
 from .models import (
     TITLE_CATEGORIES,

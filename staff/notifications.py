@@ -1,4 +1,4 @@
-"""Attestation reminders by e-mail, queued in the portal's outbox (kindergarten_portal/outbox.py).
+"""Attestation reminders by e-mail, queued in the portal's outbox (kindergarten_portal/mail/outbox.py).
 
 `queue_due_reminders` (run by `send_notifications`) reads the dues of staff.selectors.dues_on (the
 dues of each teacher's attestation state) and writes to the teacher and to every senior educator
@@ -19,9 +19,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR
+from kindergarten_portal.mail.outbox import absolute_url, outbox_queue
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.outbox import absolute_url, outbox_queue
-from kindergarten_portal.roles import SENIOR_EDUCATOR
 
 from .dates import full_years_and_months
 from .selectors import ACTION_KINDS, DueKind, dues_on

@@ -7,7 +7,7 @@ deletion has committed (kept if another row still names the file).
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from kindergarten_portal.media import files_delete_on_commit
+from kindergarten_portal.files.media import files_delete_on_commit
 
 from .models import Employee, Training
 

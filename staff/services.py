@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.outbox import absolute_url, outbox_queue, set_password_path
-from kindergarten_portal.pagecache import bump_public_pages
+from kindergarten_portal.caching.pagecache import bump_public_pages
+from kindergarten_portal.mail.outbox import absolute_url, outbox_queue, set_password_path
 
 from .models import Employee
 
@@ -84,7 +84,7 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
     from django.contrib.auth.models import Group
     from django.utils.crypto import get_random_string
 
-    from kindergarten_portal.roles import TEACHER
+    from kindergarten_portal.access.roles import TEACHER
 
     User = get_user_model()
     result = AccountsResult()

@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kindergarten_portal.media import NO_STORE, file_response
-from kindergarten_portal.roles import can_read_everything, role_required
-from kindergarten_portal.xlsx_out import xlsx_response
+from kindergarten_portal.access.roles import can_read_everything, role_required
+from kindergarten_portal.files.media import NO_STORE, file_response
+from kindergarten_portal.sheets.xlsx_out import xlsx_response
 
 from .access import get_employee_for_user, get_training_for_user, self_service_teacher
 from .exports import self_evaluation_workbook

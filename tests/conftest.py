@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
 
-from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
+from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
 from tests.factories import UserFactory, teacher_user
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard must allow it.

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
-from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
+from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from staff.models import (
     Category,
     CategoryDecision,

@@ -4,7 +4,7 @@ import smtplib
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from kindergarten_portal.outbox import outbox_send_due
+from kindergarten_portal.mail.outbox import outbox_send_due
 
 
 def send_queued() -> int:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Event, EventFormat, EventStatus, Level
-from kindergarten_portal.roles import SENIOR_EDUCATOR
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from tests.browser_steps import new_page, open_menu_link, sign_in, xlsx_upload
 from tests.factories import UserFactory
 

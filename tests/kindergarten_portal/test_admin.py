@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from events import notifications as events_mail
+from kindergarten_portal.mail.outbox import KIND_LABELS, PASSWORD_RESET
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
-from kindergarten_portal.outbox import KIND_LABELS, PASSWORD_RESET
 from portfolios import notifications as portfolio_mail
 from staff import notifications as staff_mail
 

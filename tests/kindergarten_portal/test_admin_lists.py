@@ -177,7 +177,7 @@ def _submitted(n, title):
 
 
 def test_a_search_finding_more_than_a_thousand_is_counted_to_the_thousand_and_says_so(client, senior):
-    from kindergarten_portal.admin_lists import SEARCH_COUNT_CAP
+    from kindergarten_portal.lists.admin_lists import SEARCH_COUNT_CAP
 
     _submitted(SEARCH_COUNT_CAP + 1, "Грамота")
     _submitted(3, "Диплом")

@@ -9,10 +9,10 @@ from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
-from kindergarten_portal.auth import PortalBackend
+from kindergarten_portal.access.auth import PortalBackend
+from kindergarten_portal.access.roles import is_head, is_senior_educator, is_teacher
+from kindergarten_portal.mail.outbox import PASSWORD_RESET
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
-from kindergarten_portal.outbox import PASSWORD_RESET
-from kindergarten_portal.roles import is_head, is_senior_educator, is_teacher
 from staff.services import accounts_create_for_teachers
 from tests.factories import PASSWORD, EmployeeFactory
 from tests.outbox import send_queued

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from events.models import ExternalParticipant
-from kindergarten_portal.backups import sha256
+from kindergarten_portal.files.backups import sha256
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory
 from tests.factories import teacher_user
 

@@ -8,7 +8,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection, connections
 
-from kindergarten_portal.cache import AtomicDatabaseCache, count_attempt
+from kindergarten_portal.caching.cache import AtomicDatabaseCache, count_attempt
 
 
 def _expires(key):

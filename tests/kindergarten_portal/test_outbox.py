@@ -17,14 +17,14 @@ from django.utils import timezone
 from events import notifications
 from events.models import ExternalParticipant
 from events.services import external_register
-from kindergarten_portal.models import OutboxMessage, OutboxStatus
-from kindergarten_portal.outbox import (
+from kindergarten_portal.mail.outbox import (
     SendResult,
     outbox_queue,
     outbox_queue_again,
     outbox_render,
     outbox_send_due,
 )
+from kindergarten_portal.models import OutboxMessage, OutboxStatus
 from tests.events.factories import EventFactory, ParticipationFactory
 from tests.factories import EmployeeFactory
 from tests.outbox import send_queued

@@ -1,4 +1,4 @@
-"""The public pages' cache (kindergarten_portal.pagecache): shared by every process, kept under a
+"""The public pages' cache (kindergarten_portal.caching.pagecache): shared by every process, kept under a
 version the portal's services, receivers and admin bump, with only the query parameters a view
 names; and the Cache-Control of what is one person's alone (kindergarten_portal.middleware)."""
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events.models import EventStatus
 from events.services import calendar_token_get, certificate_issue
-from kindergarten_portal.pagecache import VERSION_KEY, bump_public_pages
+from kindergarten_portal.caching.pagecache import VERSION_KEY, bump_public_pages
 from portfolios.models import MiniSite
 from tests.events.factories import EventFactory, ExternalParticipantFactory, in_days
 from tests.portfolios.factories import published_site

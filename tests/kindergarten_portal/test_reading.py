@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from kindergarten_portal.xlsx_in import (
+from kindergarten_portal.sheets.xlsx_in import (
     MAX_DATA_ROWS,
     Column,
     ImportRefused,

@@ -99,11 +99,11 @@ def test_the_cache_is_a_database_table_shared_by_every_process_by_default():
     # ... and so are the public pages, in a table of their own: never a process's own memory.
     line = _cache_settings({"TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"})
     assert line == (
-        "django.contrib.sessions.backends.db kindergarten_portal.cache.AtomicDatabaseCache portal_cache ''"
+        "django.contrib.sessions.backends.db kindergarten_portal.caching.cache.AtomicDatabaseCache portal_cache ''"
         " HTTP_X_REAL_IP | django.core.cache.backends.db.DatabaseCache portal_page_cache 'pages'"
     )
     assert _cache_settings({"CACHE_TABLE": "other_cache"}).startswith(
-        "django.contrib.sessions.backends.db kindergarten_portal.cache.AtomicDatabaseCache other_cache "
+        "django.contrib.sessions.backends.db kindergarten_portal.caching.cache.AtomicDatabaseCache other_cache "
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from kindergarten_portal.clients import client_address
+from kindergarten_portal.access.clients import client_address
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR, TEACHER
+from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from kindergarten_portal.xlsx_in import Column
-from kindergarten_portal.xlsx_out import (
+from kindergarten_portal.sheets.xlsx_in import Column
+from kindergarten_portal.sheets.xlsx_out import (
     LINE_HEIGHT,
     MIN_PRINT_SCALE,
     PERCENT_FORMAT,

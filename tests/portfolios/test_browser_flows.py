@@ -4,7 +4,7 @@ with a comment; she fixes it and submits again; it is approved, locked and shown
 import pytest
 from playwright.sync_api import expect
 
-from kindergarten_portal.roles import SENIOR_EDUCATOR
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from portfolios.models import EntryStatus, PortfolioEntry
 from tests.browser_steps import assert_accessible, new_page, open_menu_link, sign_in
 from tests.factories import UserFactory

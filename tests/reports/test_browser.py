@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from events.models import Level
-from kindergarten_portal.roles import HEAD, SENIOR_EDUCATOR
+from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
 from portfolios.models import ReportItem, Result
 from reports.models import RatingBuild
 from reports.services import rating_build

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Level
-from kindergarten_portal.roles import SENIOR_EDUCATOR
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from portfolios.models import ReportItem, Result
 from reports.models import SelfReport, SelfReportStatus
 from tests.browser_steps import new_page, open_menu_link, sign_in

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kindergarten_portal.roles import HEAD
+from kindergarten_portal.access.roles import HEAD
 from reports.exports import rating_workbook
 from reports.services import rating_build
 from staff.indicators import self_evaluation_indicators

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from events.models import EventStatus, Level
-from kindergarten_portal.xlsx_out import MIN_PRINT_SCALE, column_pixels, print_scale
+from kindergarten_portal.sheets.xlsx_out import MIN_PRINT_SCALE, column_pixels, print_scale
 from portfolios.models import ReportItem, Result
 from reports.exports import rating_workbook
 from reports.services import rating_build

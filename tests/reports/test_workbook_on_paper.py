@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from events.models import Level
-from kindergarten_portal.xlsx_out import FONT_SIZE, MIN_PRINT_SCALE
+from kindergarten_portal.sheets.xlsx_out import FONT_SIZE, MIN_PRINT_SCALE
 from portfolios.models import ReportItem, Result
 from reports.exports import rating_workbook
 from reports.services import rating_build

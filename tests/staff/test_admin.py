@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
-from kindergarten_portal.xlsx_out import MIN_PRINT_SCALE, column_pixels
+from kindergarten_portal.sheets.xlsx_out import MIN_PRINT_SCALE, column_pixels
 from staff.dates import add_months, add_years
 from staff.models import Category, Employee
 from tests.factories import (

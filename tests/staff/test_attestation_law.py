@@ -15,8 +15,8 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from kindergarten_portal.access.roles import TEACHER
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.roles import TEACHER
 from staff.dates import add_months
 from staff.models import Category, Employee, LeaveKind, TrainingKind
 from staff.notifications import ATTESTATION_REMINDER

@@ -4,7 +4,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from kindergarten_portal.roles import SENIOR_EDUCATOR
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from staff.models import Category, EducationLevel
 from tests.browser_steps import assert_accessible
 from tests.factories import PASSWORD, CategoryDecisionFactory, EmployeeFactory, UserFactory, teacher_user

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
-from kindergarten_portal.roles import SENIOR_EDUCATOR, TEACHER
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR, TEACHER
 from staff.models import EducationLevel, Employee, KindergartenGroup, Position
 from tests.browser_steps import new_page, open_menu_link, sign_in, xlsx_upload
 from tests.factories import EmployeeFactory, UserFactory

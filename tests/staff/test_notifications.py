@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from kindergarten_portal.models import OutboxMessage
-from kindergarten_portal.roles import SENIOR_EDUCATOR
 from staff.models import Category, Employee
 from staff.notifications import queue_due_reminders
 from tests.factories import (

@@ -1,5 +1,5 @@
 from events.importing import event_import
-from kindergarten_portal.imports import ImportCommand
+from kindergarten_portal.sheets.imports import ImportCommand
 
 
 class Command(ImportCommand):

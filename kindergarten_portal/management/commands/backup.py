@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.backups import backup_create
+from kindergarten_portal.files.backups import backup_create
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ outside the portal's code, e.g. through psql; the portal's own services do this 
 
 from django.core.management.base import BaseCommand
 
-from kindergarten_portal.pagecache import bump_public_pages
+from kindergarten_portal.caching.pagecache import bump_public_pages
 
 
 class Command(BaseCommand):

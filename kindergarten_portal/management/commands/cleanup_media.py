@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from kindergarten_portal.media import referenced_names
+from kindergarten_portal.files.media import referenced_names
 
 
 def _stored_names(storage, folder=""):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.backups import ENVIRONMENT, backup_restore
+from kindergarten_portal.files.backups import ENVIRONMENT, backup_restore
 
 
 class Command(BaseCommand):

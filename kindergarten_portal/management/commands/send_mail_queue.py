@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.outbox import outbox_send_due
+from kindergarten_portal.mail.outbox import outbox_send_due
 
 
 class Command(BaseCommand):

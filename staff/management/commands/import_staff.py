@@ -1,4 +1,4 @@
-from kindergarten_portal.imports import ImportCommand
+from kindergarten_portal.sheets.imports import ImportCommand
 from staff.importing import staff_import
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 
-from .roles import ROLE_LABELS
+from kindergarten_portal.access.roles import ROLE_LABELS
 
 
 def _role_annotation(name):
@@ -27,6 +27,6 @@ class PortalBackend(ModelBackend):
             user = user_model._default_manager.select_related("employee").annotate(**roles).get(pk=user_id)
         except user_model.DoesNotExist:
             return None
-        # The role checks of kindergarten_portal.roles read this instead of querying the groups.
+        # The role checks of kindergarten_portal.access.roles read this instead of querying the groups.
         user._role_names = frozenset(name for name in ROLE_LABELS if getattr(user, _role_annotation(name)))
         return user if self.user_can_authenticate(user) else None

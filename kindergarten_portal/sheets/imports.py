@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .xlsx_in import XLSX_ACCEPT, ImportIssue
-from .xlsx_out import xlsx_response
+from kindergarten_portal.sheets.xlsx_in import XLSX_ACCEPT, ImportIssue
+from kindergarten_portal.sheets.xlsx_out import xlsx_response
 
 MAX_ISSUES = 200  # errors listed; the rest are only counted
 

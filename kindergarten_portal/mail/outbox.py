@@ -32,7 +32,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxMessage, OutboxStatus
+from kindergarten_portal.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetVie
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from .cache import count_attempt
-from .clients import client_address
-from .outbox import PASSWORD_RESET, outbox_queue, set_password_path
+from kindergarten_portal.access.clients import client_address
+from kindergarten_portal.caching.cache import count_attempt
+from kindergarten_portal.mail.outbox import PASSWORD_RESET, outbox_queue, set_password_path
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .xlsx_out import XLSX_CONTENT_TYPE
+from kindergarten_portal.sheets.xlsx_out import XLSX_CONTENT_TYPE
 
 # What an upload field offers to pick: the extension and the content type.
 XLSX_ACCEPT = f".xlsx,{XLSX_CONTENT_TYPE}"

@@ -1,0 +1,1 @@
+"""Files: uploads served after an access check, and backups of the database and media."""
