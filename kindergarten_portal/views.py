@@ -18,7 +18,9 @@ from events import selectors as events_selectors
 from kindergarten_portal.access.roles import is_head, is_senior_educator
 from kindergarten_portal.typography import days
 from portfolios import selectors as portfolios_selectors
-from reports import selectors as reports_selectors
+from reports.selectors import dashboard as reports_dashboard
+from reports.selectors import rating as reports_rating
+from reports.selectors import self_reports as reports_self_reports
 from staff import academic
 from staff import selectors as staff_selectors
 from staff.access import current_teacher, staff_record
@@ -43,9 +45,9 @@ def _teacher_agenda(employee, today):
         "recommended_count": len(events["recommended"]),
         "upcoming": events["upcoming"][:HOME_EVENTS],
         "upcoming_count": len(events["upcoming"]),
-        "self_report": reports_selectors.self_report_of(teacher=employee, year=year),
+        "self_report": reports_self_reports.self_report_of(teacher=employee, year=year),
         "self_report_year": year,
-        "self_report_deadline": reports_selectors.self_report_deadline(year),
+        "self_report_deadline": reports_self_reports.self_report_deadline(year),
         # Her attestation state, the one her staff page reads; her mentors beside it.
         "attestation": staff_selectors.attestation_state(employee, on=today),
         "mentors": [m for m in employee.mentorships_as_mentee.all() if m.is_active_on(today)],
@@ -58,7 +60,7 @@ def _office_agenda(today):
         "entries_to_review": portfolios_selectors.entries_awaiting_review_count(),
         "reports_to_review": [
             (academic.AcademicYear(row["academic_year__start_year"]), row["n"])
-            for row in reports_selectors.self_reports_awaiting_review()
+            for row in reports_self_reports.self_reports_awaiting_review()
         ],
         "attendance_unmarked": list(events_selectors.events_attendance_unmarked()),
         "dues": staff_selectors.office_dues(on=today, months=DUES_MONTHS, shown=OFFICE_DUES_SHOWN),
@@ -70,8 +72,8 @@ def _head_figures(today):
     year = academic.AcademicYear.of(today)
     return {
         # Counted in the database: the page shows the figures, not the teachers.
-        "figures": reports_selectors.dashboard_figures(year=year, as_of=today, figures_only=True, due_rows=0),
-        "build": reports_selectors.latest_build(year) or reports_selectors.latest_build(),
+        "figures": reports_dashboard.dashboard_figures(year=year, as_of=today, figures_only=True, due_rows=0),
+        "build": reports_rating.latest_build(year) or reports_rating.latest_build(),
     }
 
 

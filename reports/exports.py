@@ -32,16 +32,15 @@ from staff.selectors import course_due_cutoff
 
 from .models import DIRECTION_LABELS, DIRECTIONS, Outcome, RatingBuild, SelfReport
 from .scoring import entry_points, ordered_rules
-from .selectors import (
-    approved_entries_of_year,
+from .selectors.dashboard import (
     category_distribution,
     course_hours_since,
     dashboard_figures,
     events_of_year,
     gratitude_list,
-    rows_grouped_by_category,
-    self_report_content,
 )
+from .selectors.rating import approved_entries_of_year, rows_grouped_by_category
+from .selectors.self_reports import self_report_content
 
 
 def _label(choices, value):

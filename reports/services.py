@@ -18,7 +18,8 @@ from staff import academic
 from .exports import rating_workbook
 from .models import AcademicYear, RatingBuild, RatingRow, SelfReport, SelfReportStatus
 from .scoring import criteria_by_outcome, rating_rank, rating_recommend
-from .selectors import as_of_for, rating_lines, self_report_live_content
+from .selectors.rating import as_of_for, rating_lines
+from .selectors.self_reports import self_report_live_content
 
 # ---------------------------------------------------------------- academic years
 

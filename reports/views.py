@@ -26,11 +26,10 @@ from .charts import bar_chart
 from .exports import self_report_workbook
 from .forms import ReviewForm, SelfReportForm
 from .models import DIRECTION_LABELS, DIRECTIONS, SelfReportStatus
-from .selectors import (
+from .selectors.dashboard import dashboard_figures
+from .selectors.rating import latest_build, rating_groups
+from .selectors.self_reports import (
     academic_years_reported,
-    dashboard_figures,
-    latest_build,
-    rating_groups,
     self_report_content,
     self_report_roster,
     self_report_status_counts,

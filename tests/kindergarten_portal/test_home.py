@@ -12,7 +12,7 @@ from events.models import EventStatus, ParticipationStatus, RecommendationReason
 from portfolios.models import EntryStatus
 from portfolios.services import entry_return, entry_submit
 from reports.models import SelfReportStatus
-from reports.selectors import self_report_deadline
+from reports.selectors.self_reports import self_report_deadline
 from reports.services import rating_build, self_report_get_or_create
 from staff import academic
 from staff.selectors import office_dues

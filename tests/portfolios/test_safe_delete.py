@@ -13,7 +13,7 @@ from events.models import Event, Participation, ParticipationRole, Participation
 from portfolios.derived import entries_kept_on_delete
 from portfolios.models import EntryStatus, PortfolioEntry, ReportItem
 from reports.models import SelfReportStatus
-from reports.selectors import self_report_content
+from reports.selectors.self_reports import self_report_content
 from reports.services import self_report_get_or_create
 from staff.academic import AcademicYear
 from staff.models import Training

@@ -160,7 +160,7 @@ def test_default_table_rewards_level_and_result(db):
 
 def test_python_and_sql_scoring_agree(small_year):
     """The self-report's points (Python) and the rating's (SQL) come from the same rules."""
-    from reports.selectors import self_report_live_content
+    from reports.selectors.self_reports import self_report_live_content
 
     a, b, *_ = small_year
     build = rating_build(year=year(), today=TODAY, workbook=False)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from reports.selectors import dashboard_figures
+from reports.selectors.dashboard import dashboard_figures
 from staff.models import Category
 from tests.factories import CategoryDecisionFactory, EmployeeFactory, TrainingFactory
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from reports.selectors import dashboard_figures
+from reports.selectors.dashboard import dashboard_figures
 from staff.academic import AcademicYear
 from staff.importing import staff_import
 from staff.models import (
