@@ -506,6 +506,9 @@ def test_events_visible_to_a_dismissed_teacher_are_none(anna, boris):
     _in_next_month(5)
     anna.employee.dismissal_date = timezone.localdate()
     anna.employee.save()
+    assert events_visible_to(anna).count() == 1  # her last working day: still hers
+    anna.employee.dismissal_date = timezone.localdate() - datetime.timedelta(days=1)
+    anna.employee.save()
     assert not events_visible_to(anna).exists()
     assert events_visible_to(boris).count() == 1
 

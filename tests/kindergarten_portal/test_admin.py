@@ -131,3 +131,11 @@ def test_every_kind_of_message_the_apps_queue_has_a_name():
         PASSWORD_RESET,
     }
     assert kinds == set(KIND_LABELS)
+
+
+def test_the_admins_view_link_is_djangos_own_word(client, senior):
+    """«Просмотреть» (Django's word for a view-only page), not the plan's «Вид» (a display mode)."""
+    from django.utils.translation import gettext, pgettext
+
+    assert gettext("View") == "Просмотреть"
+    assert pgettext("display mode", "View") == "Вид"
