@@ -139,3 +139,14 @@ def test_the_admins_view_link_is_djangos_own_word(client, senior):
 
     assert gettext("View") == "Просмотреть"
     assert pgettext("display mode", "View") == "Вид"
+
+
+def test_the_admin_index_names_sign_in_lockouts_in_russian(client, senior, anna):
+    client.force_login(senior)
+    index = client.get("/admin/").content.decode()
+    assert "Блокировки входа" in index and ">Axes<" not in index and "AXES" not in index
+    for _n in range(5):
+        client.post("/accounts/login/", {"username": "anna", "password": "wrong"})
+    client.force_login(senior)
+    listed = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "Заблокирован вход" in listed and "Locked Out" not in listed
