@@ -22,6 +22,12 @@ from kindergarten_portal.sheets.xlsx_out import xlsx_response
 MAX_ISSUES = 200  # errors listed; the rest are only counted
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+# What the office reads beside each row (the admin's preview and the commands' lines).
+ACTION_LABELS = {
+    CREATE: gettext_lazy("create"),
+    UPDATE: gettext_lazy("update"),
+    UNCHANGED: gettext_lazy("unchanged"),
+}
 
 
 @dataclass
@@ -137,7 +143,7 @@ class ImportCommand(BaseCommand):
             self.stdout.write(ignored_text(result.ignored_columns))
         for row in result.rows:
             if row.action != UNCHANGED:
-                self.stdout.write(f"{row.row}: {row.action} {row.label}")
+                self.stdout.write(f"{row.row}: {ACTION_LABELS[row.action]} {row.label}")
         self.stdout.write(result.summary())
 
 

@@ -166,6 +166,9 @@ def test_command_dry_run_and_failure(organizers, tmp_path):
     out = io.StringIO()
     call_command("import_events", str(good), "--dry-run", stdout=out)
     assert "Семинар по речи" in out.getvalue()
+    # Each row says what happens to it in Russian, and the output ends its last line.
+    assert ": создать " in out.getvalue() and ": create " not in out.getvalue()
+    assert out.getvalue().endswith("\n")
     assert not Event.objects.exists()
     call_command("import_events", str(good), stdout=io.StringIO())
     assert Event.objects.count() == 2
