@@ -55,6 +55,7 @@ KIND_LABELS = {
     "events.external_certificate": _("certificate of an external participant"),
     "staff.attestation_reminder": _("attestation reminder"),
     "staff.account_created": _("new account"),
+    "staff.results_name_consent_notice": _("names in event results need consent"),
     "portfolios.entry_approved": _("portfolio entry approved"),
     "portfolios.entry_returned": _("portfolio entry returned"),
     PASSWORD_RESET: _("password reset"),

@@ -54,3 +54,33 @@ def test_migration_drops_the_automatic_term_after_september_2023_and_moves_confo
     assert list(Conformity.objects.values_list("employee_id", "decision_date", "order_number", "result")) == [
         (teacher.pk, D(2022, 4, 5), "7-А", "conforms")
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_install_tells_the_office_once_that_names_in_results_need_consent():
+    """0009: on a database with staff, each senior educator with an address gets one e-mail in the
+    outbox; nobody has consented, so no name is public until she does."""
+    before = [("staff", "0008_employee_results_name_consent")]
+    after = [("staff", "0009_results_name_consent_notice")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    old.get_model("staff", "Employee").objects.create(surname="Давняя", name="Ольга", position="educator")
+    group, _created = old.get_model("auth", "Group").objects.get_or_create(name="senior_educator")
+    User = old.get_model("auth", "User")
+    office = User.objects.create(username="metodist-old", email="metodist@sad.ru")
+    office.groups.add(group)
+    User.objects.create(username="teacher-old", email="teacher@sad.ru")
+    executor.loader.build_graph()
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    messages = list(new.get_model("kindergarten_portal", "OutboxMessage").objects.all())
+    assert [(m.recipient, m.kind) for m in messages] == [
+        ("metodist@sad.ru", "staff.results_name_consent_notice")
+    ]
+    assert "с её отдельного согласия" in messages[0].body
+    assert (
+        not new.get_model("staff", "Employee").objects.filter(results_name_consent_at__isnull=False).exists()
+    )
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
