@@ -1,4 +1,3 @@
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
@@ -17,10 +16,3 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_cache_table, sender=self)
-
-
-class SignInLockoutsConfig(AxesAppConfig):
-    """django-axes under a name the office reads (Django's way to rename a third-party app:
-    its own AppConfig subclassed in INSTALLED_APPS); the index showed «AXES»."""
-
-    verbose_name = _("Sign-in lockouts")

@@ -96,7 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "kindergarten_portal.apps.SignInLockoutsConfig",  # django-axes, named in Russian
+    "kindergarten_portal.access.lockout_app.SignInLockoutsConfig",  # django-axes, named in Russian
     # The ground every app stands on: the e-mail outbox.
     "kindergarten_portal",
     "staff",

@@ -126,6 +126,7 @@ def test_every_kind_of_message_the_apps_queue_has_a_name():
         events_mail.EXTERNAL_CERTIFICATE,
         staff_mail.ATTESTATION_REMINDER,
         "staff.account_created",
+        "staff.results_name_consent_notice",  # queued once by migration staff 0009
         portfolio_mail.ENTRY_APPROVED,
         portfolio_mail.ENTRY_RETURNED,
         PASSWORD_RESET,
@@ -142,6 +143,12 @@ def test_the_admins_view_link_is_djangos_own_word(client, senior):
 
 
 def test_the_admin_index_names_sign_in_lockouts_in_russian(client, senior, anna):
+    from django.apps import apps
+
+    from kindergarten_portal.apps import PortalConfig
+
+    # The portal's own config still runs (it creates the cache tables on migrate).
+    assert isinstance(apps.get_app_config("kindergarten_portal"), PortalConfig)
     client.force_login(senior)
     index = client.get("/admin/").content.decode()
     assert "Блокировки входа" in index and ">Axes<" not in index and "AXES" not in index
