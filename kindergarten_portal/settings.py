@@ -309,7 +309,7 @@ MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", env_int("PORTFOLIO_MAX_IMAGE_PIXE
 # a few heavy uploads at once cannot occupy every worker. One that would wait longer is refused with a
 # message to try again: a sync worker that waits serves nobody else, so the wait stays short.
 IMAGE_DECODE_HEAVY_PIXELS = env_int("IMAGE_DECODE_HEAVY_PIXELS", 24_000_000)
-IMAGE_DECODE_WAIT_MS = env_int("IMAGE_DECODE_WAIT_MS", 200)
+IMAGE_DECODE_WAIT_MS = env_int("IMAGE_DECODE_WAIT_MS", 100)
 IMAGE_DECODE_LOCK_DIR = os.environ.get(
     "IMAGE_DECODE_LOCK_DIR", os.path.join(tempfile.gettempdir(), "kindergarten-portal-locks")
 )

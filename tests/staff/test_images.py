@@ -167,7 +167,7 @@ def decoding_slot_held(settings, tmp_path):
     until the test lets it go (`release()`)."""
     settings.IMAGE_DECODE_LOCK_DIR = str(tmp_path / "locks")
     settings.IMAGE_DECODE_HEAVY_PIXELS = 1000  # the 80 × 40 test photo (3 200 px) counts as heavy
-    settings.IMAGE_DECODE_WAIT_MS = 200
+    settings.IMAGE_DECODE_WAIT_MS = 100
     holder = subprocess.Popen(
         [
             sys.executable,
