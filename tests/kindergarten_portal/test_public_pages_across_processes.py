@@ -6,12 +6,8 @@ Transactional: the servers read only committed data (see test_scale_out.py, whos
 """
 
 import http.client
-import os
-import subprocess
-import tempfile
 import time
 import urllib.parse
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -20,15 +16,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from portfolios.services import minisite_save
-from tests.conftest import redis_url_or_skip
 from tests.factories import teacher_user
-from tests.kindergarten_portal.test_scale_out import (
-    Visitor,
-    _free_port,
-    _start,
-    _test_database_url,
-    _wait_until_serving,
-)
+from tests.kindergarten_portal.test_scale_out import Visitor, running_servers, server_env
 from tests.portfolios.factories import published_site
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("requires_postgres")]
@@ -43,15 +32,7 @@ def servers(request, django_db_setup, django_db_blocker):
     or Redis under a key prefix of this run's own."""
     if connection.vendor != "postgresql":
         pytest.skip("two processes share a PostgreSQL database (set DATABASE_URL)")
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_KEY_PREFIX")}
-    env.update(
-        {
-            "DATABASE_URL": _test_database_url(),
-            "DATABASE_CONN_MAX_AGE": "0",
-            "MEDIA_ROOT": tempfile.mkdtemp(prefix="portal-media-"),
-            "ALLOWED_HOSTS": "127.0.0.1",
-        }
-    )
+    env = server_env(redis=request.param == "redis")
     pages = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_page_cache",
@@ -63,36 +44,13 @@ def servers(request, django_db_setup, django_db_blocker):
         with override_settings(CACHES={"pages": pages}), django_db_blocker.unblock():
             call_command("createcachetable", verbosity=0)
     if request.param == "redis":
-        prefix = f"portal-test-{uuid.uuid4().hex}"
-        env.update({"REDIS_URL": redis_url_or_skip(), "CACHE_KEY_PREFIX": prefix})
         pages = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env["REDIS_URL"],
-            "KEY_PREFIX": prefix + "pages",
+            "KEY_PREFIX": env["CACHE_KEY_PREFIX"] + "pages",
         }
-    processes, logs, bases = [], [], []
-    try:
-        for _ in range(2):
-            port = _free_port()
-            log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-            logs.append(log)
-            processes.append(_start(port, env, log))
-            bases.append(f"http://127.0.0.1:{port}")
-        for process, base, log in zip(processes, bases, logs, strict=True):
-            _wait_until_serving(process, base, log.name)
+    with running_servers(env) as bases:
         yield bases, pages
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
-        for log in logs:
-            log.close()
-            os.unlink(log.name)
 
 
 def _get_with_etag(base, path, etag):

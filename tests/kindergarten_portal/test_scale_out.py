@@ -8,6 +8,7 @@ they read must be committed (transactional tests). Requests say they came throug
 """
 
 import concurrent.futures
+import contextlib
 import http.client
 import os
 import socket
@@ -123,12 +124,9 @@ def _wait_until_serving(process, base, log_path, timeout=45):
     pytest.fail(f"gunicorn at {base} did not answer in {timeout} s:\n{Path(log_path).read_text()}")
 
 
-@pytest.fixture(scope="module", params=["database", "redis"])
-def servers(request, django_db_setup):
-    """Two gunicorn processes on free loopback ports: the shared store is the database cache
-    table, or Redis (REDIS_URL) under a key prefix of this run's own."""
-    if connection.vendor != "postgresql":
-        pytest.skip("two processes share a PostgreSQL database (set DATABASE_URL)")
+def server_env(*, redis):
+    """The environment of app processes on the test database: the shared store is the database
+    cache table, or Redis (REDIS_URL) under a key prefix of this run's own."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_KEY_PREFIX")}
     env.update(
         {
@@ -138,13 +136,18 @@ def servers(request, django_db_setup):
             "ALLOWED_HOSTS": "127.0.0.1",
         }
     )
-    if request.param == "redis":
+    if redis:
         env.update({"REDIS_URL": redis_url_or_skip(), "CACHE_KEY_PREFIX": f"portal-test-{uuid.uuid4().hex}"})
-    processes = []
-    logs = []
+    return env
+
+
+@contextlib.contextmanager
+def running_servers(env, count=2):
+    """`count` gunicorn processes on free loopback ports with `env`, serving; yields their bases
+    (http://127.0.0.1:PORT) and stops them on the way out."""
+    processes, logs, bases = [], [], []
     try:
-        bases = []
-        for _ in range(2):
+        for _ in range(count):
             port = _free_port()
             log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
             logs.append(log)
@@ -165,6 +168,15 @@ def servers(request, django_db_setup):
         for log in logs:
             log.close()
             os.unlink(log.name)
+
+
+@pytest.fixture(scope="module", params=["database", "redis"])
+def servers(request, django_db_setup):
+    """Two gunicorn processes sharing the database cache table, or Redis."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two processes share a PostgreSQL database (set DATABASE_URL)")
+    with running_servers(server_env(redis=request.param == "redis")) as bases:
+        yield bases
 
 
 def _at_once(calls):
