@@ -44,6 +44,10 @@ class ImportRow:
     changed_labels: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
+    @property
+    def action_label(self):
+        return ACTION_LABELS[self.action]
+
 
 @dataclass
 class ImportResult:
@@ -143,7 +147,7 @@ class ImportCommand(BaseCommand):
             self.stdout.write(ignored_text(result.ignored_columns))
         for row in result.rows:
             if row.action != UNCHANGED:
-                self.stdout.write(f"{row.row}: {ACTION_LABELS[row.action]} {row.label}")
+                self.stdout.write(f"{row.row}: {row.action_label} {row.label}")
         self.stdout.write(result.summary())
 
 
