@@ -67,9 +67,27 @@ def _decision_entry(decision: CategoryDecision):
     }
 
 
+# What she did when she ran an event, by the event's form: «проведение консультации»; a form
+# not named here is an «открытое мероприятие».
+CONDUCTED_KINDS = {
+    EventFormat.MASTER_CLASS: EntryKind.MASTER_CLASS,
+    EventFormat.OPEN_SHOW: EntryKind.OPEN_SHOW,
+    EventFormat.CONSULTATION: EntryKind.CONSULTATION,
+    EventFormat.SEMINAR: EntryKind.SEMINAR,
+    EventFormat.WORKSHOP: EntryKind.WORKSHOP,
+    EventFormat.WEBINAR: EntryKind.WEBINAR,
+    EventFormat.ROUND_TABLE: EntryKind.ROUND_TABLE,
+    EventFormat.AUCTION: EntryKind.AUCTION,
+    EventFormat.TRAINING: EntryKind.TRAINING,
+    EventFormat.OPEN_DOOR_DAY: EntryKind.OPEN_DOOR_DAY,
+    EventFormat.FESTIVAL: EntryKind.FESTIVAL,
+    EventFormat.CAMPAIGN: EntryKind.CAMPAIGN,
+}
+
+
 def _participation_entry(participation: Participation):
-    """Attended a seminar or webinar → 1.6; spoke → 3.1; ran a master class or an open show → 3.2;
-    organized → 3.1 as "event organized" (the year-end gratitude list counts these). Nothing for an
+    """Attended a seminar or webinar → 1.6; spoke → 3.1; ran a master class or an open show → 3.2,
+    named by the event's form (`CONDUCTED_KINDS`); organized → 3.1 as "event organized" (the year-end gratitude list counts these). Nothing for an
     event that was cancelled, whatever attendance was marked before."""
     if participation.status != ParticipationStatus.ATTENDED:
         return None
@@ -84,7 +102,7 @@ def _participation_entry(participation: Participation):
         and event.format in (EventFormat.MASTER_CLASS, EventFormat.OPEN_SHOW)
     ):
         item = ReportItem.EXPERIENCE_SHARING
-        kind = EntryKind.MASTER_CLASS if event.format == EventFormat.MASTER_CLASS else EntryKind.OPEN_EVENT
+        kind = CONDUCTED_KINDS.get(event.format, EntryKind.OPEN_EVENT)
     elif role == ParticipationRole.SPEAKER:
         item, kind = ReportItem.METHODOLOGICAL, EntryKind.SPEECH
     elif role == ParticipationRole.ORGANIZER:
@@ -115,7 +133,8 @@ def _sharing_entry(participation: Participation):
     return {
         "teacher_id": participation.teacher_id,
         "item": ReportItem.EXPERIENCE_SHARING,
-        "kind": EntryKind.OPEN_EVENT,
+        # Whatever the event she learned from was, what she did is share it, not run an open event.
+        "kind": EntryKind.EXPERIENCE_SHARED,
         "title": title[:500],
         "date": participation.sharing_done,
         "organizer": "",

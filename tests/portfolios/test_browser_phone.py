@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import EventFormat, ParticipationRole, ParticipationStatus
 from portfolios.derived import entries_sync_for_source
 from portfolios.models import EntryStatus, ReportItem
 from reports.services import self_report_get_or_create
+from staff.academic import AcademicYear
 from staff.models import Sex
 from tests.browser_steps import PHONE, assert_accessible, new_page, sign_in
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
@@ -104,6 +106,14 @@ def test_teacher_pages_fit_a_phone(live_server, new_context, anna):
         end=in_days(12, hour=12),
     )
     ParticipationFactory(event=coming, teacher=teacher)
+    # What she attended, under «Посещено» of My events, with her role in her gender.
+    attended = EventFactory(title="Круглый стол «Взаимодействие детского сада и семьи»", start=in_days(-5))
+    ParticipationFactory(
+        event=attended,
+        teacher=teacher,
+        role=ParticipationRole.SPEAKER,
+        status=ParticipationStatus.ATTENDED,
+    )
     published_site(teacher, slug="antonova")
     report = self_report_get_or_create(teacher=teacher, year=year(2025))
 
@@ -113,6 +123,8 @@ def test_teacher_pages_fit_a_phone(live_server, new_context, anna):
     entry = page.locator("[data-test=entry]", has_text=LONG_TITLE)
     expect(entry.locator("[data-test=status]")).to_have_text("Возвращена на доработку")
     _measure(page, "portfolio")
+    # The consultation she ran is named by its form, in item 3.2.
+    expect(page.locator("[data-test=entry]", has_text="Лэпбук")).to_contain_text("Проведение консультации")
 
     card = entry.locator("xpath=ancestor::div[contains(@class, 'card')][1]").bounding_box()
     title = entry.get_by_role("link", name=LONG_TITLE).bounding_box()
@@ -131,6 +143,7 @@ def test_teacher_pages_fit_a_phone(live_server, new_context, anna):
         "my-events": reverse("events:my"),
         "calendar": reverse("events:calendar", args=[coming.start.year, coming.start.month]),
         "month": reverse("events:month", args=[coming.start.year, coming.start.month]),
+        "event": reverse("events:detail", args=[coming.pk]),
         "self-report": reverse("reports:self_report", args=[report.pk]),
         "entry-detail": reverse("portfolios:entry_detail", args=[returned.pk]),
         "mini-site": reverse("site:page", args=["antonova"]),
@@ -138,3 +151,9 @@ def test_teacher_pages_fit_a_phone(live_server, new_context, anna):
     for name, url in pages.items():
         page.goto(f"{live_server.url}{url}")
         _measure(page, name)
+    page.goto(
+        f"{live_server.url}{pages['my-events']}?year={AcademicYear.of(timezone.localdate(attended.start))}"
+    )
+    expect(page.locator("#past")).to_contain_text("выступающая")
+    page.goto(f"{live_server.url}{pages['self-report']}")
+    expect(page.locator("[data-item='3.2']")).to_contain_text("проведение консультации")

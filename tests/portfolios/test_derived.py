@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Event, EventFormat, Level, Organization, Participation, ParticipationRole
 from portfolios.derived import entries_sync_all
@@ -104,7 +104,7 @@ def _event(format=EventFormat.SEMINAR):
             ParticipationRole.OPEN_SHOW_PRESENTER,
             EventFormat.OPEN_SHOW,
             ReportItem.EXPERIENCE_SHARING,
-            EntryKind.OPEN_EVENT,
+            EntryKind.OPEN_SHOW,
         ),
         (
             ParticipationRole.ORGANIZER,
@@ -121,6 +121,57 @@ def test_attendance_becomes_entry_by_role(db, role, format, item, kind):
     entry = _entries(participation).get()
     assert (entry.item, entry.kind, entry.level, entry.status) == (item, kind, "municipal", "approved")
     assert entry.organizer == "ИМЦ"
+
+
+# What she did, in her words, for each form of event she ran; the last three have no name of their
+# own here and are an open event.
+CONDUCTED = {
+    EventFormat.CONSULTATION: "Проведение консультации",
+    EventFormat.MASTER_CLASS: "Проведение мастер-класса",
+    EventFormat.OPEN_SHOW: "Проведение открытого показа",
+    EventFormat.SEMINAR: "Проведение семинара",
+    EventFormat.WORKSHOP: "Проведение семинара-практикума",
+    EventFormat.WEBINAR: "Проведение вебинара",
+    EventFormat.ROUND_TABLE: "Проведение круглого стола",
+    EventFormat.AUCTION: "Проведение педагогического аукциона",
+    EventFormat.TRAINING: "Проведение тренинга",
+    EventFormat.OPEN_DOOR_DAY: "Проведение дня открытых дверей",
+    EventFormat.FESTIVAL: "Проведение фестиваля",
+    EventFormat.CAMPAIGN: "Проведение акции",
+    EventFormat.CONFERENCE: "Проведение открытого мероприятия",
+    EventFormat.MUTUAL_VISIT: "Проведение открытого мероприятия",
+    EventFormat.COMPETITION: "Проведение открытого мероприятия",
+}
+
+
+def test_every_event_form_has_its_words():
+    assert set(CONDUCTED) == set(EventFormat)
+
+
+@pytest.mark.parametrize("event_format,words", CONDUCTED.items())
+def test_event_she_ran_is_named_by_its_form_in_item_3_2(db, event_format, words):
+    participation = Participation.objects.create(
+        event=_event(event_format),
+        teacher=EmployeeFactory(),
+        role=ParticipationRole.OPEN_SHOW_PRESENTER,
+        status="attended",
+    )
+    entry = _entries(participation).get()
+    assert entry.item == ReportItem.EXPERIENCE_SHARING  # the self-report's item stays 3.2
+    with translation.override("ru"):
+        assert entry.facts.split(" · ")[1] == words
+
+
+def test_event_form_changed_renames_the_entry(db):
+    participation = Participation.objects.create(
+        event=_event(EventFormat.OPEN_SHOW),
+        teacher=EmployeeFactory(),
+        role=ParticipationRole.OPEN_SHOW_PRESENTER,
+        status="attended",
+    )
+    participation.event.format = EventFormat.CONSULTATION
+    participation.event.save()
+    assert _entries(participation).get().kind == EntryKind.CONSULTATION
 
 
 def test_attendance_marked_again_or_changed_is_idempotent_and_withdraws(db):
@@ -238,13 +289,15 @@ def test_shared_experience_becomes_a_submitted_3_2_entry_the_senior_educator_ver
     entry = _sharing_entries(participation).get()
     assert (entry.item, entry.kind, entry.level, entry.date, entry.status, entry.teacher_id) == (
         ReportItem.EXPERIENCE_SHARING,
-        EntryKind.OPEN_EVENT,
+        EntryKind.EXPERIENCE_SHARED,
         Level.INSTITUTIONAL,
         done,
         EntryStatus.SUBMITTED,
         participation.teacher_id,
     )
     assert entry.is_public is False and entry.approved_at is None and entry.submitted_at is not None
+    with translation.override("ru"):  # what she did, whatever form the event she learned from had
+        assert entry.facts.split(" · ")[1] == "Трансляция опыта коллегам"
     assert entry.title == "Sharing of experience: Игра как форма организации детской жизни"
     assert _entries(participation).get().item == ReportItem.SELF_EDUCATION  # attendance kept apart
     entry_approve(entry=entry, reviewer=senior)

@@ -1,0 +1,60 @@
+"""portfolios 0008 names the derived entries already on file by what she did: an event she ran by
+its form, experience she shared as shared experience; and back again when unapplied."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from events.models import EventFormat, ParticipationRole, ParticipationStatus
+from portfolios.models import EntryKind, PortfolioEntry
+from tests.events.factories import EventFactory, ParticipationFactory
+from tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = [("portfolios", "0007_entry_status_date_index")]
+
+
+def _ran(event_format):
+    return ParticipationFactory(
+        event=EventFactory(format=event_format),
+        teacher=EmployeeFactory(),
+        role=ParticipationRole.OPEN_SHOW_PRESENTER,
+        status=ParticipationStatus.ATTENDED,
+    )
+
+
+def _kind(source_type, participation):
+    return PortfolioEntry.objects.get(source_type=source_type, source_id=participation.pk).kind
+
+
+def test_entries_on_file_are_named_by_the_event_form():
+    consultation, master_class, conference = (
+        _ran(EventFormat.CONSULTATION),
+        _ran(EventFormat.MASTER_CLASS),
+        _ran(EventFormat.CONFERENCE),
+    )
+    shared = _ran(EventFormat.SEMINAR)
+    shared.sharing_done = shared.event.start.date()
+    shared.sharing_account = "Консультация для воспитателей на педагогическом часе"
+    shared.save()
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    assert _kind("events.participation", consultation) == "open_event"  # as it was named before
+    assert _kind("events.participation", master_class) == "master_class"
+    assert _kind("events.sharing", shared) == "open_event"
+    # An approved entry whose participation was deleted keeps its name: its event's form is gone.
+    kept = _ran(EventFormat.WEBINAR)
+    kept_entry = PortfolioEntry.objects.get(source_type="events.participation", source_id=kept.pk)
+    kept.delete()
+    PortfolioEntry.objects.filter(pk=kept_entry.pk).update(kind="open_event")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert _kind("events.participation", consultation) == EntryKind.CONSULTATION
+    assert _kind("events.participation", master_class) == EntryKind.MASTER_CLASS
+    assert _kind("events.participation", conference) == EntryKind.OPEN_EVENT
+    assert _kind("events.sharing", shared) == EntryKind.EXPERIENCE_SHARED
+    kept_entry.refresh_from_db()
+    assert (kept_entry.kind, kept_entry.source_deleted) == (EntryKind.OPEN_EVENT, True)
