@@ -19,6 +19,7 @@ from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, Agre
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
+from kindergarten_portal.typography import full_stop
 from staff.dates import add_months
 
 from . import documents
@@ -401,7 +402,9 @@ class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.M
         promoted = event_fill_from_waiting_list(event=form.instance)
         if promoted:
             names = ", ".join(p.teacher.short_name for p in promoted)
-            messages.info(request, _("From the waiting list, now signed up: %(names)s.") % {"names": names})
+            messages.info(
+                request, full_stop(_("From the waiting list, now signed up: %(names)s") % {"names": names})
+            )
 
     def participants_add_view(self, request, pk):
         """Walk-ins by name: several teachers at once, with their role, marked attended if she says so."""
@@ -422,8 +425,10 @@ class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.M
             else:
                 self.message_user(
                     request,
-                    _("Participants added: %(names)s.")
-                    % {"names": ", ".join(p.teacher.short_name for p in added)},
+                    full_stop(
+                        _("Participants added: %(names)s")
+                        % {"names": ", ".join(p.teacher.short_name for p in added)}
+                    ),
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:events_event_change", args=[event.pk]))
@@ -474,8 +479,14 @@ class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.M
                 return None
             self.message_user(
                 request,
-                _("Recommended %(events)d event(s) to %(teachers)d teacher(s); they are notified by e-mail.")
-                % {"events": len(events), "teachers": len(data["teachers"])},
+                _("Recommended %(events)s %(teachers)s; they are notified by e-mail.")
+                % {
+                    "events": self.counted % {"count": len(events)},
+                    "teachers": ngettext(
+                        "to %(count)d teacher", "to %(count)d teachers", len(data["teachers"])
+                    )
+                    % {"count": len(data["teachers"])},
+                },
                 messages.SUCCESS,
             )
             return None

@@ -15,6 +15,7 @@ from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, Agre
 from kindergarten_portal.lists.admin_lists import LongListMixin
 from kindergarten_portal.mail.outbox import KIND_LABELS, outbox_queue_again
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
+from kindergarten_portal.typography import full_stop
 
 User = get_user_model()
 
@@ -180,12 +181,14 @@ class SignInLockoutAdmin(AgreeingMessagesMixin, AccessAttemptAdmin):
             axes_reset(username=username)
         self.message_user(
             request,
-            ngettext(
-                "Unlocked %(count)d account: %(names)s.",
-                "Unlocked %(count)d accounts: %(names)s.",
-                len(usernames),
-            )
-            % {"count": len(usernames), "names": ", ".join(usernames)},
+            full_stop(
+                ngettext(
+                    "Unlocked %(count)d account: %(names)s",
+                    "Unlocked %(count)d accounts: %(names)s",
+                    len(usernames),
+                )
+                % {"count": len(usernames), "names": ", ".join(usernames)}
+            ),
             messages.SUCCESS,
         )
 

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext_lazy
 
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RangeYearsMixin, RelatedSearchMixin
+from kindergarten_portal.typography import inner_quotes
 
 from .forms import ReturnForm
 from .models import EvidenceFile, MiniSite, PortfolioEntry, StatusChange
@@ -135,7 +136,7 @@ class PortfolioEntryAdmin(
             self.message_user(
                 request,
                 _("Not changed (not waiting for review): %(titles)s.")
-                % {"titles": ", ".join(e.title for e in refused)},
+                % {"titles": ", ".join(f"«{inner_quotes(e.title)}»" for e in refused)},
                 messages.WARNING,
             )
 

@@ -1,6 +1,8 @@
 """The admin's success messages agree in Russian with each model's name: «Организация «…»
 добавлена.», «Мероприятие «…» изменено.», «Удалено: 3 мероприятия.» (admin_messages.py)."""
 
+import json
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -11,12 +13,16 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
+from events.models import RecommendationReason
 from kindergarten_portal.admin_messages import ADD_ANOTHER, ADDED, CHANGED, EDIT_AGAIN, AgreeingMessagesMixin
+from kindergarten_portal.typography import full_stop
 from reports.models import ScoringRule
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, in_days
+from tests.factories import EmployeeFactory
 
 # Each registered model's name as the office reads it, the ending its past participle takes
 # (added/changed/deleted) and the name counted: 1, 3 and 5 of them. Written here, apart from the
@@ -265,3 +271,52 @@ def test_rows_saved_in_the_scoring_list_are_counted(admin_client):
     response = admin_client.post("/admin/reports/scoringrule/", data)
     assert response.status_code == 302
     assert _messages(response) == ["Изменено: 3 правила начисления баллов."]
+
+
+def test_a_sentence_ending_with_initials_takes_one_full_stop():
+    assert full_stop("Добавлены участники: Петрова Е.С., Зайцева М.О.") == (
+        "Добавлены участники: Петрова Е.С., Зайцева М.О."
+    )
+    assert full_stop("Разблокирована 1 учётная запись: anna") == "Разблокирована 1 учётная запись: anna."
+
+
+@pytest.mark.django_db
+def test_participants_added_end_with_one_full_stop(client, senior):
+    event = EventFactory(start=in_days(-2), end=in_days(-2, hour=12))
+    zaitseva = EmployeeFactory(surname="Зайцева", name="Мария", patronymic="Олеговна")
+    client.force_login(senior)
+    url = reverse("admin:events_event_participants_add", args=[event.pk])
+    response = client.post(url, {"teachers": [zaitseva.pk], "role": "listener", "attended": "on"})
+    assert _messages(response) == ["Добавлены участники: Зайцева М.О."]
+
+
+@pytest.mark.django_db
+def test_a_recommendation_counts_events_and_teachers_in_russian_and_english(client, senior):
+    event = EventFactory()
+    teachers = [EmployeeFactory() for _ in range(5)]
+    client.force_login(senior)
+    data = {
+        "action": "recommend_action",
+        "_selected_action": [event.pk],
+        "apply": "1",
+        "teachers": [t.pk for t in teachers],
+        "reason": RecommendationReason.OPEN_EVENT,
+    }
+    response = client.post("/admin/events/event/", data)
+    assert _messages(response) == ["Рекомендовано 1 мероприятие 5 педагогам; уведомление придёт по e-mail."]
+    response = client.post(
+        "/admin/events/event/", {**data, "teachers": [teachers[0].pk]}, headers={"accept-language": "en"}
+    )
+    assert _messages(response)[-1:] == ["Recommended 1 event to 1 teacher; they are notified by e-mail."]
+
+
+@pytest.mark.django_db
+def test_the_two_list_widget_speaks_plain_russian(admin_client):
+    # SelectFilter2.js (a user's groups and permissions) reads its words from the admin's catalogue.
+    script = admin_client.get("/admin/jsi18n/").content.decode()
+
+    def written(text):  # as the catalogue's JSON writes it
+        return json.dumps(text)[1:-1]
+
+    assert written("в списке «%s» и нажмите кнопку со стрелкой влево") in script
+    assert written("и и ") not in script and written("отфитровать") not in script
