@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
+from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
+from kindergarten_portal.typography import full_stop
 from staff.dates import add_months
 
 from . import documents
@@ -108,7 +110,9 @@ class MembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+    gender = FEMININE
+    counted = ngettext_lazy("%(count)d organization", "%(count)d organizations", "count")
     formfield_overrides = URL_FIELDS
     list_display = ["name", "kind", "is_own", "member_column", "contact_person", "phone"]
     list_filter = [MembershipFilter, "kind", "is_own"]
@@ -135,13 +139,19 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Direction)
-class DirectionAdmin(admin.ModelAdmin):
+class DirectionAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+    gender = NEUTER
+    counted = ngettext_lazy(
+        "%(count)d direction of interaction", "%(count)d directions of interaction", "count"
+    )
     list_display = ["name"]
     search_fields = ["name"]
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d year-long series", "%(count)d year-long series", "count")
     list_display = ["theme", "academic_year_column", "lead", "direction"]
     list_filter = ["academic_year", "direction"]
     list_select_related = ["lead", "direction"]
@@ -307,7 +317,9 @@ class OrganizerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
+class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.ModelAdmin):
+    gender = NEUTER
+    counted = ngettext_lazy("%(count)d event", "%(count)d events", "count")
     import_service = staticmethod(event_import)
     import_template = staticmethod(event_import_template)
     import_template_filename = "events-plan-template.xlsx"
@@ -390,7 +402,9 @@ class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
         promoted = event_fill_from_waiting_list(event=form.instance)
         if promoted:
             names = ", ".join(p.teacher.short_name for p in promoted)
-            messages.info(request, _("From the waiting list, now signed up: %(names)s.") % {"names": names})
+            messages.info(
+                request, full_stop(_("From the waiting list, now signed up: %(names)s") % {"names": names})
+            )
 
     def participants_add_view(self, request, pk):
         """Walk-ins by name: several teachers at once, with their role, marked attended if she says so."""
@@ -411,8 +425,10 @@ class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("Participants added: %(names)s.")
-                    % {"names": ", ".join(p.teacher.short_name for p in added)},
+                    full_stop(
+                        _("Participants added: %(names)s")
+                        % {"names": ", ".join(p.teacher.short_name for p in added)}
+                    ),
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:events_event_change", args=[event.pk]))
@@ -463,8 +479,14 @@ class EventAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
                 return None
             self.message_user(
                 request,
-                _("Recommended %(events)d event(s) to %(teachers)d teacher(s); they are notified by e-mail.")
-                % {"events": len(events), "teachers": len(data["teachers"])},
+                _("Recommended %(events)s %(teachers)s; they are notified by e-mail.")
+                % {
+                    "events": self.counted % {"count": len(events)},
+                    "teachers": ngettext(
+                        "to %(count)d teacher", "to %(count)d teachers", len(data["teachers"])
+                    )
+                    % {"count": len(data["teachers"])},
+                },
                 messages.SUCCESS,
             )
             return None
@@ -612,7 +634,9 @@ class SharingOwedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+class ParticipationAdmin(AgreeingMessagesMixin, LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+    gender = NEUTER
+    counted = ngettext_lazy("%(count)d participation record", "%(count)d participation records", "count")
     form = ParticipationAdminForm
     list_display = [
         "teacher",
@@ -681,7 +705,9 @@ class ParticipationAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ExternalParticipant)
-class ExternalParticipantAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+class ExternalParticipantAdmin(AgreeingMessagesMixin, LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d external participant", "%(count)d external participants", "count")
     list_display = ["full_name", "organization", "position", "email", "event", "created_at", "attended"]
     list_select_related = ["event"]
     list_filter = ["event__status", "attended"]
@@ -702,7 +728,9 @@ class ExternalParticipantAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdm
 
 
 @admin.register(EventCertificate)
-class EventCertificateAdmin(LongListMixin, admin.ModelAdmin):
+class EventCertificateAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d certificate", "%(count)d certificates", "count")
     list_display = ["number", "holder_column", "event_column", "issued_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = [
@@ -762,8 +790,11 @@ class EventCertificateAdmin(LongListMixin, admin.ModelAdmin):
 
 
 @admin.register(PublishedPlan)
-class PublishedPlanAdmin(admin.ModelAdmin):
+class PublishedPlanAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
     """Which months' plans the senior educator has published (and so e-mailed to the teachers)."""
+
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d published plan", "%(count)d published plans", "count")
 
     list_display = ["__str__", "published_at", "published_by"]
     list_select_related = ["published_by"]

@@ -1,19 +1,21 @@
-from axes.admin import AccessAttemptAdmin
-from axes.models import AccessAttempt
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from kindergarten_portal.access.roles import ROLE_LABELS
+from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin
 from kindergarten_portal.mail.outbox import KIND_LABELS, outbox_queue_again
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
+from kindergarten_portal.typography import full_stop
 
 User = get_user_model()
 
@@ -32,8 +34,11 @@ class OutboxKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(LongListMixin, admin.ModelAdmin):
+class OutboxMessageAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
     """Read-only: what was mailed to whom, what waits for a retry and what the sender gave up on."""
+
+    gender = NEUTER
+    counted = ngettext_lazy("%(count)d e-mail message", "%(count)d e-mail messages", "count")
 
     list_display = [
         "created_at",
@@ -107,7 +112,7 @@ class OutboxMessageAdmin(LongListMixin, admin.ModelAdmin):
         return False
 
 
-class PortalUserAdmin(LongListMixin, UserAdmin):
+class PortalUserAdmin(AgreeingMessagesMixin, LongListMixin, UserAdmin):
     """Accounts, managed by the senior educator within the portal's roles.
 
     Someone who is not a superuser neither sees superusers (their pages are a 404) nor the
@@ -115,6 +120,9 @@ class PortalUserAdmin(LongListMixin, UserAdmin):
     field), and may give only the three role groups. So the office cannot raise anyone, herself
     included, above the roles.
     """
+
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d user", "%(count)d users", "count")
 
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 
@@ -157,9 +165,12 @@ admin.site.unregister(User)
 admin.site.register(User, PortalUserAdmin)
 
 
-class SignInLockoutAdmin(AccessAttemptAdmin):
+class SignInLockoutAdmin(AgreeingMessagesMixin, AccessAttemptAdmin):
     """django-axes' sign-in attempts (registered by axes, before this app): the locked accounts,
     with a button that unlocks them at every address."""
+
+    gender = FEMININE
+    counted = ngettext_lazy("%(count)d access attempt", "%(count)d access attempts", "count")
 
     actions = ["unlock"]
 
@@ -170,15 +181,41 @@ class SignInLockoutAdmin(AccessAttemptAdmin):
             axes_reset(username=username)
         self.message_user(
             request,
-            ngettext(
-                "Unlocked %(count)d account: %(names)s.",
-                "Unlocked %(count)d accounts: %(names)s.",
-                len(usernames),
-            )
-            % {"count": len(usernames), "names": ", ".join(usernames)},
+            full_stop(
+                ngettext(
+                    "Unlocked %(count)d account: %(names)s",
+                    "Unlocked %(count)d accounts: %(names)s",
+                    len(usernames),
+                )
+                % {"count": len(usernames), "names": ", ".join(usernames)}
+            ),
             messages.SUCCESS,
         )
 
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, SignInLockoutAdmin)
+
+
+# Django's and axes' own admins, registered again with the portal's messages (admin_messages.py).
+class PortalGroupAdmin(AgreeingMessagesMixin, GroupAdmin):
+    gender = FEMININE
+    counted = ngettext_lazy("%(count)d group", "%(count)d groups", "count")
+
+
+class PortalAccessLogAdmin(AgreeingMessagesMixin, AccessLogAdmin):
+    gender = FEMININE  # «запись о доступе»
+    counted = ngettext_lazy("%(count)d access log", "%(count)d access logs", "count")
+
+
+class PortalAccessFailureLogAdmin(AgreeingMessagesMixin, AccessFailureLogAdmin):
+    gender = FEMININE  # «ошибка доступа»
+    counted = ngettext_lazy("%(count)d access failure", "%(count)d access failures", "count")
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, PortalGroupAdmin)
+admin.site.unregister(AccessLog)
+admin.site.register(AccessLog, PortalAccessLogAdmin)
+admin.site.unregister(AccessFailureLog)
+admin.site.register(AccessFailureLog, PortalAccessFailureLogAdmin)

@@ -28,3 +28,10 @@ def gendered(message: str, sex: str) -> str:
 def days(count: int) -> str:
     """«365 дней», «1 день», «22 дня»: a number of days with its noun in the right form."""
     return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+
+
+def full_stop(text) -> str:
+    """`text` closed by a full stop, unless it ends with one already: a list of names that ends
+    with initials («записаны: Зайцева М.О.») takes no second one."""
+    text = str(text)
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."

@@ -6,8 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from kindergarten_portal.admin_messages import FEMININE, MASCULINE, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RangeYearsMixin, RelatedSearchMixin
+from kindergarten_portal.typography import inner_quotes
 
 from .forms import ReturnForm
 from .models import EvidenceFile, MiniSite, PortfolioEntry, StatusChange
@@ -54,7 +57,11 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(PortfolioEntry)
-class PortfolioEntryAdmin(LongListMixin, RelatedSearchMixin, RangeYearsMixin, admin.ModelAdmin):
+class PortfolioEntryAdmin(
+    AgreeingMessagesMixin, LongListMixin, RelatedSearchMixin, RangeYearsMixin, admin.ModelAdmin
+):
+    gender = FEMININE
+    counted = ngettext_lazy("%(count)d portfolio entry", "%(count)d portfolio entries", "count")
     list_display = [
         "title",
         "teacher",
@@ -129,7 +136,7 @@ class PortfolioEntryAdmin(LongListMixin, RelatedSearchMixin, RangeYearsMixin, ad
             self.message_user(
                 request,
                 _("Not changed (not waiting for review): %(titles)s.")
-                % {"titles": ", ".join(e.title for e in refused)},
+                % {"titles": ", ".join(f"«{inner_quotes(e.title)}»" for e in refused)},
                 messages.WARNING,
             )
 
@@ -166,7 +173,9 @@ class PortfolioEntryAdmin(LongListMixin, RelatedSearchMixin, RangeYearsMixin, ad
 
 
 @admin.register(MiniSite)
-class MiniSiteAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+class MiniSiteAdmin(AgreeingMessagesMixin, LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d mini-site", "%(count)d mini-sites", "count")
     list_display = ["slug", "teacher", "published", "consent_at", "public_link"]
     list_filter = ["published"]
     search_fields = ["slug", "teacher__surname"]

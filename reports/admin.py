@@ -8,8 +8,9 @@ from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
+from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
 from staff import academic
 
@@ -27,7 +28,9 @@ from .services import academic_year_ensure, rating_build, self_report_accept
 
 
 @admin.register(AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d academic year", "%(count)d academic years", "count")
     list_display = ["label", "start", "end", "is_current"]
     fields = ["start_year", "notes"]
     actions = ["build_rating"]
@@ -64,7 +67,9 @@ class AcademicYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoringRule)
-class ScoringRuleAdmin(admin.ModelAdmin):
+class ScoringRuleAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+    gender = NEUTER
+    counted = ngettext_lazy("%(count)d scoring rule", "%(count)d scoring rules", "count")
     change_list_template = "admin/reports/scoringrule/change_list.html"
     list_display = ["item", "level", "result", "min_hours", "points"]
     list_editable = ["points"]
@@ -74,7 +79,11 @@ class ScoringRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecommendationCriterion)
-class RecommendationCriterionAdmin(admin.ModelAdmin):
+class RecommendationCriterionAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy(
+        "%(count)d recommendation criterion", "%(count)d recommendation criteria", "count"
+    )
     change_list_template = "admin/reports/recommendationcriterion/change_list.html"
     list_display = ["outcome", "min_total", "min_level"]
     list_editable = ["min_total", "min_level"]
@@ -120,8 +129,11 @@ class RatingRowInline(admin.TabularInline):
 
 
 @admin.register(RatingBuild)
-class RatingBuildAdmin(LongListMixin, admin.ModelAdmin):
+class RatingBuildAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
     """Versions are built, never edited: the build page makes a new one; the head downloads."""
+
+    gender = FEMININE
+    counted = ngettext_lazy("%(count)d rating build", "%(count)d rating builds", "count")
 
     change_list_template = "admin/reports/ratingbuild/change_list.html"
     list_display = ["__str__", "academic_year", "built_at", "builder", "teachers_count", "download"]
@@ -203,7 +215,9 @@ class RatingBuildAdmin(LongListMixin, admin.ModelAdmin):
 
 
 @admin.register(SelfReport)
-class SelfReportAdmin(LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+class SelfReportAdmin(AgreeingMessagesMixin, LongListMixin, RelatedSearchMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d self-report", "%(count)d self-reports", "count")
     list_display = ["teacher", "academic_year", "status", "submitted_at", "reviewer", "open_link"]
     list_filter = ["status", "academic_year"]
     list_select_related = ["teacher", "academic_year", "reviewed_by"]

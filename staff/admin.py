@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
+from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
@@ -215,7 +216,9 @@ class MentorInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
+class EmployeeAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.ModelAdmin):
+    gender = MASCULINE
+    counted = ngettext_lazy("%(count)d employee", "%(count)d employees", "count")
     import_service = staticmethod(staff_import)
     import_template = staticmethod(staff_import_template)
     import_template_filename = "staff-import-template.xlsx"
@@ -462,14 +465,20 @@ class EmployeeAdmin(LongListMixin, ImportAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(KindergartenGroup)
-class KindergartenGroupAdmin(LongListMixin, admin.ModelAdmin):
+class KindergartenGroupAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
+    gender = FEMININE
+    counted = ngettext_lazy("%(count)d kindergarten group", "%(count)d kindergarten groups", "count")
     list_display = ["name", "age_band", "orientation", "pupils"]
     list_filter = ["orientation"]
     search_fields = ["name"]
 
 
 @admin.register(Training)
-class TrainingAdmin(LongListMixin, RelatedSearchMixin, ScanLinkMixin, admin.ModelAdmin):
+class TrainingAdmin(
+    AgreeingMessagesMixin, LongListMixin, RelatedSearchMixin, ScanLinkMixin, admin.ModelAdmin
+):
+    gender = NEUTER
+    counted = ngettext_lazy("%(count)d training record", "%(count)d training records", "count")
     form = TrainingAdminForm
     list_display = ["programme", "employee", "kind", "hours", "end_date"]
     list_filter = ["kind", "on_fgos"]
