@@ -64,7 +64,10 @@ def test_ten_teachers_marked_attended_and_their_certificates_printed_in_three_cl
 
     attended = Participation.objects.filter(event=event, status=ParticipationStatus.ATTENDED)
     assert attended.count() == TEACHERS
-    assert EventCertificate.objects.filter(participation__in=attended, revoked_at__isnull=True).count() == TEACHERS
+    assert (
+        EventCertificate.objects.filter(participation__in=attended, revoked_at__isnull=True).count()
+        == TEACHERS
+    )
 
 
 @pytest.mark.django_db(transaction=True)
