@@ -23,7 +23,7 @@ from kindergarten_portal.typography import full_stop
 from staff.dates import add_months
 
 from . import documents
-from .forms import CertificateRevokeForm, EventPhotoForm, ParticipantsAddForm, RecommendForm
+from .forms import AttendanceForm, CertificateRevokeForm, EventPhotoForm, ParticipantsAddForm, RecommendForm
 from .importing import event_import, event_import_template, plan_workbook
 from .models import (
     Direction,
@@ -39,12 +39,19 @@ from .models import (
     Series,
     overlap_error,
 )
-from .selectors import organizations_with_membership, sign_in_sheet_rows, with_places
+from .selectors import (
+    NOT_SIGNED_UP,
+    attendance_rows,
+    organizations_with_membership,
+    sign_in_sheet_rows,
+    with_places,
+)
 from .services import (
     attendance_check_started,
     attendance_mark,
     attendance_unmark,
     certificate_revoke,
+    event_attendance_record,
     event_certificates_issue,
     event_copy,
     event_fill_from_waiting_list,
@@ -442,6 +449,50 @@ class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.M
         }
         return render(request, "admin/events/event/participants_add.html", context)
 
+    def attendance_view(self, request, pk):
+        """The event's attendance in one list of ticks, walk-ins found by name, one save that marks
+        everyone and issues the certificates (services.event_attendance_record)."""
+        event = self.get_object(request, str(pk))
+        if event is None:
+            raise Http404
+        if not (
+            self.has_change_permission(request, event)
+            and request.user.has_perm("events.change_participation")
+        ):
+            raise PermissionDenied
+        form = AttendanceForm(
+            # Everyone unticked is a valid answer, and it sends no field.
+            request.POST if request.method == "POST" else None,
+            rows=attendance_rows(event=event),
+            admin_site=self.admin_site,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                record = event_attendance_record(
+                    event=event,
+                    attended=form.cleaned_data["attended"],
+                    walk_ins=form.cleaned_data["walk_ins"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _attendance_message(record), messages.SUCCESS)
+                return redirect("admin:events_event_attendance", event.pk)
+        ticked = form.ticked()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Mark attendance"),
+            "event": event,
+            "form": form,
+            "rows": [(row, row.pk in ticked, row.status in NOT_SIGNED_UP) for row in form.rows],
+            "all_ticked": bool(form.rows) and all(row.pk in ticked for row in form.rows),
+            "not_started": event.start > timezone.now(),
+            "can_print": any(row.status == ParticipationStatus.ATTENDED for row in form.rows),
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/events/event/attendance.html", context)
+
     @admin.action(
         description=_("Export selected events to Excel (the import's layout)"), permissions=["view"]
     )
@@ -577,6 +628,11 @@ class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.M
                 name="events_event_participants_add",
             ),
             path(
+                "<int:pk>/attendance/",
+                self.admin_site.admin_view(self.attendance_view),
+                name="events_event_attendance",
+            ),
+            path(
                 "<path:object_id>/sign-in-sheet/",
                 self.admin_site.admin_view(self.sign_in_sheet_view),
                 name="events_event_sign_in_sheet",
@@ -610,6 +666,25 @@ class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.M
             return redirect("admin:events_event_change", event.pk)
         content = documents.certificates_pdf(certificates, request=request)
         return documents.pdf_response(content, f"certificates-{event.pk}.pdf")
+
+
+def _attendance_message(record):
+    """«Отмечено посещение: 10 педагогов. Отсутствовали: 2 педагога. Сертификатов к печати: 10.»"""
+    parts = [
+        ngettext(
+            "Attendance marked: %(count)d teacher.",
+            "Attendance marked: %(count)d teachers.",
+            len(record.attended),
+        )
+        % {"count": len(record.attended)}
+    ]
+    if record.absent:
+        parts.append(
+            ngettext("Absent: %(count)d teacher.", "Absent: %(count)d teachers.", len(record.absent))
+            % {"count": len(record.absent)}
+        )
+    parts.append(_("Certificates to print: %(count)d.") % {"count": len(record.certificates)})
+    return " ".join(parts)
 
 
 class SharingOwedFilter(admin.SimpleListFilter):

@@ -19,6 +19,7 @@ from .models import (
     Level,
     Participation,
     ParticipationRole,
+    ParticipationStatus,
     RecommendationReason,
 )
 from .selectors import own_kindergarten
@@ -158,11 +159,42 @@ class ParticipantsAddForm(forms.Form):
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        teachers = self.fields["teachers"]
-        # The admin's own search-as-you-type widget, fed by the staff admin's search (ё or е alike);
-        # set before the queryset, which hands the widget its choices.
-        teachers.widget = AutocompleteSelectMultiple(Participation._meta.get_field("teacher"), admin_site)
-        teachers.queryset = Employee.objects.current()
+        _search_teachers(self.fields["teachers"], admin_site)
+
+
+def _search_teachers(field, admin_site):
+    """Make `field` choose current staff in the admin's own search-as-you-type widget, fed by the
+    staff admin's search (ё or е alike)."""
+    # Set before the queryset, which hands the widget its choices.
+    field.widget = AutocompleteSelectMultiple(Participation._meta.get_field("teacher"), admin_site)
+    field.queryset = Employee.objects.current()
+
+
+class AttendanceForm(forms.Form):
+    """An event's attendance in one list of ticks (`attended`: ids of its participations, from
+    `rows`, the event's participations already read), plus teachers who came without signing up,
+    found by name (`walk_ins`)."""
+
+    attended = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    walk_ins = forms.ModelMultipleChoiceField(
+        label=_("Came without signing up"),
+        queryset=Employee.objects.none(),
+        required=False,
+        help_text=_("Find them by name: they are added as listeners and marked as attended."),
+    )
+
+    def __init__(self, *args, rows, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.fields["attended"].choices = [(row.pk, str(row.pk)) for row in rows]
+        _search_teachers(self.fields["walk_ins"], admin_site)
+
+    def ticked(self) -> set[int]:
+        """The ids ticked on the page: as sent when the form was posted (kept when it is refused),
+        else the participations already marked as attended."""
+        if self.is_bound:
+            return {int(pk) for pk in self.data.getlist("attended") if pk.isdigit()}
+        return {row.pk for row in self.rows if row.status == ParticipationStatus.ATTENDED}
 
 
 class EventPhotoForm(forms.ModelForm):

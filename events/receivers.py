@@ -19,7 +19,7 @@ from staff.importing import staff_imported
 from staff.models import Employee
 
 from .models import Event, EventPhoto, ExternalParticipant, Organization, Participation, Series
-from .services import participations_release_for_dismissed
+from .services import attendance_recorded, participations_release_for_dismissed
 
 
 @receiver(post_save, sender=Employee, dispatch_uid="events_employee_saved")
@@ -48,6 +48,12 @@ for model in SHOWN_PUBLICLY:
     post_delete.connect(
         public_data_changed, sender=model, dispatch_uid=f"events_public_{model.__name__}_deleted"
     )
+
+
+@receiver(attendance_recorded, dispatch_uid="events_attendance_recorded")
+def attendance_recorded_public(sender, **kwargs):
+    """An event's attendance marked in bulk (no post_save): its places taken may have changed."""
+    bump_public_pages()
 
 
 @receiver(staff_imported, dispatch_uid="events_staff_imported")

@@ -369,6 +369,23 @@ def sign_in_sheet_rows(*, event):
     return list(participations), list(externals)
 
 
+# Listed on the attendance page after those who hold a place, as not signed up.
+NOT_SIGNED_UP = (ParticipationStatus.WAITING, ParticipationStatus.RECOMMENDED)
+
+
+def attendance_rows(*, event) -> list[Participation]:
+    """The event's participations its attendance page lists, with their teacher: those holding a
+    place or marked absent, by surname as on the sign-in sheet, then the waiting list and the
+    recommended (`status` tells them apart). Those who cancelled are left out."""
+    rows = (
+        Participation.objects.filter(event=event)
+        .exclude(status=ParticipationStatus.CANCELLED)
+        .select_related("teacher")
+        .order_by("teacher__surname", "teacher__name", "pk")
+    )
+    return sorted(rows, key=lambda row: row.status in NOT_SIGNED_UP)
+
+
 def waiting_list_length(event) -> int:
     """How many teachers still on the staff wait for a place at the event."""
     return Participation.objects.filter(

@@ -2,11 +2,13 @@
 recommendations, attendance, experience sharing, public registration, copies of events and
 personal calendar addresses, attendance certificates, the published monthly plan."""
 
+import dataclasses
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from .models import (
     EventStatus,
     ExternalParticipant,
     Participation,
+    ParticipationRole,
     ParticipationStatus,
     PublishedPlan,
     RecommendationReason,
@@ -368,19 +371,98 @@ def participants_add(*, event, teachers, role, attended: bool, now=None) -> list
     return list(Participation.objects.filter(pk__in=[p.pk for p in rows]).select_related("teacher"))
 
 
-def _attendance_set(rows, status, now):
+def _attendance_apply(participation, status, now):
+    """Give the participation (its event loaded) the attendance `status` in memory, with the
+    experience-sharing follow-up it brings: opened by attending an external event, dropped (unless
+    done) by anything else."""
     attended = status == ParticipationStatus.ATTENDED
+    participation.status = status
+    participation.status_changed_at = now
+    if attended and participation.event.is_external and participation.sharing_due is None:
+        end_day = timezone.localdate(participation.event.finish)
+        participation.sharing_due = end_day + datetime.timedelta(days=SHARING_DAYS)
+    if not attended and participation.sharing_done is None:
+        participation.sharing_due = None
+
+
+def _attendance_set(rows, status, now):
     with transaction.atomic():
         for participation in rows:
-            participation.status = status
-            participation.status_changed_at = now
-            if attended and participation.event.is_external and participation.sharing_due is None:
-                end_day = timezone.localdate(participation.event.finish)
-                participation.sharing_due = end_day + datetime.timedelta(days=SHARING_DAYS)
-            if not attended and participation.sharing_done is None:
-                participation.sharing_due = None
+            _attendance_apply(participation, status, now)
             participation.save()
     return len(rows)
+
+
+# Sent inside event_attendance_record's transaction once its bulk write is done (it sends no
+# post_save), with `participations`: those whose status it changed, their event loaded. The apps
+# that act on a participation's save subscribe in their receivers.py.
+attendance_recorded = Signal()
+
+
+@dataclasses.dataclass
+class AttendanceRecord:
+    """What event_attendance_record leaves: the participations now attended and absent (teachers
+    by surname) and the event's certificates in force, ready to print."""
+
+    attended: list
+    absent: list
+    certificates: list
+
+
+def event_attendance_record(*, event, attended, walk_ins=(), now=None) -> AttendanceRecord:
+    """Mark the attendance of a whole event from one list of ticks, all of it or nothing.
+
+    `attended`: ids of the event's participations ticked as present; `walk_ins`: teachers who
+    came without signing up, added as listeners (participants_add) and marked present too.
+    Everyone ticked is marked attended; someone signed up or marked attended and not ticked is
+    marked absent; the waiting list, the recommended and those who cancelled are left as they are
+    unless ticked. Then every certificate not issued yet is issued (event_certificates_issue).
+
+    The rules are attendance_mark's (the event must have started, the experience-sharing
+    follow-up), written in bulk: a fixed number of queries whatever the number of teachers, with
+    the `attendance_recorded` signal for what a save would have told. ValidationError, with nothing
+    written, if the event has not started yet.
+    """
+    now = now or timezone.now()
+    ticked = set(attended)
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("organizer").get(pk=event.pk)
+        attendance_check_started(events=[event], now=now)
+        # Someone searched for who is on the list already is ticked there (her role kept).
+        listed = dict(Participation.objects.filter(event=event).values_list("teacher_id", "pk"))
+        ticked |= {listed[teacher.pk] for teacher in walk_ins if teacher.pk in listed}
+        new = [teacher for teacher in walk_ins if teacher.pk not in listed]
+        if new:
+            added = participants_add(
+                event=event, teachers=new, role=ParticipationRole.LISTENER, attended=False, now=now
+            )
+            ticked |= {participation.pk for participation in added}
+        rows = list(
+            Participation.objects.filter(event=event)
+            .select_related("teacher")
+            .order_by("teacher__surname", "teacher__name", "pk")
+        )
+        changed = []
+        for participation in rows:
+            participation.event = event
+            if participation.pk in ticked:
+                status = ParticipationStatus.ATTENDED
+            elif participation.status in PLACE_TAKING:
+                status = ParticipationStatus.ABSENT
+            else:
+                continue
+            if participation.status != status:
+                _attendance_apply(participation, status, now)
+                changed.append(participation)
+        Participation.objects.bulk_update(changed, ["status", "status_changed_at", "sharing_due"])
+        if changed:
+            attendance_recorded.send(sender=Participation, participations=changed)
+        certificates = event_certificates_issue(event=event, now=now)
+    return AttendanceRecord(
+        attended=[p for p in rows if p.status == ParticipationStatus.ATTENDED],
+        absent=[p for p in rows if p.status == ParticipationStatus.ABSENT],
+        certificates=certificates,
+    )
 
 
 def sharing_mark_done(*, participation, done_on, account, today=None) -> Participation:
@@ -575,10 +657,20 @@ def event_certificates_issue(*, event, now=None) -> list[EventCertificate]:
         externals = ExternalParticipant.objects.filter(
             event=event, attended=True, certificate__isnull=True
         ).values_list("pk", flat=True)
-        for pk in participations:
-            _new_certificate(now, participation_id=pk)
-        for pk in externals:
-            _new_certificate(now, external_participant_id=pk)
+        made = EventCertificate.objects.bulk_create(
+            [
+                EventCertificate(issued_at=now, participation_id=pk, **EventCertificate.new_secrets())
+                for pk in participations
+            ]
+            + [
+                EventCertificate(issued_at=now, external_participant_id=pk, **EventCertificate.new_secrets())
+                for pk in externals
+            ]
+        )
+        # Numbered from their ids, as _new_certificate numbers one: two queries for any number.
+        for certificate in made:
+            certificate.number = certificate.format_number()
+        EventCertificate.objects.bulk_update(made, ["number"])
     return selectors.event_certificates(event=event)
 
 

@@ -18,6 +18,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from events.models import Event, Participation
+from events.services import attendance_recorded
 from kindergarten_portal.caching.pagecache import bump_public_pages
 from kindergarten_portal.files.media import files_delete_on_commit
 from staff.importing import staff_imported
@@ -73,6 +74,13 @@ for model in SHOWN_PUBLICLY:
     post_delete.connect(
         public_data_changed, sender=model, dispatch_uid=f"portfolios_public_{model.__name__}_deleted"
     )
+
+
+@receiver(attendance_recorded, dispatch_uid="portfolios_attendance_recorded")
+def attendance_recorded_sync(sender, participations, **kwargs):
+    """An event's attendance marked in bulk (no post_save): the entries of those it changed, in bulk too."""
+    entries_sync_for_sources(sources=participations)
+    bump_public_pages()  # a mini-site may show the entries
 
 
 @receiver(staff_imported, dispatch_uid="portfolios_staff_imported")

@@ -107,6 +107,10 @@ def _admin_participants_add(personas):
     return reverse("admin:events_event_participants_add", args=[EventFactory().pk])
 
 
+def _admin_attendance(personas):
+    return reverse("admin:events_event_attendance", args=[_annas_attended(personas).event_id])
+
+
 def _admin_event_change(personas):
     return reverse("admin:events_event_change", args=[EventFactory().pk])
 
@@ -234,6 +238,7 @@ ROWS = [
     ("admin:events_event_add", "/admin/events/event/add/", ADMIN_WRITE),
     ("admin:events_event_import", "/admin/events/event/import/", ADMIN_WRITE),
     ("admin:events_event_participants_add", _admin_participants_add, ADMIN_WRITE),
+    ("admin:events_event_attendance", _admin_attendance, ADMIN_WRITE),
     ("admin:events_event_import_template", "/admin/events/event/import/template/", ADMIN_READ),
     ("admin:events_event_sign_in_sheet", _admin_sign_in_sheet, ADMIN_READ),
     # a POST form on the event list; GET is refused
