@@ -741,7 +741,10 @@ class ParticipationAdmin(AgreeingMessagesMixin, LongListMixin, RelatedSearchMixi
                 ]
             },
         ),
-        (_("Experience sharing"), {"fields": [("sharing_due", "sharing_done"), "sharing_account"]}),
+        (
+            _("Experience sharing"),
+            {"fields": [("sharing_due", "sharing_done"), "sharing_format", "sharing_account"]},
+        ),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -355,6 +355,7 @@ def build(*, today, teachers):
             participation=olga,
             done_on=today - datetime.timedelta(days=3),
             account="Консультация для воспитателей средних групп на педагогическом часе.",
+            form=EventFormat.CONSULTATION,
             today=today,
         )
     events["library"] = library_event

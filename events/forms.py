@@ -11,6 +11,7 @@ from staff.images import PhotoField
 from staff.models import Employee
 
 from .models import (
+    SHARING_FORMATS,
     Direction,
     EducationalArea,
     EventFormat,
@@ -103,6 +104,9 @@ class ExternalRegistrationForm(forms.ModelForm):
 
 
 class SharingDoneForm(forms.Form):
+    OTHER = "other"
+
+    form = forms.ChoiceField(label=_("Form of sharing"))
     done_on = forms.DateField(
         label=_("Shared on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -120,6 +124,16 @@ class SharingDoneForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"done_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self.fields["form"].choices = [
+            ("", _("— choose —")),
+            *[(value, EventFormat(value).label) for value in SHARING_FORMATS],
+            (self.OTHER, _("another form (describe it below)")),
+        ]
+
+    def clean_form(self):
+        """The form as the participation stores it: empty for another one."""
+        value = self.cleaned_data["form"]
+        return "" if value == self.OTHER else value
 
 
 class RecommendForm(forms.Form):

@@ -46,6 +46,18 @@ class EventFormat(models.TextChoices):
     CAMPAIGN = "campaign", _("campaign")
 
 
+# The forms in which a teacher passes on what she learned at an event (the portfolio names her entry
+# by it: «проведение консультации»); any other form leaves it empty.
+SHARING_FORMATS = [
+    EventFormat.CONSULTATION,
+    EventFormat.MASTER_CLASS,
+    EventFormat.SEMINAR,
+    EventFormat.WORKSHOP,
+    EventFormat.OPEN_SHOW,
+    EventFormat.ROUND_TABLE,
+]
+
+
 class Level(models.TextChoices):
     """Level of an event or an achievement (reused by portfolios)."""
 
@@ -503,6 +515,13 @@ class Participation(models.Model):
     sharing_due = models.DateField(_("experience sharing due"), null=True, blank=True)
     sharing_done = models.DateField(_("experience shared on"), null=True, blank=True)
     sharing_account = models.TextField(_("how and to whom the experience was shared"), blank=True)
+    sharing_format = models.CharField(
+        _("form of sharing"),
+        max_length=30,
+        choices=[(value, EventFormat(value).label) for value in SHARING_FORMATS],
+        blank=True,
+        help_text=_("Empty: another form, described in the account."),
+    )
 
     class Meta:
         ordering = ["event__start", "status_changed_at", "pk"]

@@ -465,8 +465,9 @@ def event_attendance_record(*, event, attended, walk_ins=(), now=None) -> Attend
     )
 
 
-def sharing_mark_done(*, participation, done_on, account, today=None) -> Participation:
-    """Close an experience-sharing follow-up with the date and a short account of how and to whom."""
+def sharing_mark_done(*, participation, done_on, account, form="", today=None) -> Participation:
+    """Close an experience-sharing follow-up with the date, its form (one of SHARING_FORMATS, or
+    empty for another) and a short account of how and to whom."""
     today = today or timezone.localdate()
     if participation.sharing_due is None:
         raise ValidationError(_("This event has no experience-sharing follow-up."))
@@ -478,6 +479,7 @@ def sharing_mark_done(*, participation, done_on, account, today=None) -> Partici
         raise ValidationError({"done_on": _("The experience cannot be shared before the event.")})
     participation.sharing_done = done_on
     participation.sharing_account = account.strip()
+    participation.sharing_format = form
     participation.full_clean()
     participation.save()
     return participation

@@ -303,6 +303,7 @@ def sharing(request, pk):
                 participation=participation,
                 done_on=form.cleaned_data["done_on"],
                 account=form.cleaned_data["account"],
+                form=form.cleaned_data["form"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

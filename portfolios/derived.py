@@ -133,8 +133,9 @@ def _sharing_entry(participation: Participation):
     return {
         "teacher_id": participation.teacher_id,
         "item": ReportItem.EXPERIENCE_SHARING,
-        # Whatever the event she learned from was, what she did is share it, not run an open event.
-        "kind": EntryKind.EXPERIENCE_SHARED,
+        # Named by the form in which she shared it (a consultation, a master class), not by the
+        # event she learned from; another form is simply «трансляция опыта коллегам».
+        "kind": CONDUCTED_KINDS.get(participation.sharing_format, EntryKind.EXPERIENCE_SHARED),
         "title": title[:500],
         "date": participation.sharing_done,
         "organizer": "",

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from events import selectors
@@ -432,14 +432,32 @@ def test_teacher_closes_her_follow_up(client, anna):
     assert "Литературная гостиная" in client.get(reverse("events:my")).content.decode()
     response = client.post(
         reverse("events:sharing", args=[participation.pk]),
-        {"done_on": timezone.localdate().isoformat(), "account": "Консультация для коллег на педчасе"},
+        {
+            "form": "consultation",
+            "done_on": timezone.localdate().isoformat(),
+            "account": "Консультация для коллег на педчасе",
+        },
     )
     assert response.status_code == 302
     participation.refresh_from_db()
     assert participation.sharing_done == timezone.localdate()
     assert participation.sharing_account == "Консультация для коллег на педчасе"
+    assert participation.sharing_format == "consultation"
     content = client.get(reverse("events:my")).content.decode()
     assert reverse("events:sharing", args=[participation.pk]) not in content
+
+
+def test_follow_up_needs_its_form_and_another_form_is_stored_empty(client, anna):
+    participation = _follow_up(anna.employee)
+    client.force_login(anna)
+    url = reverse("events:sharing", args=[participation.pk])
+    data = {"done_on": timezone.localdate().isoformat(), "account": "Рассказала на прогулке"}
+    with translation.override("ru"):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.context["form"].errors["form"] == ["Обязательное поле."]
+    assert client.post(url, {**data, "form": "other"}).status_code == 302
+    participation.refresh_from_db()
+    assert (participation.sharing_done, participation.sharing_format) == (timezone.localdate(), "")
 
 
 def test_follow_up_with_future_date_keeps_what_was_typed(client, anna):
@@ -448,11 +466,12 @@ def test_follow_up_with_future_date_keeps_what_was_typed(client, anna):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client.post(
         reverse("events:sharing", args=[participation.pk]),
-        {"done_on": tomorrow.isoformat(), "account": "Мой рассказ"},
+        {"form": "master_class", "done_on": tomorrow.isoformat(), "account": "Мой рассказ"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["done_on"]
     assert "Мой рассказ" in response.content.decode()
+    assert '<option value="master_class" selected>' in response.content.decode()
     participation.refresh_from_db()
     assert participation.sharing_done is None
 
@@ -462,7 +481,7 @@ def test_teacher_cannot_close_someone_elses_follow_up(client, anna, boris):
     client.force_login(anna)
     response = client.post(
         reverse("events:sharing", args=[participation.pk]),
-        {"done_on": timezone.localdate().isoformat(), "account": "чужое"},
+        {"form": "other", "done_on": timezone.localdate().isoformat(), "account": "чужое"},
     )
     assert response.status_code == 404
     participation.refresh_from_db()

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import EventStatus, ParticipationStatus
-from portfolios.models import EntryStatus, MiniSite, PortfolioEntry
+from portfolios.models import EntryKind, EntryStatus, MiniSite, PortfolioEntry
 from tests.browser_steps import assert_accessible, new_page, sign_in
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.portfolios.factories import approved_entry
@@ -37,6 +37,7 @@ def test_teacher_shares_experience_and_withdraws_her_minisite_consent(live_serve
 
     teacher.goto(f"{live_server.url}/events/my/sharing/{participation.pk}/")
     assert_accessible(teacher)
+    teacher.locator("#id_form").select_option("consultation")
     teacher.locator("#id_done_on").fill(timezone.localdate().isoformat())
     teacher.locator("#id_account").fill("Рассказала на педчасе 12 коллегам")
     teacher.locator("main form button[type=submit]").click()
@@ -46,6 +47,7 @@ def test_teacher_shares_experience_and_withdraws_her_minisite_consent(live_serve
     assert (entry.status, entry.is_public, entry.approved_at) == (EntryStatus.SUBMITTED, False, None)
     teacher.goto(f"{live_server.url}/portfolio/entries/{entry.pk}/")
     assert teacher.locator("[data-test=status]").inner_text() == "На проверке"
+    assert entry.kind == EntryKind.CONSULTATION
     assert "Рассказала на педчасе 12 коллегам" in teacher.locator("[data-test=sharing-account]").inner_text()
     assert_accessible(teacher)
 

@@ -7,8 +7,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from events.models import Event, EventFormat, Level, Organization, Participation, ParticipationRole
-from portfolios.derived import entries_sync_all
+from events.models import (
+    SHARING_FORMATS,
+    Event,
+    EventFormat,
+    Level,
+    Organization,
+    Participation,
+    ParticipationRole,
+)
+from portfolios.derived import CONDUCTED_KINDS, entries_sync_all
 from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem
 from portfolios.services import entry_approve, entry_return
 from staff.models import Category, TrainingKind
@@ -275,6 +283,35 @@ def test_attestation_entry_private_by_default_and_teachers_choice_survives_resyn
 
 def _sharing_entries(participation):
     return PortfolioEntry.objects.filter(source_type="events.sharing", source_id=participation.pk)
+
+
+@pytest.mark.parametrize(
+    ("sharing_format", "label"),
+    [
+        ("consultation", "Проведение консультации"),
+        ("master_class", "Проведение мастер-класса"),
+        ("seminar", "Проведение семинара"),
+        ("workshop", "Проведение семинара-практикума"),
+        ("open_show", "Проведение открытого показа"),
+        ("round_table", "Проведение круглого стола"),
+        ("", "Трансляция опыта коллегам"),
+    ],
+)
+def test_shared_experience_is_named_by_the_form_she_shared_it_in(sharing_format, label):
+    """A webinar she attended and passed on as a consultation is «проведение консультации», in 3.2."""
+    participation = _attended(_event())[0]
+    participation.sharing_due = participation.sharing_done = timezone.localdate()
+    participation.sharing_account = "Для воспитателей средних групп"
+    participation.sharing_format = sharing_format
+    participation.save()
+    entry = _sharing_entries(participation).get()
+    assert entry.item == ReportItem.EXPERIENCE_SHARING
+    with translation.override("ru"):
+        assert entry.facts.split(" · ")[1] == label
+
+
+def test_every_form_of_sharing_has_its_entry_kind():
+    assert set(SHARING_FORMATS) <= set(CONDUCTED_KINDS)
 
 
 def test_shared_experience_becomes_a_submitted_3_2_entry_the_senior_educator_verifies(senior):
