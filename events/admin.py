@@ -20,7 +20,9 @@ from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMi
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
 from kindergarten_portal.typography import full_stop
+from staff.admin import EmployeeAdmin as StaffEmployeeAdmin
 from staff.dates import add_months
+from staff.models import Employee
 
 from . import documents
 from .forms import AttendanceForm, CertificateRevokeForm, EventPhotoForm, ParticipantsAddForm, RecommendForm
@@ -51,6 +53,8 @@ from .services import (
     attendance_mark,
     attendance_unmark,
     certificate_revoke,
+    certificates_link_refusal,
+    certificates_link_send,
     event_attendance_record,
     event_certificates_issue,
     event_copy,
@@ -883,3 +887,49 @@ class PublishedPlanAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
         if not change:
             obj.published_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class EmployeeAdmin(StaffEmployeeAdmin):
+    """The staff list (staff.admin) with the one action that is the events': a dismissed teacher's
+    link to her certificates. Staff knows nothing of events, so the action joins the list here."""
+
+    actions = [*StaffEmployeeAdmin.actions, "send_certificates_link"]
+
+    @admin.action(description=_("Send the link to certificates"), permissions=["change"])
+    def send_certificates_link(self, request, queryset):
+        """Queue the e-mail with the link to her certificates again now (her address changed, or she
+        lost the mail sent on her dismissal)."""
+        sent, skipped = [], []
+        for teacher in queryset.select_related("user").order_by("surname", "name", "patronymic"):
+            reason = certificates_link_refusal(teacher)
+            if reason:
+                skipped.append(f"{teacher.short_name} ({reason})")
+                continue
+            certificates_link_send(teacher=teacher, again=True)
+            sent.append(f"{teacher.short_name} ({teacher.mail_address})")
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "The link to certificates is queued: %(count)d e-mail, to %(names)s.",
+                    "The link to certificates is queued: %(count)d e-mails, to %(names)s.",
+                    len(sent),
+                )
+                % {"count": len(sent), "names": ", ".join(sent)},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "Not sent: %(count)d teacher — %(names)s.",
+                    "Not sent: %(count)d teachers — %(names)s.",
+                    len(skipped),
+                )
+                % {"count": len(skipped), "names": ", ".join(skipped)},
+                messages.WARNING,
+            )
+
+
+admin.site.unregister(Employee)
+admin.site.register(Employee, EmployeeAdmin)

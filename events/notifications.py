@@ -1,7 +1,8 @@
 """The events' e-mails, queued in the portal's outbox (kindergarten_portal/mail/outbox.py).
 
 The services queue a recommendation, a place freed from the waiting list and a registration when
-they happen, and an external participant's certificate link when she is marked attended;
+they happen, an external participant's certificate link when she is marked attended, and a
+dismissed teacher's link to her certificates when her dismissal date is entered;
 `notifications_collect_due` (run by `send_notifications`) queues the date-driven ones (and a
 certificate link not mailed yet) and `queue_monthly_plans` the plan of a month the senior educator has published.
 Each key names what the mail is about, so it is queued once however often this runs. The wording is
@@ -18,6 +19,7 @@ from kindergarten_portal.mail.outbox import absolute_url, outbox_queue
 from kindergarten_portal.models import OutboxMessage
 from staff.models import PEDAGOGICAL_POSITIONS, Employee
 
+from .access import certificates_link_token
 from .models import (
     EventCertificate,
     EventStatus,
@@ -36,6 +38,7 @@ PLACE_FREED = "events.place_freed"
 REGISTRATION = "events.registration"
 MONTHLY_PLAN = "events.monthly_plan"
 EXTERNAL_CERTIFICATE = "events.external_certificate"
+CERTIFICATES_LINK = "events.certificates_link"
 
 # How many days before the experience-sharing due date the teacher is reminded.
 SHARING_REMINDER_DAYS = 7
@@ -103,6 +106,26 @@ def queue_external_certificate(certificate):
             "event": external.event,
             "certificate": certificate,
             "url": absolute_url(reverse("events:external_certificate", args=[certificate.token])),
+        },
+    )
+
+
+def queue_certificates_link(teacher, *, again_at=None):
+    """The signed link to a dismissed teacher's certificates page: once per dismissal date, and
+    once more for each time the office sends it again (`again_at`, when it did)."""
+    key = f"certificates_link:{teacher.pk}:{teacher.dismissal_date.isoformat()}"
+    if again_at is not None:
+        key += f":again:{again_at.timestamp()}"
+    return outbox_queue(
+        kind=CERTIFICATES_LINK,
+        key=key,
+        recipient=teacher.mail_address,
+        template="certificates_link",
+        context={
+            "teacher": teacher,
+            "url": absolute_url(
+                reverse("events:teacher_certificates", args=[certificates_link_token(teacher)])
+            ),
         },
     )
 

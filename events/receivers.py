@@ -3,7 +3,9 @@
 A teacher dismissed (her dismissal date reached) gives up what she had ahead of her: sign-ups,
 waiting-list places and recommendations for events not yet started are cancelled and freed places
 go to the waiting list. A dismissal entered ahead of the day is released by send_notifications
-once the day comes. A deleted event's photos leave storage once the deletion has committed.
+once the day comes. When her dismissal date is entered she is e-mailed, once per date, the signed
+link to her certificates, which she opens without signing in. A deleted event's photos leave
+storage once the deletion has committed.
 
 The public pages (open events, their calendar, results and their feed) are served afresh once an
 event, its photos, organizers, series or participants are saved or deleted, from a service or the
@@ -19,7 +21,7 @@ from staff.importing import staff_imported
 from staff.models import Employee
 
 from .models import Event, EventPhoto, ExternalParticipant, Organization, Participation, Series
-from .services import attendance_recorded, participations_release_for_dismissed
+from .services import attendance_recorded, certificates_link_send, participations_release_for_dismissed
 
 
 @receiver(post_save, sender=Employee, dispatch_uid="events_employee_saved")
@@ -27,6 +29,7 @@ def employee_saved(sender, instance, raw=False, **kwargs):
     if raw or instance.dismissal_date is None:  # fixtures; or on the staff: nothing to release
         return
     participations_release_for_dismissed(employee=instance)
+    certificates_link_send(teacher=instance)
 
 
 @receiver(post_delete, sender=EventPhoto, dispatch_uid="events_photo_file_deleted")
@@ -58,7 +61,8 @@ def attendance_recorded_public(sender, **kwargs):
 
 @receiver(staff_imported, dispatch_uid="events_staff_imported")
 def staff_imported_release(sender, employees, **kwargs):
-    """The staff import writes in bulk (no post_save): the same release for those it wrote."""
+    """The staff import writes in bulk (no post_save): the same release and link for those it wrote."""
     for employee in employees:
         if employee.dismissal_date is not None:
             participations_release_for_dismissed(employee=employee)
+            certificates_link_send(teacher=employee)

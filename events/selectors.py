@@ -344,6 +344,16 @@ def certificates_with_holders():
     )
 
 
+def teacher_certificates(*, teacher):
+    """The certificates of the events the teacher attended, revoked ones too, the latest event first,
+    with what her certificates page and the PDF read."""
+    return (
+        certificates_with_holders()
+        .filter(participation__teacher=teacher, participation__status=ParticipationStatus.ATTENDED)
+        .order_by("-participation__event__start", "-pk")
+    )
+
+
 def event_certificates(*, event):
     """The event's certificates in force (not revoked, attendance still marked), teachers by
     surname, then external participants by name."""

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -688,6 +689,51 @@ def certificate_revoke(*, certificate, reason, now=None) -> EventCertificate:
     certificate.revoked_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
     return certificate
+
+
+# ---------------------------------------------------------------- a dismissed teacher's certificates
+
+
+def teacher_certificates_issue(*, teacher, now=None) -> list[EventCertificate]:
+    """Every certificate of the events the teacher attended (selectors.teacher_certificates, revoked
+    ones too), issuing first those not issued yet: attendance marked after she left among them."""
+    now = now or timezone.now()
+    missing = Participation.objects.filter(
+        teacher=teacher, status=ParticipationStatus.ATTENDED, certificate__isnull=True
+    )
+    for participation in missing:
+        certificate_issue(participation=participation, now=now)
+    return list(selectors.teacher_certificates(teacher=teacher))
+
+
+def certificates_link_refusal(teacher) -> str:
+    """Why the link to her certificates cannot be sent to the teacher ("" when it can): she has no
+    dismissal date, no address, or no certificate in force (an attended event whose certificate is
+    not revoked, issued or not yet)."""
+    if teacher.dismissal_date is None:
+        return _("no dismissal date")
+    if not teacher.mail_address:
+        return _("no e-mail address")
+    in_force = Participation.objects.filter(teacher=teacher, status=ParticipationStatus.ATTENDED).filter(
+        Q(certificate__isnull=True) | Q(certificate__revoked_at__isnull=True)
+    )
+    if not in_force.exists():
+        return _("no certificates")
+    return ""
+
+
+def certificates_link_send(*, teacher, again=False, now=None):
+    """Queue the e-mail with the signed link to the teacher's certificates page, which she opens
+    without signing in once her account no longer opens her pages.
+
+    Once per dismissal date: every save of a dismissed record calls this, and only the first queues
+    (a corrected date sends a new link; the old one stops working). `again` (the office's action)
+    queues it once more now, for an address that changed or a mail that got lost. Returns the queued
+    message, or None: see certificates_link_refusal, or already queued for this date.
+    """
+    if certificates_link_refusal(teacher):
+        return None
+    return notifications.queue_certificates_link(teacher, again_at=(now or timezone.now()) if again else None)
 
 
 # ---------------------------------------------------------------- the published monthly plan

@@ -33,4 +33,11 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("certificates/<str:token>.pdf", views.external_certificate, name="external_certificate"),
     path("certificates/<str:number>/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    # A dismissed teacher's own certificates, by the signed link e-mailed to her
+    path("teacher-certificates/<str:token>/", views.teacher_certificates, name="teacher_certificates"),
+    path(
+        "teacher-certificates/<str:token>/<int:pk>.pdf",
+        views.teacher_certificate,
+        name="teacher_certificate",
+    ),
 ]

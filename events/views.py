@@ -31,7 +31,7 @@ from staff.models import Employee
 from staff.services import employee_results_name_consent
 
 from . import documents, selectors, services
-from .access import events_visible_to, get_own_participation, teacher_or_none
+from .access import events_visible_to, get_own_participation, teacher_of_certificates_link, teacher_or_none
 from .feeds import calendar_response
 from .forms import EventFilterForm, ExternalRegistrationForm, ResultsNameConsentForm, SharingDoneForm
 from .importing import plan_workbook
@@ -388,6 +388,46 @@ def external_certificate(request, token):
     certificate = get_object_or_404(certificates, token=token)
     content = documents.certificates_pdf([certificate], request=request)
     return documents.pdf_response(content, f"certificate-{certificate.number}.pdf")
+
+
+def _secret_link_answer(response):
+    """A page or file reached by a teacher's signed link: hers alone, so kept by no proxy or shared
+    browser, and never indexed (a link may end up in a search engine through a forwarded mail)."""
+    response["Cache-Control"] = NO_STORE
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _certificates_link_unknown(request):
+    return _secret_link_answer(render(request, "events/teacher_certificates_unknown.html", status=404))
+
+
+def teacher_certificates(request, token):
+    """A teacher's own certificates by the signed link e-mailed when her dismissal date is entered:
+    no sign-in, since her account no longer opens her pages. Read live: a certificate of attendance
+    marked after she left is here too."""
+    teacher = teacher_of_certificates_link(token)
+    if teacher is None:
+        return _certificates_link_unknown(request)
+    certificates = services.teacher_certificates_issue(teacher=teacher)
+    return _secret_link_answer(
+        render(
+            request,
+            "events/teacher_certificates.html",
+            {"teacher": teacher, "token": token, "certificates": certificates},
+        )
+    )
+
+
+def teacher_certificate(request, token, pk):
+    """One certificate (PDF) from a teacher's certificates page; not a revoked one, nor anyone else's."""
+    teacher = teacher_of_certificates_link(token)
+    if teacher is None:
+        return _certificates_link_unknown(request)
+    certificates = selectors.teacher_certificates(teacher=teacher).filter(revoked_at__isnull=True)
+    certificate = get_object_or_404(certificates, pk=pk)
+    content = documents.certificates_pdf([certificate], request=request)
+    return _secret_link_answer(documents.pdf_response(content, f"certificate-{certificate.number}.pdf"))
 
 
 def certificate_verify(request, number, code):

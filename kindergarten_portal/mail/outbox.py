@@ -53,6 +53,7 @@ KIND_LABELS = {
     "events.registration": _("registration confirmed"),
     "events.monthly_plan": _("monthly plan"),
     "events.external_certificate": _("certificate of an external participant"),
+    "events.certificates_link": _("link to a dismissed teacher's certificates"),
     "staff.attestation_reminder": _("attestation reminder"),
     "staff.account_created": _("new account"),
     "staff.results_name_consent_notice": _("names in event results need consent"),

@@ -5,6 +5,7 @@ import datetime
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from events.access import certificates_link_token
 from events.models import EventPhoto, EventStatus, Participation, ParticipationStatus
 from events.services import calendar_token_get, certificate_issue, certificate_revoke
 from tests.events.factories import EventFactory, ExternalParticipantFactory, in_days
@@ -159,6 +160,40 @@ def _made_up_verification(personas):
     return reverse("events:certificate_verify", args=["2026-000999", "0123456789"])
 
 
+def _annas_certificates_link(personas):
+    """The signed link e-mailed to Anna with her dismissal date: her certificates without signing in."""
+    anna = personas["anna"].employee
+    anna.dismissal_date = datetime.date(2026, 6, 30)
+    anna.save()
+    return certificate_issue(participation=_annas_attended(personas)), certificates_link_token(anna)
+
+
+def _certificates_link(personas):
+    _certificate, token = _annas_certificates_link(personas)
+    return reverse("events:teacher_certificates", args=[token])
+
+
+def _bogus_certificates_link(personas):
+    return reverse("events:teacher_certificates", args=["not-a-token"])
+
+
+def _certificate_by_link(personas):
+    certificate, token = _annas_certificates_link(personas)
+    return reverse("events:teacher_certificate", args=[token, certificate.pk])
+
+
+def _borises_certificate_by_annas_link(personas):
+    _certificate, token = _annas_certificates_link(personas)
+    participation = Participation.objects.create(
+        event=EventFactory(start=in_days(-10), status=EventStatus.HELD),
+        teacher=personas["boris"].employee,
+        status=ParticipationStatus.ATTENDED,
+    )
+    return reverse(
+        "events:teacher_certificate", args=[token, certificate_issue(participation=participation).pk]
+    )
+
+
 def _admin_sign_in_sheet(personas):
     return reverse("admin:events_event_sign_in_sheet", args=[EventFactory().pk])
 
@@ -233,6 +268,11 @@ ROWS = [
     ("events:certificate_verify", _verification, EVERYONE),
     ("events:certificate_verify", _revoked_verification, EVERYONE),
     ("events:certificate_verify", _made_up_verification, NOBODY),
+    # A dismissed teacher's certificates: the signed link is the key; only hers, whoever asks.
+    ("events:teacher_certificates", _certificates_link, EVERYONE),
+    ("events:teacher_certificates", _bogus_certificates_link, NOBODY),
+    ("events:teacher_certificate", _certificate_by_link, EVERYONE),
+    ("events:teacher_certificate", _borises_certificate_by_annas_link, NOBODY),
     ("admin:events_event_changelist", "/admin/events/event/", ADMIN_READ),
     ("admin:events_event_change", _admin_event_change, ADMIN_READ),
     ("admin:events_event_add", "/admin/events/event/add/", ADMIN_WRITE),

@@ -124,6 +124,7 @@ def test_every_kind_of_message_the_apps_queue_has_a_name():
         events_mail.REGISTRATION,
         events_mail.MONTHLY_PLAN,
         events_mail.EXTERNAL_CERTIFICATE,
+        events_mail.CERTIFICATES_LINK,
         staff_mail.ATTESTATION_REMINDER,
         "staff.account_created",
         "staff.results_name_consent_notice",  # queued once by migration staff 0009
