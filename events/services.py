@@ -129,17 +129,21 @@ def _releasable(now):
     )
 
 
-def participations_release_for_dismissed(*, employee, now=None) -> list[Participation]:
-    """Cancel a dismissed teacher's sign-ups, waiting-list places and recommendations for events
-    that have not started; each freed place goes to the first in line, who is told (as when she
-    cancels herself, but past the sign-up deadline too: she will not come).
+@dataclasses.dataclass(frozen=True)
+class Release:
+    """What releasing dismissed staff did: the participations cancelled, and those on a waiting
+    list given a freed place (each told by e-mail when she has an address)."""
 
-    Past and attended participations are kept. While she is current staff (no dismissal date, or
-    one still ahead) nothing happens, and a second call finds nothing left: safe on every save.
-    Returns the cancelled participations.
-    """
-    now = now or timezone.now()
-    cancelled = []
+    cancelled: list[Participation]
+    promoted: list[Participation]
+
+    @property
+    def told(self) -> int:
+        return sum(1 for participation in self.promoted if participation.teacher.mail_address)
+
+
+def _release_for(employee, now) -> Release:
+    cancelled, promoted = [], []
     rows = _releasable(now).filter(teacher=employee).order_by("event__start", "pk")
     for pk, event_pk in list(rows.values_list("pk", "event_id")):
         # Locked in the order participation_cancel locks (the event, then the row) and read again:
@@ -149,18 +153,34 @@ def participations_release_for_dismissed(*, employee, now=None) -> list[Particip
             participation = _releasable(now).select_for_update(of=("self",)).filter(pk=pk).first()
             if participation is None:
                 continue
-            _cancel_locked(event, participation, now)
+            promoted += _cancel_locked(event, participation, now)
         cancelled.append(participation)
-    return cancelled
+    return Release(cancelled=cancelled, promoted=promoted)
 
 
-def participations_release_dismissed(*, now=None) -> int:
+def participations_release_for_dismissed(*, employee, now=None) -> list[Participation]:
+    """Cancel a dismissed teacher's sign-ups, waiting-list places and recommendations for events
+    that have not started; each freed place goes to the first in line, who is told (as when she
+    cancels herself, but past the sign-up deadline too: she will not come).
+
+    Past and attended participations are kept. While she is current staff (no dismissal date, or
+    one still ahead) nothing happens, and a second call finds nothing left: safe on every save.
+    Returns the cancelled participations.
+    """
+    return _release_for(employee, now or timezone.now()).cancelled
+
+
+def participations_release_dismissed(*, now=None) -> Release:
     """Release the future participations of everyone whose dismissal date has arrived (see
     participations_release_for_dismissed): for dismissals entered ahead of the day, run by
-    send_notifications. Safe to run twice. Returns how many participations were cancelled."""
+    send_notifications. Safe to run twice."""
     now = now or timezone.now()
-    teachers = Employee.objects.filter(pk__in=_releasable(now).values("teacher"))
-    return sum(len(participations_release_for_dismissed(employee=teacher, now=now)) for teacher in teachers)
+    cancelled, promoted = [], []
+    for teacher in Employee.objects.filter(pk__in=_releasable(now).values("teacher")):
+        release = _release_for(teacher, now)
+        cancelled += release.cancelled
+        promoted += release.promoted
+    return Release(cancelled=cancelled, promoted=promoted)
 
 
 def _fill_from_waiting_list(event, now):

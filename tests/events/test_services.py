@@ -457,8 +457,8 @@ def test_release_dismissed_finds_everyone_whose_day_has_come():
     Employee.objects.filter(pk=leaving.pk).update(
         dismissal_date=timezone.localdate() + datetime.timedelta(days=3)
     )
-    assert services.participations_release_dismissed() == 1
-    assert services.participations_release_dismissed() == 0
+    assert len(services.participations_release_dismissed().cancelled) == 1
+    assert services.participations_release_dismissed().cancelled == []
     statuses = dict(Participation.objects.filter(event=event).values_list("teacher_id", "status"))
     assert statuses == {
         gone.pk: ParticipationStatus.CANCELLED,
@@ -466,7 +466,7 @@ def test_release_dismissed_finds_everyone_whose_day_has_come():
         staying.pk: ParticipationStatus.SIGNED_UP,
         waiting.teacher_id: ParticipationStatus.SIGNED_UP,
     }
-    assert services.participations_release_dismissed(now=in_days(3, hour=8)) == 1
+    assert len(services.participations_release_dismissed(now=in_days(3, hour=8)).cancelled) == 1
 
 
 # ---- recommendations are for current staff only

@@ -129,6 +129,7 @@ def test_send_notifications_releases_the_places_of_a_dismissal_whose_day_has_com
     with translation.override("en"):
         out = _run()
     assert "Cancelled 1 participation of dismissed staff." in out
+    assert "E-mails queued: 1." in out  # the place freed, told: what it queued, it counts
     hers.refresh_from_db()
     waiting.refresh_from_db()
     assert hers.status == ParticipationStatus.CANCELLED
@@ -138,5 +139,6 @@ def test_send_notifications_releases_the_places_of_a_dismissal_whose_day_has_com
     with translation.override("en"):
         out = _run()  # safe to run twice
     assert "dismissed" not in out
+    assert "E-mails queued: 0." in out
     assert len(mail.outbox) == 1
     assert OutboxMessage.objects.count() == 1

@@ -20,20 +20,21 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = timezone.now()
         # A dismissal entered ahead of the day takes effect on the day; freed places are told below.
-        released = participations_release_dismissed(now=now)
+        release = participations_release_dismissed(now=now)
         queued = (
-            notifications_collect_due(now=now)
+            release.told
+            + notifications_collect_due(now=now)
             + queue_monthly_plans(now=now)
             + portfolio_decisions_queue_due(now=now)
             + attestation_queue_due_reminders(today=timezone.localdate(now))
         )
-        if released:
+        if release.cancelled:
             self.stdout.write(
                 ngettext(
                     "Cancelled %(count)d participation of dismissed staff.",
                     "Cancelled %(count)d participations of dismissed staff.",
-                    released,
+                    len(release.cancelled),
                 )
-                % {"count": released}
+                % {"count": len(release.cancelled)}
             )
         self.stdout.write(_("E-mails queued: %(queued)d.") % {"queued": queued})
