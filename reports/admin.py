@@ -192,8 +192,8 @@ class RatingBuildAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
             self.message_user(
                 request,
                 _(
-                    "The rating of %(year)s is built in %(seconds)s s: %(teachers)d teachers,"
-                    " %(entries)d entries counted."
+                    "The rating of %(year)s is built in %(seconds)s s: teachers — %(teachers)d,"
+                    " entries counted — %(entries)d."
                 )
                 % {
                     "year": build.academic_year,
