@@ -70,7 +70,8 @@ def staff_workbook(employees) -> bytes:
         rows=rows,
         pages=2,
     )
-    sheet = Sheet(wb, _("Staff"), titles, widths)
+    # The dates and years are centred: beside the text that follows they would read as one.
+    sheet = Sheet(wb, _("Staff"), titles, widths, centered={4, 5, 8, 9})
     for row in rows:
         sheet.append(row)
     sheet.close_table()

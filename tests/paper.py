@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 LEGIBLE_PT = 8  # the smallest text a printed sheet may have
 FOOTER_TOP = 0.7 * 72  # the bottom margin, in points: the footer (sheet name, page) is below it
+LEFT_MARGIN = 0.5 * 72  # points: what starts left of it is the rest of something cut at a page's edge
 # Arial, which LibreOffice prints as its metric twin.
 FONT_FAMILY = "LiberationSans"
 # What a cell prints that is no word of its text: numbers, dates, times, shares, page numbers.
@@ -25,6 +26,7 @@ class Run:
 
     text: str
     height: float
+    x: float
     y: float
     font: str
     upright: bool  # not turned (a chart's axis title is)
@@ -96,7 +98,9 @@ def printed(soffice, content: bytes, directory) -> list[Page]:
             if text.strip():
                 matrix = _product(tm, cm)
                 height = size * math.hypot(matrix[2], matrix[3])
-                runs.append(Run(text.strip(), height, matrix[5], _base_name(font or {}), not matrix[1]))
+                runs.append(
+                    Run(text.strip(), height, matrix[4], matrix[5], _base_name(font or {}), not matrix[1])
+                )
 
         pdf_page.extract_text(visitor_text=visit)
         resources = pdf_page.get("/Resources") or {}

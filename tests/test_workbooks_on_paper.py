@@ -25,7 +25,7 @@ from staff.dates import add_months, add_years
 from staff.models import Category, CategoryDecision, Employee
 from tests.events.factories import EventFactory, OrganizationFactory
 from tests.factories import EmployeeFactory, TrainingFactory
-from tests.paper import FONT_FAMILY, LEGIBLE_PT, cut_words, printed
+from tests.paper import FONT_FAMILY, LEFT_MARGIN, LEGIBLE_PT, cut_words, printed
 from tests.reports.factories import entry
 
 pytestmark = pytest.mark.office
@@ -150,8 +150,8 @@ def _download(client, username, url_name, what):
 
 
 def _sheets(content):
-    """{sheet title: (its headers, its scale, its pages side by side, every word its cells hold)};
-    the charts' words are counted in every sheet."""
+    """{sheet title: (its headers, its scale, its pages side by side, every word its cells hold, the
+    text of its first column)}; the charts' words are counted in every sheet."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         charts = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/charts/")]
     chart_words = {
@@ -165,12 +165,9 @@ def _sheets(content):
         words |= chart_words | set(ws.title.split())
         words.update((ws.oddHeader.center.text or "").split())
         across = len(ws.col_breaks.brk) + 1
-        sheets[ws.title] = (
-            [str(v) for v in rows[0] if v is not None],
-            ws.page_setup.scale or 100,
-            across,
-            words,
-        )
+        first_column = [row[0] for row in rows if isinstance(row[0], str)]
+        headers = [str(v) for v in rows[0] if v is not None]
+        sheets[ws.title] = (headers, ws.page_setup.scale or 100, across, words, first_column)
     return sheets
 
 
@@ -193,7 +190,7 @@ def test_every_workbook_prints_legibly(name, kindergarten, client, soffice, tmp_
     assert list(by_sheet) == list(sheets)
     figures = []
     for title, sheet_pages in by_sheet.items():
-        headers, scale, across, words = sheets[title]
+        headers, scale, across, words, first_column = sheets[title]
         assert scale >= MIN_PRINT_SCALE, (title, scale)
         assert across <= most_across, (title, across)
         for number, page in enumerate(sheet_pages, start=1):
@@ -204,8 +201,14 @@ def test_every_workbook_prints_legibly(name, kindergarten, client, soffice, tmp_
             assert min(heights) >= LEGIBLE_PT - 0.01, (title, number, min(heights))
             assert {font.split("-")[0] for font in page.fonts} == {FONT_FAMILY}, (title, number, page.fonts)
             assert not cut_words(page, words), (title, number, cut_words(page, words))
+            # Nothing starts left of the margin (the rest of a table or chart cut at the page's edge),
+            # and every page begins with the first column (a line of its text starts one of the
+            # page's lines): no column spilled onto a page of its own.
+            assert min(run.x for run in page.runs) >= LEFT_MARGIN - 1, (title, number)
+            starts = [run.text for run in page.runs if run.upright]
+            assert any(value.startswith(text) for text in starts for value in first_column), (title, number)
             if title != "Категории":  # blocks with headers of their own follow its table
-                # the first column's header on every page: no column spilled onto a page of its own
+                # the header on every page
                 assert headers[0] in " ".join(run.text for run in page.runs if run.bold), (title, number)
         # The header's every word printed whole on the first page, or the first pages side by side
         # (they are printed across, then down).

@@ -172,6 +172,11 @@ def column_pixels(width) -> int:
     return width * DIGIT_PIXELS + COLUMN_PADDING if width > 0 else 0
 
 
+# What a chart beside a table (`Sheet.bar_chart`) adds to its printed width: the gap, the chart, and
+# the whole of the column it ends in.
+CHART_BESIDE = 2 * column_pixels(DEFAULT_COLUMN_WIDTH) + CHART_SIZE["width"]
+
+
 def _fit(pixels) -> int:
     """The scale (%) that fits that many pixels across A4 landscape, between MIN_PRINT_SCALE and 100."""
     return max(MIN_PRINT_SCALE, min(100, int(PAGE_PIXELS["landscape"] * 100 // pixels)))
@@ -198,7 +203,7 @@ def fits_page(widths, extra_pixels=0, pages=1) -> bool:
     pixels = sum(column_pixels(w) for w in widths) + extra_pixels
     if pixels * MIN_PRINT_SCALE <= PAGE_PIXELS["landscape"] * 100:
         return True
-    return len(column_breaks(widths)) < pages
+    return pages > 1 and len(column_breaks(widths)) < pages
 
 
 def page_setup(widths, extra_pixels=0) -> tuple[str, int]:
@@ -209,9 +214,10 @@ def page_setup(widths, extra_pixels=0) -> tuple[str, int]:
     pixels = sum(column_pixels(w) for w in widths) + extra_pixels
     if pixels <= PAGE_PIXELS["portrait"]:
         return "portrait", 100
-    if fits_page(widths, extra_pixels):
+    breaks = column_breaks(widths)
+    if not breaks:  # the columns fit one page (a chart beside them too, if print_widths made room)
         return "landscape", _fit(pixels)
-    edges = [1, *column_breaks(widths), len(widths)]
+    edges = [1, *breaks, len(widths)]
     kept = column_pixels(widths[0])
     widest = max(kept + sum(column_pixels(w) for w in widths[a:b]) for a, b in itertools.pairwise(edges))
     return "landscape", _fit(widest)
@@ -222,26 +228,27 @@ def print_scale(widths, extra_pixels=0) -> int:
     return page_setup(widths, extra_pixels)[1]
 
 
-def print_widths(widths, headers, wrap, narrowest=14, rows=(), pages=1) -> list[int]:
+def print_widths(widths, headers, wrap, narrowest=14, rows=(), pages=1, extra_pixels=0) -> list[int]:
     """Narrow the text columns `wrap` (indexes) until the sheet fits A4 landscape at
     MIN_PRINT_SCALE or more: their text then wraps (Sheet does it, with row heights). A column
     never goes below its header's longest word, the longest word of its values in `rows` or
     `narrowest`, and the others keep their width. When the columns cannot be narrowed that far,
     they are narrowed only as far as the fewest pages side by side need, at most `pages` of them
-    (beyond that the sheet prints wider still: see `column_breaks`)."""
+    (beyond that the sheet prints wider still: see `column_breaks`). `extra_pixels`: what stands
+    beside the table (CHART_BESIDE)."""
     floors = {i: max(narrowest, header_floor(headers[i])) for i in wrap}
     for row in rows:
         for i in wrap:
             floors[i] = max(floors[i], word_floor(row[i]) if isinstance(row[i], str) else 0)
     for wide in range(1, pages + 1):
         narrowed = list(widths)
-        while not fits_page(narrowed, pages=wide):
+        while not fits_page(narrowed, extra_pixels, pages=wide):
             wider = [i for i in wrap if narrowed[i] > floors[i]]
             if not wider:
                 break
             widest = max(wider, key=lambda i: narrowed[i])
             narrowed[widest] -= 1
-        if fits_page(narrowed, pages=wide):
+        if fits_page(narrowed, extra_pixels, pages=wide):
             break
     return narrowed
 
@@ -350,9 +357,10 @@ class Sheet:
         else:
             self.ws.set_portrait()
         self.ws.set_print_scale(scale)
-        if not fits_page(self.widths, self.beside):
+        breaks = column_breaks(self.widths)
+        if breaks:
             # Pages side by side, each with the first column: read across, then down.
-            self.ws.set_v_pagebreaks(column_breaks(self.widths))
+            self.ws.set_v_pagebreaks(breaks)
             self.ws.repeat_columns(0)
             self.ws.print_across()
 
@@ -452,8 +460,7 @@ class Sheet:
         chart.set_size(CHART_SIZE)
         column_after = len(self.headers) + 1  # one empty column between
         self.ws.insert_chart(1, column_after, chart)
-        # The gap, the chart, and the whole of the column it ends in: all of it is printed.
-        self.beside = 2 * column_pixels(DEFAULT_COLUMN_WIDTH) + CHART_SIZE["width"]
+        self.beside = CHART_BESIDE
         self._set_up_page()
         return chart
 
@@ -468,7 +475,7 @@ def import_template(*, title, columns, example, min_width, widths=None) -> bytes
     wanted = [
         max(
             widths.get(c.key, max(min_width, len(str(c.label)) + 4)),
-            word_floor(value) if isinstance(value, str) else 0,
+            word_floor(value) if isinstance(value, str) else _display_length(value) + 2,
         )
         for c, value in zip(columns, example, strict=True)
     ]
