@@ -36,6 +36,7 @@ from kindergarten_portal.sheets.xlsx_out import (
     fitted_widths,
     import_template,
     new_workbook,
+    print_widths,
     workbook_bytes,
 )
 
@@ -102,6 +103,8 @@ PLAN_COLUMNS = [
         aliases=("Ответственный", "Ответственные", "Ответственный за проведение", "Ответственное лицо"),
     ),
 ]
+# The plan's columns whose text wraps on paper (indexes in PLAN_COLUMNS).
+PLAN_TEXT_COLUMNS = (0, 1, 2, 3, 6, 7, 8, 9, 13, 14, 15)
 # The ИМЦ's layout adds the date and the time as columns of their own.
 IMPORT_COLUMNS = [
     *PLAN_COLUMNS,
@@ -272,7 +275,11 @@ def plan_workbook(events) -> bytes:
         )
     headers = [str(c.label) for c in PLAN_COLUMNS]
     workbook = new_workbook(_("Plan"))
-    sheet = Sheet(workbook, _("Plan"), headers, fitted_widths(headers, rows))
+    # Sixteen columns print on two A4 landscape pages side by side, the title on each: the text
+    # columns wrap to fit them.
+    widths = print_widths(fitted_widths(headers, rows), headers, wrap=PLAN_TEXT_COLUMNS, rows=rows, pages=2)
+    # The dates and figures are centred: beside the text that follows they would read as one.
+    sheet = Sheet(workbook, _("Plan"), headers, widths, centered={4, 5, 10, 11})
     for row in rows:
         sheet.append(row)
     sheet.close_table()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from events.models import EventFormat, Level
 from kindergarten_portal.sheets.xlsx_out import (
+    CHART_BESIDE,
     MAX_WIDTH,
     MONTH_FORMAT,
     PERCENT_FORMAT,
@@ -101,7 +102,7 @@ def _rating_sheet(wb, build, rows):
         for row in rows_grouped_by_category(rows)
     ]
     # The ranks and the total are centred: a right-aligned number beside a name reads as «1Антонова».
-    widths = print_widths(fitted_widths(headers, values), headers, wrap=(2, 3, 9))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(2, 3, 9), rows=values)
     sheet = Sheet(wb, _("Rating"), headers, widths, centered={0, 1, 8})
     for line in values:
         sheet.append(line)
@@ -127,7 +128,7 @@ def _criteria_sheet(wb, rows):
         ]
         for row in rows_grouped_by_category(rows)
     ]
-    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 4))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 4), rows=values)
     sheet = Sheet(wb, _("Recommendation criteria"), headers, widths)
     for line in values:
         sheet.append(line)
@@ -263,9 +264,11 @@ def _categories_sheet(wb, figures):
     ]
     due_values = [[d.employee.full_name, str(d.kind_display), d.action_date] for d in figures.due]
     due_headers = [_("Teacher"), _("What is due"), _("Due date")]
-    # The widths hold every block's labels, so none of them is cut or broken mid-word.
-    widths = fitted_widths(
-        headers, [*values, *title_values, due_headers, *due_values, [_("Young teachers"), 0, 0]]
+    # The widths hold every block's labels, so none of them is cut or broken mid-word; the names and
+    # dues wrap so that the table and its chart print one page wide.
+    blocks = [*values, *title_values, due_headers, *due_values, [_("Young teachers"), 0, 0]]
+    widths = print_widths(
+        fitted_widths(headers, blocks), headers, wrap=(0, 1), rows=blocks, extra_pixels=CHART_BESIDE
     )
     # Other blocks with their own headers follow the table: its header is not repeated on each page.
     sheet = Sheet(wb, _("Categories"), headers, widths, repeat_header=False)
@@ -317,7 +320,7 @@ def _courses_sheet(wb, build, figures):
                 _("yes") if covered else _("no"),
             ]
         )
-    widths = print_widths(fitted_widths(headers, values), headers, wrap=(0, 2))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(0, 2), rows=values)
     sheet = Sheet(wb, _("Course training"), headers, widths, centered={5})
     for line in values:
         sheet.append(line)
@@ -360,7 +363,7 @@ def _events_sheet(wb, build):
                 names,
             ]
         )
-    widths = print_widths(fitted_widths(headers, values), headers, wrap=(2, 5, 7))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(2, 5, 7), rows=values)
     sheet = Sheet(wb, _("Events"), headers, widths, formats={0: MONTH_FORMAT}, centered={1, 6})
     for line in values:
         sheet.append(line)
@@ -379,7 +382,7 @@ def _gratitude_sheet(wb, build):
         ]
         for p in gratitude_list(build.academic_year)
     ]
-    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 4))
+    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 4), rows=values)
     sheet = Sheet(wb, _("Gratitude"), headers, widths, centered={2})
     for line in values:
         sheet.append(line)
@@ -444,8 +447,20 @@ def self_report_workbook(report: SelfReport) -> bytes:
                     comment,
                 ]
             )
+    # Below the table, in its first two columns: whose report it is, her reflection.
+    about = [
+        [_("Closing reflection"), report.reflection],
+        [_("Teacher"), report.teacher.full_name],
+        [_("Academic year"), report.academic_year.label],
+        [_("Status"), str(report.get_status_display())],
+    ]
     wb = new_workbook()
-    widths = print_widths(fitted_widths(headers, values), headers, wrap=(1, 7))
+    widths = print_widths(
+        fitted_widths(headers, values),
+        headers,
+        wrap=(0, 1, 7),
+        rows=[*values, *(row + [""] * 6 for row in about)],
+    )
     sheet = Sheet(wb, _("Self-report"), headers, widths, centered={2, 6})
     # Whose report it is, on every printed page (the rows below the table say it too).
     sheet.page_header(
@@ -457,8 +472,6 @@ def self_report_workbook(report: SelfReport) -> bytes:
     sheet.close_table()
     sheet.blank()
     sheet.append([_("Total"), "", None, "", "", "", Decimal(content["total"]), ""], bold=True)
-    sheet.append([_("Closing reflection"), report.reflection])
-    sheet.append([_("Teacher"), report.teacher.full_name])
-    sheet.append([_("Academic year"), report.academic_year.label])
-    sheet.append([_("Status"), str(report.get_status_display())])
+    for row in about:
+        sheet.append(row)
     return workbook_bytes(wb)

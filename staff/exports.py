@@ -4,7 +4,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kindergarten_portal.sheets.xlsx_out import Sheet, new_workbook, print_widths, workbook_bytes
+from kindergarten_portal.sheets.xlsx_out import (
+    Sheet,
+    header_floor,
+    new_workbook,
+    print_widths,
+    workbook_bytes,
+)
 
 from .selectors import attestation_state
 
@@ -25,19 +31,13 @@ def staff_workbook(employees) -> bytes:
         (_("Phone"), 18),
         (_("E-mail"), 28),
     ]
-    wb = new_workbook()
-    titles = [title for title, _width in headers]
-    # The text columns wrap so that the list prints one page wide (kindergarten_portal.sheets.xlsx_out).
-    widths = print_widths(
-        [width for _title, width in headers], titles, wrap=(0, 1, 2, 3, 7, 11), narrowest=10
-    )
-    sheet = Sheet(wb, _("Staff"), titles, widths)
     today = timezone.localdate()
+    rows = []
     for employee in employees:
         state = attestation_state(employee, on=today)
         course = employee.last_course
         years, _months = employee.experience_on(today)
-        sheet.append(
+        rows.append(
             [
                 employee.full_name,
                 str(employee.get_position_display()),
@@ -58,6 +58,22 @@ def staff_workbook(employees) -> bytes:
                 employee.email,
             ]
         )
+    wb = new_workbook()
+    titles = [title for title, _width in headers]
+    # The text columns wrap so that the list prints one page wide, or two side by side where long
+    # names, courses and e-mails leave too little to wrap (kindergarten_portal.sheets.xlsx_out).
+    widths = print_widths(
+        [width for _title, width in headers],
+        titles,
+        wrap=(0, 1, 2, 3, 7, 11),
+        narrowest=10,
+        rows=rows,
+        pages=2,
+    )
+    # The dates and years are centred: beside the text that follows they would read as one.
+    sheet = Sheet(wb, _("Staff"), titles, widths, centered={4, 5, 8, 9})
+    for row in rows:
+        sheet.append(row)
     sheet.close_table()
     return workbook_bytes(wb)
 
@@ -74,26 +90,28 @@ def attestation_calendar_workbook(dues) -> bytes:
         (_("Next course due"), 14),
         (_("Overdue"), 10),
     ]
-    wb = new_workbook()
-    sheet = Sheet(
-        wb,
-        _("Attestation calendar"),
-        [title for title, _width in headers],
-        [width for _title, width in headers],
+    rows = [
+        [
+            due.employee.full_name,
+            str(due.kind_display),
+            due.date,
+            due.apply_by,
+            str(due.reason),
+            str(due.rule),
+            due.employee.course_due,
+            _("yes") if due.overdue else "",
+        ]
+        for due in dues
+    ]
+    titles = [title for title, _width in headers]
+    # The names, dues, reasons and rules wrap: the calendar prints one A4 landscape page wide.
+    widths = print_widths(
+        [max(width, header_floor(title)) for title, width in headers], titles, wrap=(0, 1, 4, 5), rows=rows
     )
-    for due in dues:
-        sheet.append(
-            [
-                due.employee.full_name,
-                str(due.kind_display),
-                due.date,
-                due.apply_by,
-                str(due.reason),
-                str(due.rule),
-                due.employee.course_due,
-                _("yes") if due.overdue else "",
-            ]
-        )
+    wb = new_workbook()
+    sheet = Sheet(wb, _("Attestation calendar"), titles, widths, centered={2, 3, 6})
+    for row in rows:
+        sheet.append(row)
     sheet.close_table()
     return workbook_bytes(wb)
 

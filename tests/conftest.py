@@ -20,6 +20,7 @@ from tests.factories import UserFactory, teacher_user
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 
 
 @pytest.fixture(autouse=True)
@@ -208,3 +209,12 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and item.get_closest_marker("browser"):
         report.outcome = "failed"
         report.longrepr = f"browser test skipped under CI: {report.longrepr}"
+
+
+@pytest.fixture
+def soffice():
+    if not os.path.exists(SOFFICE):
+        if os.environ.get("CI"):
+            pytest.fail(f"soffice not found at {SOFFICE}; CI must run the office tests")
+        pytest.skip(f"soffice not found at {SOFFICE}; install libreoffice-calc-nogui to run office tests")
+    return SOFFICE

@@ -5,13 +5,17 @@ next one starts, so memory stays flat however many rows there are. Its sheets (`
 shaded header row that wraps, fixed column widths, the panes frozen under the header and a filter
 over the table, and print legibly: one font (Arial 10 — LibreOffice prints it as the metric-equal
 Liberation Sans), A4 portrait when the table fits its width, landscape otherwise, at a fixed scale of
-MIN_PRINT_SCALE % or more (so text prints at 8 pt or more), the header repeated on every page, each
-cell's borders drawn, the sheet's name and page number in the footer. Workbooks are downloaded through
+MIN_PRINT_SCALE % or more (so text prints at 8 pt or more; a table wider than that is split at its
+columns into pages side by side, the first column on each), the header repeated on every page, each
+cell's borders drawn, the sheet's name and page number in the footer. Text columns are narrowed to
+fit (`print_widths`) and wrap, never below their longest word. Workbooks are downloaded through
 `xlsx_response`. Reading uploads is `xlsx_in`'s (openpyxl).
 """
 
 import datetime
 import io
+import itertools
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -127,16 +131,28 @@ def xlsx_response(workbook, filename: str):
 # ---------------------------------------------------------------- widths and printing
 
 
+def word_floor(text, bold=False) -> int:
+    """The narrowest width that holds the text's longest word (a word is never cut): a letter is
+    taken 10% wider than a digit (Arial's «ж», «ш», «Щ» are wider still), a bold one 15%, and the
+    padding."""
+    stretch = (23, 20) if bold else (11, 10)
+    # A compound may break after its hyphen («педагог-» / «наставник»).
+    words = re.findall(r"[^\s-]+-?", str(text))
+    return max((-(-len(word) * stretch[0] // stretch[1]) + 2 for word in words), default=0)
+
+
 def header_floor(header) -> int:
     """The narrowest width that holds the header's longest word in bold (a word is never cut)."""
-    return max((-(-len(word) * 23 // 20) + 2 for word in str(header).split()), default=0)
+    return word_floor(header, bold=True)
 
 
 def _display_length(value) -> int:
     if value is None:
         return 0
+    if isinstance(value, datetime.datetime):
+        return len(DATETIME_FORMAT)
     if isinstance(value, datetime.date):
-        return 10
+        return len(DATE_FORMAT)
     if isinstance(value, Decimal | float):
         return len(f"{value:.1f}")
     return max((len(line) for line in str(value).splitlines()), default=0)
@@ -156,15 +172,55 @@ def column_pixels(width) -> int:
     return width * DIGIT_PIXELS + COLUMN_PADDING if width > 0 else 0
 
 
+# What a chart beside a table (`Sheet.bar_chart`) adds to its printed width: the gap, the chart, and
+# the whole of the column it ends in.
+CHART_BESIDE = 2 * column_pixels(DEFAULT_COLUMN_WIDTH) + CHART_SIZE["width"]
+
+
+def _fit(pixels) -> int:
+    """The scale (%) that fits that many pixels across A4 landscape, between MIN_PRINT_SCALE and 100."""
+    return max(MIN_PRINT_SCALE, min(100, int(PAGE_PIXELS["landscape"] * 100 // pixels)))
+
+
+def column_breaks(widths) -> list[int]:
+    """Where a sheet too wide for one A4 landscape page at MIN_PRINT_SCALE is split into pages side
+    by side: the first column of each page after the first, each page as full as it can be. The
+    first column (what a row is) is printed again on every page, so it counts on each."""
+    room = PAGE_PIXELS["landscape"] * 100 / MIN_PRINT_SCALE
+    kept = column_pixels(widths[0]) if widths else 0
+    breaks, used = [], kept
+    for index in range(1, len(widths)):
+        pixels = column_pixels(widths[index])
+        if used + pixels > room and used > kept:
+            breaks.append(index)
+            used = kept
+        used += pixels
+    return breaks
+
+
+def fits_page(widths, extra_pixels=0, pages=1) -> bool:
+    """Whether the sheet prints `pages` pages wide or fewer at MIN_PRINT_SCALE (see `column_breaks`)."""
+    pixels = sum(column_pixels(w) for w in widths) + extra_pixels
+    if pixels * MIN_PRINT_SCALE <= PAGE_PIXELS["landscape"] * 100:
+        return True
+    return pages > 1 and len(column_breaks(widths)) < pages
+
+
 def page_setup(widths, extra_pixels=0) -> tuple[str, int]:
     """(orientation, scale %) a sheet of these column widths (and `extra_pixels` beside them, a
     chart) prints at on A4: portrait at 100% when it fits, else landscape at the scale that fits its
-    width, never below MIN_PRINT_SCALE (a sheet wider than that goes on over a second page)."""
+    width, never below MIN_PRINT_SCALE: a sheet wider than that is split into pages side by side
+    (`column_breaks`), at the scale that fits the widest of them."""
     pixels = sum(column_pixels(w) for w in widths) + extra_pixels
     if pixels <= PAGE_PIXELS["portrait"]:
         return "portrait", 100
-    fit = int(PAGE_PIXELS["landscape"] * 100 // pixels)
-    return "landscape", max(MIN_PRINT_SCALE, min(100, fit))
+    breaks = column_breaks(widths)
+    if not breaks:  # the columns fit one page (a chart beside them too, if print_widths made room)
+        return "landscape", _fit(pixels)
+    edges = [1, *breaks, len(widths)]
+    kept = column_pixels(widths[0])
+    widest = max(kept + sum(column_pixels(w) for w in widths[a:b]) for a, b in itertools.pairwise(edges))
+    return "landscape", _fit(widest)
 
 
 def print_scale(widths, extra_pixels=0) -> int:
@@ -172,24 +228,29 @@ def print_scale(widths, extra_pixels=0) -> int:
     return page_setup(widths, extra_pixels)[1]
 
 
-def fits_page(widths, extra_pixels=0) -> bool:
-    pixels = sum(column_pixels(w) for w in widths) + extra_pixels
-    return pixels * MIN_PRINT_SCALE <= PAGE_PIXELS["landscape"] * 100
-
-
-def print_widths(widths, headers, wrap, narrowest=14) -> list[int]:
+def print_widths(widths, headers, wrap, narrowest=14, rows=(), pages=1, extra_pixels=0) -> list[int]:
     """Narrow the text columns `wrap` (indexes) until the sheet fits A4 landscape at
     MIN_PRINT_SCALE or more: their text then wraps (Sheet does it, with row heights). A column
-    never goes below its header's longest word or `narrowest`, and the others keep their width."""
-    widths = list(widths)
+    never goes below its header's longest word, the longest word of its values in `rows` or
+    `narrowest`, and the others keep their width. When the columns cannot be narrowed that far,
+    they are narrowed only as far as the fewest pages side by side need, at most `pages` of them
+    (beyond that the sheet prints wider still: see `column_breaks`). `extra_pixels`: what stands
+    beside the table (CHART_BESIDE)."""
     floors = {i: max(narrowest, header_floor(headers[i])) for i in wrap}
-    while not fits_page(widths):
-        wide = [i for i in wrap if widths[i] > floors[i]]
-        if not wide:
+    for row in rows:
+        for i in wrap:
+            floors[i] = max(floors[i], word_floor(row[i]) if isinstance(row[i], str) else 0)
+    for wide in range(1, pages + 1):
+        narrowed = list(widths)
+        while not fits_page(narrowed, extra_pixels, pages=wide):
+            wider = [i for i in wrap if narrowed[i] > floors[i]]
+            if not wider:
+                break
+            widest = max(wider, key=lambda i: narrowed[i])
+            narrowed[widest] -= 1
+        if fits_page(narrowed, extra_pixels, pages=wide):
             break
-        widest = max(wide, key=lambda i: widths[i])
-        widths[widest] -= 1
-    return widths
+    return narrowed
 
 
 def text_lines(text: str, width, bold=False) -> int:
@@ -296,6 +357,12 @@ class Sheet:
         else:
             self.ws.set_portrait()
         self.ws.set_print_scale(scale)
+        breaks = column_breaks(self.widths)
+        if breaks:
+            # Pages side by side, each with the first column: read across, then down.
+            self.ws.set_v_pagebreaks(breaks)
+            self.ws.repeat_columns(0)
+            self.ws.print_across()
 
     def page_header(self, text):
         """`text` at the top of every printed page."""
@@ -393,24 +460,28 @@ class Sheet:
         chart.set_size(CHART_SIZE)
         column_after = len(self.headers) + 1  # one empty column between
         self.ws.insert_chart(1, column_after, chart)
-        # The gap, the chart, and the whole of the column it ends in: all of it is printed.
-        self.beside = 2 * column_pixels(DEFAULT_COLUMN_WIDTH) + CHART_SIZE["width"]
+        self.beside = CHART_BESIDE
         self._set_up_page()
         return chart
 
 
 def import_template(*, title, columns, example, min_width, widths=None) -> bytes:
     """An import workbook to fill in: the columns' headers (required ones marked *) and one example
-    row; each column as wide as its header, at least `min_width`, or as `widths` ({key: width}) says."""
+    row; each column as wide as its header and its example, at least `min_width`, or as `widths`
+    ({key: width}) says. On paper its text columns wrap, and it prints as few A4 landscape pages
+    side by side as their words allow (three at most), the first column on each."""
     widths = widths or {}
     headers = [str(c.label) + (" *" if c.required else "") for c in columns]
+    wanted = [
+        max(
+            widths.get(c.key, max(min_width, len(str(c.label)) + 4)),
+            word_floor(value) if isinstance(value, str) else _display_length(value) + 2,
+        )
+        for c, value in zip(columns, example, strict=True)
+    ]
+    text = [index for index, value in enumerate(example) if isinstance(value, str)]
     workbook = new_workbook()
-    sheet = Sheet(
-        workbook,
-        title,
-        headers,
-        [widths.get(c.key, max(min_width, len(str(c.label)) + 4)) for c in columns],
-    )
+    sheet = Sheet(workbook, title, headers, print_widths(wanted, headers, wrap=text, rows=[example], pages=3))
     sheet.append(example)
     sheet.close_table()
     return workbook_bytes(workbook)

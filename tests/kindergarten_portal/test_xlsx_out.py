@@ -13,6 +13,7 @@ from kindergarten_portal.sheets.xlsx_out import (
     MIN_PRINT_SCALE,
     PERCENT_FORMAT,
     Sheet,
+    column_breaks,
     fits_page,
     fitted_widths,
     import_template,
@@ -20,6 +21,7 @@ from kindergarten_portal.sheets.xlsx_out import (
     print_scale,
     print_widths,
     text_lines,
+    word_floor,
     workbook_bytes,
     xlsx_response,
 )
@@ -233,3 +235,32 @@ def test_text_longer_than_its_column_wraps_and_the_row_reads_from_the_top():
     assert ws["B2"].alignment.wrap_text
     assert ws.row_dimensions[2].height == LINE_HEIGHT * 3  # «Педагогический / аукцион «Игровые / идеи»»
     assert ws["A2"].alignment.vertical == "top"
+
+
+def test_print_widths_keep_the_longest_word_of_the_rows_whole():
+    rows = [["Христорождественская Маргарита Владимировна", "курсы", "", ""]]
+    widths = print_widths([60, 60, 60, 40], ["ФИО", "Программа", "Место", "Итог"], wrap=(0,), rows=rows)
+    assert (
+        widths == [word_floor("Христорождественская"), 60, 60, 40] == [24, 60, 60, 40]
+    )  # 20 letters, 10% wider, padding
+    assert word_floor("педагог-наставник") == word_floor("наставник")  # a compound breaks after its hyphen
+
+
+def test_a_sheet_too_wide_for_a_page_is_split_at_its_columns_with_the_first_on_each():
+    widths = [30] + [20] * 14  # 310 characters: no page holds them at 80%, six columns beside the first do
+    assert not fits_page(widths) and not fits_page(widths, pages=2) and fits_page(widths, pages=3)
+    assert column_breaks(widths) == [7, 13]  # as full as each page can be, the first column counted on each
+    assert MIN_PRINT_SCALE <= print_scale(widths) < 100
+    narrowed = print_widths(widths, ["Название"] + ["Столбец"] * 14, wrap=range(15), pages=2)
+    assert fits_page(narrowed, pages=2) and not fits_page(narrowed)  # two pages, no narrower than that
+    wb = new_workbook()
+    Sheet(wb, "План", ["Название"] + ["Столбец"] * 14, widths)
+    ws = load_workbook(io.BytesIO(workbook_bytes(wb)))["План"]
+    assert [brk.id for brk in ws.col_breaks.brk] == [7, 13]
+    assert ws.print_title_cols == "$A:$A" and ws.page_setup.pageOrder == "overThenDown"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.scale == print_scale(widths)
+
+
+def test_a_date_and_time_is_as_wide_as_it_reads():
+    moment = datetime.datetime(2026, 10, 28, 13, 30)
+    assert fitted_widths(["Начало"], [[moment]]) == [len("28.10.2026 13:30") + 2]
