@@ -297,7 +297,7 @@ def _sharing_entries(participation):
         ("", "Трансляция опыта коллегам"),
     ],
 )
-def test_shared_experience_is_named_by_the_form_she_shared_it_in(sharing_format, label):
+def test_shared_experience_is_named_by_the_form_she_shared_it_in(db, sharing_format, label):
     """A webinar she attended and passed on as a consultation is «проведение консультации», in 3.2."""
     participation = _attended(_event())[0]
     participation.sharing_due = participation.sharing_done = timezone.localdate()

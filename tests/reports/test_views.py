@@ -179,7 +179,7 @@ def test_admin_build_says_how_long_it_took_in_english(client, senior, settings):
     )
     message = str(list(response.context["messages"])[0])
     assert re.fullmatch(
-        rf"The rating of {current_year()} is built in \d+\.\d\d s: 3 teachers, 3 entries counted\.",
+        rf"The rating of {current_year()} is built in \d+\.\d\d s: teachers — 3, entries counted — 3\.",
         message,
     )
 
