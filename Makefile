@@ -33,7 +33,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=staticfiles
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=benchmarks
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l ru --ignore=.venv
 
 benchmark: install benchmark-pages benchmark-office

@@ -40,12 +40,11 @@ def build_event():
         EventFormat,
         EventStatus,
         Level,
-        Organization,
-        OrganizationKind,
         Participation,
         ParticipationRole,
         ParticipationStatus,
     )
+    from kindergarten_portal.models import Organization, OrganizationKind
     from staff.models import Employee, Position, Sex
 
     organizer, _created = Organization.objects.get_or_create(

@@ -71,14 +71,12 @@ def grow(rng):
         EventStatus,
         ExternalParticipant,
         Level,
-        Organization,
-        OrganizationKind,
         Participation,
         ParticipationRole,
         ParticipationStatus,
     )
     from kindergarten_portal.access.roles import TEACHER
-    from kindergarten_portal.models import OutboxMessage, OutboxStatus
+    from kindergarten_portal.models import Organization, OrganizationKind, OutboxMessage, OutboxStatus
     from portfolios.models import EntryKind, EntryStatus, EvidenceFile, PortfolioEntry, ReportItem, Result
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
@@ -467,7 +465,7 @@ def pages():
         *admin("events_participation", "p=2", "q=Иванова", "status__exact=attended", "sharing=owed"),
         *admin("events_externalparticipant", "p=2", "q=Гостья", "attended__exact=1"),
         *admin("events_eventcertificate", "p=2", "q=2025", "revoked_at__isnull=True"),
-        *admin("events_organization", "member=yes"),
+        *admin("kindergarten_portal_organization", "member=yes"),
         *admin("events_series"),
         *admin("events_direction"),
         *admin("events_publishedplan"),

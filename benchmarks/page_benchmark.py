@@ -119,12 +119,11 @@ def grow_to_network(today):
         EventFormat,
         EventStatus,
         Level,
-        Organization,
-        OrganizationKind,
         Participation,
         ParticipationRole,
         ParticipationStatus,
     )
+    from kindergarten_portal.models import Organization, OrganizationKind
     from portfolios.models import EntryKind, EntryStatus, MiniSite, PortfolioEntry, ReportItem, Result
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
+from kindergarten_portal.models import NetworkMembership, Organization, overlap_error
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
 from kindergarten_portal.typography import full_stop
@@ -33,13 +34,10 @@ from .models import (
     EventCertificate,
     EventPhoto,
     ExternalParticipant,
-    NetworkMembership,
-    Organization,
     Participation,
     ParticipationStatus,
     PublishedPlan,
     Series,
-    overlap_error,
 )
 from .selectors import (
     NOT_SIGNED_UP,
@@ -133,7 +131,7 @@ class OrganizationAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
         (None, {"fields": [("name", "short_name"), ("kind", "is_own")]}),
         # Our kindergarten's name, address and head print on the month's plan, sign-in sheets,
         # certificates and consent texts: edited here, in one place.
-        (_("Our kindergarten"), {"fields": ["head_name"]}),
+        (_("Our kindergarten"), {"fields": ["head_name", "slug"]}),
         (_("Contacts"), {"fields": ["address", ("contact_person", "phone"), ("email", "website")]}),
     ]
 

@@ -10,8 +10,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from kindergarten_portal.models import NetworkMembership, Organization, OrganizationKind
 from staff.academic import AcademicYear
 from staff.dates import add_months, working_day
+from staff.demo import KINDERGARTEN_NAME, KINDERGARTEN_SHORT_NAME
 
 from . import services
 from .models import (
@@ -22,9 +24,6 @@ from .models import (
     EventPhoto,
     EventStatus,
     Level,
-    NetworkMembership,
-    Organization,
-    OrganizationKind,
     Participation,
     ParticipationRole,
     ParticipationStatus,
@@ -32,10 +31,9 @@ from .models import (
     Series,
 )
 
-OWN = "МАДОУ «Детский сад № 42»"
 ORGANIZATIONS = [
     # name, short name, kind, is own, years in the network (None: not a member), left years ago
-    (OWN, "Детский сад № 42", OrganizationKind.KINDERGARTEN, True, None, None),
+    (KINDERGARTEN_NAME, KINDERGARTEN_SHORT_NAME, OrganizationKind.KINDERGARTEN, True, None, None),
     ("МБДОУ «Детский сад № 15»", "Детский сад № 15", OrganizationKind.KINDERGARTEN, False, 4, None),
     (
         "Центральная детская библиотека им. А. П. Гайдара",
@@ -121,7 +119,7 @@ def build(*, today, teachers):
                 agreement_number=f"СВ-{joined.year}-{len(orgs):02d}",
                 agreement_date=joined,
             )
-    own = orgs["Детский сад № 42"]
+    own = orgs[KINDERGARTEN_SHORT_NAME]
     gmo = orgs["ГМО воспитателей"]
     imc = orgs["ИМЦ"]
     library = orgs["Детская библиотека"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kindergarten_portal.models import Organization, OrganizationKind
 from kindergarten_portal.sheets.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
 from kindergarten_portal.sheets.xlsx_in import (
     Column,
@@ -40,7 +41,14 @@ from kindergarten_portal.sheets.xlsx_out import (
     workbook_bytes,
 )
 
-from .models import Direction, Event, EventFormat, EventStatus, Level, Organization, OrganizationKind, Series
+from .models import (
+    Direction,
+    Event,
+    EventFormat,
+    EventStatus,
+    Level,
+    Series,
+)
 
 # The portal's own layout: the template, the export and the import share it.
 PLAN_COLUMNS = [

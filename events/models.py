@@ -13,19 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kindergarten_portal.models import Organization
 from staff.academic import AcademicYear
 from staff.models import Employee
-
-
-class OrganizationKind(models.TextChoices):
-    KINDERGARTEN = "kindergarten", _("kindergarten")
-    LIBRARY = "library", _("library")
-    POLYCLINIC = "polyclinic", _("children's polyclinic")
-    ADDITIONAL_EDUCATION = "additional_education", _("institution of additional education")
-    SCHOOL = "school", _("school")
-    IMC = "imc", _("city methodological centre (IMC)")
-    GMO = "gmo", _("city methodological association (GMO)")
-    OTHER = "other", _("other")
 
 
 class EventFormat(models.TextChoices):
@@ -155,95 +145,6 @@ class EducationalArea(models.TextChoices):
     SPEECH = "speech", _("speech development")
     ARTISTIC = "artistic", _("artistic and aesthetic development")
     PHYSICAL = "physical", _("physical development")
-
-
-class Organization(models.Model):
-    name = models.CharField(pgettext_lazy("organization", "name"), max_length=255, unique=True)
-    short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
-    is_own = models.BooleanField(
-        _("our kindergarten"), default=False, help_text=_("Events it organizes are internal ones.")
-    )
-    address = models.CharField(_("address"), max_length=255, blank=True)
-    head_name = models.CharField(
-        _("head"),
-        max_length=255,
-        blank=True,
-        help_text=_("Our kindergarten: the head who signs certificates, e.g. Сидорова Е. В."),
-    )
-    contact_person = models.CharField(_("contact person"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organization")
-        verbose_name_plural = _("organizations")
-        constraints = [
-            models.UniqueConstraint(fields=["is_own"], condition=Q(is_own=True), name="one_own_organization")
-        ]
-
-    def __str__(self):
-        return self.short_name or self.name
-
-
-class NetworkMembership(models.Model):
-    """One period of an organization's membership in the network; history is never deleted."""
-
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="memberships"
-    )
-    joined = models.DateField(_("joined"))
-    left = models.DateField(_("left"), null=True, blank=True)
-    agreement_number = models.CharField(_("agreement number"), max_length=50, blank=True)
-    agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-joined"]
-        verbose_name = _("network membership")
-        verbose_name_plural = _("network membership")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(left__isnull=True) | Q(left__gte=F("joined")), name="membership_left_after_joined"
-            )
-        ]
-
-    def __str__(self):
-        left = f"{self.left:%d.%m.%Y}" if self.left else "…"
-        return f"{self.organization}: {self.joined:%d.%m.%Y} – {left}"
-
-    # The admin's inline formset compares the periods as edited there (one may be shortened while
-    # another is added in the same save), so it turns the comparison with the stored ones off.
-    check_stored_overlaps = True
-
-    def clean(self):
-        if self.left and self.joined and self.left < self.joined:
-            raise ValidationError({"left": _("An organization cannot leave before it joined.")})
-        if self.check_stored_overlaps and self.joined and self.organization_id:
-            others = NetworkMembership.objects.filter(organization_id=self.organization_id).exclude(
-                pk=self.pk
-            )
-            clash = next((other for other in others if self.overlaps(other)), None)
-            if clash is not None:
-                raise ValidationError(overlap_error(clash))
-
-    def overlaps(self, other):
-        """True when the two periods share at least one day (an open end runs on forever)."""
-        return (other.left is None or self.joined <= other.left) and (
-            self.left is None or other.joined <= self.left
-        )
-
-    def is_active_on(self, day):
-        return self.joined <= day and (self.left is None or self.left >= day)
-
-
-def overlap_error(other):
-    left = f"{other.left:%d.%m.%Y}" if other.left else "…"
-    return _(
-        "This period overlaps the membership period %(joined)s – %(left)s of the same organization: "
-        "end that one first."
-    ) % {"joined": f"{other.joined:%d.%m.%Y}", "left": left}
 
 
 class Direction(models.Model):

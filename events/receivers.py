@@ -17,10 +17,17 @@ from django.dispatch import receiver
 
 from kindergarten_portal.caching.pagecache import bump_public_pages
 from kindergarten_portal.files.media import files_delete_on_commit
+from kindergarten_portal.models import Organization
 from staff.importing import staff_imported
 from staff.models import Employee
 
-from .models import Event, EventPhoto, ExternalParticipant, Organization, Participation, Series
+from .models import (
+    Event,
+    EventPhoto,
+    ExternalParticipant,
+    Participation,
+    Series,
+)
 from .services import attendance_recorded, certificates_link_send, participations_release_for_dismissed
 
 

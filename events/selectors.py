@@ -6,6 +6,7 @@ from django.db.models import Case, Count, IntegerField, Min, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from kindergarten_portal.models import GENERIC_KINDERGARTEN_NAME, Organization, OrganizationKind
 from staff.academic import AcademicYear
 from staff.models import Employee
 
@@ -15,22 +16,17 @@ from .models import (
     EventCertificate,
     EventStatus,
     ExternalParticipant,
-    Organization,
-    OrganizationKind,
     Participation,
     ParticipationStatus,
     over_q,
 )
-
-# The name printed while no organization is marked as our kindergarten.
-GENERIC_KINDERGARTEN_NAME = "МБДОУ «Детский сад»"
 
 
 def own_kindergarten() -> Organization:
     """Our kindergarten: the organization marked as one's own, whose name, short name, address and
     head print on the month's plan, sign-in sheets, certificates and consent texts. Without one on
     record, an unsaved organization with a generic name and no head. One query a call."""
-    own = Organization.objects.filter(is_own=True).first()
+    own = Organization.objects.own()
     if own is None:
         own = Organization(name=GENERIC_KINDERGARTEN_NAME, kind=OrganizationKind.KINDERGARTEN, is_own=True)
     return own

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core.management import call_command
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,4 +15,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+
+        from .access.roles import office_roles_follow_groups
+
         post_migrate.connect(create_cache_table, sender=self)
+        m2m_changed.connect(office_roles_follow_groups, sender=get_user_model().groups.through)

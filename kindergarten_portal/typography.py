@@ -3,6 +3,8 @@
 Part of the ground (like roles.py and the outbox): it imports no app.
 """
 
+import re
+
 from django.utils.translation import gettext, ngettext, pgettext
 
 INNER = str.maketrans({"«": "„", "»": "“"})
@@ -35,3 +37,21 @@ def full_stop(text) -> str:
     with initials («записаны: Зайцева М.О.») takes no second one."""
     text = str(text)
     return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+# Russian letters in Latin as the passport office writes them (order of the Ministry of Internal
+# Affairs No. 889, the ICAO table): «Солнышко» → solnyshko, «Берёзка» → berezka.
+_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y  e iu ia".split(" "),
+        strict=True,
+    )
+)
+
+
+def slug_of(name: str, max_length: int = 60) -> str:
+    """A web address part from a Russian name: «Детский сад № 7 «Берёзка»» → detskii-sad-7-berezka."""
+    latin = "".join(_LATIN.get(letter, letter) for letter in name.lower())
+    words = re.findall(r"[a-z0-9]+", latin)
+    return "-".join(words)[:max_length].strip("-")

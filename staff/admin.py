@@ -15,6 +15,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
+from kindergarten_portal.models import Organization
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
 
@@ -215,8 +216,20 @@ class MentorInline(admin.TabularInline):
     autocomplete_fields = ["mentor"]
 
 
+class KindergartenRecordMixin:
+    """A record added in the admin belongs to the office's kindergarten (the portal's own while it serves
+    one); a record on file keeps the kindergarten it has."""
+
+    def save_model(self, request, obj, form, change):
+        if obj.organization_id is None:
+            obj.organization = Organization.objects.own_or_create()
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Employee)
-class EmployeeAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.ModelAdmin):
+class EmployeeAdmin(
+    KindergartenRecordMixin, AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.ModelAdmin
+):
     gender = MASCULINE
     counted = ngettext_lazy("%(count)d employee", "%(count)d employees", "count")
     import_service = staticmethod(staff_import)
@@ -465,7 +478,7 @@ class EmployeeAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admi
 
 
 @admin.register(KindergartenGroup)
-class KindergartenGroupAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
+class KindergartenGroupAdmin(KindergartenRecordMixin, AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
     gender = FEMININE
     counted = ngettext_lazy("%(count)d kindergarten group", "%(count)d kindergarten groups", "count")
     list_display = ["name", "age_band", "orientation", "pupils"]

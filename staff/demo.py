@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR, TEACHER
+from kindergarten_portal.models import Organization, OrganizationKind
 from staff.dates import add_months, add_years
 from staff.models import (
     Category,
@@ -27,6 +28,8 @@ from staff.models import (
 from staff.services import employee_email_sync
 
 DEMO_PASSWORD = "demo-portal-2026"
+KINDERGARTEN_NAME = "МАДОУ «Детский сад № 42»"
+KINDERGARTEN_SHORT_NAME = "Детский сад № 42"
 
 GROUPS = [
     ("Солнышко", "3–4 года", Orientation.GENERAL),
@@ -82,7 +85,7 @@ USERS = [
 ]
 
 
-def _on_child_care_leave(today):
+def _on_child_care_leave(today, own):
     """A teacher without a category away on child-care leave: exempt from conformity until she
     returns (she is not one of the seed's 20 teachers, whose figures stay 9/10/1)."""
     employee, created = Employee.objects.get_or_create(
@@ -90,6 +93,7 @@ def _on_child_care_leave(today):
         name="Мария",
         patronymic="Олеговна",
         defaults={
+            "organization": own,
             "position": Position.EDUCATOR,
             "education_level": EducationLevel.HIGHER,
             "education_institution": "Уральский государственный педагогический университет",
@@ -128,12 +132,27 @@ def _on_child_care_leave(today):
     return employee
 
 
+def kindergarten():
+    """The demo's kindergarten, whose staff, groups and everything reached through them this builds."""
+    own, _ = Organization.objects.get_or_create(
+        name=KINDERGARTEN_NAME,
+        defaults={
+            "short_name": KINDERGARTEN_SHORT_NAME,
+            "kind": OrganizationKind.KINDERGARTEN,
+            "is_own": True,
+            "phone": "+7 343 200-00-00",
+        },
+    )
+    return own
+
+
 def build(*, today):
     """Create (or find) the demo staff; returns the 20 teachers in TEACHERS order."""
+    own = kindergarten()
     groups = []
     for name, age_band, orientation in GROUPS:
         group, _ = KindergartenGroup.objects.get_or_create(
-            name=name, defaults={"age_band": age_band, "orientation": orientation}
+            name=name, defaults={"age_band": age_band, "orientation": orientation, "organization": own}
         )
         groups.append(group)
 
@@ -145,6 +164,7 @@ def build(*, today):
             name=name,
             patronymic=patronymic,
             defaults={
+                "organization": own,
                 "position": position,
                 "sex": Sex.FEMALE,
                 "education_level": EducationLevel.HIGHER
@@ -213,7 +233,7 @@ def build(*, today):
             decision_date=add_months(today, -2),
             order_number="540-Д",
         )
-    _on_child_care_leave(today)
+    _on_child_care_leave(today, own)
     Mentorship.objects.get_or_create(
         mentor=employees[0],
         mentee=employees[19],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kindergarten_portal.models import Organization
 from kindergarten_portal.sheets.imports import CREATE, UNCHANGED, UPDATE, ImportResult, ImportRow
 from kindergarten_portal.sheets.xlsx_in import (
     Column,
@@ -825,14 +826,19 @@ def _write(rows, *, new_groups):
     staff record's save (portfolio entries, a dismissed teacher's sign-ups) what each batch wrote."""
     written = [row for row in rows if row.action != UNCHANGED]
     with transaction.atomic():
+        # The kindergarten the new records and groups belong to (the portal's own while it serves one).
+        kindergarten = Organization.objects.own_or_create()
         groups = {norm(g.name): g for g in KindergartenGroup.objects.all()}
-        for group in KindergartenGroup.objects.bulk_create([KindergartenGroup(name=n) for n in new_groups]):
+        made = KindergartenGroup.objects.bulk_create(
+            [KindergartenGroup(name=n, organization=kindergarten) for n in new_groups]
+        )
+        for group in made:
             groups[norm(group.name)] = group
         for start in range(0, len(written), BATCH):
-            _write_batch(written[start : start + BATCH], groups=groups)
+            _write_batch(written[start : start + BATCH], groups=groups, kindergarten=kindergarten)
 
 
-def _write_batch(rows, *, groups):
+def _write_batch(rows, *, groups, kindergarten):
     employees = {}  # the row's index -> the record its `values` write
     new_people, changed_people, regrouped = [], [], []
     for index, row in enumerate(rows):
@@ -843,6 +849,7 @@ def _write_batch(rows, *, groups):
             setattr(employee, key, value)
         employees[index] = employee
         if row.obj is None:
+            employee.organization = kindergarten
             new_people.append(employee)
         elif set(row.changed) & set(SCALAR_KEYS):
             changed_people.append(employee)

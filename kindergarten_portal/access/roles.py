@@ -21,6 +21,10 @@ ROLE_LABELS = {
 
 # Apps whose data the senior educator manages and the head reads.
 PORTAL_APPS = ("staff", "events", "portfolios", "reports")
+# The ground's models the office edits and the head reads (the organizations of the network).
+GROUND_MODELS = ("organization", "networkmembership")
+# The groups that are an office role in a kindergarten (a `Role` row says which).
+OFFICE_ROLES = (SENIOR_EDUCATOR, HEAD)
 
 
 def _group_names(user):
@@ -95,7 +99,11 @@ def sync_role_permissions(apps=None):
     head, _created = Group.objects.get_or_create(name=HEAD)
     Group.objects.get_or_create(name=TEACHER)
 
-    portal_perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+    portal_perms = Permission.objects.filter(
+        content_type__app_label__in=PORTAL_APPS
+    ) | Permission.objects.filter(
+        content_type__app_label="kindergarten_portal", content_type__model__in=GROUND_MODELS
+    )
     user_perms = Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
     outbox_perms = Permission.objects.filter(
         content_type__app_label="kindergarten_portal", codename="view_outboxmessage"
@@ -105,3 +113,43 @@ def sync_role_permissions(apps=None):
     )
     senior.permissions.add(*portal_perms, *user_perms, *outbox_perms, *lockout_perms)
     head.permissions.add(*portal_perms.filter(codename__startswith="view_"))
+
+
+def office_roles_sync(user_ids=None):
+    """While the portal serves one kindergarten, the office groups also say where: a member of the
+    senior educator's or the head's group holds that role in our kindergarten (a `Role` row), and
+    loses it with the group. Runs when group membership changes (`office_roles_follow_groups`, for
+    those users) and when an organization becomes our kindergarten (for every member); nothing while
+    no kindergarten is on record (it gets its roles when it is)."""
+    from django.contrib.auth import get_user_model
+
+    from kindergarten_portal.models import Organization, Role
+
+    own = Organization.objects.own()
+    if own is None:
+        return
+    memberships = get_user_model().groups.through.objects.filter(group__name__in=OFFICE_ROLES)
+    held = Role.objects.filter(organization=own)
+    if user_ids is not None:
+        memberships, held = memberships.filter(user_id__in=user_ids), held.filter(user_id__in=user_ids)
+    wanted = set(memberships.values_list("user_id", "group__name"))
+    held = set(held.values_list("user_id", "role"))
+    Role.objects.bulk_create(
+        [Role(user_id=user, organization=own, role=role) for user, role in wanted - held]
+    )
+    for user, role in held - wanted:
+        Role.objects.filter(user_id=user, organization=own, role=role).delete()
+
+
+def office_roles_follow_groups(sender, instance, action, reverse, pk_set, **kwargs):
+    """m2m_changed of User.groups, from either side (user.groups.add(…), group.user_set.remove(…))."""
+    if action == "pre_clear" and reverse:
+        instance._members_cleared = list(instance.user_set.values_list("pk", flat=True))
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        office_roles_sync([instance.pk])
+    elif action == "post_clear":
+        office_roles_sync(getattr(instance, "_members_cleared", []))
+    else:
+        office_roles_sync(list(pk_set))

@@ -291,7 +291,11 @@ ROWS = [
     ("admin:events_event_certificates", _admin_certificates, ADMIN_WRITE),
     ("admin:events_eventcertificate_changelist", "/admin/events/eventcertificate/", ADMIN_READ),
     ("admin:events_participation_changelist", "/admin/events/participation/", ADMIN_READ),
-    ("admin:events_organization_changelist", "/admin/events/organization/", ADMIN_READ),
+    (
+        "admin:kindergarten_portal_organization_changelist",
+        "/admin/kindergarten_portal/organization/",
+        ADMIN_READ,
+    ),
     ("admin:events_series_changelist", "/admin/events/series/", ADMIN_READ),
     ("admin:events_direction_changelist", "/admin/events/direction/", ADMIN_READ),
     ("admin:events_externalparticipant_changelist", "/admin/events/externalparticipant/", ADMIN_READ),

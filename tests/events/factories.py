@@ -11,11 +11,10 @@ from events.models import (
     EventStatus,
     ExternalParticipant,
     Level,
-    Organization,
-    OrganizationKind,
     Participation,
     ParticipationStatus,
 )
+from kindergarten_portal.models import Organization, OrganizationKind
 from tests.factories import EmployeeFactory
 
 
@@ -35,7 +34,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 def own_organization():
-    return OrganizationFactory(name="Наш детский сад", is_own=True)
+    return our_kindergarten(name="Наш детский сад")
 
 
 def our_kindergarten(name="МБДОУ «Детский сад № 12 „Солнышко“»", **fields):

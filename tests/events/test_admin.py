@@ -12,12 +12,11 @@ from events.models import (
     EducationalArea,
     Event,
     EventStatus,
-    NetworkMembership,
     Participation,
     ParticipationStatus,
     RecommendationReason,
 )
-from kindergarten_portal.models import OutboxMessage
+from kindergarten_portal.models import NetworkMembership, OutboxMessage
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory
 from tests.outbox import send_queued
@@ -51,9 +50,9 @@ def test_organizations_list_shows_membership_now(client, senior):
     NetworkMembership.objects.create(organization=member, joined="2020-09-01")
     NetworkMembership.objects.create(organization=gone, joined="2018-09-01", left="2024-06-30")
     client.force_login(senior)
-    response = client.get(reverse("admin:events_organization_changelist"), {"member": "yes"})
+    response = client.get(reverse("admin:kindergarten_portal_organization_changelist"), {"member": "yes"})
     assert [o.name for o in response.context["cl"].result_list] == ["Детская библиотека"]
-    response = client.get(reverse("admin:events_organization_changelist"), {"member": "no"})
+    response = client.get(reverse("admin:kindergarten_portal_organization_changelist"), {"member": "no"})
     assert [o.name for o in response.context["cl"].result_list] == ["Школа № 7"]
 
 
@@ -420,7 +419,7 @@ def test_admin_refuses_overlapping_membership_periods(client, senior):
     partner = OrganizationFactory()
     stored = NetworkMembership.objects.create(organization=partner, joined="2022-09-01", left="2026-11-15")
     client.force_login(senior)
-    url = reverse("admin:events_organization_change", args=[partner.pk])
+    url = reverse("admin:kindergarten_portal_organization_change", args=[partner.pk])
     old = {"id": stored.pk, "joined": "01.09.2022", "left": "15.11.2026"}
     response = client.post(url, _organization_form(partner, [old, {"joined": "10.11.2026"}]))
     assert response.status_code == 200
@@ -439,7 +438,7 @@ def test_admin_refuses_overlapping_membership_periods(client, senior):
 
 def test_admin_labels_read_as_russian_office_words(client, senior):
     client.force_login(senior)
-    form = client.get("/admin/events/organization/add/").content.decode()
+    form = client.get("/admin/kindergarten_portal/organization/add/").content.decode()
     assert "Название" in form and ">Имя:<" not in form
     index = client.get("/admin/").content.decode()
     assert "Записи об участии" in index and "Годовые семинары" in index

@@ -7,14 +7,13 @@ from events import demo
 from events.models import (
     Event,
     EventStatus,
-    Organization,
     Participation,
     ParticipationStatus,
     Series,
 )
 from events.notifications import RECOMMENDATION
 from events.selectors import events_of_month
-from kindergarten_portal.models import OutboxMessage
+from kindergarten_portal.models import Organization, OutboxMessage
 from staff import demo as staff_demo
 from staff.dates import add_months, working_day
 

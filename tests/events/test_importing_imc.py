@@ -11,7 +11,15 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from events.importing import event_import, plan_workbook
-from events.models import Direction, Event, EventFormat, EventStatus, Level, OrganizationKind, Series
+from events.models import (
+    Direction,
+    Event,
+    EventFormat,
+    EventStatus,
+    Level,
+    Series,
+)
+from kindergarten_portal.models import OrganizationKind
 from tests.events.factories import EventFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

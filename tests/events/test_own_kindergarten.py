@@ -6,14 +6,19 @@ import io
 
 import pytest
 import time_machine
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from events.models import EventStatus, Organization, OrganizationKind, Participation
-from events.selectors import GENERIC_KINDERGARTEN_NAME, own_kindergarten
+from events.models import (
+    EventStatus,
+    Participation,
+)
+from events.selectors import own_kindergarten
 from events.services import attendance_mark
+from kindergarten_portal.models import GENERIC_KINDERGARTEN_NAME, Organization, OrganizationKind
 from portfolios.forms import MiniSiteForm
 from portfolios.models import MiniSite
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, our_kindergarten
@@ -113,7 +118,9 @@ def _migrate(monkeypatch, **env):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    migration.own_kindergarten_from_settings(apps, None)
+    # The models as they were when it ran (Organization was the events app's then).
+    state = MigrationLoader(connection).project_state(("events", "0009_own_kindergarten_from_settings"))
+    migration.own_kindergarten_from_settings(state.apps, None)
 
 
 def test_migration_renames_our_kindergarten_from_the_old_settings(monkeypatch):

@@ -12,10 +12,10 @@ from events.models import (
     Event,
     EventFormat,
     Level,
-    Organization,
     Participation,
     ParticipationRole,
 )
+from kindergarten_portal.models import Organization
 from portfolios.derived import CONDUCTED_KINDS, entries_sync_all
 from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem
 from portfolios.services import entry_approve, entry_return

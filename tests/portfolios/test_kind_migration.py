@@ -10,7 +10,8 @@ from portfolios.models import EntryKind, PortfolioEntry
 from tests.events.factories import EventFactory, ParticipationFactory
 from tests.factories import EmployeeFactory
 
-pytestmark = pytest.mark.django_db
+# Unapplying a migration on SQLite needs its foreign-key checks off, outside a transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("portfolios", "0007_entry_status_date_index")]
 

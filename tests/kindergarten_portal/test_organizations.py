@@ -1,0 +1,252 @@
+"""The ground of several kindergartens (issue «Several kindergartens», step 1): organizations live in
+kindergarten_portal, every staff record and group belongs to a kindergarten, and the office's roles
+are rows in it. Nothing a single kindergarten sees changes."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+from openpyxl import Workbook
+
+from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR, TEACHER
+from kindergarten_portal.models import (
+    GENERIC_KINDERGARTEN_NAME,
+    NetworkMembership,
+    Organization,
+    OrganizationKind,
+    Role,
+)
+from kindergarten_portal.typography import slug_of
+from reports.models import RatingBuild
+from reports.services import rating_build
+from staff.importing import staff_import
+from staff.models import Employee, KindergartenGroup
+from tests.events.factories import OrganizationFactory, our_kindergarten
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Детский сад № 7 «Берёзка»", "detskii-sad-7-berezka"),
+        ("МАДОУ «Детский сад № 42»", "madou-detskii-sad-42"),
+        ("Щучье, Объединение", "shchuche-obieedinenie"),
+        ("«»", ""),
+    ],
+)
+def test_a_russian_name_becomes_an_address_in_latin_letters(name, slug):
+    assert slug_of(name) == slug
+
+
+def test_our_kindergarten_gets_its_address_and_a_partner_none():
+    own = our_kindergarten(name="МАДОУ «Детский сад № 42»")
+    partner = OrganizationFactory(name="Детская библиотека", kind=OrganizationKind.LIBRARY)
+    assert (own.slug, partner.slug) == ("madou-detskii-sad-42", None)
+    # A name that turns into an address already taken gets a number after it.
+    OrganizationFactory(name="Другой", slug="nash-sad")
+    own.slug = None
+    own.name = "Наш сад"
+    own.save(update_fields=["name"])
+    own.refresh_from_db()
+    assert own.slug.startswith("nash-sad-") and own.name == "Наш сад"
+
+
+def test_own_or_create_makes_the_generic_kindergarten_once():
+    assert Organization.objects.own() is None
+    made = Organization.objects.own_or_create()
+    assert (made.name, made.is_own, made.kind) == (
+        GENERIC_KINDERGARTEN_NAME,
+        True,
+        OrganizationKind.KINDERGARTEN,
+    )
+    assert Organization.objects.own_or_create() == made
+    assert Organization.objects.count() == 1
+
+
+def test_office_roles_follow_the_office_groups_from_either_side():
+    own = our_kindergarten()
+    senior, head, teacher = (UserFactory(role=role) for role in (SENIOR_EDUCATOR, HEAD, TEACHER))
+
+    def roles():
+        return set(Role.objects.values_list("user__username", "organization", "role"))
+
+    assert roles() == {(senior.username, own.pk, SENIOR_EDUCATOR), (head.username, own.pk, HEAD)}
+    head.groups.remove(Group.objects.get(name=HEAD))
+    assert roles() == {(senior.username, own.pk, SENIOR_EDUCATOR)}
+    Group.objects.get(name=HEAD).user_set.add(teacher, head)
+    assert roles() == {
+        (senior.username, own.pk, SENIOR_EDUCATOR),
+        (teacher.username, own.pk, HEAD),
+        (head.username, own.pk, HEAD),
+    }
+    Group.objects.get(name=HEAD).user_set.clear()
+    senior.groups.clear()
+    assert roles() == set()
+
+
+def test_office_roles_wait_for_the_kindergarten_to_be_on_record():
+    senior = UserFactory(role=SENIOR_EDUCATOR)
+    assert not Role.objects.exists() and not Organization.objects.exists()
+    own = our_kindergarten()
+    assert list(Role.objects.values_list("user", "organization", "role")) == [
+        (senior.pk, own.pk, SENIOR_EDUCATOR)
+    ]
+
+
+def _workbook():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Фамилия", "Имя", "Отчество", "Должность", "Группы"])
+    sheet.append(["Петрова", "Ольга", "Ивановна", "воспитатель", "Солнышко"])
+    sheet.append(["Сидорова", "Анна", "Петровна", "воспитатель", "Ромашка"])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_an_import_writes_its_records_and_groups_into_our_kindergarten():
+    own = our_kindergarten()
+    assert staff_import(file=_workbook(), dry_run=False).created == 2
+    assert set(Employee.objects.values_list("organization", flat=True)) == {own.pk}
+    assert set(KindergartenGroup.objects.values_list("organization", flat=True)) == {own.pk}
+
+
+def test_an_import_before_the_kindergarten_is_entered_makes_the_generic_one():
+    staff_import(file=_workbook(), dry_run=False)
+    own = Organization.objects.get()
+    assert own.is_own and own.name == GENERIC_KINDERGARTEN_NAME
+    assert set(Employee.objects.values_list("organization", flat=True)) == {own.pk}
+
+
+def test_records_added_in_the_admin_belong_to_our_kindergarten(client, senior):
+    own = our_kindergarten()
+    client.force_login(senior)
+    response = client.post(
+        reverse("admin:staff_kindergartengroup_add"), {"name": "Капелька", "orientation": "general"}
+    )
+    assert response.status_code == 302
+    assert KindergartenGroup.objects.get(name="Капелька").organization == own
+    form = client.get(reverse("admin:staff_employee_add")).content.decode()
+    assert 'name="organization"' not in form  # not hers to choose: the office's kindergarten
+
+
+def test_the_organizations_admin_moved_with_its_rights(client, senior, head):
+    partner = OrganizationFactory(name="Детская библиотека", kind=OrganizationKind.LIBRARY)
+    assert ContentType.objects.get_for_model(Organization).app_label == "kindergarten_portal"
+    client.force_login(head)
+    assert client.get(reverse("admin:kindergarten_portal_organization_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:kindergarten_portal_organization_change", args=[partner.pk])).status_code
+        == 200
+    )
+    assert client.get(reverse("admin:kindergarten_portal_organization_add")).status_code == 403
+    client.force_login(senior)
+    assert client.get(reverse("admin:kindergarten_portal_organization_add")).status_code == 200
+
+
+def test_the_demo_kindergarten_holds_its_staff_groups_and_office():
+    call_command("seed_demo", stdout=io.StringIO())
+    own = Organization.objects.own()
+    assert own.slug == "madou-detskii-sad-42"
+    assert set(Employee.objects.values_list("organization", flat=True)) == {own.pk}
+    assert set(KindergartenGroup.objects.values_list("organization", flat=True)) == {own.pk}
+    assert set(Role.objects.values_list("user__username", "organization", "role")) == {
+        ("metodist", own.pk, SENIOR_EDUCATOR),
+        ("head", own.pk, HEAD),
+    }
+
+
+# The migrations that bring the ground in: organizations moved, records filled, roles made.
+BEFORE = [
+    ("kindergarten_portal", "0003_outbox_sender_retries"),
+    ("events", "0011_participation_sharing_format"),
+    ("staff", "0009_results_name_consent_notice"),
+]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state(targets or executor.loader.graph.leaf_nodes()).apps
+
+
+def _counts():
+    """Rows in every table of the apps' models (their tables are the same before and after)."""
+    from django.apps import apps
+
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in ("staff", "events", "portfolios", "reports")
+            or model in (Organization, NetworkMembership)
+        }
+    )
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_existing_install_migrates_into_its_kindergarten_with_every_row_kept():
+    call_command("seed_demo", stdout=io.StringIO())
+    demo_build = RatingBuild.objects.get()
+    totals = dict(demo_build.rows.values_list("teacher_id", "total"))
+    old = _migrate(BEFORE)
+    assert not hasattr(old.get_model("staff", "Employee"), "organization")
+    # As an install of today has it: the organization marked ours, an office in the groups, no roles.
+    assert old.get_model("events", "Organization").objects.filter(is_own=True).count() == 1
+    before = _counts()
+    assert before["staff_employee"] == 21  # the seed's twenty teachers and one on child-care leave
+
+    _migrate(None)
+    assert _counts() == before
+    own = Organization.objects.own()
+    assert own.name == "МАДОУ «Детский сад № 42»" and own.slug == "madou-detskii-sad-42"
+    assert not Employee.objects.filter(organization__isnull=True).exists()
+    assert not KindergartenGroup.objects.filter(organization__isnull=True).exists()
+    assert set(Role.objects.values_list("user__username", "role")) == {
+        ("metodist", SENIOR_EDUCATOR),
+        ("head", HEAD),
+    }
+    assert ContentType.objects.get_for_model(Organization).app_label == "kindergarten_portal"
+    # The stored build as it was, and the rating built again from the migrated rows the same.
+    assert dict(RatingBuild.objects.get().rows.values_list("teacher_id", "total")) == totals
+    again = rating_build(
+        year=demo_build.academic_year, by=demo_build.built_by, today=demo_build.as_of, workbook=False
+    )
+    assert dict(again.rows.values_list("teacher_id", "total")) == totals
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_install_without_its_kindergarten_on_record_gets_the_generic_one():
+    UserFactory(username="senior", role=SENIOR_EDUCATOR)
+    KindergartenGroup.objects.create(name="Солнышко")
+    Organization.objects.all().delete()
+    Role.objects.all().delete()
+    old = _migrate(BEFORE)
+    assert not old.get_model("events", "Organization").objects.exists()
+    _migrate(None)
+    own = Organization.objects.get()
+    assert (own.name, own.is_own, own.slug) == (GENERIC_KINDERGARTEN_NAME, True, "mbdou-detskii-sad")
+    assert KindergartenGroup.objects.get().organization == own
+    assert list(Role.objects.values_list("user__username", "role")) == [("senior", SENIOR_EDUCATOR)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_empty_install_gets_no_kindergarten_until_its_first_record():
+    _migrate(BEFORE)
+    _migrate(None)
+    assert not Organization.objects.exists()
