@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from events.models import Participation, ParticipationStatus
+from kindergarten_portal.models import Organization
 from portfolios.models import EntryStatus, PortfolioEntry, StatusChange
 from staff.importing import staff_import
 from staff.models import Category, CategoryDecision, Employee, Training, TrainingKind
@@ -59,6 +60,7 @@ def queries(file, *, dry_run=False):
 def test_new_staff_with_a_category_and_a_course_take_the_same_queries_at_one_row_and_fifty(
     requires_postgres, django_assert_num_queries
 ):
+    Organization.objects.own_or_create()  # the kindergarten on record, as always
     EmployeeFactory(surname="Сидорова")  # someone on record, as always: her related rows are read too
     one = queries(workbook([person(1, surname="Иванова", group="Ромашка")]))
     fifty = workbook([person(n, group="Солнышко") for n in range(50)])
@@ -72,6 +74,7 @@ def test_new_staff_with_a_category_and_a_course_take_the_same_queries_at_one_row
 
 
 def test_updates_take_the_same_queries_at_one_row_and_fifty(requires_postgres, django_assert_num_queries):
+    Organization.objects.own_or_create()
     group = KindergartenGroupFactory(name="Солнышко")
     for n in range(51):
         employee = EmployeeFactory(surname="Петрова", name=f"Ольга{'а' * n}", patronymic="Ивановна")
