@@ -52,7 +52,7 @@ def rating_build(*, year: AcademicYear, by=None, today=None, workbook: bool = Tr
         teachers_count=len(rows),
         entries_count=entries_count,
     )
-    build.full_clean(exclude=["workbook"])
+    build.full_clean(exclude=["workbook", "organization"])  # the kindergarten was just read
     build.save()
     _rating_rows_insert(build, rows)
     if workbook:
