@@ -20,6 +20,7 @@ from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMi
 from kindergarten_portal.models import NetworkMembership, Organization, overlap_error
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
+from kindergarten_portal.tenancy import KindergartenRecordMixin
 from kindergarten_portal.typography import full_stop
 from staff.admin import EmployeeAdmin as StaffEmployeeAdmin
 from staff.dates import add_months
@@ -158,7 +159,8 @@ class DirectionAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+class SeriesAdmin(KindergartenRecordMixin, AgreeingMessagesMixin, admin.ModelAdmin):
+    kindergarten_field = "host"
     gender = MASCULINE
     counted = ngettext_lazy("%(count)d year-long series", "%(count)d year-long series", "count")
     list_display = ["theme", "academic_year_column", "lead", "direction"]
@@ -326,7 +328,10 @@ class OrganizerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.ModelAdmin):
+class EventAdmin(
+    KindergartenRecordMixin, AgreeingMessagesMixin, LongListMixin, ImportAdminMixin, admin.ModelAdmin
+):
+    kindergarten_field = "host"
     gender = NEUTER
     counted = ngettext_lazy("%(count)d event", "%(count)d events", "count")
     import_service = staticmethod(event_import)
@@ -870,7 +875,7 @@ class EventCertificateAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdm
 
 
 @admin.register(PublishedPlan)
-class PublishedPlanAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
+class PublishedPlanAdmin(KindergartenRecordMixin, AgreeingMessagesMixin, admin.ModelAdmin):
     """Which months' plans the senior educator has published (and so e-mailed to the teachers)."""
 
     gender = MASCULINE

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from kindergarten_portal.models import NetworkMembership, Organization, OrganizationKind
 from staff.academic import AcademicYear
 from staff.dates import add_months, working_day
-from staff.demo import KINDERGARTEN_NAME, KINDERGARTEN_SHORT_NAME
+from staff.demo import KINDERGARTEN_NAME, KINDERGARTEN_SHORT_NAME, kindergarten
 
 from . import services
 from .models import (
@@ -89,7 +89,7 @@ def _demo_photo(colour, text):
 
 
 def _event(title, **fields):
-    event, created = Event.objects.get_or_create(title=title, defaults=fields)
+    event, created = Event.objects.get_or_create(title=title, defaults={"host": kindergarten(), **fields})
     return event, created
 
 
@@ -141,6 +141,7 @@ def build(*, today, teachers):
         theme=SERIES_THEME,
         academic_year=academic_year,
         defaults={
+            "host": orgs[KINDERGARTEN_SHORT_NAME],
             "direction": direction_play,
             "lead": teachers[0],
             "description": "Годовой семинар для педагогов ДОО и сетевых партнёров.",

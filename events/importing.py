@@ -617,10 +617,12 @@ def event_import(*, file, dry_run: bool) -> ImportResult:
         return result
 
     with transaction.atomic():
+        # The events of the plan are kept by the office's kindergarten (the portal's own while it serves one).
+        host = Organization.objects.own_or_create()
         for row in result.rows:
             if row.action == UNCHANGED:
                 continue
-            event = row.obj or Event(status=EventStatus.PLANNED)
+            event = row.obj or Event(status=EventStatus.PLANNED, host=host)
             for key, value in row.values.items():
                 setattr(event, key, value)
             event.save()

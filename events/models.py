@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kindergarten_portal.models import Organization
+from kindergarten_portal.models import Organization, kindergarten_key
 from staff.academic import AcademicYear
 from staff.models import Employee
 
@@ -184,6 +184,8 @@ class Series(models.Model):
         Employee, verbose_name=_("initiative group"), blank=True, related_name="series_groups"
     )
     description = models.TextField(_("description"), blank=True)
+    # The kindergarten whose office runs the series.
+    host = kindergarten_key("series_hosted", _("host"))
 
     class Meta:
         ordering = ["-academic_year", "theme"]
@@ -208,6 +210,9 @@ class Event(models.Model):
     organizer = models.ForeignKey(
         Organization, verbose_name=_("organizer"), on_delete=models.PROTECT, related_name="events_organized"
     )
+    # The kindergarten on the portal whose office keeps this row (its plan, sign-ups, attendance); the
+    # organizer may be a partner off the portal (the library), entered by that office.
+    host = kindergarten_key("events_hosted", _("host"))
     co_organizers = models.ManyToManyField(
         Organization, verbose_name=_("co-organizers"), blank=True, related_name="events_co_organized"
     )
@@ -593,6 +598,7 @@ class PublishedPlan(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    organization = kindergarten_key("published_plans")
 
     class Meta:
         ordering = ["-year", "-month"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindergarten_portal.caching.pagecache import bump_public_pages
+from kindergarten_portal.models import Organization
 from staff.models import Employee
 
 from . import notifications, selectors
@@ -569,6 +570,7 @@ def event_copy(*, event) -> Event:
         format=event.format,
         level=event.level,
         organizer_id=event.organizer_id,
+        host_id=event.host_id,
         series_id=event.series_id,
         direction_id=event.direction_id,
         start=event.start,
@@ -771,6 +773,10 @@ def plan_publish(*, year: int, month: int, published_by=None, now=None) -> tuple
     plan, created = PublishedPlan.objects.get_or_create(
         year=year,
         month=month,
-        defaults={"published_at": plan.published_at, "published_by": published_by},
+        defaults={
+            "published_at": plan.published_at,
+            "published_by": published_by,
+            "organization": Organization.objects.own_or_create(),
+        },
     )
     return plan, created

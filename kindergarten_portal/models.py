@@ -110,6 +110,21 @@ class Organization(models.Model):
             office_roles_sync()  # the office's roles are in our kindergarten
 
 
+def kindergarten_key(related_name, verbose_name=None):
+    """The foreign key of a row a kindergarten owns (its staff records, groups, events, rating builds…).
+    Set by every writer and never edited in a form; null only until the step that scopes every reader
+    makes it required."""
+    return models.ForeignKey(
+        Organization,
+        verbose_name=verbose_name or _("kindergarten"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name=related_name,
+    )
+
+
 class NetworkMembership(models.Model):
     """One period of an organization's membership in the network; history is never deleted."""
 

@@ -191,7 +191,7 @@ def _details_sheet(wb, build, rows):
     widths = print_widths(widths, headers, wrap=(0, 1, 2, 7))
     # The date is centred: beside the kind's text a right-aligned date would run into it.
     sheet = Sheet(wb, _("Self-report details"), headers, widths, centered={3})
-    rules = ordered_rules()
+    rules = ordered_rules(organization=build.organization)
     stream = (
         entries.order_by(
             "teacher__surname", "teacher__name", "teacher__patronymic", "teacher_id", "item", "date", "pk"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Level
+from kindergarten_portal.models import kindergarten_key
 from portfolios.models import ReportItem, Result
 from staff import academic
 from staff.models import Category, Employee, category_group_label
@@ -112,6 +113,8 @@ class ScoringRule(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("Points one entry earns under this rule."),
     )
+    # Whose table: a kindergarten's own, or (empty) the city's default every kindergarten starts from.
+    organization = kindergarten_key("scoring_rules")
 
     class Meta:
         ordering = ["item", "level", "result", "min_hours"]
@@ -119,7 +122,14 @@ class ScoringRule(models.Model):
         verbose_name_plural = _("scoring rules")
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "level", "result", "min_hours"], name="scoring_rule_unique"
+                fields=["item", "level", "result", "min_hours"],
+                condition=Q(organization__isnull=True),
+                name="scoring_rule_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "item", "level", "result", "min_hours"],
+                condition=Q(organization__isnull=False),
+                name="scoring_rule_unique_per_kindergarten",
             ),
             models.CheckConstraint(condition=Q(points__gte=0), name="scoring_rule_points_not_negative"),
         ]
@@ -168,7 +178,7 @@ OUTCOMES_FOR_CATEGORY = {
 class RecommendationCriterion(models.Model):
     """What a teacher needs in the year's rating to be recommended for one outcome."""
 
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, unique=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     min_total = models.DecimalField(
         _("minimum total points"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0)]
     )
@@ -182,11 +192,23 @@ class RecommendationCriterion(models.Model):
             " Leave empty to ask for none."
         ),
     )
+    # Whose criteria: a kindergarten's own, or (empty) the city's default every kindergarten starts from.
+    organization = kindergarten_key("recommendation_criteria")
 
     class Meta:
         ordering = ["outcome"]
         verbose_name = _("recommendation criterion")
         verbose_name_plural = _("recommendation criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome"], condition=Q(organization__isnull=True), name="criterion_once_per_outcome"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "outcome"],
+                condition=Q(organization__isnull=False),
+                name="criterion_once_per_outcome_per_kindergarten",
+            ),
+        ]
 
     def __str__(self):
         return self.get_outcome_display()
@@ -220,6 +242,8 @@ class RatingBuild(models.Model):
     workbook = models.FileField(_("workbook"), upload_to="reports/workbooks/", blank=True, max_length=255)
     teachers_count = models.PositiveIntegerField(_("teachers"), default=0)
     entries_count = models.PositiveIntegerField(_("entries counted"), default=0)
+    # The kindergarten whose teachers it ranks.
+    organization = kindergarten_key("rating_builds")
 
     class Meta:
         ordering = ["-built_at", "-pk"]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Case, DecimalField, IntegerField, Value, When
+from django.db.models import Case, DecimalField, IntegerField, Q, Value, When
 
 from .models import LEVEL_RANK, OUTCOMES_FOR_CATEGORY, RecommendationCriterion, ScoringRule
 
@@ -19,9 +19,18 @@ POINTS_FIELD = DecimalField(max_digits=8, decimal_places=1)
 METHODOLOGICAL_ITEMS = ("3.1", "3.2", "3.3")
 
 
-def ordered_rules(rules=None) -> list[ScoringRule]:
-    """The scoring table, most specific rule first (level and result named, then the most hours)."""
-    rules = list(ScoringRule.objects.all()) if rules is None else list(rules)
+def kindergarten_table(model, organization) -> list:
+    """A kindergarten's own rows of a table (the scoring rules, the recommendation criteria) when it has
+    any, else the city's default every kindergarten starts from (the rows of no kindergarten). One query."""
+    rows = list(model.objects.filter(Q(organization__isnull=True) | Q(organization=organization)))
+    own = [row for row in rows if organization is not None and row.organization_id == organization.pk]
+    return own or [row for row in rows if row.organization_id is None]
+
+
+def ordered_rules(rules=None, *, organization=None) -> list[ScoringRule]:
+    """The scoring table (the kindergarten's, see `kindergarten_table`), most specific rule first (level
+    and result named, then the most hours)."""
+    rules = kindergarten_table(ScoringRule, organization) if rules is None else list(rules)
     return sorted(rules, key=lambda r: (r.item, -r.specificity[0], -r.specificity[1], r.level, r.result))
 
 
@@ -92,8 +101,8 @@ def level_of_rank(rank: int) -> str:
     return ""
 
 
-def criteria_by_outcome() -> dict:
-    return {c.outcome: c for c in RecommendationCriterion.objects.all()}
+def criteria_by_outcome(organization=None) -> dict:
+    return {c.outcome: c for c in kindergarten_table(RecommendationCriterion, organization)}
 
 
 def recommend(*, category, total: Decimal, top_level: str, criteria: dict) -> tuple[str, list[dict]]:

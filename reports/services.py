@@ -12,6 +12,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kindergarten_portal.models import Organization
 from portfolios.models import ReportItem
 from staff import academic
 
@@ -39,16 +40,19 @@ def rating_build(*, year: AcademicYear, by=None, today=None, workbook: bool = Tr
     """Build a new version of the year's rating (rows per teacher) and, unless told not to, its
     workbook. Earlier versions stay as they were. Returns the new build."""
     as_of = as_of_for(year, today)
-    rows, entries_count = rating_lines(year=year, as_of=as_of)
-    rows = rating_rank(rating_recommend(rows, criteria=criteria_by_outcome()))
+    # The kindergarten whose teachers it ranks (the portal's own while it serves one).
+    kindergarten = Organization.objects.own_or_create()
+    rows, entries_count = rating_lines(year=year, as_of=as_of, organization=kindergarten)
+    rows = rating_rank(rating_recommend(rows, criteria=criteria_by_outcome(kindergarten)))
     build = RatingBuild(
+        organization=kindergarten,
         academic_year=year,
         built_by=by,
         as_of=as_of,
         teachers_count=len(rows),
         entries_count=entries_count,
     )
-    build.full_clean(exclude=["workbook"])
+    build.full_clean(exclude=["workbook", "organization"])  # the kindergarten was just read
     build.save()
     _rating_rows_insert(build, rows)
     if workbook:

@@ -15,9 +15,9 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
-from kindergarten_portal.models import Organization
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
+from kindergarten_portal.tenancy import KindergartenRecordMixin
 
 from .dates import add_months
 from .exports import attestation_calendar_workbook, staff_workbook
@@ -214,16 +214,6 @@ class MentorInline(admin.TabularInline):
     verbose_name = _("mentor")
     verbose_name_plural = _("her mentors")
     autocomplete_fields = ["mentor"]
-
-
-class KindergartenRecordMixin:
-    """A record added in the admin belongs to the office's kindergarten (the portal's own while it serves
-    one); a record on file keeps the kindergarten it has."""
-
-    def save_model(self, request, obj, form, change):
-        if obj.organization_id is None:
-            obj.organization = Organization.objects.own_or_create()
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Employee)

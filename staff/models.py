@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindergarten_portal.models import Organization
+from kindergarten_portal.models import kindergarten_key
 from kindergarten_portal.typography import gendered
 
 from .dates import add_years, full_years_and_months
@@ -121,16 +121,7 @@ def validate_not_future(day: datetime.date):
 
 
 class KindergartenGroup(models.Model):
-    # Null only until the migration that makes it required: every writer sets it.
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("kindergarten"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="kindergarten_groups",
-    )
+    organization = kindergarten_key("kindergarten_groups")
     name = models.CharField(_("name"), max_length=100, unique=True)
     age_band = models.CharField(_("age band"), max_length=50, blank=True)
     orientation = models.CharField(
@@ -166,16 +157,8 @@ class EmployeeQuerySet(models.QuerySet):
 
 class Employee(models.Model):
     # The kindergarten this record belongs to, and everything reached through it (entries, self-reports,
-    # rating rows). Null only until the migration that makes it required: every writer sets it.
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("kindergarten"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="employees",
-    )
+    # rating rows).
+    organization = kindergarten_key("employees")
     surname = models.CharField(_("surname"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)

@@ -153,10 +153,12 @@ def rating_sums(*, year: AcademicYear, rules) -> dict[int, tuple]:
         return {row[0]: row for row in cursor.fetchall()}
 
 
-def rating_lines(*, year: AcademicYear, as_of: datetime.date) -> tuple[list[RatingLine], int]:
+def rating_lines(
+    *, year: AcademicYear, as_of: datetime.date, organization=None
+) -> tuple[list[RatingLine], int]:
     """The year's rating lines with their points (not yet recommended, ranked or stored), and the
-    number of entries counted."""
-    rules = ordered_rules()
+    number of entries counted; under the kindergarten's scoring table."""
+    rules = ordered_rules(organization=organization)
     teachers = rating_teachers(as_of)
     sums = rating_sums(year=year, rules=rules)
     no_entries = (None, 0, 0, *[None] * len(ITEM_ORDER))

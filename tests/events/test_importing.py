@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from events.importing import event_import, event_import_template
 from events.models import Event, EventFormat, EventStatus, Level
+from kindergarten_portal.models import Organization
 from tests.events.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,8 @@ def test_import_writes_every_row_as_planned(organizers):
     assert master.format == EventFormat.MASTER_CLASS
     assert master.level == Level.REGIONAL
     assert master.capacity is None and master.is_open is False
+    # Kept by our kindergarten's office, whoever organizes them.
+    assert {event.host for event in (seminar, master)} == {Organization.objects.own()}
 
 
 def test_import_again_updates_instead_of_duplicating(organizers):

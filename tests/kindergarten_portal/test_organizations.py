@@ -2,17 +2,20 @@
 kindergarten_portal, every staff record and group belongs to a kindergarten, and the office's roles
 are rows in it. Nothing a single kindergarten sees changes."""
 
+import datetime
 import io
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from openpyxl import Workbook
 
+from events.models import Event, Series
+from events.services import event_copy, plan_publish
 from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR, TEACHER
 from kindergarten_portal.models import (
     GENERIC_KINDERGARTEN_NAME,
@@ -22,12 +25,15 @@ from kindergarten_portal.models import (
     Role,
 )
 from kindergarten_portal.typography import slug_of
-from reports.models import RatingBuild
+from portfolios.models import ReportItem
+from reports.models import Outcome, RatingBuild, RecommendationCriterion, ScoringRule
+from reports.scoring import criteria_by_outcome, ordered_rules
 from reports.services import rating_build
 from staff.importing import staff_import
 from staff.models import Employee, KindergartenGroup
-from tests.events.factories import OrganizationFactory, our_kindergarten
+from tests.events.factories import EventFactory, OrganizationFactory, our_kindergarten
 from tests.factories import UserFactory
+from tests.reports.factories import current_year
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +168,50 @@ def test_the_demo_kindergarten_holds_its_staff_groups_and_office():
         ("metodist", own.pk, SENIOR_EDUCATOR),
         ("head", own.pk, HEAD),
     }
+    assert set(Event.objects.values_list("host", flat=True)) == {own.pk}
+    assert set(Series.objects.values_list("host", flat=True)) == {own.pk}
+    assert set(RatingBuild.objects.values_list("organization", flat=True)) == {own.pk}
+
+
+def test_events_series_and_plans_added_by_the_office_are_kept_by_our_kindergarten(client, senior):
+    own = our_kindergarten()
+    library = OrganizationFactory(name="Детская библиотека", kind=OrganizationKind.LIBRARY)
+    client.force_login(senior)
+    response = client.post(
+        reverse("admin:events_series_add"), {"theme": "Игра", "academic_year": 2026, "description": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Series.objects.get().host == own
+    event = EventFactory(organizer=library, host=own)
+    assert event_copy(event=event).host == own  # the copy stays with the office that made it
+    plan, _created = plan_publish(year=2027, month=1, published_by=senior)
+    assert plan.organization == own
+
+
+def test_a_kindergarten_scores_by_its_own_table_or_else_the_citys_default():
+    own = our_kindergarten()
+    default = ScoringRule.objects.filter(organization__isnull=True)
+    assert default.exists() and not ScoringRule.objects.exclude(organization__isnull=True).exists()
+    assert {rule.pk for rule in ordered_rules(organization=own)} == set(default.values_list("pk", flat=True))
+    ScoringRule.objects.create(organization=own, item=ReportItem.ATTESTATION, points=7)
+    assert [(rule.item, rule.points) for rule in ordered_rules(organization=own)] == [
+        (ReportItem.ATTESTATION, 7)
+    ]
+    assert {rule.pk for rule in ordered_rules()} == set(default.values_list("pk", flat=True))
+    # The criteria the same way.
+    city = criteria_by_outcome(own)
+    assert city and all(criterion.organization_id is None for criterion in city.values())
+    RecommendationCriterion.objects.create(organization=own, outcome=Outcome.RAISE_TO_FIRST, min_total=1)
+    assert list(criteria_by_outcome(own)) == [Outcome.RAISE_TO_FIRST]
+    # A rule twice in one table is refused; the same rule in another table is its own.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScoringRule.objects.create(organization=own, item=ReportItem.ATTESTATION, points=8)
+
+
+def test_a_rating_build_is_of_our_kindergarten(senior):
+    own = our_kindergarten()
+    build = rating_build(year=current_year(datetime.date(2026, 9, 1)), by=senior, workbook=False)
+    assert build.organization == own
 
 
 # The migrations that bring the ground in: organizations moved, records filled, roles made.
@@ -169,6 +219,7 @@ BEFORE = [
     ("kindergarten_portal", "0003_outbox_sender_retries"),
     ("events", "0011_participation_sharing_format"),
     ("staff", "0009_results_name_consent_notice"),
+    ("reports", "0005_rating_row_build_without_own_index"),
 ]
 
 
@@ -222,6 +273,11 @@ def test_an_existing_install_migrates_into_its_kindergarten_with_every_row_kept(
         ("head", HEAD),
     }
     assert ContentType.objects.get_for_model(Organization).app_label == "kindergarten_portal"
+    assert not Event.objects.filter(host__isnull=True).exists()
+    assert not Series.objects.filter(host__isnull=True).exists()
+    assert not RatingBuild.objects.filter(organization__isnull=True).exists()
+    # The scoring table on file stays the city's default: scored as before.
+    assert not ScoringRule.objects.filter(organization__isnull=False).exists()
     # The stored build as it was, and the rating built again from the migrated rows the same.
     assert dict(RatingBuild.objects.get().rows.values_list("teacher_id", "total")) == totals
     again = rating_build(
