@@ -20,7 +20,7 @@ from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMi
 from kindergarten_portal.models import NetworkMembership, Organization, overlap_error
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
-from kindergarten_portal.tenancy import KindergartenRecordMixin
+from kindergarten_portal.tenancy import KindergartenRecordMixin, office_kindergarten
 from kindergarten_portal.typography import full_stop
 from staff.admin import EmployeeAdmin as StaffEmployeeAdmin
 from staff.dates import add_months
@@ -584,7 +584,9 @@ class EventAdmin(
         return request.user.has_perm("events.add_publishedplan")
 
     def _publish(self, request, year, month):
-        plan, created = plan_publish(year=year, month=month, published_by=request.user)
+        plan, created = plan_publish(
+            year=year, month=month, published_by=request.user, organization=office_kindergarten(request.user)
+        )
         month_name = date_filter(plan.first_day, "F Y")
         if created:
             self.message_user(

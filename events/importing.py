@@ -532,7 +532,7 @@ class _PlanReader:
         return values, notes
 
 
-def event_import(*, file, dry_run: bool) -> ImportResult:
+def event_import(*, file, dry_run: bool, organization=None) -> ImportResult:
     """Validate every row of a plan workbook; write all rows (status «planned») only if all are valid.
 
     A row with the same title (case, spaces and ё aside) and start as a stored event updates it;
@@ -618,7 +618,7 @@ def event_import(*, file, dry_run: bool) -> ImportResult:
 
     with transaction.atomic():
         # The events of the plan are kept by the office's kindergarten (the portal's own while it serves one).
-        host = Organization.objects.own_or_create()
+        host = organization or Organization.objects.own_or_create()
         for row in result.rows:
             if row.action == UNCHANGED:
                 continue

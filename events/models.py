@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kindergarten_portal.models import Organization, kindergarten_key
+from kindergarten_portal.tenancy import kindergarten_manager
 from staff.academic import AcademicYear
 from staff.models import Employee
 
@@ -187,6 +188,8 @@ class Series(models.Model):
     # The kindergarten whose office runs the series.
     host = kindergarten_key("series_hosted", _("host"))
 
+    objects = kindergarten_manager("host")
+
     class Meta:
         ordering = ["-academic_year", "theme"]
         verbose_name = _("year-long series")
@@ -278,6 +281,8 @@ class Event(models.Model):
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = kindergarten_manager("host")
 
     class Meta:
         ordering = ["start", "pk"]
@@ -373,6 +378,8 @@ class EventPhoto(models.Model):
     image = models.ImageField(_("photo"), upload_to="events/photos/")
     caption = models.CharField(_("caption"), max_length=255, blank=True)
 
+    objects = kindergarten_manager("event__host")
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("photo")
@@ -428,6 +435,8 @@ class Participation(models.Model):
         blank=True,
         help_text=_("Empty: another form, described in the account."),
     )
+
+    objects = kindergarten_manager("teacher__organization")
 
     class Meta:
         ordering = ["event__start", "status_changed_at", "pk"]
@@ -490,6 +499,8 @@ class ExternalParticipant(models.Model):
     # The term of keeping the personal data ran out (`external_personal_data_remove`): the row stays,
     # anonymised, so that the counts of registered and attended stay right.
     personal_data_removed_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
+
+    objects = kindergarten_manager("event__host")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -600,6 +611,8 @@ class PublishedPlan(models.Model):
     )
     organization = kindergarten_key("published_plans")
 
+    objects = kindergarten_manager("organization")
+
     class Meta:
         ordering = ["-year", "-month"]
         verbose_name = _("published plan")
@@ -627,6 +640,8 @@ class CalendarToken(models.Model):
     )
     token = models.CharField(_("token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = kindergarten_manager("employee__organization")
 
     class Meta:
         verbose_name = _("calendar address")

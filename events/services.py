@@ -761,7 +761,9 @@ def certificates_link_send(*, teacher, again=False, now=None):
 # ---------------------------------------------------------------- the published monthly plan
 
 
-def plan_publish(*, year: int, month: int, published_by=None, now=None) -> tuple[PublishedPlan, bool]:
+def plan_publish(
+    *, year: int, month: int, published_by=None, now=None, organization=None
+) -> tuple[PublishedPlan, bool]:
     """Mark the month's plan as published: the next `send_notifications` run e-mails it to every
     current teacher, once. Returns (the plan, whether it is newly published); publishing again
     changes nothing.
@@ -776,7 +778,7 @@ def plan_publish(*, year: int, month: int, published_by=None, now=None) -> tuple
         defaults={
             "published_at": plan.published_at,
             "published_by": published_by,
-            "organization": Organization.objects.own_or_create(),
+            "organization": organization or Organization.objects.own_or_create(),
         },
     )
     return plan, created

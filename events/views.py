@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from kindergarten_portal.caching.pagecache import cached_public_page
 from kindergarten_portal.files.media import NO_STORE, file_response
 from kindergarten_portal.lists.pagination import page_of
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
+from kindergarten_portal.tenancy import public_page
 from kindergarten_portal.typography import gendered as gendered_message
 from kindergarten_portal.typography import inner_quotes
 from staff.academic import AcademicYear
@@ -350,6 +352,7 @@ def my_calendar_regenerate(request):
     return render(request, "events/my_calendar_regenerate.html")
 
 
+@public_page
 def personal_ics(request, token):
     """A teacher's own events; the secret address is the only key (calendar apps cannot sign in)."""
     # The address stops working once she is no longer on the staff.
@@ -379,6 +382,7 @@ def my_certificate(request, pk):
 # ---------------------------------------------------------------- public pages
 
 
+@public_page
 def external_certificate(request, token):
     """An external participant's certificate: the secret address is the key (she has no account).
     The link is meant for her e-mail."""
@@ -402,6 +406,7 @@ def _certificates_link_unknown(request):
     return _secret_link_answer(render(request, "events/teacher_certificates_unknown.html", status=404))
 
 
+@public_page
 def teacher_certificates(request, token):
     """A teacher's own certificates by the signed link e-mailed when her dismissal date is entered:
     no sign-in, since her account no longer opens her pages. Read live: a certificate of attendance
@@ -419,6 +424,7 @@ def teacher_certificates(request, token):
     )
 
 
+@public_page
 def teacher_certificate(request, token, pk):
     """One certificate (PDF) from a teacher's certificates page; not a revoked one, nor anyone else's."""
     teacher = teacher_of_certificates_link(token)
@@ -430,6 +436,7 @@ def teacher_certificate(request, token, pk):
     return _secret_link_answer(documents.pdf_response(content, f"certificate-{certificate.number}.pdf"))
 
 
+@public_page
 def certificate_verify(request, number, code):
     """What the QR code of a certificate opens: that it is genuine (or revoked), with the holder's
     initials and surname, the event and its date — nothing more."""
@@ -448,6 +455,7 @@ def certificate_verify(request, number, code):
     )
 
 
+@public_page
 @cached_public_page()
 def open_events(request):
     events = list(selectors.upcoming_open_events())
@@ -462,6 +470,7 @@ def _over_rate_limit(request, event):
     return attempts > REGISTRATION_LIMIT
 
 
+@public_page
 @require_http_methods(["GET", "POST"])
 def open_event_detail(request, pk):
     event = get_object_or_404(selectors.with_places(selectors.public_open_events()), pk=pk)
@@ -503,6 +512,7 @@ def open_event_detail(request, pk):
     )
 
 
+@public_page
 def open_registered(request, pk):
     """The confirmation of a registration made in this session; there is nothing to show otherwise."""
     email = request.session.get(REGISTERED_SESSION_KEY, {}).get(str(pk))
@@ -512,11 +522,13 @@ def open_registered(request, pk):
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
+@public_page
 @cached_public_page()
 def open_ics(request):
     return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
 
 
+@public_page
 @cached_public_page("page")
 def results(request):
     page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
@@ -526,6 +538,7 @@ def results(request):
     return render(request, "events/results.html", {"events": events, "page_obj": page})
 
 
+@public_page
 @cached_public_page()
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
@@ -537,10 +550,11 @@ def result_detail(request, pk):
 
 def photo(request, pk):
     """A photo of an event: public once the results are published, else for the office only."""
-    queryset = EventPhoto.objects.all()
-    if not can_read_everything(request.user):
-        queryset = queryset.filter(event__status=EventStatus.HELD, event__results_published=True)
-    event_photo = get_object_or_404(queryset, pk=pk)
+    published = Q(event__status=EventStatus.HELD, event__results_published=True)
+    if can_read_everything(request.user):
+        # Her kindergarten's photos (the request's scope), and the published ones of any.
+        published |= Q(pk__in=EventPhoto.objects.values("pk"))
+    event_photo = get_object_or_404(EventPhoto.objects.with_scopes_disabled().filter(published), pk=pk)
     return file_response(event_photo.image, content_type="image/jpeg")
 
 

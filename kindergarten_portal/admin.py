@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,8 @@ from kindergarten_portal.access.roles import ROLE_LABELS
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin
 from kindergarten_portal.mail.outbox import KIND_LABELS, outbox_queue_again
-from kindergarten_portal.models import OutboxMessage, OutboxStatus
+from kindergarten_portal.models import OutboxMessage, OutboxStatus, Role
+from kindergarten_portal.tenancy import kindergartens_of
 from kindergarten_portal.typography import full_stop
 
 User = get_user_model()
@@ -115,7 +117,8 @@ class OutboxMessageAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin)
 class PortalUserAdmin(AgreeingMessagesMixin, LongListMixin, UserAdmin):
     """Accounts, managed by the senior educator within the portal's roles.
 
-    Someone who is not a superuser neither sees superusers (their pages are a 404) nor the
+    Someone who is not a superuser sees her kindergarten's accounts only; neither superusers (their
+    pages are a 404, as other kindergartens' people's) nor the
     "superuser" and per-user permission fields (a posted value is ignored: the form has no such
     field), and may give only the three role groups. So the office cannot raise anyone, herself
     included, above the roles.
@@ -129,7 +132,15 @@ class PortalUserAdmin(AgreeingMessagesMixin, LongListMixin, UserAdmin):
     def get_queryset(self, request):
         users = super().get_queryset(request)
         if not request.user.is_superuser:
-            users = users.exclude(is_superuser=True)
+            # Her kindergarten's people (a staff record or an office role there), and accounts not
+            # yet linked to any kindergarten (just added, before their staff record is chosen).
+            kindergartens = kindergartens_of(request.user)
+            roles = Role.objects.filter(user=OuterRef("pk"))
+            users = users.exclude(is_superuser=True).filter(
+                Q(employee__organization__in=kindergartens)
+                | Exists(roles.filter(organization__in=kindergartens))
+                | (Q(employee__isnull=True) & ~Exists(roles))
+            )
         return users
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

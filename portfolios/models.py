@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.models import Level
+from kindergarten_portal.tenancy import kindergarten_manager
 from staff.academic import AcademicYear
 from staff.models import Employee
 
@@ -159,7 +160,7 @@ class PortfolioEntry(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = EntryQuerySet.as_manager()
+    objects = kindergarten_manager("teacher__organization", EntryQuerySet)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -315,6 +316,8 @@ class EvidenceFile(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = kindergarten_manager("entry__teacher__organization")
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("evidence file")
@@ -352,6 +355,8 @@ class StatusChange(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     notify = models.BooleanField(_("tell the teacher"), default=False)
     notified_at = models.DateTimeField(_("teacher told at"), null=True, blank=True)
+
+    objects = kindergarten_manager("entry__teacher__organization")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -393,6 +398,8 @@ class MiniSite(models.Model):
     show_category = models.BooleanField(_("show my category and experience"), default=True)
     show_achievements = models.BooleanField(_("show my approved public achievements"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = kindergarten_manager("teacher__organization")
 
     class Meta:
         ordering = ["teacher__surname", "teacher__name"]

@@ -14,6 +14,7 @@ from kindergarten_portal.access.roles import is_senior_educator, role_required
 from kindergarten_portal.caching.pagecache import cached_public_page
 from kindergarten_portal.files.media import NO_STORE, PRIVATE, file_response
 from kindergarten_portal.lists.pagination import page_of
+from kindergarten_portal.tenancy import public_page
 from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 
@@ -308,11 +309,13 @@ def minisite_edit(request):
     return render(request, "portfolios/minisite_form.html", {"form": form, "site": site})
 
 
+@public_page
 @cached_public_page()
 def site_index(request):
     return render(request, "portfolios/site_index.html", {"sites": list(minisites_published())})
 
 
+@public_page
 @cached_public_page()
 def site_page(request, slug):
     site = get_published_minisite(slug)
@@ -321,6 +324,7 @@ def site_page(request, slug):
     return render(request, "portfolios/site_page.html", {"site": site, "teacher": teacher, "years": years})
 
 
+@public_page
 def site_photo(request, slug):
     site = get_published_minisite(slug)
     if not (site.show_photo and site.teacher.photo):

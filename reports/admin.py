@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
+from kindergarten_portal.tenancy import office_kindergarten
 from staff import academic
 
 from .forms import BuildForm
@@ -54,7 +55,7 @@ class AcademicYearAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
     @admin.action(description=_("Build the rating of the selected years"), permissions=["build"])
     def build_rating(self, request, queryset):
         for year in queryset:
-            rating_build(year=year, by=request.user)
+            rating_build(year=year, by=request.user, organization=office_kindergarten(request.user))
         self.message_user(
             request,
             ngettext("Built %(count)d rating version.", "Built %(count)d rating versions.", queryset.count())
@@ -187,7 +188,11 @@ class RatingBuildAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin):
             # Built inside the request: a kindergarten's year (20-40 teachers) takes well under a
             # second; the time is shown so that a slow build is noticed.
             started = time.perf_counter()
-            build = rating_build(year=form.cleaned_data["academic_year"], by=request.user)
+            build = rating_build(
+                year=form.cleaned_data["academic_year"],
+                by=request.user,
+                organization=office_kindergarten(request.user),
+            )
             seconds = time.perf_counter() - started
             self.message_user(
                 request,

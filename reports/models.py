@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Level
 from kindergarten_portal.models import kindergarten_key
+from kindergarten_portal.tenancy import kindergarten_manager
 from portfolios.models import ReportItem, Result
 from staff import academic
 from staff.models import Category, Employee, category_group_label
@@ -245,6 +246,8 @@ class RatingBuild(models.Model):
     # The kindergarten whose teachers it ranks.
     organization = kindergarten_key("rating_builds")
 
+    objects = kindergarten_manager("organization")
+
     class Meta:
         ordering = ["-built_at", "-pk"]
         verbose_name = _("rating build")
@@ -290,6 +293,8 @@ class RatingRow(models.Model):
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=Outcome.choices, blank=True)
     # [{"outcome": ..., "min_total": "40.0", "min_level": "municipal", "total_met": true, "level_met": false}]
     criteria = models.JSONField(_("criteria met and missed"), default=list)
+
+    objects = kindergarten_manager("build__organization")
 
     class Meta:
         ordering = ["rank", "teacher_name", "pk"]
@@ -353,6 +358,8 @@ class SelfReport(models.Model):
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     snapshot = models.JSONField(_("accepted content"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = kindergarten_manager("teacher__organization")
 
     class Meta:
         ordering = ["-academic_year__start_year", "teacher__surname", "teacher__name"]

@@ -36,12 +36,14 @@ def academic_year_ensure(*, year: academic.AcademicYear) -> AcademicYear:
 
 
 @transaction.atomic
-def rating_build(*, year: AcademicYear, by=None, today=None, workbook: bool = True) -> RatingBuild:
+def rating_build(
+    *, year: AcademicYear, by=None, today=None, workbook: bool = True, organization=None
+) -> RatingBuild:
     """Build a new version of the year's rating (rows per teacher) and, unless told not to, its
     workbook. Earlier versions stay as they were. Returns the new build."""
     as_of = as_of_for(year, today)
     # The kindergarten whose teachers it ranks (the portal's own while it serves one).
-    kindergarten = Organization.objects.own_or_create()
+    kindergarten = organization or Organization.objects.own_or_create()
     rows, entries_count = rating_lines(year=year, as_of=as_of, organization=kindergarten)
     rows = rating_rank(rating_recommend(rows, criteria=criteria_by_outcome(kindergarten)))
     build = RatingBuild(

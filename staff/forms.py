@@ -2,56 +2,60 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 
 from .documents import ScanField
 from .images import ACCEPT_IMAGES, PhotoField
 from .models import Employee, Training
 
+# The admin's forms are made anew for each request (modelform_factory), inside its kindergarten's
+# scope, so their choices of staff records and groups are the kindergarten's. These bases are made at
+# import, outside any scope: their own fields are never shown, so they may read city-wide.
+with scopes_disabled():
 
-class EmployeeAdminForm(forms.ModelForm):
-    class Meta:
-        model = Employee
-        fields = [
-            "surname",
-            "name",
-            "patronymic",
-            "birth_date",
-            "position",
-            "groups",
-            "user",
-            "education_level",
-            "education_pedagogical",
-            "education_institution",
-            "education_year",
-            "education_speciality",
-            "experience_start",
-            "hire_date",
-            "dismissal_date",
-            "phone",
-            "email",
-            "photo",
-        ]
-        field_classes = {"photo": PhotoField}
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+    class EmployeeAdminForm(forms.ModelForm):
+        class Meta:
+            model = Employee
+            fields = [
+                "surname",
+                "name",
+                "patronymic",
+                "birth_date",
+                "position",
+                "groups",
+                "user",
+                "education_level",
+                "education_pedagogical",
+                "education_institution",
+                "education_year",
+                "education_speciality",
+                "experience_start",
+                "hire_date",
+                "dismissal_date",
+                "phone",
+                "email",
+                "photo",
+            ]
+            field_classes = {"photo": PhotoField}
+            widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
+    class TrainingAdminForm(forms.ModelForm):
+        """A course, retraining or degree; its certificate scan is checked by content like evidence."""
 
-class TrainingAdminForm(forms.ModelForm):
-    """A course, retraining or degree; its certificate scan is checked by content like evidence."""
-
-    class Meta:
-        model = Training
-        fields = [
-            "employee",
-            "kind",
-            "programme",
-            "provider",
-            "hours",
-            "start_date",
-            "end_date",
-            "certificate_number",
-            "scan",
-        ]
-        field_classes = {"scan": ScanField}
+        class Meta:
+            model = Training
+            fields = [
+                "employee",
+                "kind",
+                "programme",
+                "provider",
+                "hours",
+                "start_date",
+                "end_date",
+                "certificate_number",
+                "scan",
+            ]
+            field_classes = {"scan": ScanField}
 
 
 class ContactsForm(forms.ModelForm):

@@ -751,7 +751,7 @@ def _settle(row, labels):
         row.action = UPDATE if changed else UNCHANGED
 
 
-def staff_import(*, file, dry_run: bool) -> ImportResult:
+def staff_import(*, file, dry_run: bool, organization=None) -> ImportResult:
     """Validate every row of a staff workbook; write all rows only if every row is valid.
 
     The header may stand below titles; columns are found by their usual names in any order (a full
@@ -812,12 +812,12 @@ def staff_import(*, file, dry_run: bool) -> ImportResult:
     if result.errors or dry_run:
         return result
 
-    _write(result.rows, new_groups=reader.new_groups)
+    _write(result.rows, new_groups=reader.new_groups, kindergarten=organization)
     result.written = True
     return result
 
 
-def _write(rows, *, new_groups):
+def _write(rows, *, new_groups, kindergarten=None):
     """Write the checked rows in one transaction, in bulk: BATCH rows at a time, each batch in a
     fixed number of queries (bulk_create and bulk_update), so the queries grow with the batches,
     never with the rows, and memory holds one batch of new records. Everything was checked while
@@ -827,7 +827,7 @@ def _write(rows, *, new_groups):
     written = [row for row in rows if row.action != UNCHANGED]
     with transaction.atomic():
         # The kindergarten the new records and groups belong to (the portal's own while it serves one).
-        kindergarten = Organization.objects.own_or_create()
+        kindergarten = kindergarten or Organization.objects.own_or_create()
         groups = {norm(g.name): g for g in KindergartenGroup.objects.all()}
         made = KindergartenGroup.objects.bulk_create(
             [KindergartenGroup(name=n, organization=kindergarten) for n in new_groups]

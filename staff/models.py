@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kindergarten_portal.models import kindergarten_key
+from kindergarten_portal.tenancy import kindergarten_manager
 from kindergarten_portal.typography import gendered
 
 from .dates import add_years, full_years_and_months
@@ -135,6 +136,8 @@ class KindergartenGroup(models.Model):
         help_text=_("The number of children in the group (for the self-evaluation report)."),
     )
 
+    objects = kindergarten_manager("organization")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("kindergarten group")
@@ -225,7 +228,8 @@ class Employee(models.Model):
         _("consent to her name in published event results given at"), null=True, blank=True
     )
 
-    objects = EmployeeQuerySet.as_manager()
+    # Read only within the request's kindergartens (see kindergarten_portal.tenancy).
+    objects = kindergarten_manager("organization", EmployeeQuerySet)
 
     class Meta:
         ordering = ["surname", "name", "patronymic"]
@@ -507,6 +511,8 @@ class CategoryDecision(models.Model):
         ),
     )
 
+    objects = kindergarten_manager("employee__organization")
+
     class Meta:
         ordering = ["-decision_date", "-pk"]
         verbose_name = _("qualification category decision")
@@ -573,6 +579,8 @@ class ConformityDecision(models.Model):
         _("result"), max_length=20, choices=ConformityResult.choices, default=ConformityResult.CONFORMS
     )
 
+    objects = kindergarten_manager("employee__organization")
+
     class Meta:
         ordering = ["-decision_date", "-pk"]
         verbose_name = _("conformity to the post decision")
@@ -609,6 +617,8 @@ class Leave(models.Model):
     end_date = models.DateField(
         _("end date"), null=True, blank=True, help_text=_("Leave empty while she has not returned.")
     )
+
+    objects = kindergarten_manager("employee__organization")
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -672,6 +682,8 @@ class Training(models.Model):
         ),
     )
 
+    objects = kindergarten_manager("employee__organization")
+
     class Meta:
         ordering = ["-end_date", "-pk"]
         verbose_name = _("training")
@@ -712,6 +724,8 @@ class Mentorship(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     goals = models.TextField(_("goals"), blank=True)
+
+    objects = kindergarten_manager("mentee__organization")
 
     class Meta:
         ordering = ["-start_date"]

@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.utils import translation
+from django_scopes import scopes_disabled
 from pytest_django.live_server_helper import LiveServer
 
 from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
@@ -21,6 +22,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
+
+
+@pytest.fixture(autouse=True)
+def _city_wide_outside_requests():
+    """A test's own reads and writes are city-wide, as a command's are (django-scopes disabled); each
+    request it makes runs in its user's scope (the middleware opens it), as in production."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

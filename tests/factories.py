@@ -12,6 +12,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
 from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR, TEACHER
+from kindergarten_portal.models import Organization, Role
 from staff.models import (
     Category,
     CategoryDecision,
@@ -39,8 +40,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def role(self, create, extracted, **kwargs):
+    def role(self, create, extracted, kindergarten=None, **kwargs):
+        """role=SENIOR_EDUCATOR: the senior educator of our kindergarten (made when missing), or of
+        another one given as role__kindergarten=…"""
         if create and extracted:
+            if extracted in (SENIOR_EDUCATOR, HEAD):
+                if kindergarten is None:
+                    Organization.objects.own_or_create()
+                else:
+                    Role.objects.get_or_create(user=self, organization=kindergarten, role=extracted)
             self.groups.add(Group.objects.get(name=extracted))
             if extracted in (SENIOR_EDUCATOR, HEAD):
                 self.is_staff = True
@@ -51,6 +59,7 @@ class KindergartenGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = KindergartenGroup
 
+    organization = factory.LazyFunction(lambda: Organization.objects.own_or_create())
     name = factory.Sequence(lambda n: f"Группа {n}")
     age_band = "4–5 лет"
 
@@ -59,6 +68,7 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Employee
 
+    organization = factory.LazyFunction(lambda: Organization.objects.own_or_create())
     surname = factory.Sequence(lambda n: f"Фамилия{n}")
     name = "Мария"
     patronymic = "Ивановна"

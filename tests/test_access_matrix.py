@@ -12,7 +12,9 @@ import importlib.util
 import pytest
 from django.urls import get_resolver, resolve, reverse
 
-from tests.factories import UserFactory
+from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
+from tests.events.factories import OrganizationFactory
+from tests.factories import UserFactory, teacher_user
 
 PERSONAS = ["anonymous", "anna", "boris", "head", "senior"]
 APPS = ("staff", "events", "portfolios", "reports")
@@ -119,3 +121,49 @@ def test_matrix_covers_every_url_of_our_apps():
     covered = {row[0] for row in MATRIX}
     missing = own - covered
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
+
+
+# ---------------------------------------------------------------- the second kindergarten, mirrored
+
+# «Берёзка»'s people, each beside our kindergarten's persona of the same role (her twin): on a page
+# of no object she gets what her twin gets; on our kindergarten's objects what someone outside gets.
+SECOND = {"vera": "boris", "head2": "head", "metodist2": "senior"}
+
+
+@pytest.fixture
+def second_kindergarten(db):
+    berezka = OrganizationFactory(name="МБДОУ «Детский сад № 7 «Берёзка»»", slug="berezka")
+    return {
+        "vera": teacher_user("vera", surname="Берёзкина", organization=berezka),
+        "head2": UserFactory(username="head2", role=HEAD, role__kindergarten=berezka),
+        "metodist2": UserFactory(username="metodist2", role=SENIOR_EDUCATOR, role__kindergarten=berezka),
+    }
+
+
+def _mirrored(url, expected, twin):
+    """What the second kindergarten's persona gets: her twin's answer on a page of no object, or on
+    an object anyone may open (public, or shared by the city); None on our kindergarten's objects,
+    where she is refused as someone outside is."""
+    if not callable(url) or expected["anonymous"] == 200 or getattr(url, "shared", False):
+        return expected[twin]
+    return None
+
+
+@pytest.mark.parametrize("persona", sorted(SECOND))
+@pytest.mark.parametrize("name,url,expected", MATRIX, ids=[_row_id(row) for row in MATRIX])
+def test_access_matrix_of_the_second_kindergarten(
+    client, personas, second_kindergarten, persona, name, url, expected
+):
+    want = _mirrored(url, expected, SECOND[persona])
+    if callable(url):
+        url = url(personas)
+    client.force_login(second_kindergarten[persona])
+    response = client.get(url)
+    if want is not None:
+        assert response.status_code == want, f"{persona} GET {url}"
+    elif response.status_code == 302:  # the admin's answer for a record it does not have, or to a teacher
+        assert response["Location"] == reverse("admin:index") or response["Location"].startswith(
+            reverse("admin:login")
+        ), f"{persona} GET {url}"
+    else:
+        assert response.status_code in (403, 404, 405), f"{persona} GET {url}: {response.status_code}"

@@ -3,9 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from kindergarten_portal.access.roles import ROLE_LABELS
+from kindergarten_portal.models import Role
 
 
 def _role_annotation(name):
@@ -14,8 +15,8 @@ def _role_annotation(name):
 
 class PortalBackend(ModelBackend):
     """ModelBackend whose per-request read of the user (every signed-in page makes it) also brings
-    her staff record and which of the portal's roles she has, in the same query: the frame's menu
-    and the views read them without a query of their own."""
+    her staff record, which of the portal's roles she has and her office's kindergarten, in the same
+    query: the frame's menu, the views and the request's scope read them without a query of their own."""
 
     def get_user(self, user_id):
         user_model = get_user_model()
@@ -24,7 +25,15 @@ class PortalBackend(ModelBackend):
             for name in ROLE_LABELS
         }
         try:
-            user = user_model._default_manager.select_related("employee").annotate(**roles).get(pk=user_id)
+            # Her office's kindergarten (an office works in one at a time) for the request's scope.
+            office = (
+                Role.objects.filter(user=OuterRef("pk")).order_by("organization_id").values("organization_id")
+            )
+            user = (
+                user_model._default_manager.select_related("employee")
+                .annotate(**roles, office_kindergarten=Subquery(office[:1]))
+                .get(pk=user_id)
+            )
         except user_model.DoesNotExist:
             return None
         # The role checks of kindergarten_portal.access.roles read this instead of querying the groups.

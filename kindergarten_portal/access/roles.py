@@ -118,7 +118,7 @@ def sync_role_permissions(apps=None):
 def office_roles_sync(user_ids=None):
     """While the portal serves one kindergarten, the office groups also say where: a member of the
     senior educator's or the head's group holds that role in our kindergarten (a `Role` row), and
-    loses it with the group. Runs when group membership changes (`office_roles_follow_groups`, for
+    loses it with the group (unless her role is in another kindergarten). Runs when group membership changes (`office_roles_follow_groups`, for
     those users) and when an organization becomes our kindergarten (for every member); nothing while
     no kindergarten is on record (it gets its roles when it is)."""
     from django.contrib.auth import get_user_model
@@ -132,6 +132,9 @@ def office_roles_sync(user_ids=None):
     held = Role.objects.filter(organization=own)
     if user_ids is not None:
         memberships, held = memberships.filter(user_id__in=user_ids), held.filter(user_id__in=user_ids)
+    # Someone whose role is in another kindergarten is that one's: her groups say what, not where.
+    elsewhere = Role.objects.exclude(organization=own).values("user_id")
+    memberships = memberships.exclude(user_id__in=elsewhere)
     wanted = set(memberships.values_list("user_id", "group__name"))
     held = set(held.values_list("user_id", "role"))
     Role.objects.bulk_create(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from kindergarten_portal.sheets.xlsx_in import XLSX_ACCEPT, ImportIssue
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
+from kindergarten_portal.tenancy import KindergartenCommand, office_kindergarten
 
 MAX_ISSUES = 200  # errors listed; the rest are only counted
 
@@ -116,25 +117,27 @@ class ImportForm(forms.Form):
     )
 
 
-class ImportCommand(BaseCommand):
-    """`manage.py import_… FILE.xlsx [--dry-run]`: all rows or none; exits non-zero on errors.
+class ImportCommand(KindergartenCommand):
+    """`manage.py import_… FILE.xlsx [--dry-run] [--organization SLUG]`: all rows or none, into the
+    kindergarten named (ours by default); exits non-zero on errors.
 
-    Subclasses name the service (`importer`, called with file= and dry_run=).
+    Subclasses name the service (`importer`, called with file=, dry_run= and organization=).
     """
 
     importer = None
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true")
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, kindergarten, **options):
         try:
             handle = open(file, "rb")
         except OSError as exc:
             raise CommandError(_("Cannot open %(file)s: %(error)s") % {"file": file, "error": exc}) from exc
         with handle:
-            result = type(self).importer(file=handle, dry_run=dry_run)
+            result = type(self).importer(file=handle, dry_run=dry_run, organization=kindergarten)
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
@@ -165,7 +168,7 @@ class ImportAdminMixin:
     """An admin's «import from Excel» page (dry run or import, errors by row and column, a preview)
     and its template download, at `import/` and `import/template/` of the model's admin.
 
-    The admin names `import_service` (file=, dry_run= → ImportResult), `import_template`
+    The admin names `import_service` (file=, dry_run=, organization= → ImportResult), `import_template`
     (→ xlsx bytes), `import_template_filename`, `import_title` and `import_page` (a template that
     extends admin/import_base.html and says what the file should hold).
     """
@@ -205,7 +208,9 @@ class ImportAdminMixin:
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             result = type(self).import_service(
-                file=form.cleaned_data["file"], dry_run="apply" not in request.POST
+                file=form.cleaned_data["file"],
+                dry_run="apply" not in request.POST,
+                organization=office_kindergarten(request.user),
             )
             if result.written:
                 messages.success(

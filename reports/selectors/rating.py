@@ -65,13 +65,15 @@ def approved_entries_of_year(year: academic.AcademicYear):
     return PortfolioEntry.objects.approved().of_academic_year(year)
 
 
-def rating_teachers(as_of: datetime.date):
+def rating_teachers(as_of: datetime.date, organization=None):
     """Staff on the books on that date as tuples (pk, full name, position, experience start,
     category group on that date, "methodist" for highest + methodologist): one query, and no model
     instances for thousands of rows. In no particular order (the rating ranks them)."""
+    staff = Employee.objects.current(on=as_of)
+    if organization is not None:
+        staff = staff.filter(organization=organization)
     rows = (
-        Employee.objects.current(on=as_of)
-        .annotate(category_now=category_group_expression(as_of))
+        staff.annotate(category_now=category_group_expression(as_of))
         .values_list("pk", "surname", "name", "patronymic", "position", "experience_start", "category_now")
         .order_by()
     )
@@ -122,7 +124,7 @@ class KeyedCache(dict):
         return value
 
 
-def rating_sums(*, year: AcademicYear, rules) -> dict[int, tuple]:
+def rating_sums(*, year: AcademicYear, rules, organization=None) -> dict[int, tuple]:
     """{teacher: (teacher, entries, top level rank under 3.x, points of each item of ITEM_ORDER in
     tenths or None without entries of that item)} over the year's approved entries: one query.
 
@@ -139,9 +141,11 @@ def rating_sums(*, year: AcademicYear, rules) -> dict[int, tuple]:
         )
         for index, item in enumerate(ITEM_ORDER)
     }
+    entries = approved_entries_of_year(year)
+    if organization is not None:
+        entries = entries.filter(teacher__organization=organization)
     sums = (
-        approved_entries_of_year(year)
-        .values_list("teacher_id")
+        entries.values_list("teacher_id")
         .annotate(n=Count("id"), top=Max(level_rank_expression()), **points)
         .order_by()
     )
@@ -157,10 +161,10 @@ def rating_lines(
     *, year: AcademicYear, as_of: datetime.date, organization=None
 ) -> tuple[list[RatingLine], int]:
     """The year's rating lines with their points (not yet recommended, ranked or stored), and the
-    number of entries counted; under the kindergarten's scoring table."""
+    number of entries counted: the kindergarten's teachers under its scoring table."""
     rules = ordered_rules(organization=organization)
-    teachers = rating_teachers(as_of)
-    sums = rating_sums(year=year, rules=rules)
+    teachers = rating_teachers(as_of, organization)
+    sums = rating_sums(year=year, rules=rules, organization=organization)
     no_entries = (None, 0, 0, *[None] * len(ITEM_ORDER))
     item_directions = [DIRECTIONS.index(direction_of(item)) for item in ITEM_ORDER]
     # Thousands of lines share a few hundred distinct figures: convert each once.

@@ -58,6 +58,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     format = EventFormat.SEMINAR
     level = Level.MUNICIPAL
     organizer = factory.SubFactory(OrganizationFactory)
+    host = factory.LazyFunction(lambda: Organization.objects.own_or_create())
     start = factory.LazyFunction(lambda: in_days(10))
     end = factory.LazyAttribute(lambda e: e.start + datetime.timedelta(hours=2))
     place = "ИМЦ, ауд. 12"

@@ -76,6 +76,15 @@ def test_own_or_create_makes_the_generic_kindergarten_once():
     assert Organization.objects.count() == 1
 
 
+def test_a_role_in_another_kindergarten_is_left_to_it():
+    our_kindergarten()
+    other = OrganizationFactory(name="Детский сад № 7 «Берёзка»")
+    senior2 = UserFactory(role=SENIOR_EDUCATOR, role__kindergarten=other)
+    assert list(Role.objects.filter(user=senior2).values_list("organization", "role")) == [
+        (other.pk, SENIOR_EDUCATOR)
+    ]
+
+
 def test_office_roles_follow_the_office_groups_from_either_side():
     own = our_kindergarten()
     senior, head, teacher = (UserFactory(role=role) for role in (SENIOR_EDUCATOR, HEAD, TEACHER))
@@ -98,7 +107,8 @@ def test_office_roles_follow_the_office_groups_from_either_side():
 
 
 def test_office_roles_wait_for_the_kindergarten_to_be_on_record():
-    senior = UserFactory(role=SENIOR_EDUCATOR)
+    senior = UserFactory()
+    senior.groups.add(Group.objects.get(name=SENIOR_EDUCATOR))
     assert not Role.objects.exists() and not Organization.objects.exists()
     own = our_kindergarten()
     assert list(Role.objects.values_list("user", "organization", "role")) == [
@@ -290,8 +300,9 @@ def test_an_existing_install_migrates_into_its_kindergarten_with_every_row_kept(
 def test_an_install_without_its_kindergarten_on_record_gets_the_generic_one():
     UserFactory(username="senior", role=SENIOR_EDUCATOR)
     KindergartenGroup.objects.create(name="Солнышко")
-    Organization.objects.all().delete()
     Role.objects.all().delete()
+    KindergartenGroup.objects.update(organization=None)
+    Organization.objects.all().delete()
     old = _migrate(BEFORE)
     assert not old.get_model("events", "Organization").objects.exists()
     _migrate(None)

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from events.services import external_personal_data_remove
+from kindergarten_portal.tenancy import CityWideCommand
 
 
-class Command(BaseCommand):
+class Command(CityWideCommand):
     help = (
         "Anonymise the personal data of partners registered for open events once the keeping term "
         "(EXTERNAL_PERSONAL_DATA_KEEP_DAYS after the event) has run out; the counts stay. Safe to run "

@@ -1,13 +1,13 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from kindergarten_portal.files.backups import backup_create
+from kindergarten_portal.tenancy import CityWideCommand
 
 
-class Command(BaseCommand):
+class Command(CityWideCommand):
     help = (
         "Back up the portal into a new dated folder under BACKUP_DIR: the database (pg_dump, custom "
         "format), the uploaded files (MEDIA_ROOT) and a note of the environment without its secrets."

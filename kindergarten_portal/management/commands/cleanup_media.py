@@ -1,11 +1,11 @@
 import datetime
 
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from kindergarten_portal.files.media import referenced_names
+from kindergarten_portal.tenancy import CityWideCommand
 
 
 def _stored_names(storage, folder=""):
@@ -36,7 +36,7 @@ def orphaned_files(*, storage=default_storage, older_than=None):
     return [(name, size) for _modified, name, size in sorted(found)]
 
 
-class Command(BaseCommand):
+class Command(CityWideCommand):
     help = (
         "List the files under MEDIA_ROOT that no row names any more (left by deleted or replaced "
         "records); with --delete, remove them. A dry run by default."

@@ -1,12 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from kindergarten_portal.files.backups import ENVIRONMENT, backup_restore
+from kindergarten_portal.tenancy import CityWideCommand
 
 
-class Command(BaseCommand):
+class Command(CityWideCommand):
     help = (
         "Restore a folder written by `backup` into an empty PostgreSQL database (created when it does "
         "not exist) and an empty MEDIA_ROOT. Refuses, changing nothing, when either already holds data."

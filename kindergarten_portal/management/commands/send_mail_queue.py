@@ -1,14 +1,14 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.translation import gettext as _
 
 from kindergarten_portal.mail.outbox import outbox_send_due
+from kindergarten_portal.tenancy import CityWideCommand
 
 
-class Command(BaseCommand):
+class Command(CityWideCommand):
     help = (
         "Send the queued e-mails that are due; a refused one is retried later (after 1, 5, 30 minutes, "
         "2 hours, …) and given up after OUTBOX_MAX_ATTEMPTS. Run from cron every minute, or once with "

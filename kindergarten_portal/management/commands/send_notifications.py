@@ -1,15 +1,15 @@
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.notifications import notifications_collect_due, queue_monthly_plans
 from events.services import participations_release_dismissed
+from kindergarten_portal.tenancy import CityWideCommand
 from portfolios.notifications import queue_due as portfolio_decisions_queue_due
 from staff.notifications import queue_due_reminders as attestation_queue_due_reminders
 
 
-class Command(BaseCommand):
+class Command(CityWideCommand):
     help = (
         "Release the places of staff whose dismissal date has come, queue due e-mails (tomorrow's "
         "reminders, experience sharing coming due, portfolio decisions, attestation reminders, a published "

@@ -5,11 +5,11 @@ so it may call each app's `demo.build()` in order.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from events import demo as events_demo
+from kindergarten_portal.tenancy import CityWideCommand
 from portfolios import demo as portfolios_demo
 from reports import demo as reports_demo
 from staff import demo as staff_demo
@@ -18,7 +18,7 @@ from staff.models import Employee
 User = get_user_model()
 
 
-class Command(BaseCommand):
+class Command(CityWideCommand):
     help = "Create the demo kindergarten: staff, events, portfolios and reports of the seed documents."
 
     def add_arguments(self, parser):
