@@ -22,7 +22,7 @@ from kindergarten_portal.models import NetworkMembership, Organization, overlap_
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
 from kindergarten_portal.tenancy import KindergartenRecordMixin, office_kindergarten
-from kindergarten_portal.typography import full_stop
+from kindergarten_portal.typography import full_stop, inner_quotes
 from staff.admin import EmployeeAdmin as StaffEmployeeAdmin
 from staff.dates import add_months
 from staff.models import Employee
@@ -194,7 +194,7 @@ class OrganizationAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
                         "educator %(username)s is e-mailed a link to set her password."
                     )
                     % {
-                        "name": made.kindergarten.name,
+                        "name": inner_quotes(made.kindergarten.name),
                         "slug": made.kindergarten.slug,
                         "username": made.senior_educator.username,
                     },

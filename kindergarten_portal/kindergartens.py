@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from .access.roles import SENIOR_EDUCATOR
 from .mail.outbox import absolute_url, outbox_queue, set_password_path
 from .models import Organization, OrganizationKind, OutboxMessage, Role, RoleKind
-from .typography import slug_of
+from .typography import inner_quotes, slug_of
 
 # An address on the portal (/k/<slug>/): Latin letters, digits, words joined by single hyphens.
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -34,6 +34,13 @@ class NewKindergarten:
     message: OutboxMessage | None
 
 
+def _name_taken(name):
+    """Whether an organization has this name, whatever its letters' case (compared here: SQLite folds
+    the case of Latin letters only). A city's organizations are a few hundred names."""
+    folded = name.casefold()
+    return any(n.casefold() == folded for n in Organization.objects.values_list("name", flat=True))
+
+
 def kindergarten_create_errors(*, name, slug, short_name, username, email) -> dict:
     """What keeps these from becoming a kindergarten and its senior educator: {field: message};
     empty when nothing does. `slug` is the one to be used (see `kindergarten_create`)."""
@@ -43,8 +50,10 @@ def kindergarten_create_errors(*, name, slug, short_name, username, email) -> di
         errors["name"] = _("Give the kindergarten's name.")
     elif len(name) > Organization._meta.get_field("name").max_length:
         errors["name"] = _("The kindergarten's name is too long.")
-    elif Organization.objects.filter(name__iexact=name).exists():
-        errors["name"] = _("An organization named «%(name)s» is already on the portal.") % {"name": name}
+    elif _name_taken(name):
+        errors["name"] = _("An organization named «%(name)s» is already on the portal.") % {
+            "name": inner_quotes(name)
+        }
     if not slug:
         errors["slug"] = _(
             "Give the kindergarten's address on the portal: Latin letters, digits and hyphens."
