@@ -16,18 +16,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
+from kindergarten_portal.kindergartens import kindergarten_create
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.models import NetworkMembership, Organization, overlap_error
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
 from kindergarten_portal.tenancy import KindergartenRecordMixin, office_kindergarten
-from kindergarten_portal.typography import full_stop
+from kindergarten_portal.typography import full_stop, inner_quotes
 from staff.admin import EmployeeAdmin as StaffEmployeeAdmin
 from staff.dates import add_months
 from staff.models import Employee
 
 from . import documents
-from .forms import AttendanceForm, CertificateRevokeForm, EventPhotoForm, ParticipantsAddForm, RecommendForm
+from .forms import (
+    AttendanceForm,
+    CertificateRevokeForm,
+    EventPhotoForm,
+    KindergartenCreateForm,
+    ParticipantsAddForm,
+    RecommendForm,
+)
 from .importing import event_import, event_import_template, plan_workbook
 from .models import (
     Direction,
@@ -146,6 +154,61 @@ class OrganizationAdmin(AgreeingMessagesMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Partners join and leave; nothing of their history is deleted.
         return False
+
+    def has_kindergarten_create_permission(self, request):
+        """Putting a kindergarten on the portal is the city administrator's (a superuser's)."""
+        return request.user.is_superuser
+
+    def get_urls(self):
+        own = [
+            path(
+                "add-kindergarten/",
+                self.admin_site.admin_view(self.kindergarten_create_view),
+                name="kindergarten_portal_organization_add_kindergarten",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_add_kindergarten": self.has_kindergarten_create_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def kindergarten_create_view(self, request):
+        """A kindergarten on the portal with its first senior educator, e-mailed her set-password link."""
+        if not self.has_kindergarten_create_permission(request):
+            raise PermissionDenied
+        form = KindergartenCreateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = kindergarten_create(**form.cleaned_data, base_url=request.build_absolute_uri("/"))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "The kindergarten «%(name)s» is on the portal at the address %(slug)s; its senior "
+                        "educator %(username)s is e-mailed a link to set her password."
+                    )
+                    % {
+                        "name": inner_quotes(made.kindergarten.name),
+                        "slug": made.kindergarten.slug,
+                        "username": made.senior_educator.username,
+                    },
+                    messages.SUCCESS,
+                )
+                return redirect("admin:kindergarten_portal_organization_change", made.kindergarten.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Add a kindergarten to the portal"),
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/kindergarten_portal/organization/kindergarten_add.html", context)
 
 
 @admin.register(Direction)

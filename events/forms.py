@@ -246,3 +246,23 @@ class ResultsNameConsentForm(forms.Form):
             "until I withdraw it; I can withdraw it here at any time, and my name is then taken off "
             "those pages at once. (Consent text, version %(version)s.)"
         ) % {"operator": operator, "version": RESULTS_NAME_CONSENT_VERSION}
+
+
+class KindergartenCreateForm(forms.Form):
+    """The city administrator's form that puts a kindergarten on the portal with its first senior
+    educator (kindergarten_portal.kindergartens.kindergarten_create checks the rest)."""
+
+    name = forms.CharField(label=_("Kindergarten's full name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    slug = forms.CharField(
+        label=_("Address on the portal"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "Latin letters, digits and hyphens, e.g. ds-12-solnyshko; made from the name if left empty."
+        ),
+    )
+    username = forms.CharField(label=_("Senior educator's username"), max_length=150)
+    email = forms.EmailField(
+        label=_("Senior educator's e-mail"), help_text=_("Her link to set her password is e-mailed here.")
+    )

@@ -296,6 +296,12 @@ ROWS = [
         "/admin/kindergarten_portal/organization/",
         ADMIN_READ,
     ),
+    # Putting a kindergarten on the portal: the city administrator's (a superuser's) only.
+    (
+        "admin:kindergarten_portal_organization_add_kindergarten",
+        "/admin/kindergarten_portal/organization/add-kindergarten/",
+        dict(anonymous=302, anna=302, boris=302, head=403, senior=403),
+    ),
     ("admin:events_series_changelist", "/admin/events/series/", ADMIN_READ),
     ("admin:events_direction_changelist", "/admin/events/direction/", ADMIN_READ),
     ("admin:events_externalparticipant_changelist", "/admin/events/externalparticipant/", ADMIN_READ),

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from events import notifications as events_mail
+from kindergarten_portal import kindergartens
 from kindergarten_portal.mail.outbox import KIND_LABELS, PASSWORD_RESET
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
 from portfolios import notifications as portfolio_mail
@@ -127,6 +128,7 @@ def test_every_kind_of_message_the_apps_queue_has_a_name():
         events_mail.CERTIFICATES_LINK,
         staff_mail.ATTESTATION_REMINDER,
         "staff.account_created",
+        kindergartens.KIND,
         "staff.results_name_consent_notice",  # queued once by migration staff 0009
         portfolio_mail.ENTRY_APPROVED,
         portfolio_mail.ENTRY_RETURNED,
