@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from events.models import EventPhoto, PublishedPlan, Series
+from events.models import EventCertificate, EventPhoto, PublishedPlan, Series
 from events.services import calendar_token_get
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from kindergarten_portal.models import OutboxMessage
@@ -116,7 +116,13 @@ def canary(berezka, personas):
         audience=MARK,
     )
     ParticipationFactory(event=event, teacher=teacher, recommendation_comment=MARK, sharing_account=MARK)
-    ExternalParticipantFactory(event=event, full_name=f"{MARK} Гостья", organization=MARK, position=MARK)
+    guest = ExternalParticipantFactory(
+        event=event, full_name=f"{MARK} Гостья", organization=MARK, position=MARK, attended=True
+    )
+    # A certificate is the kindergarten's through its holder (it has no scoped manager of its own).
+    EventCertificate.objects.create(
+        external_participant=guest, revoked_reason=MARK, **EventCertificate.new_secrets()
+    )
     EventPhoto.objects.create(event=event, image=ContentFile(jpeg_bytes(), name="canary.jpg"), caption=MARK)
     start = timezone.localtime(event.start)
     PublishedPlan.objects.create(
@@ -227,6 +233,7 @@ def test_her_own_office_does_see_the_canary(client, canary):
     """The positive control: the scan finds the marker where it belongs."""
     client.force_login(canary["metodist2"])
     assert MARK in _text(client.get(reverse("admin:staff_employee_changelist")))
+    assert MARK in _text(client.get(reverse("admin:events_eventcertificate_changelist")))
     exported = dict(_exports(client))
     assert MARK in _text(exported["admin:staff_employee_changelist export_xlsx"])
     assert MARK in _text(client.get(reverse("reports:latest_workbook")))
