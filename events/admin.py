@@ -899,6 +899,18 @@ class EventCertificateAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdm
     readonly_fields = fields
     actions = ["revoke"]
 
+    def get_queryset(self, request):
+        # A certificate has no kindergarten of its own: it is its holder's, a participation or an
+        # external participant, each read in the request's scope.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                models.Q(participation__in=Participation.objects.values("pk"))
+                | models.Q(external_participant__in=ExternalParticipant.objects.values("pk"))
+            )
+        )
+
     def has_add_permission(self, request):
         return False  # issued from the event's page and «My events»
 

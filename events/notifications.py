@@ -14,9 +14,11 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scope
 
 from kindergarten_portal.mail.outbox import absolute_url, outbox_queue
 from kindergarten_portal.models import OutboxMessage
+from kindergarten_portal.tenancy import KINDERGARTEN
 from staff.models import PEDAGOGICAL_POSITIONS, Employee
 
 from .access import certificates_link_token
@@ -203,53 +205,63 @@ def plan_recipients(*, on: datetime.date):
 
 
 def queue_monthly_plans(*, now=None) -> int:
-    """Queue the plan of every published month not yet over to each of plan_recipients who has not
-    had it: the month's events (cancelled left out) and her own recommendations among them.
-    Returns how many mails were queued. A constant number of queries per published month.
+    """Queue the plan of every published month not yet over to each of plan_recipients of its
+    kindergarten who has not had it: the kindergarten's events of the month (cancelled left out) and
+    her own recommendations among them. Returns how many mails were queued. A constant number of
+    queries per published month.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     plans = PublishedPlan.objects.filter(Q(year__gt=today.year) | Q(year=today.year, month__gte=today.month))
     queued = 0
     for plan in plans:
-        prefix = f"monthly_plan:{plan.year}-{plan.month:02d}:"
-        known = set(OutboxMessage.objects.filter(key__startswith=prefix).values_list("key", flat=True))
-        teachers = [t for t in plan_recipients(on=today) if f"{prefix}{t.pk}" not in known]
-        if not teachers:
-            continue
-        events = [
-            event
-            for event in events_of_month(year=plan.year, month=plan.month)
-            if event.status != EventStatus.CANCELLED
-        ]
-        recommended = {}
-        for participation in (
-            Participation.objects.filter(event__in=[e.pk for e in events], teacher__in=teachers)
-            .exclude(recommendation_reason="")
-            .order_by("event__start", "pk")
-        ):
-            recommended.setdefault(participation.teacher_id, []).append(participation)
-        by_pk = {event.pk: event for event in events}
-        for teacher in teachers:
-            mine = recommended.get(teacher.pk, [])
-            for participation in mine:
-                participation.event = by_pk[participation.event_id]
-            message = outbox_queue(
-                kind=MONTHLY_PLAN,
-                key=f"{prefix}{teacher.pk}",
-                recipient=teacher.mail_address,
-                template="monthly_plan",
-                context={
-                    "plan": plan,
-                    "month": plan.first_day,
-                    "teacher": teacher,
-                    "events": events,
-                    "recommendations": mine,
-                    "plan_url": absolute_url(
-                        reverse("events:month", kwargs={"year": plan.year, "month": plan.month})
-                    ),
-                    "my_page_url": absolute_url(reverse("staff:my_contacts_edit")),
-                },
-            )
-            queued += message is not None
+        # A kindergarten's plan goes to its teachers, with its events: read in its scope.
+        with scope(**{KINDERGARTEN: [plan.organization_id]}):
+            queued += _queue_monthly_plan(plan, today=today)
+    return queued
+
+
+def _queue_monthly_plan(plan, *, today) -> int:
+    """Queue one kindergarten's plan (in its scope) to its teachers; returns how many were queued."""
+    queued = 0
+    prefix = f"monthly_plan:{plan.year}-{plan.month:02d}:"
+    known = set(OutboxMessage.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+    teachers = [t for t in plan_recipients(on=today) if f"{prefix}{t.pk}" not in known]
+    if not teachers:
+        return 0
+    events = [
+        event
+        for event in events_of_month(year=plan.year, month=plan.month)
+        if event.status != EventStatus.CANCELLED
+    ]
+    recommended = {}
+    for participation in (
+        Participation.objects.filter(event__in=[e.pk for e in events], teacher__in=teachers)
+        .exclude(recommendation_reason="")
+        .order_by("event__start", "pk")
+    ):
+        recommended.setdefault(participation.teacher_id, []).append(participation)
+    by_pk = {event.pk: event for event in events}
+    for teacher in teachers:
+        mine = recommended.get(teacher.pk, [])
+        for participation in mine:
+            participation.event = by_pk[participation.event_id]
+        message = outbox_queue(
+            kind=MONTHLY_PLAN,
+            key=f"{prefix}{teacher.pk}",
+            recipient=teacher.mail_address,
+            template="monthly_plan",
+            context={
+                "plan": plan,
+                "month": plan.first_day,
+                "teacher": teacher,
+                "events": events,
+                "recommendations": mine,
+                "plan_url": absolute_url(
+                    reverse("events:month", kwargs={"year": plan.year, "month": plan.month})
+                ),
+                "my_page_url": absolute_url(reverse("staff:my_contacts_edit")),
+            },
+        )
+        queued += message is not None
     return queued

@@ -1,27 +1,26 @@
 """Attestation reminders by e-mail, queued in the portal's outbox (kindergarten_portal/mail/outbox.py).
 
 `queue_due_reminders` (run by `send_notifications`) reads the dues of staff.selectors.dues_on (the
-dues of each teacher's attestation state) and writes to the teacher and to every senior educator
-with an address: once ATTESTATION_REMINDER_DAYS ahead of the day to act (the application date of a
-category granted before 01.09.2023, the conformity attestation, the next course training), once
-when the day comes (or the first time the command runs after it), and then once a month while the
-due stays overdue, until a new record (a decision, a course) resolves it. The key names the person,
-the kind, the date and the stage (the month of lateness for an overdue one), so each is queued once
-however often the command runs. A due that is "now" only because nothing is on record (no course,
-no hire date) has no date to remind of and is left to the calendar and the office's home page. The
-wording is in templates/emails/attestation_reminder*.txt.
+dues of each teacher's attestation state) and writes to the teacher and to every senior educator of
+her kindergarten with an address: once ATTESTATION_REMINDER_DAYS ahead of the day to act (the
+application date of a category granted before 01.09.2023, the conformity attestation, the next
+course training), once when the day comes (or the first time the command runs after it), and then
+once a month while the due stays overdue, until a new record (a decision, a course) resolves it. The
+key names the person, the kind, the date and the stage (the month of lateness for an overdue one),
+so each is queued once however often the command runs. A due that is "now" only because nothing is
+on record (no course, no hire date) has no date to remind of and is left to the calendar and the
+office's home page. The wording is in templates/emails/attestation_reminder*.txt.
 """
 
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from kindergarten_portal.mail.outbox import absolute_url, outbox_queue
-from kindergarten_portal.models import OutboxMessage
+from kindergarten_portal.models import OutboxMessage, Role
 
 from .dates import full_years_and_months
 from .selectors import ACTION_KINDS, DueKind, dues_on
@@ -62,16 +61,21 @@ def _stage(due, today: datetime.date) -> str | None:
     return None
 
 
-def senior_educator_addresses() -> list[tuple[int, str]]:
-    """(user id, address) of every active user in the senior-educator role with an e-mail."""
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=SENIOR_EDUCATOR, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("pk", "email")
+def senior_educator_addresses() -> dict[int, list[tuple[int, str]]]:
+    """(user id, address) of every active senior educator with an e-mail, by the kindergarten (its
+    id) whose office she is in (her `Role`): a reminder about a teacher goes to her kindergarten's
+    office only."""
+    seniors = {}
+    rows = (
+        Role.objects.filter(role=SENIOR_EDUCATOR, user__groups__name=SENIOR_EDUCATOR, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user_id")
+        .values_list("organization_id", "user_id", "user__email")
         .distinct()
     )
+    for kindergarten, user_id, address in rows:
+        seniors.setdefault(kindergarten, []).append((user_id, address))
+    return seniors
 
 
 def queue_due_reminders(*, today: datetime.date) -> int:
@@ -101,7 +105,7 @@ def queue_due_reminders(*, today: datetime.date) -> int:
         letters = [(f"{key}:teacher", address, "attestation_reminder", teacher_url)]
         letters += [
             (f"{key}:senior{user_id}", senior_address, "attestation_reminder_office", office_url)
-            for user_id, senior_address in seniors
+            for user_id, senior_address in seniors.get(employee.organization_id, ())
             # she is the senior educator herself: told once, as the teacher
             if senior_address.lower() != address.lower()
         ]
