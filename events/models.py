@@ -195,7 +195,13 @@ class Series(models.Model):
         verbose_name = _("year-long series")
         verbose_name_plural = pgettext_lazy("plural", "year-long series")
         constraints = [
-            models.UniqueConstraint(fields=["theme", "academic_year"], name="series_theme_year_unique")
+            models.UniqueConstraint(
+                fields=["host", "theme", "academic_year"],
+                name="series_theme_year_unique",
+                violation_error_message=_(
+                    "The kindergarten already has a year-long series on this theme this year."
+                ),
+            )
         ]
 
     def __str__(self):
@@ -618,7 +624,11 @@ class PublishedPlan(models.Model):
         verbose_name = _("published plan")
         verbose_name_plural = _("published plans")
         constraints = [
-            models.UniqueConstraint(fields=["year", "month"], name="published_plan_once_per_month"),
+            models.UniqueConstraint(
+                fields=["organization", "year", "month"],
+                name="published_plan_once_per_month",
+                violation_error_message=_("The kindergarten's plan of this month is already published."),
+            ),
             models.CheckConstraint(
                 condition=Q(month__gte=1, month__lte=12), name="published_plan_month_valid"
             ),

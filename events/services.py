@@ -764,21 +764,18 @@ def certificates_link_send(*, teacher, again=False, now=None):
 def plan_publish(
     *, year: int, month: int, published_by=None, now=None, organization=None
 ) -> tuple[PublishedPlan, bool]:
-    """Mark the month's plan as published: the next `send_notifications` run e-mails it to every
-    current teacher, once. Returns (the plan, whether it is newly published); publishing again
-    changes nothing.
+    """Mark the kindergarten's plan of the month as published (ours unless another is given): the
+    next `send_notifications` run e-mails it to every current teacher of that kindergarten, once.
+    Returns (the plan, whether it is newly published); publishing again changes nothing.
     """
     plan = PublishedPlan(
         year=year, month=month, published_at=now or timezone.now(), published_by=published_by
     )
     plan.full_clean(validate_unique=False, validate_constraints=False)
     plan, created = PublishedPlan.objects.get_or_create(
+        organization=organization or Organization.objects.own_or_create(),
         year=year,
         month=month,
-        defaults={
-            "published_at": plan.published_at,
-            "published_by": published_by,
-            "organization": organization or Organization.objects.own_or_create(),
-        },
+        defaults={"published_at": plan.published_at, "published_by": published_by},
     )
     return plan, created

@@ -6,6 +6,7 @@ Part of the ground: it imports no app."""
 
 from functools import wraps
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -34,6 +35,29 @@ class KindergartenRecordMixin:
         if getattr(obj, f"{self.kindergarten_field}_id") is None:
             setattr(obj, self.kindergarten_field, office_kindergarten(request.user))
         super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The form checks the rules that hold per kindergarten (a group's name, a series' theme in
+        a year) as the others: the kindergarten is not a field of the form, so the form, which checks
+        only the constraints on its own fields, would leave them to the database's refusal."""
+        form_class = super().get_form(request, obj, **kwargs)
+        field = self.kindergarten_field
+
+        class KindergartenForm(form_class):
+            def validate_unique(self):
+                super().validate_unique()
+                if getattr(self.instance, f"{field}_id") is None:
+                    setattr(self.instance, field, office_kindergarten(request.user))
+                model = type(self.instance)
+                others = {f.name for f in model._meta.fields} - set(self.fields) - {field}
+                for constraint in model._meta.constraints:
+                    if field in getattr(constraint, "fields", ()):
+                        try:
+                            constraint.validate(model, self.instance, exclude=others)
+                        except ValidationError as error:
+                            self.add_error(None, error)
+
+        return KindergartenForm
 
 
 # ---------------------------------------------------------------- every reader scoped (django-scopes)

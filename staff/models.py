@@ -123,7 +123,7 @@ def validate_not_future(day: datetime.date):
 
 class KindergartenGroup(models.Model):
     organization = kindergarten_key("kindergarten_groups")
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     age_band = models.CharField(_("age band"), max_length=50, blank=True)
     orientation = models.CharField(
         _("orientation"), max_length=20, choices=Orientation.choices, default=Orientation.GENERAL
@@ -145,6 +145,11 @@ class KindergartenGroup(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(pupils__isnull=True) | Q(pupils__gte=1), name="group_pupils_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="group_name_once_per_kindergarten",
+                violation_error_message=_("The kindergarten already has a group of this name."),
             ),
         ]
 

@@ -18,6 +18,7 @@ from django_scopes import scope
 from django_scopes.exceptions import ScopeError
 from openpyxl import Workbook
 
+from events.services import plan_publish
 from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
 from kindergarten_portal.models import Organization
 from reports.models import RatingBuild
@@ -209,3 +210,24 @@ def test_every_command_of_ours_says_whose_rows_it_reads():
         assert isinstance(command, (CityWideCommand, KindergartenCommand)) or name in reads_no_owned_rows, (
             name
         )
+
+
+def test_names_and_months_are_each_kindergartens_own(client, first, second, berezka):
+    """«Солнышко» is a group in both, each may publish January, each may run a series on a theme;
+    twice in one kindergarten is refused with the reason, not by the database."""
+    KindergartenGroupFactory(name="Солнышко")
+    client.force_login(second["senior2"])
+    add = reverse("admin:staff_kindergartengroup_add")
+    assert client.post(add, {"name": "Солнышко", "orientation": "general"}).status_code == 302
+    again = client.post(add, {"name": "Солнышко", "orientation": "general"})
+    assert again.status_code == 200
+    assert "В детском саду уже есть группа с таким названием." in _names(again)
+    assert KindergartenGroup.objects.filter(name="Солнышко").count() == 2
+    series = {"theme": "Игра", "academic_year": 2026, "description": ""}
+    assert client.post(reverse("admin:events_series_add"), series).status_code == 302
+    client.force_login(first["senior"])
+    assert client.post(reverse("admin:events_series_add"), series).status_code == 302
+    assert client.post(reverse("admin:events_series_add"), series).status_code == 200
+    mine, created = plan_publish(year=2027, month=1, organization=Organization.objects.own())
+    theirs, created_too = plan_publish(year=2027, month=1, organization=berezka)
+    assert created and created_too and mine != theirs
