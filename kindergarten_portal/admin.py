@@ -114,6 +114,19 @@ class OutboxMessageAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin)
         return False
 
 
+def office_accounts(user, users):
+    """Of `users`, those an office user manages: her kindergarten's people (a staff record or an office
+    role there) and accounts not yet linked to any kindergarten (just added, before their staff
+    record is chosen); never a superuser."""
+    kindergartens = kindergartens_of(user)
+    roles = Role.objects.filter(user=OuterRef("pk"))
+    return users.exclude(is_superuser=True).filter(
+        Q(employee__organization__in=kindergartens)
+        | Exists(roles.filter(organization__in=kindergartens))
+        | (Q(employee__isnull=True) & ~Exists(roles))
+    )
+
+
 class PortalUserAdmin(AgreeingMessagesMixin, LongListMixin, UserAdmin):
     """Accounts, managed by the senior educator within the portal's roles.
 
@@ -132,15 +145,7 @@ class PortalUserAdmin(AgreeingMessagesMixin, LongListMixin, UserAdmin):
     def get_queryset(self, request):
         users = super().get_queryset(request)
         if not request.user.is_superuser:
-            # Her kindergarten's people (a staff record or an office role there), and accounts not
-            # yet linked to any kindergarten (just added, before their staff record is chosen).
-            kindergartens = kindergartens_of(request.user)
-            roles = Role.objects.filter(user=OuterRef("pk"))
-            users = users.exclude(is_superuser=True).filter(
-                Q(employee__organization__in=kindergartens)
-                | Exists(roles.filter(organization__in=kindergartens))
-                | (Q(employee__isnull=True) & ~Exists(roles))
-            )
+            users = office_accounts(request.user, users)
         return users
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
@@ -184,6 +189,14 @@ class SignInLockoutAdmin(AgreeingMessagesMixin, AccessAttemptAdmin):
     counted = ngettext_lazy("%(count)d access attempt", "%(count)d access attempts", "count")
 
     actions = ["unlock"]
+
+    def get_queryset(self, request):
+        attempts = super().get_queryset(request)
+        if not request.user.is_superuser:
+            # Her kindergarten's accounts' attempts; a name no account has is the city administrator's.
+            mine = office_accounts(request.user, User.objects.all()).values("username")
+            attempts = attempts.filter(username__in=mine)
+        return attempts
 
     @admin.action(description=_("Unlock the selected accounts"), permissions=["delete"])
     def unlock(self, request, queryset):

@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -231,3 +232,14 @@ def test_names_and_months_are_each_kindergartens_own(client, first, second, bere
     mine, created = plan_publish(year=2027, month=1, organization=Organization.objects.own())
     theirs, created_too = plan_publish(year=2027, month=1, organization=berezka)
     assert created and created_too and mine != theirs
+
+
+def test_her_office_sees_only_her_kindergartens_sign_in_lockouts(client, first, second):
+    for username in ("anna", "vera", "nobody-at-all"):
+        AccessAttempt.objects.create(username=username, ip_address="10.0.0.1", failures_since_start=5)
+    client.force_login(second["senior2"])
+    listed = _names(client.get(reverse("admin:axes_accessattempt_changelist")))
+    assert "vera" in listed and "anna" not in listed and "nobody-at-all" not in listed
+    client.force_login(first["senior"])
+    listed = _names(client.get(reverse("admin:axes_accessattempt_changelist")))
+    assert "anna" in listed and "vera" not in listed
