@@ -1,8 +1,6 @@
 from django.urls import path
 
-from kindergarten_portal.caching.pagecache import cached_public_page
-
-from . import feeds, views
+from . import views
 
 app_name = "events"
 urlpatterns = [
@@ -29,7 +27,7 @@ urlpatterns = [
     path("open.ics", views.open_ics, name="open_ics"),
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
-    path("results/feed/", cached_public_page()(feeds.ResultsFeed()), name="results_feed"),
+    path("results/feed/", views.results_feed, name="results_feed"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("certificates/<str:token>.pdf", views.external_certificate, name="external_certificate"),
     path("certificates/<str:number>/<str:code>/", views.certificate_verify, name="certificate_verify"),

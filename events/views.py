@@ -34,7 +34,7 @@ from staff.services import employee_results_name_consent
 
 from . import documents, selectors, services
 from .access import events_visible_to, get_own_participation, teacher_of_certificates_link, teacher_or_none
-from .feeds import calendar_response
+from .feeds import ResultsFeed, calendar_response
 from .forms import EventFilterForm, ExternalRegistrationForm, ResultsNameConsentForm, SharingDoneForm
 from .importing import plan_workbook
 from .models import CalendarToken, Event, EventPhoto, EventStatus, Participation, ParticipationStatus
@@ -526,6 +526,10 @@ def open_registered(request, pk):
 @cached_public_page()
 def open_ics(request):
     return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
+
+
+# The results' Atom feed: a public page like the list it follows.
+results_feed = public_page(cached_public_page()(ResultsFeed()))
 
 
 @public_page

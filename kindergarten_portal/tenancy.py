@@ -9,6 +9,7 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_scopes import ScopedManager, scope, scopes_disabled
 
@@ -146,12 +147,19 @@ class KindergartenCommand(BaseCommand):
 def public_page(view):
     """A page anyone may open, by its address or its secret link (open events, results, mini-sites,
     certificates, a calendar's feed): it shows every visitor the same, signed in or not, and what it
-    reads is public by its own filter or its link, so it reads city-wide (deliberately) until the
-    pages per kindergarten (/k/<slug>/) scope it by their address."""
+    reads is public by its own filter or its link. At a kindergarten's address (/k/<slug>/…, the
+    `kindergarten` of the URL) it reads that kindergarten's rows; at the portal's own addresses it
+    reads the city's, deliberately."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with scopes_disabled():
+    def wrapper(request, *args, kindergarten=None, **kwargs):
+        if kindergarten is None:
+            with scopes_disabled():
+                return view(request, *args, **kwargs)
+        organization = Organization.objects.filter(slug=kindergarten).first()
+        if organization is None:
+            raise Http404(_("No kindergarten has this address on the portal."))
+        with scope(**{KINDERGARTEN: [organization.pk]}):
             return view(request, *args, **kwargs)
 
     return wrapper

@@ -13,13 +13,14 @@ import pytest
 from django.urls import get_resolver, resolve, reverse
 
 from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
+from kindergarten_portal.models import Organization
 from tests.events.factories import OrganizationFactory
 from tests.factories import UserFactory, teacher_user
 
 PERSONAS = ["anonymous", "anna", "boris", "head", "senior"]
 APPS = ("staff", "events", "portfolios", "reports")
 # URL namespaces of our apps; "site" is the teachers' public mini-sites (portfolios app, /t/).
-OWN_NAMESPACES = (*APPS, "site")
+OWN_NAMESPACES = (*APPS, "site", "k")
 
 
 def _superuser_change(personas):
@@ -29,6 +30,19 @@ def _superuser_change(personas):
 
 def _anna_account_change(personas):
     return reverse("admin:auth_user_change", args=[personas["anna"].pk])
+
+
+def _at_our_address(name):
+    """Our kindergarten's public page `name` at its own address (/k/<slug>/…)."""
+
+    def url(personas):
+        return reverse(name, kwargs={"kindergarten": Organization.objects.own_or_create().slug})
+
+    url.__name__ = f"at_our_address_{name.split(':')[1]}"
+    return url
+
+
+PUBLIC = dict(anonymous=200, anna=200, boris=200, head=200, senior=200)
 
 
 PORTAL_ROWS = [
@@ -70,6 +84,13 @@ PORTAL_ROWS = [
         "/admin/axes/accessattempt/",
         dict(anonymous=302, anna=302, boris=302, head=403, senior=200),
     ),
+    # A kindergarten's public pages at its own address: anyone's.
+    ("k:index", _at_our_address("k:index"), PUBLIC),
+    ("k:open_list", _at_our_address("k:open_list"), PUBLIC),
+    ("k:open_ics", _at_our_address("k:open_ics"), PUBLIC),
+    ("k:results", _at_our_address("k:results"), PUBLIC),
+    ("k:results_feed", _at_our_address("k:results_feed"), PUBLIC),
+    ("k:sites", _at_our_address("k:sites"), PUBLIC),
     # The e-mail outbox: the senior educator's only (an account's first mail carries a set-password link).
     (
         "admin:kindergarten_portal_outboxmessage_changelist",

@@ -243,3 +243,25 @@ def test_her_office_sees_only_her_kindergartens_sign_in_lockouts(client, first, 
     client.force_login(first["senior"])
     listed = _names(client.get(reverse("admin:axes_accessattempt_changelist")))
     assert "anna" in listed and "vera" not in listed
+
+
+def test_a_kindergartens_own_address_shows_its_public_pages_only(client, first, second, berezka):
+    ours = EventFactory(
+        title="Открытый семинар «Солнышка»", is_open=True, start=in_days(5), end=in_days(5, 12)
+    )
+    theirs = EventFactory(
+        title="Открытый семинар «Берёзки»", is_open=True, start=in_days(6), end=in_days(6, 12), host=berezka
+    )
+    page = _names(client.get(reverse("k:open_list", kwargs={"kindergarten": "berezka"})))
+    assert theirs.title in page and ours.title not in page
+    index = _names(client.get(reverse("k:index", kwargs={"kindergarten": "berezka"})))
+    assert theirs.title in index and ours.title not in index
+    feed = _names(client.get(reverse("k:open_ics", kwargs={"kindergarten": "berezka"})))
+    assert "Берёзки" in feed and "Солнышка" not in feed
+    own = Organization.objects.own()
+    page = _names(client.get(reverse("k:open_list", kwargs={"kindergarten": own.slug})))
+    assert ours.title in page and theirs.title not in page
+    # The portal's own address keeps the city's list, as before; an unknown address is missing.
+    page = _names(client.get(reverse("events:open_list")))
+    assert ours.title in page and theirs.title in page
+    assert client.get("/k/nowhere/events/open/").status_code == 404
