@@ -110,16 +110,16 @@ class Organization(models.Model):
             office_roles_sync()  # the office's roles are in our kindergarten
 
 
-def kindergarten_key(related_name, verbose_name=None):
-    """The foreign key of a row a kindergarten owns (its staff records, groups, events, rating builds…).
-    Set by every writer and never edited in a form; null only until the step that scopes every reader
-    makes it required."""
+def kindergarten_key(related_name, verbose_name=None, *, city_default=False):
+    """The foreign key of a row a kindergarten owns (its staff records, groups, events, rating builds…),
+    set by every writer and never edited in a form. Required, except for a table a kindergarten may
+    have its own of and the city has a default of (`city_default`: empty means the city's)."""
     return models.ForeignKey(
         Organization,
         verbose_name=verbose_name or _("kindergarten"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        null=city_default,
+        blank=city_default,
         editable=False,
         related_name=related_name,
     )

@@ -115,7 +115,7 @@ class ScoringRule(models.Model):
         help_text=_("Points one entry earns under this rule."),
     )
     # Whose table: a kindergarten's own, or (empty) the city's default every kindergarten starts from.
-    organization = kindergarten_key("scoring_rules")
+    organization = kindergarten_key("scoring_rules", city_default=True)
 
     class Meta:
         ordering = ["item", "level", "result", "min_hours"]
@@ -194,7 +194,7 @@ class RecommendationCriterion(models.Model):
         ),
     )
     # Whose criteria: a kindergarten's own, or (empty) the city's default every kindergarten starts from.
-    organization = kindergarten_key("recommendation_criteria")
+    organization = kindergarten_key("recommendation_criteria", city_default=True)
 
     class Meta:
         ordering = ["outcome"]

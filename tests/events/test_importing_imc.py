@@ -19,7 +19,7 @@ from events.models import (
     Level,
     Series,
 )
-from kindergarten_portal.models import OrganizationKind
+from kindergarten_portal.models import Organization, OrganizationKind
 from tests.events.factories import EventFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,11 @@ def _plan():
     imc = OrganizationFactory(
         name="Информационно-методический центр", short_name="ИМЦ", kind=OrganizationKind.IMC
     )
-    series = Series.objects.create(theme="Игра – как форма организации детской жизни", academic_year=2026)
+    series = Series.objects.create(
+        theme="Игра – как форма организации детской жизни",
+        academic_year=2026,
+        host=Organization.objects.own_or_create(),
+    )
     direction = Direction.objects.create(name="Речевое развитие")
     return [
         EventFactory(

@@ -87,6 +87,7 @@ def _event(format=EventFormat.SEMINAR):
         format=format,
         level=Level.MUNICIPAL,
         organizer=organizer,
+        host=Organization.objects.own_or_create(),
         start=start,
         end=start + datetime.timedelta(hours=2),
     )

@@ -9,6 +9,7 @@ from staff.dates import add_months, add_years
 from staff.indicators import self_evaluation_indicators
 from staff.models import Category, Employee, KindergartenGroup
 from staff.selectors import attestation_state
+from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_seed_demo_builds_the_seed_kindergarten_and_is_idempotent(django_user_mo
 
 
 def test_seed_demo_if_empty_leaves_existing_data_alone():
-    Employee.objects.create(surname="Своя", name="Данные", position="educator")
+    EmployeeFactory(surname="Своя", name="Данные", position="educator")
     call_command("seed_demo", "--if-empty")
     assert Employee.objects.count() == 1
 

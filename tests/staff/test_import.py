@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from staff.importing import staff_import, staff_import_template
 from staff.models import Employee, KindergartenGroup, Position
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, KindergartenGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ def test_update_keeps_what_the_file_leaves_blank_and_the_stored_spelling(client,
         education_institution="УрГПУ",
         hire_date=datetime.date(2016, 9, 1),
     )
-    employee.groups.add(KindergartenGroup.objects.create(name="Ромашка"))
+    employee.groups.add(KindergartenGroupFactory(name="Ромашка"))
     headers = ["Фамилия", "Имя", "Отчество", "Должность", "Телефон"]
     rows = [{"Фамилия": "белова", "Имя": "ольга", "Отчество": "викторовна", "Должность": "воспитатель",
              "Телефон": "+7 900 111-22-33"}]  # fmt: skip
