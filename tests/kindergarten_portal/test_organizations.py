@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from events.models import Event, Series
@@ -315,3 +316,34 @@ def test_a_new_empty_install_gets_no_kindergarten_until_its_first_record():
     _migrate(BEFORE)
     _migrate(None)
     assert not Organization.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_still_without_a_kindergarten_become_ours_before_the_key_is_required():
+    own = our_kindergarten()
+    nullable = [
+        ("staff", "0011_unique_per_kindergarten"),
+        ("events", "0014_unique_per_kindergarten"),
+        ("reports", "0006_kindergarten_of_builds_and_tables"),
+    ]
+    old = _migrate(nullable)
+    teacher = old.get_model("staff", "Employee").objects.create(
+        surname="Ничья", name="Анна", position="educator"
+    )
+    group = old.get_model("staff", "KindergartenGroup").objects.create(name="Ничья группа")
+    library = old.get_model("kindergarten_portal", "Organization").objects.create(
+        name="Библиотека", kind="library"
+    )
+    start = timezone.now()
+    event = old.get_model("events", "Event").objects.create(
+        title="Ничьё мероприятие",
+        format="seminar",
+        level="municipal",
+        organizer=library,
+        start=start,
+        end=start,
+    )
+    _migrate(None)
+    assert Employee.objects.get(pk=teacher.pk).organization == own
+    assert KindergartenGroup.objects.get(pk=group.pk).organization == own
+    assert Event.objects.get(pk=event.pk).host == own
