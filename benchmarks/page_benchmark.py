@@ -128,9 +128,12 @@ def grow_to_network(today):
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
     from staff.academic import AcademicYear
+    from staff.demo import kindergarten as demo_kindergarten
     from staff.models import Category, CategoryDecision, Employee, Position
 
     rng = random.Random(2026)
+    # The demo's kindergarten: every row grown here is hers, as her pages read only hers.
+    kindergarten = demo_kindergarten()
     now = timezone.now()
     tz = timezone.get_current_timezone()
     started = time.perf_counter()
@@ -140,6 +143,7 @@ def grow_to_network(today):
     new = Employee.objects.bulk_create(
         [
             Employee(
+                organization=kindergarten,
                 surname=f"Фамилия{n:03d}",
                 name="Мария",
                 patronymic="Ивановна",
@@ -176,6 +180,7 @@ def grow_to_network(today):
             held = start + datetime.timedelta(hours=2) < now
             events.append(
                 Event(
+                    host=kindergarten,
                     title=f"Семинар сети {year.label} №{n}",
                     format=rng.choice(formats),
                     level=rng.choice(levels),
@@ -258,7 +263,7 @@ def grow_to_network(today):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    rating_build(year=stored[current], workbook=False)
+    rating_build(year=stored[current], workbook=False, organization=kindergarten)
     settle()
     print(
         f"network data: {len(teachers)} teachers, {len(events)} events, {len(participations)} participations,"
