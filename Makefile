@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates benchmark-uploads benchmark-import backup restore clean
+.PHONY: run test lint format install messages benchmark benchmark-pages benchmark-office benchmark-certificates benchmark-uploads benchmark-import benchmark-city backup restore clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ restore: install
 # The page section: demo and network-size data in a database of its own (emptied on every run).
 benchmark-pages: install
 	DATABASE_URL=$${PAGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench_pages} $(BIN)/python benchmarks/page_benchmark.py
+
+# The demo's signed-in pages on the demo and in a city of 200 kindergartens of 30 teachers with five
+# years of history, in a database of its own (emptied on every run); `CITY_BENCHMARK_ARGS=--requests 20`.
+benchmark-city: install
+	DATABASE_URL=$${CITY_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kp_bench_city} $(BIN)/python benchmarks/page_benchmark.py --city 200 $(CITY_BENCHMARK_ARGS)
 
 # The office's pages and every admin list at 6 000 staff, in a database of its own (built once;
 # `OFFICE_BENCHMARK_ARGS=--recreate` rebuilds it).

@@ -50,8 +50,11 @@ def build_event():
     organizer, _created = Organization.objects.get_or_create(
         name="Бенчмарк: ИМЦ", defaults={"kind": OrganizationKind.IMC}
     )
+    # Our kindergarten hosts the event and employs its teachers, as her office's rows are.
+    kindergarten = Organization.objects.own_or_create()
     start = timezone.make_aware(datetime.datetime(2026, 5, 15, 10, 0))
     event = Event.objects.create(
+        host=kindergarten,
         title="Семинар-практикум «Игра как форма организации детской жизни»",
         format=EventFormat.WORKSHOP,
         level=Level.MUNICIPAL,
@@ -63,6 +66,7 @@ def build_event():
     roles = list(ParticipationRole.values)
     teachers = Employee.objects.bulk_create(
         Employee(
+            organization=kindergarten,
             surname=f"Бенчмаркова{n:03d}",
             name="Мария",
             patronymic="Ивановна",

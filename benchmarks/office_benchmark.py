@@ -81,6 +81,7 @@ def grow(rng):
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
     from staff.academic import AcademicYear
+    from staff.demo import kindergarten as demo_kindergarten
     from staff.models import (
         Category,
         CategoryDecision,
@@ -100,6 +101,8 @@ def grow(rng):
     tz = timezone.get_current_timezone()
     current = AcademicYear.current()
     years = [AcademicYear(current.start_year - 1), current]
+    # The demo's kindergarten: every row grown here is hers, as her office's pages read only hers.
+    kindergarten = demo_kindergarten()
 
     # Accounts: one password hash for all (hashing 3 000 would take minutes), one role group.
     password = make_password("office-benchmark")
@@ -116,7 +119,9 @@ def grow(rng):
     )
     groups = KindergartenGroup.objects.bulk_create(
         [
-            KindergartenGroup(name=f"Группа сети №{n}", age_band="4–5 лет", pupils=20 + n % 10)
+            KindergartenGroup(
+                organization=kindergarten, name=f"Группа сети №{n}", age_band="4–5 лет", pupils=20 + n % 10
+            )
             for n in range(300)
         ]
     )
@@ -127,6 +132,7 @@ def grow(rng):
     employees = Employee.objects.bulk_create(
         [
             Employee(
+                organization=kindergarten,
                 surname=f"{surnames[n % 8]}-{n:05d}",
                 name=names[(n // 8) % 8],
                 patronymic="Ивановна",
@@ -233,6 +239,7 @@ def grow(rng):
             published = held and n % 2 == 0
             events.append(
                 Event(
+                    host=kindergarten,
                     title=f"Семинар сети {year.label} №{n}",
                     format=rng.choice(formats),
                     level=rng.choice(levels),
@@ -402,7 +409,7 @@ def grow(rng):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    rating_build(year=stored[current], workbook=False)
+    rating_build(year=stored[current], workbook=False, organization=kindergarten)
     settle()
     print(
         f"built in {time.perf_counter() - started:.0f} s: {Employee.objects.count()} staff, {len(users)} accounts,"
@@ -415,7 +422,10 @@ def grow(rng):
 def populate(recreate):
     from staff.models import Employee
 
-    if not recreate and Employee.objects.count() >= STAFF:
+    # Rows without their kindergarten (built before the portal had many) are invisible to her
+    # office's pages: such data are built again.
+    placed = not Employee.objects.filter(organization__isnull=True).exists()
+    if not recreate and placed and Employee.objects.count() >= STAFF:
         print(f"data present: {Employee.objects.count()} staff (--recreate to rebuild)")
         return
     build_demo()

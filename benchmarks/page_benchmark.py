@@ -14,6 +14,14 @@ network/demo ratio. Anonymous pages are measured as a visitor sees them: from th
 cache (kindergarten_portal.caching.pagecache). A signed-in user's pages are rendered on every request.
 If `wrk` is installed, also runs each page for 10 s with 20 connections against gunicorn
 (2 sync workers) and prints requests/s and latency.
+
+`--city N` (N kindergartens, the demo's among them) measures the city instead of the network: after
+the demo's pages, it adds N - 1 kindergartens of CITY_TEACHERS teachers each, in bulk (staff records
+with category decisions and courses, five academic years of events each hosts with its teachers'
+participations, approved portfolio entries, self-reports, a rating build each), settles the
+database and measures the same pages of the same demo personas again. Prints, per signed-in page
+(a kindergarten's teacher, office and head): time on the demo, time in the city, their ratio,
+queries on both, and the goal (ratio <= 1.5, queries at most one more).
 """
 
 import argparse
@@ -72,6 +80,14 @@ PARTICIPATIONS_PER_TEACHER_YEAR = 30
 ENTRIES_PER_TEACHER_YEAR = 40
 BATCH = 5_000
 
+# --city: each other kindergarten's size and history (five academic years).
+CITY_TEACHERS = 30
+CITY_EVENTS_PER_YEAR = 20  # hosted by each kindergarten
+CITY_PARTICIPATIONS_PER_TEACHER_YEAR = 8  # in her own kindergarten's events
+CITY_ENTRIES_PER_TEACHER_YEAR = 10  # approved
+CITY_OVER_DEMO = 1.5  # a page's time in the city over its time on the demo
+CITY_EXTRA_QUERIES = 1
+
 # ---------------------------------------------------------------- the one-query page (only here)
 
 
@@ -128,9 +144,12 @@ def grow_to_network(today):
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
     from staff.academic import AcademicYear
+    from staff.demo import kindergarten as demo_kindergarten
     from staff.models import Category, CategoryDecision, Employee, Position
 
     rng = random.Random(2026)
+    # The demo's kindergarten: every row grown here is hers, as her pages read only hers.
+    kindergarten = demo_kindergarten()
     now = timezone.now()
     tz = timezone.get_current_timezone()
     started = time.perf_counter()
@@ -140,6 +159,7 @@ def grow_to_network(today):
     new = Employee.objects.bulk_create(
         [
             Employee(
+                organization=kindergarten,
                 surname=f"Фамилия{n:03d}",
                 name="Мария",
                 patronymic="Ивановна",
@@ -176,6 +196,7 @@ def grow_to_network(today):
             held = start + datetime.timedelta(hours=2) < now
             events.append(
                 Event(
+                    host=kindergarten,
                     title=f"Семинар сети {year.label} №{n}",
                     format=rng.choice(formats),
                     level=rng.choice(levels),
@@ -258,11 +279,203 @@ def grow_to_network(today):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    rating_build(year=stored[current], workbook=False)
+    rating_build(year=stored[current], workbook=False, organization=kindergarten)
     settle()
     print(
         f"network data: {len(teachers)} teachers, {len(events)} events, {len(participations)} participations,"
         f" {len(entries)} entries in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def grow_to_city(count):
+    """`count` - 1 more kindergartens of CITY_TEACHERS teachers each around the demo's, with five
+    academic years of history each, in bulk."""
+    from django.utils import timezone
+
+    from events.models import (
+        Event,
+        EventFormat,
+        EventStatus,
+        Level,
+        Participation,
+        ParticipationRole,
+        ParticipationStatus,
+    )
+    from kindergarten_portal.models import Organization, OrganizationKind
+    from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, Result
+    from reports.models import SelfReport, SelfReportStatus
+    from reports.services import academic_year_ensure, rating_build
+    from staff.academic import AcademicYear
+    from staff.models import Category, CategoryDecision, Employee, Position, Training, TrainingKind
+
+    rng = random.Random(2027)
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    started = time.perf_counter()
+    kindergartens = Organization.objects.bulk_create(
+        [
+            Organization(
+                name=f"МБДОУ «Детский сад города № {n:03d}»",
+                slug=f"city-{n:03d}",
+                kind=OrganizationKind.KINDERGARTEN,
+            )
+            for n in range(1, count)
+        ]
+    )
+    employees = Employee.objects.bulk_create(
+        [
+            Employee(
+                organization=kindergarten,
+                surname=f"Горожанина{k:03d}-{n:02d}",
+                name="Мария",
+                patronymic="Ивановна",
+                position=Position.EDUCATOR,
+                experience_start=datetime.date(2000 + n % 25, 9, 1),
+                hire_date=datetime.date(2010, 9, 1),
+            )
+            for k, kindergarten in enumerate(kindergartens)
+            for n in range(CITY_TEACHERS)
+        ],
+        batch_size=BATCH,
+    )
+    categories = [Category.HIGHEST, Category.FIRST, Category.CONFORMITY]
+    CategoryDecision.objects.bulk_create(
+        [
+            CategoryDecision(
+                employee=e,
+                category=categories[i % 3],
+                decision_date=datetime.date(2022 + i % 4, 3, 1),
+                valid_until=datetime.date(2027 + i % 4, 3, 1),
+            )
+            for i, e in enumerate(employees)
+            if i % 10
+        ],
+        batch_size=BATCH,
+    )
+    Training.objects.bulk_create(
+        [
+            Training(
+                employee=e,
+                kind=TrainingKind.COURSE,
+                programme="Современные образовательные технологии в ДОО",
+                hours=[24, 36, 72][i % 3],
+                start_date=datetime.date(2024, 1, 10),
+                end_date=datetime.date(2024, 1, 24),
+            )
+            for i, e in enumerate(employees)
+        ],
+        batch_size=BATCH,
+    )
+    current = AcademicYear.current()
+    years = [AcademicYear(current.start_year - k) for k in range(YEARS)]
+    formats = [f.value for f in EventFormat]
+    levels = [lv.value for lv in Level]
+    events = []
+    for kindergarten in kindergartens:
+        for year in years:
+            first = datetime.datetime.combine(year.start, datetime.time(10), tzinfo=tz)
+            for n in range(CITY_EVENTS_PER_YEAR):
+                start = first + datetime.timedelta(days=rng.randrange(365), hours=rng.randrange(6))
+                held = start + datetime.timedelta(hours=2) < now
+                published = held and n % 2 == 0
+                events.append(
+                    Event(
+                        host=kindergarten,
+                        organizer=kindergarten,
+                        title=f"Семинар {kindergarten.slug} {year.label} №{n}",
+                        format=rng.choice(formats),
+                        level=rng.choice(levels),
+                        start=start,
+                        end=start + datetime.timedelta(hours=2),
+                        place="Музыкальный зал",
+                        description="Обмен опытом педагогов детского сада.",
+                        capacity=30,
+                        is_open=n % 4 == 0,
+                        status=EventStatus.HELD if held else EventStatus.PLANNED,
+                        results_published=published,
+                        results_text="Итоги: участники представили опыт." if published else "",
+                        results_published_at=start + datetime.timedelta(days=2) if published else None,
+                    )
+                )
+    events = Event.objects.bulk_create(events, batch_size=BATCH)
+    hosted = {}
+    for event in events:
+        hosted.setdefault((event.host_id, event.start.date()), []).append(event)
+    by_year = {}
+    for (host, day), some in hosted.items():
+        for year in years:
+            if year.start <= day <= year.end:
+                by_year.setdefault((host, year), []).extend(some)
+    participations = []
+    for teacher in employees:
+        for year in years:
+            own = by_year.get((teacher.organization_id, year), [])
+            for event in rng.sample(own, min(len(own), CITY_PARTICIPATIONS_PER_TEACHER_YEAR)):
+                held = event.status == EventStatus.HELD
+                participations.append(
+                    Participation(
+                        event=event,
+                        teacher=teacher,
+                        role=ParticipationRole.SPEAKER if rng.random() < 0.1 else ParticipationRole.LISTENER,
+                        status=ParticipationStatus.ATTENDED if held else ParticipationStatus.SIGNED_UP,
+                    )
+                )
+    Participation.objects.bulk_create(participations, batch_size=BATCH, ignore_conflicts=True)
+    items = [i.value for i in ReportItem]
+    results = [r.value for r in Result]
+    entries = 0
+    batch = []
+    for teacher in employees:
+        for year in years:
+            for n in range(CITY_ENTRIES_PER_TEACHER_YEAR):
+                item = rng.choice(items)
+                batch.append(
+                    PortfolioEntry(
+                        teacher=teacher,
+                        item=item,
+                        kind=EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
+                        title=f"Запись портфолио {year.label} №{n}",
+                        date=year.start + datetime.timedelta(days=rng.randrange(365)),
+                        level=rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
+                        result=rng.choice(results) if item in ("3.3", "4") else "",
+                        hours=72 if item == "1.4" else None,
+                        pupils_count=5 if item == "4" else None,
+                        competition="Конкурс" if item == "4" else "",
+                        organizer="ИМЦ",
+                        is_public=True,
+                        status=EntryStatus.APPROVED,
+                        approved_at=now,
+                    )
+                )
+        if len(batch) >= BATCH:
+            PortfolioEntry.objects.bulk_create(batch)
+            entries += len(batch)
+            batch = []
+    PortfolioEntry.objects.bulk_create(batch)
+    entries += len(batch)
+    stored = {year: academic_year_ensure(year=year) for year in years}
+    SelfReport.objects.bulk_create(
+        [
+            SelfReport(
+                teacher=teacher,
+                academic_year=stored[year],
+                status=SelfReportStatus.SUBMITTED if year != current else SelfReportStatus.DRAFT,
+                submitted_at=now if year != current else None,
+            )
+            for teacher in employees
+            for year in years
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    settle()  # statistics current before the builds read the entries
+    for kindergarten in kindergartens:
+        rating_build(year=stored[current], workbook=False, organization=kindergarten)
+    settle()
+    print(
+        f"city data: {len(kindergartens)} more kindergartens, {len(employees)} teachers, {len(events)} events,"
+        f" {len(participations)} participations, {entries} entries, {len(kindergartens)} rating builds"
+        f" in {time.perf_counter() - started:.1f} s"
     )
 
 
@@ -502,9 +715,36 @@ def print_goals(demo, network, concurrent):
     )
 
 
+def print_city_table(demo, city, kindergartens):
+    """Each signed-in page of the demo's personas: demo vs city, and the goal per page."""
+    print(f"\n{kindergartens} kindergartens: the demo's pages on the demo and in the city")
+    print(
+        f"{'page':30} {'demo ms':>8} {'city ms':>8} {'ratio':>6} {'q demo':>6} {'q city':>6}   goal"
+        f" (ratio <= {CITY_OVER_DEMO:g}, queries <= +{CITY_EXTRA_QUERIES})"
+    )
+    met = total = 0
+    for label, (time_demo, queries_demo, _url, who) in demo.items():
+        time_city, queries_city, _url, _who = city[label]
+        ratio = time_city / time_demo
+        if who is None:  # the one-query page and the public pages: no kindergarten's page
+            goal = "(reference)" if label == "one-query page" else "(public: the city's lists)"
+        else:
+            ok = ratio <= CITY_OVER_DEMO and queries_city <= queries_demo + CITY_EXTRA_QUERIES
+            met, total = met + ok, total + 1
+            goal = "met" if ok else "NOT met"
+        print(
+            f"{label:30} {time_demo * 1000:8.2f} {time_city * 1000:8.2f} {ratio:6.2f}"
+            f" {queries_demo:6d} {queries_city:6d}   {goal}"
+        )
+    print(f"{met} of {total} kindergarten pages met the goal")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=60, help="requests per page (median)")
+    parser.add_argument(
+        "--city", type=int, metavar="N", help="measure the demo in a city of N kindergartens instead"
+    )
     args = parser.parse_args()
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "kindergarten_portal.settings"
@@ -530,6 +770,19 @@ def main():
     build_demo()
     settle()
     demo = measure(args.requests)
+    if args.city:
+        grow_to_city(args.city)
+        from kindergarten_portal.caching.pagecache import bump_public_pages
+
+        bump_public_pages()
+        city = measure(args.requests)
+        load = os.getloadavg()
+        print(
+            f"\nPostgreSQL {connection.pg_version}; median of {args.requests} requests per page, in process;"
+            f" load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+        )
+        print_city_table(demo, city, args.city)
+        return
     grow_to_network(timezone.localdate())
     # Bulk inserts send no signals: the public pages are served afresh, as after `bump_public_pages`.
     from kindergarten_portal.caching.pagecache import bump_public_pages
