@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -115,15 +115,18 @@ class OutboxMessageAdmin(AgreeingMessagesMixin, LongListMixin, admin.ModelAdmin)
 
 
 def office_accounts(user, users):
-    """Of `users`, those an office user manages: her kindergarten's people (a staff record or an office
-    role there) and accounts not yet linked to any kindergarten (just added, before their staff
-    record is chosen); never a superuser."""
+    """Of `users`, those an office user manages: her kindergarten's people (a staff record there and
+    no current one elsewhere: a teacher who moved is her new kindergarten's; or an office role there)
+    and accounts not yet linked to any kindergarten (just added, before their staff record is
+    chosen); never a superuser."""
     kindergartens = kindergartens_of(user)
     roles = Role.objects.filter(user=OuterRef("pk"))
+    records = users.model.employments.field.model._base_manager.filter(user=OuterRef("pk"))
+    current_elsewhere = records.filter(dismissal_date__isnull=True).exclude(organization__in=kindergartens)
     return users.exclude(is_superuser=True).filter(
-        Q(employee__organization__in=kindergartens)
+        (Exists(records.filter(organization__in=kindergartens)) & ~Exists(current_elsewhere))
         | Exists(roles.filter(organization__in=kindergartens))
-        | (Q(employee__isnull=True) & ~Exists(roles))
+        | (~Exists(records) & ~Exists(roles))
     )
 
 

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_scopes import ScopedManager, scope, scopes_disabled
 
+from .access.employment import current_employment
 from .models import Organization
 
 
@@ -81,7 +82,7 @@ def kindergartens_of(user):
     """The kindergartens (ids) whose rows a request of `user` reads: every one (None) for the city
     administrator, a superuser; the office's for its senior educator and head (her `Role`); her own
     for a teacher; none for an account with neither. Read with the user by the sign-in backend
-    (`office_kindergarten`, `employee`): no query of its own.
+    (`office_kindergarten`, her current staff record): no query of its own.
 
     An anonymous visitor reads the public pages, which show only what is public and, until the pages
     per kindergarten (/k/<slug>/) scope them by their address, every kindergarten's."""
@@ -91,7 +92,7 @@ def kindergartens_of(user):
     office = getattr(user, "office_kindergarten", None)
     if office is not None:
         ids.add(office)
-    employee = getattr(user, "employee", None)
+    employee = current_employment(user)
     if employee is not None and employee.organization_id is not None:
         ids.add(employee.organization_id)
     return sorted(ids)

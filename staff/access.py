@@ -14,21 +14,17 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from kindergarten_portal.access.employment import current_employment
 from kindergarten_portal.access.roles import can_read_everything
 
 from .models import Employee, Training
 
 
 def staff_record(user):
-    """The staff record linked to the account (dismissed or not, with the user), or None. The sign-in
-    backend reads it with the request's user (kindergarten_portal.access.auth); for another user object it
-    is read once and kept by Django on the object, a missing one too."""
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.employee
-    except Employee.DoesNotExist:
-        return None
+    """The staff record the account works under (dismissed or not), or None: the current one, else her
+    last (kindergarten_portal.access.employment.current_employment). The sign-in backend reads it with
+    the request's user; for another user object it is read once and kept on the object."""
+    return current_employment(user)
 
 
 def is_dismissed(employee, *, on=None):

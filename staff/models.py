@@ -190,13 +190,17 @@ class Employee(models.Model):
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     dismissal_date = models.DateField(_("dismissal date"), null=True, blank=True)
-    user = models.OneToOneField(
+    # One account through her working life: a teacher who moves to another kindergarten keeps it, and
+    # each kindergarten's record of her work is its own row. One current employment at a time (the
+    # constraint below); kindergarten_portal.access.employment.current_employment reads it.
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="employee",
+        related_name="employments",
+        related_query_name="employee",
     )
     photo = models.ImageField(_("photo"), upload_to="staff/photos/", blank=True)
     phone = models.CharField(
@@ -246,6 +250,15 @@ class Employee(models.Model):
                 | Q(hire_date__isnull=True)
                 | Q(dismissal_date__gte=models.F("hire_date")),
                 name="employee_dismissal_after_hire",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(dismissal_date__isnull=True),
+                name="employee_one_current_employment",
+                violation_error_message=_(
+                    "This account already has a current staff record: the other record needs a "
+                    "dismissal date first."
+                ),
             ),
         ]
 

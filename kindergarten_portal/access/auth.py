@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 
+from kindergarten_portal.access.employment import current_employment
 from kindergarten_portal.access.roles import ROLE_LABELS
 from kindergarten_portal.models import Role
 
@@ -29,13 +30,30 @@ class PortalBackend(ModelBackend):
             office = (
                 Role.objects.filter(user=OuterRef("pk")).order_by("organization_id").values("organization_id")
             )
+            # Her staff record: the current one joined (one at most, by its constraint), and whether
+            # she has any, for a former teacher (dismissed everywhere) whose last one is read apart.
+            records = user_model.employments.field.model._base_manager
             user = (
-                user_model._default_manager.select_related("employee")
-                .annotate(**roles, office_kindergarten=Subquery(office[:1]))
+                user_model._default_manager.annotate(
+                    current_record=FilteredRelation(
+                        "employee", condition=Q(employee__dismissal_date__isnull=True)
+                    )
+                )
+                .select_related("current_record")
+                .annotate(
+                    **roles,
+                    office_kindergarten=Subquery(office[:1]),
+                    has_records=Exists(records.filter(user=OuterRef("pk"))),
+                )
                 .get(pk=user_id)
             )
         except user_model.DoesNotExist:
             return None
+        current = getattr(user, "current_record", None)  # set by the join only when it found one
+        if current is not None or not user.has_records:
+            user._current_employment = current
+        else:
+            current_employment(user)  # a former teacher's last record: read once, kept on the user
         # The role checks of kindergarten_portal.access.roles read this instead of querying the groups.
         user._role_names = frozenset(name for name in ROLE_LABELS if getattr(user, _role_annotation(name)))
         return user if self.user_can_authenticate(user) else None

@@ -55,15 +55,16 @@ def file_fields():
 
 
 def file_is_referenced(name: str) -> bool:
-    """Whether any row of any model still names the stored file `name`."""
-    return any(model._default_manager.filter(**{field: name}).exists() for model, field in file_fields())
+    """Whether any row of any model, of any kindergarten, still names the stored file `name` (an entry
+    a teacher carried to her new kindergarten names its original's files)."""
+    return any(model._base_manager.filter(**{field: name}).exists() for model, field in file_fields())
 
 
 def referenced_names() -> set[str]:
     """The names of every stored file some row names."""
     names = set()
     for model, field in file_fields():
-        names.update(model._default_manager.exclude(**{field: ""}).values_list(field, flat=True))
+        names.update(model._base_manager.exclude(**{field: ""}).values_list(field, flat=True))
     names.discard(None)
     return names
 

@@ -1,0 +1,31 @@
+"""Which staff record an account works under. One account through a teacher's working life: when she
+moves, her old kindergarten gives its record a dismissal date and the new one adds its own, linked to
+the same account (staff.services.accounts_create_for_teachers). Her history stays with the record, so
+with the kindergarten that verified it.
+
+Part of the ground: it reads the staff model through the account's relation, importing no app."""
+
+from django.db.models import F
+
+
+def _records(user):
+    """Her staff records, every kindergarten's (unscoped: the sign-in reads them before the request's
+    scope opens, and the scope is chosen from them), the one she works under first."""
+    model = type(user).employments.field.model
+    return model._base_manager.filter(user=user).order_by(
+        F("dismissal_date").desc(nulls_first=True), F("hire_date").desc(nulls_last=True), "-pk"
+    )
+
+
+def current_employment(user):
+    """The staff record the account works under: the one without a dismissal date (there is at most
+    one), else her last one, dismissed; None for an account with no staff record. The sign-in backend
+    reads it with the request's user; for another user object it is read once and kept on it."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user._current_employment
+    except AttributeError:
+        pass
+    user._current_employment = _records(user).first()
+    return user._current_employment
