@@ -16,6 +16,7 @@ from portfolios.models import EntryStatus, StatusChange
 from reports.models import SelfReportStatus
 from reports.services import rating_build, self_report_get_or_create
 from staff.academic import AcademicYear
+from staff.access import staff_record
 from tests.events.factories import (
     EventFactory,
     ExternalParticipantFactory,
@@ -58,7 +59,7 @@ def canary_kindergarten(personas):
     )
     vera.last_name = MARK
     vera.save(update_fields=["last_name"])
-    teacher = vera.employee
+    teacher = staff_record(vera)
     group = KindergartenGroupFactory(name=f"{MARK}-группа", age_band=MARK, organization=berezka)
     teacher.groups.add(group)
     colleague = EmployeeFactory(surname=f"{MARK}-Отпускная", email="leave@example.org", organization=berezka)
@@ -140,7 +141,7 @@ def canary_kindergarten(personas):
         "our_build": ours,
         "calendars": {
             name: reverse(
-                "events:personal_ics", args=[calendar_token_get(employee=personas[name].employee).token]
+                "events:personal_ics", args=[calendar_token_get(employee=staff_record(personas[name])).token]
             )
             for name in ("anna", "boris")
         },

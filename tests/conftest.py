@@ -89,6 +89,16 @@ def boris(db):
 
 
 @pytest.fixture
+def berezka(db):
+    """A second kindergarten on the portal, «Берёзка» (NETWORK.md)."""
+    from tests.events.factories import OrganizationFactory
+
+    return OrganizationFactory(
+        name="МБДОУ «Детский сад № 7 «Берёзка»»", short_name="Детский сад № 7", slug="berezka"
+    )
+
+
+@pytest.fixture
 def head(db):
     return UserFactory(username="head", role=HEAD)
 

@@ -23,9 +23,10 @@ from events.services import plan_publish
 from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
 from kindergarten_portal.models import Organization
 from reports.models import RatingBuild
+from staff.access import staff_record
 from staff.indicators import self_evaluation_indicators
 from staff.models import Employee, KindergartenGroup
-from tests.events.factories import EventFactory, OrganizationFactory, in_days
+from tests.events.factories import EventFactory, in_days
 from tests.factories import EmployeeFactory, KindergartenGroupFactory, UserFactory, teacher_user
 from tests.reports.factories import current_year
 
@@ -33,18 +34,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def berezka(db):
-    return OrganizationFactory(
-        name="МБДОУ «Детский сад № 7 «Берёзка»»", short_name="Детский сад № 7", slug="berezka"
-    )
-
-
-@pytest.fixture
 def second(berezka):
     """K2's people and a group, all marked «Берёзка» in their names."""
     group = KindergartenGroupFactory(name="Берёзка-Ромашка", organization=berezka)
     vera = teacher_user("vera", surname="Берёзкина", organization=berezka)
-    vera.employee.groups.add(group)
+    staff_record(vera).groups.add(group)
     EmployeeFactory(surname="Берёзова", organization=berezka)
     return {
         "vera": vera,
@@ -81,7 +75,7 @@ def test_each_office_lists_only_its_own_staff_in_the_admin(client, first, second
 
 @pytest.mark.parametrize("persona", ["senior2", "head2"])
 def test_another_kindergartens_staff_record_is_missing_for_her_office(client, first, second, persona):
-    anna = first["anna"].employee
+    anna = staff_record(first["anna"])
     client.force_login(second[persona])
     response = client.get(reverse("admin:staff_employee_change", args=[anna.pk]))
     # The admin's answer for a record that does not exist: back to the index, saying so.
@@ -100,7 +94,7 @@ def test_the_choices_and_the_autocomplete_offer_only_her_kindergartens_staff(cli
     names = [item["text"] for item in json.loads(found.content)["results"]]
     assert names and all("Берёз" in name for name in names)
     # A typed-in id of the other kindergarten's record is refused as any unknown one.
-    anna = first["anna"].employee
+    anna = staff_record(first["anna"])
     response = client.post(
         reverse("admin:staff_training_add"),
         {"employee": anna.pk, "kind": "course", "programme": "Чужая программа", "hours": 72},

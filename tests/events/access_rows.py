@@ -8,6 +8,7 @@ from django.urls import reverse
 from events.access import certificates_link_token
 from events.models import EventPhoto, EventStatus, Participation, ParticipationStatus
 from events.services import calendar_token_get, certificate_issue, certificate_revoke
+from staff.access import staff_record
 from tests.events.factories import EventFactory, ExternalParticipantFactory, in_days
 
 EVERYONE = dict(anonymous=200, anna=200, boris=200, head=200, senior=200)
@@ -39,7 +40,7 @@ def _cancel(personas):
 def _annas_cancel(personas):
     """The confirmation page of Anna's own sign-up."""
     event = EventFactory()
-    Participation.objects.create(event=event, teacher=personas["anna"].employee)
+    Participation.objects.create(event=event, teacher=staff_record(personas["anna"]))
     return reverse("events:cancel", args=[event.pk])
 
 
@@ -47,7 +48,7 @@ def _annas_sharing(personas):
     event = EventFactory(start=in_days(-10), status=EventStatus.HELD)
     participation = Participation.objects.create(
         event=event,
-        teacher=personas["anna"].employee,
+        teacher=staff_record(personas["anna"]),
         status=ParticipationStatus.ATTENDED,
         sharing_due=datetime.date.today() + datetime.timedelta(days=20),
     )
@@ -55,7 +56,7 @@ def _annas_sharing(personas):
 
 
 def _annas_calendar(personas):
-    token = calendar_token_get(employee=personas["anna"].employee)
+    token = calendar_token_get(employee=staff_record(personas["anna"]))
     return reverse("events:personal_ics", args=[token.token])
 
 
@@ -119,7 +120,7 @@ def _admin_event_change(personas):
 def _annas_attended(personas):
     return Participation.objects.create(
         event=EventFactory(start=in_days(-10), status=EventStatus.HELD),
-        teacher=personas["anna"].employee,
+        teacher=staff_record(personas["anna"]),
         status=ParticipationStatus.ATTENDED,
     )
 
@@ -129,7 +130,7 @@ def _annas_certificate(personas):
 
 
 def _annas_signed_up_certificate(personas):
-    participation = Participation.objects.create(event=EventFactory(), teacher=personas["anna"].employee)
+    participation = Participation.objects.create(event=EventFactory(), teacher=staff_record(personas["anna"]))
     return reverse("events:my_certificate", args=[participation.pk])
 
 
@@ -162,7 +163,7 @@ def _made_up_verification(personas):
 
 def _annas_certificates_link(personas):
     """The signed link e-mailed to Anna with her dismissal date: her certificates without signing in."""
-    anna = personas["anna"].employee
+    anna = staff_record(personas["anna"])
     anna.dismissal_date = datetime.date(2026, 6, 30)
     anna.save()
     return certificate_issue(participation=_annas_attended(personas)), certificates_link_token(anna)
@@ -186,7 +187,7 @@ def _borises_certificate_by_annas_link(personas):
     _certificate, token = _annas_certificates_link(personas)
     participation = Participation.objects.create(
         event=EventFactory(start=in_days(-10), status=EventStatus.HELD),
-        teacher=personas["boris"].employee,
+        teacher=staff_record(personas["boris"]),
         status=ParticipationStatus.ATTENDED,
     )
     return reverse(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events.models import ExternalParticipant, Participation, ParticipationStatus
 from events.selectors import month_bounds
+from staff.access import staff_record
 from staff.dates import add_months
 from tests.browser_steps import assert_accessible
 from tests.events.factories import EventFactory
@@ -45,7 +46,8 @@ def test_teacher_signs_up_from_next_months_plan(page, live_server, anna):
     row.locator(f"form[action='/events/{event.pk}/sign-up/'] button").click()
     page.wait_for_selector(f"[data-event='{event.pk}'] [data-test=status]")
     assert (
-        Participation.objects.get(event=event, teacher=anna.employee).status == ParticipationStatus.SIGNED_UP
+        Participation.objects.get(event=event, teacher=staff_record(anna)).status
+        == ParticipationStatus.SIGNED_UP
     )
 
     page.goto(f"{live_server.url}/events/my/")
@@ -98,7 +100,7 @@ def test_phone_calendar_shows_her_saturday_event(page, live_server, anna):
     mine = EventFactory(
         title="Фестиваль «Театральная весна»", start=start, end=start + datetime.timedelta(hours=3)
     )
-    Participation.objects.create(event=mine, teacher=anna.employee, status=ParticipationStatus.SIGNED_UP)
+    Participation.objects.create(event=mine, teacher=staff_record(anna), status=ParticipationStatus.SIGNED_UP)
     EventFactory(title="Семинар ГМО по ФЭМП", start=start - datetime.timedelta(days=4))
 
     page.set_viewport_size(PHONE)
@@ -126,7 +128,7 @@ def test_waiting_list_position_and_cancel_with_confirmation_on_a_phone(page, liv
     Participation.objects.create(event=event, teacher=EmployeeFactory(), status=ParticipationStatus.SIGNED_UP)
     Participation.objects.create(
         event=event,
-        teacher=boris.employee,
+        teacher=staff_record(boris),
         status=ParticipationStatus.WAITING,
         status_changed_at=timezone.now() - datetime.timedelta(days=1),
     )
@@ -140,7 +142,7 @@ def test_waiting_list_position_and_cancel_with_confirmation_on_a_phone(page, liv
     # Second in line, after Boris; the message says so too.
     assert "2" in status.inner_text()
     assert "2" in page.locator(".alert-warning").first.inner_text()
-    mine = Participation.objects.get(event=event, teacher=anna.employee)
+    mine = Participation.objects.get(event=event, teacher=staff_record(anna))
     assert mine.status == ParticipationStatus.WAITING
 
     page.goto(f"{live_server.url}/")

@@ -12,6 +12,7 @@ from events.models import EventStatus, ParticipationStatus
 from events.notifications import CERTIFICATES_LINK
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from kindergarten_portal.models import OutboxMessage
+from staff.access import staff_record
 from tests.browser_steps import assert_accessible, new_page, sign_in
 from tests.events.factories import EventFactory, ParticipationFactory
 from tests.factories import UserFactory
@@ -25,9 +26,9 @@ START = timezone.make_aware(datetime.datetime(2025, 3, 12, 10, 0))
 def test_her_certificates_open_from_the_mail_and_the_office_sends_it_again(live_server, new_context, anna):
     UserFactory(username="senior", role=SENIOR_EDUCATOR)
     event = EventFactory(title="Семинар «Игра»", start=START, status=EventStatus.HELD)
-    ParticipationFactory(event=event, teacher=anna.employee, status=ParticipationStatus.ATTENDED)
-    anna.employee.dismissal_date = datetime.date(2025, 6, 30)
-    anna.employee.save()
+    ParticipationFactory(event=event, teacher=staff_record(anna), status=ParticipationStatus.ATTENDED)
+    staff_record(anna).dismissal_date = datetime.date(2025, 6, 30)
+    staff_record(anna).save()
     (message,) = OutboxMessage.objects.filter(kind=CERTIFICATES_LINK)
     path = re.search(r"(/events/teacher-certificates/\S+/)", message.body).group(1)
 

@@ -31,6 +31,7 @@ from events.services import (
     event_certificates_issue,
 )
 from staff.academic import AcademicYear
+from staff.access import staff_record
 from staff.models import Sex
 from tests.events.factories import (
     EventFactory,
@@ -106,9 +107,9 @@ def test_every_role_has_its_wording():
 
 
 def test_teacher_downloads_her_certificate_with_her_name_role_event_date_and_number(client, anna):
-    anna.employee.sex = Sex.FEMALE
-    anna.employee.save()
-    participation = _attended(_held_event(), anna.employee, role=ParticipationRole.SPEAKER)
+    staff_record(anna).sex = Sex.FEMALE
+    staff_record(anna).save()
+    participation = _attended(_held_event(), staff_record(anna), role=ParticipationRole.SPEAKER)
     client.force_login(anna)
 
     reader = _pdf(client.get(reverse("events:my_certificate", args=[participation.pk])))
@@ -132,8 +133,8 @@ def test_certificate_of_a_man_and_of_a_teacher_whose_sex_is_not_on_record(client
     ivan = teacher_user("ivan", surname="Иванов", name="Иван", patronymic="Петрович", sex=Sex.MALE)
     olga = teacher_user("olga", surname="Орлова", name="Ольга", patronymic="Сергеевна")
     event = _held_event()
-    his = _attended(event, ivan.employee, role=ParticipationRole.SPEAKER)
-    hers = _attended(event, olga.employee, role=ParticipationRole.SPEAKER)
+    his = _attended(event, staff_record(ivan), role=ParticipationRole.SPEAKER)
+    hers = _attended(event, staff_record(olga), role=ParticipationRole.SPEAKER)
 
     client.force_login(ivan)
     text = _text(_pdf(client.get(reverse("events:my_certificate", args=[his.pk]))))
@@ -152,7 +153,9 @@ def test_hours_of_a_one_day_event_only(client, anna):
     three_days = EventFactory(start=START, end=START + datetime.timedelta(days=2), status=EventStatus.HELD)
     client.force_login(anna)
     text = _text(
-        _pdf(client.get(reverse("events:my_certificate", args=[_attended(three_days, anna.employee).pk])))
+        _pdf(
+            client.get(reverse("events:my_certificate", args=[_attended(three_days, staff_record(anna)).pk]))
+        )
     )
     assert "15.05.2026 – 17.05.2026" in text
     assert "объём" not in text
@@ -161,7 +164,11 @@ def test_hours_of_a_one_day_event_only(client, anna):
     ninety_minutes.end = START + datetime.timedelta(minutes=90)
     ninety_minutes.save()
     text = _text(
-        _pdf(client.get(reverse("events:my_certificate", args=[_attended(ninety_minutes, anna.employee).pk])))
+        _pdf(
+            client.get(
+                reverse("events:my_certificate", args=[_attended(ninety_minutes, staff_record(anna)).pk])
+            )
+        )
     )
     assert "объём: 1,5 ч." in text
 
@@ -180,7 +187,7 @@ def test_hours_the_office_gave_and_none_when_nobody_gave_a_length(client, anna):
     client.force_login(anna)
 
     def text_of(event):
-        participation = _attended(event, anna.employee)
+        participation = _attended(event, staff_record(anna))
         return _text(_pdf(client.get(reverse("events:my_certificate", args=[participation.pk]))))
 
     assert "объём: 6 ч." in text_of(seminar)
@@ -190,7 +197,7 @@ def test_hours_the_office_gave_and_none_when_nobody_gave_a_length(client, anna):
 
 
 def test_downloading_again_gives_the_same_number(client, anna):
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     client.force_login(anna)
     url = reverse("events:my_certificate", args=[participation.pk])
 
@@ -205,8 +212,8 @@ def test_downloading_again_gives_the_same_number(client, anna):
 
 def test_numbers_never_repeat_and_follow_the_ids(anna, boris):
     event = _held_event()
-    first = certificate_issue(participation=_attended(event, anna.employee))
-    second = certificate_issue(participation=_attended(event, boris.employee))
+    first = certificate_issue(participation=_attended(event, staff_record(anna)))
+    second = certificate_issue(participation=_attended(event, staff_record(boris)))
     assert first.number != second.number
     assert int(second.number.split("-")[1]) == second.pk
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -214,7 +221,7 @@ def test_numbers_never_repeat_and_follow_the_ids(anna, boris):
 
 
 def test_qr_code_in_the_pdf_decodes_to_the_verification_address(client, anna):
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     client.force_login(anna)
     reader = _pdf(client.get(reverse("events:my_certificate", args=[participation.pk])))
     certificate = EventCertificate.objects.get()
@@ -231,7 +238,7 @@ def test_qr_code_in_the_pdf_decodes_to_the_verification_address(client, anna):
 
 def test_portal_base_url_makes_the_printed_address(client, anna, settings):
     settings.PORTAL_BASE_URL = "https://portal.sad12.ru/"
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     client.force_login(anna)
     reader = _pdf(client.get(reverse("events:my_certificate", args=[participation.pk])))
     certificate = EventCertificate.objects.get()
@@ -243,7 +250,7 @@ def test_portal_base_url_makes_the_printed_address(client, anna, settings):
 
 def test_head_name_and_kindergarten_from_our_kindergartens_record(client, anna):
     our_kindergarten("МБДОУ «Детский сад № 12 „Солнышко“»", head_name="Сидорова Е. В.")
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     client.force_login(anna)
     text = _text(_pdf(client.get(reverse("events:my_certificate", args=[participation.pk]))))
     assert "МБДОУ «Детский сад № 12 „Солнышко“»" in text
@@ -254,7 +261,7 @@ def test_head_name_and_kindergarten_from_our_kindergartens_record(client, anna):
 
 
 def test_another_teachers_certificate_is_a_404_and_anonymous_signs_in(client, anna, boris):
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     url = reverse("events:my_certificate", args=[participation.pk])
 
     response = client.get(url)
@@ -268,7 +275,7 @@ def test_another_teachers_certificate_is_a_404_and_anonymous_signs_in(client, an
 
 @pytest.mark.parametrize("status", [ParticipationStatus.SIGNED_UP, ParticipationStatus.ABSENT])
 def test_no_certificate_before_attendance_is_marked(client, anna, status):
-    participation = ParticipationFactory(event=_held_event(), teacher=anna.employee, status=status)
+    participation = ParticipationFactory(event=_held_event(), teacher=staff_record(anna), status=status)
     client.force_login(anna)
     assert client.get(reverse("events:my_certificate", args=[participation.pk])).status_code == 404
     with pytest.raises(ValidationError):
@@ -277,7 +284,7 @@ def test_no_certificate_before_attendance_is_marked(client, anna, status):
 
 
 def test_certificate_is_of_exactly_one_participant(anna):
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     external = ExternalParticipantFactory(event=participation.event, attended=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         EventCertificate.objects.create(
@@ -292,7 +299,7 @@ def test_certificate_is_of_exactly_one_participant(anna):
 
 
 def test_my_events_links_the_certificate_of_an_attended_event(client, anna):
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     client.force_login(anna)
     # Her page lists one academic year's attended events: the year of the event.
     year = AcademicYear.of(timezone.localdate(START)).label
@@ -308,10 +315,10 @@ def _verify_url(certificate):
 
 
 def test_verification_page_is_public_and_shows_only_initials_event_and_date(client, anna):
-    anna.employee.phone = "+7 912 345-67-89"
-    anna.employee.save()
+    staff_record(anna).phone = "+7 912 345-67-89"
+    staff_record(anna).save()
     certificate = certificate_issue(
-        participation=_attended(_held_event(place="Музыкальный зал"), anna.employee)
+        participation=_attended(_held_event(place="Музыкальный зал"), staff_record(anna))
     )
 
     response = client.get(_verify_url(certificate))
@@ -328,18 +335,18 @@ def test_verification_page_is_public_and_shows_only_initials_event_and_date(clie
 
 
 def test_made_up_number_or_code_is_a_404_that_says_so(client, anna):
-    certificate = certificate_issue(participation=_attended(_held_event(), anna.employee))
+    certificate = certificate_issue(participation=_attended(_held_event(), staff_record(anna)))
     for number, code in (("2026-999999", "0000000000"), (certificate.number, "0000000000")):
         response = client.get(reverse("events:certificate_verify", args=[number, code]))
         assert response.status_code == 404
         content = response.content.decode()
         assert f"Сертификат № {number}" in content
         assert "Сертификат с таким номером и кодом проверки детский сад не выдавал." in content
-        assert "Страница не найдена" not in content and anna.employee.surname not in content
+        assert "Страница не найдена" not in content and staff_record(anna).surname not in content
 
 
 def test_revoked_certificate_says_so_and_is_no_longer_downloaded(client, anna):
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     certificate = certificate_issue(participation=participation)
     certificate_revoke(
         certificate=certificate,
@@ -359,7 +366,7 @@ def test_revoked_certificate_says_so_and_is_no_longer_downloaded(client, anna):
 
 
 def test_certificate_is_not_valid_while_attendance_is_taken_back(client, anna):
-    participation = _attended(_held_event(), anna.employee)
+    participation = _attended(_held_event(), staff_record(anna))
     certificate = certificate_issue(participation=participation)
     attendance_unmark(participations=Participation.objects.filter(pk=participation.pk))
 
@@ -372,7 +379,7 @@ def test_certificate_is_not_valid_while_attendance_is_taken_back(client, anna):
 
 
 def test_senior_educator_revokes_from_the_admin(client, anna, senior):
-    certificate = certificate_issue(participation=_attended(_held_event(), anna.employee))
+    certificate = certificate_issue(participation=_attended(_held_event(), staff_record(anna)))
     client.force_login(senior)
     url = reverse("admin:events_eventcertificate_changelist")
     data = {"action": "revoke", "_selected_action": [certificate.pk]}
@@ -424,8 +431,8 @@ def test_external_participant_not_marked_attended_gets_no_certificate():
 
 def test_senior_educator_downloads_all_certificates_of_the_event_as_one_pdf(client, anna, boris, senior):
     event = _held_event(is_open=True)
-    _attended(event, anna.employee)
-    _attended(event, boris.employee, role=ParticipationRole.ORGANIZER)
+    _attended(event, staff_record(anna))
+    _attended(event, staff_record(boris), role=ParticipationRole.ORGANIZER)
     _attended(event, EmployeeFactory(surname="Васильева"))
     ParticipationFactory(event=event, teacher=EmployeeFactory(surname="Неявкина"))  # signed up, did not come
     ExternalParticipantFactory(event=event, full_name="Гостева Анна Павловна", attended=True)
@@ -457,10 +464,10 @@ def test_senior_educator_downloads_all_certificates_of_the_event_as_one_pdf(clie
 def test_bundle_leaves_out_revoked_certificates(anna, boris):
     event = _held_event()
     certificate_revoke(
-        certificate=certificate_issue(participation=_attended(event, anna.employee)), reason="ошибка"
+        certificate=certificate_issue(participation=_attended(event, staff_record(anna))), reason="ошибка"
     )
-    _attended(event, boris.employee)
-    assert [c.participation.teacher for c in event_certificates_issue(event=event)] == [boris.employee]
+    _attended(event, staff_record(boris))
+    assert [c.participation.teacher for c in event_certificates_issue(event=event)] == [staff_record(boris)]
 
 
 def test_bundle_without_attendance_goes_back_to_the_event(client, senior):
@@ -496,8 +503,8 @@ def test_sign_in_sheet_lists_teachers_and_registrants_with_blank_rows(client, an
         place="Детский сад № 12, музыкальный зал",
         is_open=True,
     )
-    ParticipationFactory(event=event, teacher=anna.employee)
-    ParticipationFactory(event=event, teacher=boris.employee, status=ParticipationStatus.WAITING)
+    ParticipationFactory(event=event, teacher=staff_record(anna))
+    ParticipationFactory(event=event, teacher=staff_record(boris), status=ParticipationStatus.WAITING)
     ExternalParticipantFactory(
         event=event,
         full_name="Петрова Мария Ивановна",
@@ -539,7 +546,7 @@ def test_sign_in_sheet_runs_over_pages_for_a_large_event(client, senior):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_teacher_downloads_her_certificate_on_a_phone_and_its_qr_opens_the_check(page, live_server, anna):
-    _attended(_held_event(), anna.employee, role=ParticipationRole.SPEAKER)
+    _attended(_held_event(), staff_record(anna), role=ParticipationRole.SPEAKER)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "anna")

@@ -18,6 +18,7 @@ from events.models import EventCertificate, EventStatus, Participation, Particip
 from events.notifications import CERTIFICATES_LINK
 from events.services import attendance_mark, certificate_issue, certificate_revoke
 from kindergarten_portal.models import OutboxMessage
+from staff.access import staff_record
 from staff.importing import staff_import
 from staff.models import Employee
 from tests.events.factories import EventFactory, ParticipationFactory
@@ -73,7 +74,7 @@ def _path(message):
 
 def test_entering_her_dismissal_date_queues_one_mail_with_her_link(client, anna, time_machine):
     time_machine.move_to(ENTERED)
-    teacher = anna.employee
+    teacher = staff_record(anna)
     _attended(teacher, "Семинар «Игра»", datetime.date(2026, 3, 12))
 
     _dismiss(teacher)
@@ -119,7 +120,7 @@ def test_no_mail_without_a_certificate_or_an_address(anna):
 
 
 def test_the_link_opens_after_her_dismissal_while_her_own_pages_do_not(client, anna, time_machine):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     participation, path = _link_after(
         time_machine, teacher, "Мастер-класс «Сенсорика»", datetime.date(2026, 4, 8)
     )
@@ -152,7 +153,7 @@ def test_the_link_opens_after_her_dismissal_while_her_own_pages_do_not(client, a
 
 
 def test_certificates_issued_after_her_dismissal_are_on_the_page(client, anna, time_machine):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     _participation, path = _link_after(time_machine, teacher, "Семинар до увольнения")
 
     time_machine.move_to(AFTER)
@@ -173,7 +174,7 @@ def test_certificates_issued_after_her_dismissal_are_on_the_page(client, anna, t
 
 def test_a_revoked_certificate_is_shown_revoked_and_not_downloadable(client, anna, time_machine):
     time_machine.move_to(ENTERED)
-    teacher = anna.employee
+    teacher = staff_record(anna)
     kept = _attended(teacher, "Семинар", datetime.date(2026, 3, 12))
     revoked = certificate_issue(participation=_attended(teacher, "Отозванный", datetime.date(2026, 3, 19)))
     certificate_revoke(certificate=revoked, reason="отмечена по ошибке", now=ENTERED)
@@ -195,11 +196,11 @@ def test_a_revoked_certificate_is_shown_revoked_and_not_downloadable(client, ann
 
 def test_another_teachers_certificates_never_appear(client, anna, boris, time_machine):
     time_machine.move_to(ENTERED)
-    _attended(anna.employee, "Семинар Анны", datetime.date(2026, 3, 12))
+    _attended(staff_record(anna), "Семинар Анны", datetime.date(2026, 3, 12))
     boris_certificate = certificate_issue(
-        participation=_attended(boris.employee, "Семинар Бориса", datetime.date(2026, 3, 12))
+        participation=_attended(staff_record(boris), "Семинар Бориса", datetime.date(2026, 3, 12))
     )
-    _dismiss(anna.employee)
+    _dismiss(staff_record(anna))
     path = _path(_links().get())
     token = path.split("/")[-2]
 
@@ -213,7 +214,7 @@ def test_another_teachers_certificates_never_appear(client, anna, boris, time_ma
 
 def test_a_tampered_or_unknown_token_is_a_clear_404(client, anna, time_machine):
     time_machine.move_to(ENTERED)
-    teacher = anna.employee
+    teacher = staff_record(anna)
     certificate = certificate_issue(participation=_attended(teacher, "Семинар", datetime.date(2026, 3, 12)))
     _dismiss(teacher)
     token = certificates_link_token(teacher)
@@ -236,7 +237,7 @@ def test_a_tampered_or_unknown_token_is_a_clear_404(client, anna, time_machine):
 
 
 def test_a_corrected_dismissal_date_sends_a_new_link_and_the_old_one_stops(client, anna, time_machine):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     _participation, old = _link_after(time_machine, teacher)
 
     _dismiss(teacher, datetime.date(2026, 7, 15))
@@ -256,7 +257,7 @@ def test_a_corrected_dismissal_date_sends_a_new_link_and_the_old_one_stops(clien
 def test_the_page_reads_in_the_same_queries_at_one_certificate_and_many(
     client, anna, time_machine, django_assert_num_queries
 ):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     _participation, path = _link_after(time_machine, teacher, "Первый семинар", datetime.date(2026, 3, 2))
     client.get(path)  # her certificates are issued on the first visit
     with django_assert_num_queries(3):
@@ -274,15 +275,15 @@ def test_the_page_reads_in_the_same_queries_at_one_certificate_and_many(
 
 
 def test_the_office_sends_the_link_again_from_the_staff_list(client, anna, boris, senior, head, time_machine):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     _link_after(time_machine, teacher)
     time_machine.move_to(AFTER)
     # She lost the mail and gives a new address.
     Employee.objects.filter(pk=teacher.pk).update(email="anna.new@example.org")
-    _attended(boris.employee, "Семинар", datetime.date(2026, 3, 12))  # not dismissed: no link
+    _attended(staff_record(boris), "Семинар", datetime.date(2026, 3, 12))  # not dismissed: no link
     # Dismissed staff leave the everyday list: the office shows them with the filter.
     changelist = reverse("admin:staff_employee_changelist") + "?employment=all"
-    data = {"action": "send_certificates_link", "_selected_action": [teacher.pk, boris.employee.pk]}
+    data = {"action": "send_certificates_link", "_selected_action": [teacher.pk, staff_record(boris).pk]}
 
     client.force_login(head)  # reads the staff, changes nothing
     client.post(changelist, data)
@@ -293,7 +294,7 @@ def test_the_office_sends_the_link_again_from_the_staff_list(client, anna, boris
     response = client.post(changelist, data, follow=True)
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         f"Ссылка на сертификаты поставлена в очередь: 1 письмо — {teacher.short_name} (anna.new@example.org).",
-        f"Не отправлено: 1 педагог — {boris.employee.short_name} (нет даты увольнения).",
+        f"Не отправлено: 1 педагог — {staff_record(boris).short_name} (нет даты увольнения).",
     ]
     again = _links().latest("pk")
     assert _links().count() == 2
@@ -305,7 +306,7 @@ def test_the_office_sends_the_link_again_from_the_staff_list(client, anna, boris
 
 
 def test_the_staff_import_of_a_dismissed_teacher_sends_her_link(anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     Employee.objects.filter(pk=teacher.pk).update(
         surname="Петрова", name="Ольга", patronymic="Ивановна", dismissal_date=DISMISSAL
     )

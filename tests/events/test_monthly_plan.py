@@ -22,6 +22,7 @@ from events.models import (
 from events.notifications import queue_monthly_plans
 from events.services import plan_publish
 from kindergarten_portal.models import OutboxMessage
+from staff.access import staff_record
 from staff.dates import add_months
 from staff.models import Category, Position
 from tests.events.factories import EventFactory, ParticipationFactory
@@ -38,10 +39,10 @@ def at(year, month, day, hour=10, minute=0):
 @pytest.fixture
 def march(anna, boris):
     """The plan of March 2027 and the staff seen on 25.02.2027."""
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
-    boris.employee.email = "boris@sad.example"
-    boris.employee.save()
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
+    staff_record(boris).email = "boris@sad.example"
+    staff_record(boris).save()
     seminar = EventFactory(
         title="Игра как форма организации детской жизни",
         start=at(2027, 3, 3, 14, 30),
@@ -61,7 +62,7 @@ def march(anna, boris):
     EventFactory(title="Апрельский вебинар", start=at(2027, 4, 2))
     ParticipationFactory(
         event=seminar,
-        teacher=anna.employee,
+        teacher=staff_record(anna),
         status=ParticipationStatus.RECOMMENDED,
         recommendation_reason=RecommendationReason.DIFFICULTY,
         recommendation_area=EducationalArea.SPEECH,
@@ -69,7 +70,7 @@ def march(anna, boris):
     )
     ParticipationFactory(
         event=master,
-        teacher=boris.employee,
+        teacher=staff_record(boris),
         status=ParticipationStatus.RECOMMENDED,
         recommendation_reason=RecommendationReason.OPEN_EVENT,
     )
@@ -148,11 +149,11 @@ def test_publishing_twice_keeps_the_first(senior, head):
 
 
 def test_the_cron_command_sends_the_published_plan_once(anna, senior):
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
     # Her highest category has no end date: no attestation reminder joins the plan's mail.
     CategoryDecisionFactory(
-        employee=anna.employee, category=Category.HIGHEST, decision_date=datetime.date(2024, 1, 10)
+        employee=staff_record(anna), category=Category.HIGHEST, decision_date=datetime.date(2024, 1, 10)
     )
     following = add_months(timezone.localdate().replace(day=1), 1)
     plan_publish(year=following.year, month=following.month, published_by=senior)
@@ -205,9 +206,9 @@ def test_admin_action_publishes_the_months_of_the_selected_events(client, senior
 def test_teacher_turns_the_plan_mail_off_and_on_on_her_page(client, anna):
     client.force_login(anna)
     client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": "", "plan_mail_opt_out": "on"})
-    anna.employee.refresh_from_db()
-    assert anna.employee.plan_mail_opt_out is True
+    staff_record(anna).refresh_from_db()
+    assert staff_record(anna).plan_mail_opt_out is True
     assert "data-plan-mail>" in client.get(reverse("staff:my_page")).content.decode()
     client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": ""})
-    anna.employee.refresh_from_db()
-    assert anna.employee.plan_mail_opt_out is False
+    staff_record(anna).refresh_from_db()
+    assert staff_record(anna).plan_mail_opt_out is False

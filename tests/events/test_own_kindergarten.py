@@ -21,6 +21,7 @@ from events.services import attendance_mark
 from kindergarten_portal.models import GENERIC_KINDERGARTEN_NAME, Organization, OrganizationKind
 from portfolios.forms import MiniSiteForm
 from portfolios.models import MiniSite
+from staff.access import staff_record
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, our_kindergarten
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def _printed(client, anna, senior, event, participation, coming):
     client.force_login(anna)
     plan = client.get(reverse("events:month_print", args=[2026, 10])).content.decode()
     certificate = _pdf_text(client.get(reverse("events:my_certificate", args=[participation.pk])))
-    site = MiniSite(teacher=anna.employee)
+    site = MiniSite(teacher=staff_record(anna))
     minisite_consent = str(MiniSiteForm(instance=site).fields["consent"].label)
     client.force_login(senior)
     sheet = _pdf_text(client.get(reverse("admin:events_event_sign_in_sheet", args=[event.pk])))
@@ -75,7 +76,7 @@ def test_renaming_our_kindergarten_changes_every_printed_header(client, anna, se
         end=START + datetime.timedelta(days=30, hours=1),
         is_open=True,
     )
-    participation = ParticipationFactory(event=event, teacher=anna.employee)
+    participation = ParticipationFactory(event=event, teacher=staff_record(anna))
     attendance_mark(participations=Participation.objects.filter(pk=participation.pk), attended=True)
 
     before = _printed(client, anna, senior, event, participation, coming)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from events.models import EventFormat, EventStatus, Level
+from staff.access import staff_record
 from tests.browser_steps import assert_accessible
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, our_kindergarten
 from tests.factories import PASSWORD
@@ -103,8 +104,8 @@ def test_month_list_links_the_print_page(client, anna):
 
 
 def test_former_teacher_does_not_open_the_print_page(client, anna):
-    anna.employee.dismissal_date = datetime.date(2026, 1, 31)
-    anna.employee.save()
+    staff_record(anna).dismissal_date = datetime.date(2026, 1, 31)
+    staff_record(anna).save()
     client.force_login(anna)
     assert client.get(URL).status_code == 403  # the one policy for dismissed staff (staff.access)
 

@@ -10,6 +10,7 @@ from django.utils.translation import override
 from events.models import EventStatus, ExternalParticipant, ParticipationStatus
 from events.services import calendar_token_get
 from events.views import REGISTRATION_LIMIT
+from staff.access import staff_record
 from staff.services import employee_results_name_consent
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory, in_days
 from tests.outbox import send_queued
@@ -181,12 +182,14 @@ def test_open_ics_parses_and_lists_open_events(client):
 
 
 def test_personal_ics_lists_her_own_events_only(client, anna, boris):
-    mine = ParticipationFactory(teacher=anna.employee, event=EventFactory(title="Мой семинар")).event
+    mine = ParticipationFactory(teacher=staff_record(anna), event=EventFactory(title="Мой семинар")).event
     ParticipationFactory(
-        teacher=anna.employee, event=EventFactory(title="Отказалась"), status=ParticipationStatus.CANCELLED
+        teacher=staff_record(anna),
+        event=EventFactory(title="Отказалась"),
+        status=ParticipationStatus.CANCELLED,
     )
-    ParticipationFactory(teacher=boris.employee, event=EventFactory(title="Семинар Бориса"))
-    token = calendar_token_get(employee=anna.employee).token
+    ParticipationFactory(teacher=staff_record(boris), event=EventFactory(title="Семинар Бориса"))
+    token = calendar_token_get(employee=staff_record(anna)).token
     response = client.get(reverse("events:personal_ics", args=[token]))
     calendar = icalendar.Calendar.from_ical(response.content)
     items = calendar.walk("VEVENT")
@@ -195,19 +198,22 @@ def test_personal_ics_lists_her_own_events_only(client, anna, boris):
 
 
 def test_personal_ics_marks_the_waiting_list_tentative_with_her_position(client, anna, boris):
-    ParticipationFactory(teacher=anna.employee, event=EventFactory(title="Есть место"))
+    ParticipationFactory(teacher=staff_record(anna), event=EventFactory(title="Есть место"))
     full = EventFactory(title="В очереди")
     # Boris joined the line first: Anna is second.
     ParticipationFactory(
-        teacher=boris.employee,
+        teacher=staff_record(boris),
         event=full,
         status=ParticipationStatus.WAITING,
         status_changed_at=in_days(-3),
     )
     ParticipationFactory(
-        teacher=anna.employee, event=full, status=ParticipationStatus.WAITING, status_changed_at=in_days(-2)
+        teacher=staff_record(anna),
+        event=full,
+        status=ParticipationStatus.WAITING,
+        status_changed_at=in_days(-2),
     )
-    token = calendar_token_get(employee=anna.employee).token
+    token = calendar_token_get(employee=staff_record(anna)).token
     with override("en"):
         response = client.get(reverse("events:personal_ics", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
     items = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
@@ -232,12 +238,12 @@ def test_results_page_and_feed_show_published_results(client, anna):
     older = _published("Семинар-практикум", 30)
     newer = _published("Педагогический аукцион", 5)
     EventFactory(title="Неопубликованный", start=in_days(-3), status=EventStatus.HELD)
-    ParticipationFactory(event=newer, teacher=anna.employee, status=ParticipationStatus.ATTENDED)
-    employee_results_name_consent(employee=anna.employee, given=True)  # named by her consent
+    ParticipationFactory(event=newer, teacher=staff_record(anna), status=ParticipationStatus.ATTENDED)
+    employee_results_name_consent(employee=staff_record(anna), given=True)  # named by her consent
     content = client.get(reverse("events:results")).content.decode()
     assert content.index("Педагогический аукцион") < content.index("Семинар-практикум")
     assert "Неопубликованный" not in content
-    assert anna.employee.full_name in content
+    assert staff_record(anna).full_name in content
 
     response = client.get(reverse("events:results_feed"))
     assert response["Content-Type"].startswith("application/atom+xml")

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import EventStatus, ParticipationStatus
+from staff.access import staff_record
 from staff.models import Position
 from staff.services import employee_results_name_consent
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
@@ -27,9 +28,9 @@ def held(anna, boris):
         results_text="Итоги семинара",
     )
     for user in (anna, boris):
-        user.employee.position = Position.EDUCATOR
-        user.employee.save(update_fields=["position"])
-        ParticipationFactory(event=event, teacher=user.employee, status=ParticipationStatus.ATTENDED)
+        staff_record(user).position = Position.EDUCATOR
+        staff_record(user).save(update_fields=["position"])
+        ParticipationFactory(event=event, teacher=staff_record(user), status=ParticipationStatus.ATTENDED)
     return event
 
 
@@ -41,16 +42,16 @@ def _pages(client, event):
 
 
 def test_results_name_only_who_consented(client, anna, boris, held):
-    employee_results_name_consent(employee=anna.employee, given=True)
+    employee_results_name_consent(employee=staff_record(anna), given=True)
     for content in _pages(client, held):
-        assert anna.employee.full_name in content
-        assert boris.employee.surname not in content  # no consent: no surname, no name
+        assert staff_record(anna).full_name in content
+        assert staff_record(boris).surname not in content  # no consent: no surname, no name
         assert UNNAMED in content
 
 
 def test_withdrawn_consent_takes_the_name_off_at_once(client, anna, held):
-    employee_results_name_consent(employee=anna.employee, given=True)
-    assert all(anna.employee.full_name in content for content in _pages(client, held))  # now cached
+    employee_results_name_consent(employee=staff_record(anna), given=True)
+    assert all(staff_record(anna).full_name in content for content in _pages(client, held))  # now cached
     client.force_login(anna)
     page = client.get(reverse("events:my_results_name_consent")).content.decode()
     assert "версия 1" in page and "checked" in page
@@ -58,7 +59,7 @@ def test_withdrawn_consent_takes_the_name_off_at_once(client, anna, held):
     assert response.status_code == 302
     client.logout()
     for content in _pages(client, held):
-        assert anna.employee.surname not in content
+        assert staff_record(anna).surname not in content
         assert content.count(UNNAMED) == 2  # anna and boris
 
 
@@ -66,19 +67,19 @@ def test_consent_given_on_her_page_names_her(client, anna, held):
     client.force_login(anna)
     assert "без имени" in client.get(reverse("staff:my_page")).content.decode()
     client.post(reverse("events:my_results_name_consent"), {"consent": "on"})
-    anna.employee.refresh_from_db()
-    assert anna.employee.results_name_consent_at is not None
+    staff_record(anna).refresh_from_db()
+    assert staff_record(anna).results_name_consent_at is not None
     assert "указано ваше имя" in client.get(reverse("staff:my_page")).content.decode()
     client.logout()
-    assert all(anna.employee.full_name in content for content in _pages(client, held))
+    assert all(staff_record(anna).full_name in content for content in _pages(client, held))
 
 
 def test_dismissed_teacher_is_not_named(client, anna, held):
-    employee_results_name_consent(employee=anna.employee, given=True)
-    anna.employee.dismissal_date = in_days(-1).date()
-    anna.employee.save(update_fields=["dismissal_date"])
+    employee_results_name_consent(employee=staff_record(anna), given=True)
+    staff_record(anna).dismissal_date = in_days(-1).date()
+    staff_record(anna).save(update_fields=["dismissal_date"])
     for content in _pages(client, held):
-        assert anna.employee.surname not in content
+        assert staff_record(anna).surname not in content
 
 
 def test_name_is_public_rule():
@@ -99,9 +100,11 @@ def test_name_is_public_rule():
 
 
 def test_office_sees_who_is_not_named_before_publishing(client, senior, anna, boris, held):
-    employee_results_name_consent(employee=anna.employee, given=True)
+    employee_results_name_consent(employee=staff_record(anna), given=True)
     client.force_login(senior)
     content = client.get(reverse("admin:events_event_change", args=[held.pk])).content.decode()
     assert "Указаны без имени:" in content
-    assert f"{boris.employee.short_name}: в опубликованных итогах вместо имени указаны должность" in content
-    assert f"{anna.employee.short_name}: " not in content
+    assert (
+        f"{staff_record(boris).short_name}: в опубликованных итогах вместо имени указаны должность" in content
+    )
+    assert f"{staff_record(anna).short_name}: " not in content

@@ -19,6 +19,7 @@ from events.models import (
 from events.selectors import month_bounds
 from events.services import calendar_token_get
 from staff.academic import AcademicYear
+from staff.access import staff_record
 from staff.dates import add_months
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import EmployeeFactory
@@ -111,15 +112,15 @@ def test_month_and_calendar_query_count_is_constant(client, anna, boris, django_
     following = _next_month()
     url = reverse(view, args=[following.year, following.month])
     client.force_login(anna)
-    ParticipationFactory(event=_in_next_month(3, capacity=3), teacher=anna.employee)
+    ParticipationFactory(event=_in_next_month(3, capacity=3), teacher=staff_record(anna))
     client.get(url)  # warm-up: session, content types
     with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["events"]) == 1
     for day in range(4, 20):
         event = _in_next_month(day, capacity=5)
-        ParticipationFactory(event=event, teacher=anna.employee)
-        ParticipationFactory(event=event, teacher=boris.employee)
+        ParticipationFactory(event=event, teacher=staff_record(anna))
+        ParticipationFactory(event=event, teacher=staff_record(boris))
     with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["events"]) == 17
@@ -130,7 +131,7 @@ def test_teacher_signs_up_from_the_month_list(client, anna):
     client.force_login(anna)
     response = client.post(reverse("events:sign_up", args=[event.pk]), {"next": _month_url()}, follow=True)
     assert response.redirect_chain[-1][0] == _month_url()
-    participation = Participation.objects.get(event=event, teacher=anna.employee)
+    participation = Participation.objects.get(event=event, teacher=staff_record(anna))
     assert participation.status == ParticipationStatus.SIGNED_UP
     content = response.content.decode()
     assert "Вы записаны" in content
@@ -166,7 +167,7 @@ def test_head_without_staff_record_cannot_sign_up(client, head):
 
 def test_cancel_acts_on_own_participation_only(client, anna, boris):
     event = _in_next_month(5)
-    borises = ParticipationFactory(event=event, teacher=boris.employee)
+    borises = ParticipationFactory(event=event, teacher=staff_record(boris))
     client.force_login(anna)
     assert client.post(reverse("events:cancel", args=[event.pk])).status_code == 404
     borises.refresh_from_db()
@@ -175,7 +176,7 @@ def test_cancel_acts_on_own_participation_only(client, anna, boris):
 
 def test_cancel_frees_place(client, anna):
     event = _in_next_month(5)
-    participation = ParticipationFactory(event=event, teacher=anna.employee)
+    participation = ParticipationFactory(event=event, teacher=staff_record(anna))
     client.force_login(anna)
     client.post(reverse("events:cancel", args=[event.pk]))
     participation.refresh_from_db()
@@ -184,8 +185,10 @@ def test_cancel_frees_place(client, anna):
 
 def test_cancel_asks_first_and_says_the_place_goes_to_the_next_in_line(client, anna, boris):
     event = _in_next_month(5, capacity=1)
-    participation = ParticipationFactory(event=event, teacher=anna.employee)
-    waiting = ParticipationFactory(event=event, teacher=boris.employee, status=ParticipationStatus.WAITING)
+    participation = ParticipationFactory(event=event, teacher=staff_record(anna))
+    waiting = ParticipationFactory(
+        event=event, teacher=staff_record(boris), status=ParticipationStatus.WAITING
+    )
     client.force_login(anna)
     detail = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     # The button on the event page is a link to the confirmation, not a form that cancels.
@@ -208,7 +211,7 @@ def test_cancel_asks_first_and_says_the_place_goes_to_the_next_in_line(client, a
 
 def test_cancel_confirmation_after_the_deadline_offers_no_button(client, anna):
     event = _in_next_month(5, signup_deadline=in_days(-1))
-    ParticipationFactory(event=event, teacher=anna.employee)
+    ParticipationFactory(event=event, teacher=staff_record(anna))
     client.force_login(anna)
     response = client.get(reverse("events:cancel", args=[event.pk]))
     assert response.context["can_cancel"] is False
@@ -232,7 +235,7 @@ def test_waiting_position_follows_the_order_places_are_given_in(anna, boris):
     event = _in_next_month(5, capacity=1)
     holder = ParticipationFactory(event=event)  # holds the only place
     third = EmployeeFactory()
-    first, second, last = _waiting_line(event, boris.employee, anna.employee, third)
+    first, second, last = _waiting_line(event, staff_record(boris), staff_record(anna), third)
     # Same moment as Anna: the lower pk goes first.
     tie = ParticipationFactory(
         event=event, status=ParticipationStatus.WAITING, status_changed_at=second.status_changed_at
@@ -250,7 +253,7 @@ def test_waiting_position_follows_the_order_places_are_given_in(anna, boris):
 def test_waiting_position_skips_dismissed_and_cancelled_colleagues(anna, boris):
     event = _in_next_month(5, capacity=1)
     gone = EmployeeFactory(dismissal_date=timezone.localdate() - datetime.timedelta(days=1))
-    left, dismissed, annas = _waiting_line(event, boris.employee, gone, anna.employee)
+    left, dismissed, annas = _waiting_line(event, staff_record(boris), gone, staff_record(anna))
     left.status = ParticipationStatus.CANCELLED
     left.save()
     assert selectors.waiting_position(annas) == 1
@@ -260,7 +263,7 @@ def test_waiting_position_skips_dismissed_and_cancelled_colleagues(anna, boris):
 def test_detail_and_my_events_show_her_waiting_position(client, anna, boris):
     event = _in_next_month(5, capacity=1)
     ParticipationFactory(event=event)
-    _waiting_line(event, boris.employee, anna.employee)
+    _waiting_line(event, staff_record(boris), staff_record(anna))
     client.force_login(anna)
     detail = client.get(reverse("events:detail", args=[event.pk]))
     assert detail.context["participation"].waiting_position == 2
@@ -281,13 +284,16 @@ def test_joining_the_waiting_list_tells_her_position_and_the_deadline(client, an
     event.signup_deadline = event.start - datetime.timedelta(days=1, hours=2)
     event.save()
     ParticipationFactory(event=event)
-    _waiting_line(event, boris.employee)
+    _waiting_line(event, staff_record(boris))
     client.force_login(anna)
     response = client.post(reverse("events:sign_up", args=[event.pk]), follow=True)
     text = " ".join(str(m) for m in response.context["messages"])
     assert "№2" in text or "No. 2" in text
     assert date_format(timezone.localtime(event.signup_deadline), "d.m.Y H:i") in text
-    assert Participation.objects.get(event=event, teacher=anna.employee).status == ParticipationStatus.WAITING
+    assert (
+        Participation.objects.get(event=event, teacher=staff_record(anna)).status
+        == ParticipationStatus.WAITING
+    )
 
 
 def _recommend(event, teacher, senior, **fields):
@@ -303,10 +309,10 @@ def _recommend(event, teacher, senior, **fields):
 
 def test_my_events_shows_recommendations_first_with_reason(client, anna, senior):
     signed = _in_next_month(3, title="Мой вебинар")
-    ParticipationFactory(event=signed, teacher=anna.employee)
+    ParticipationFactory(event=signed, teacher=staff_record(anna))
     _recommend(
         _in_next_month(9, title="Семинар по речи"),
-        anna.employee,
+        staff_record(anna),
         senior,
         recommendation_reason=RecommendationReason.DIFFICULTY,
         recommendation_area=EducationalArea.SPEECH,
@@ -322,7 +328,7 @@ def test_my_events_shows_recommendations_first_with_reason(client, anna, senior)
 def test_my_events_never_shows_others_recommendations(client, anna, boris, senior):
     _recommend(
         _in_next_month(9, title="Только для Бориса"),
-        boris.employee,
+        staff_record(boris),
         senior,
         recommendation_reason=RecommendationReason.OPEN_EVENT,
         recommendation_comment="Секретный комментарий",
@@ -341,7 +347,7 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
     url = reverse("events:my")
     client.force_login(anna)
     _recommend(
-        _in_next_month(2), anna.employee, senior, recommendation_reason=RecommendationReason.OPEN_EVENT
+        _in_next_month(2), staff_record(anna), senior, recommendation_reason=RecommendationReason.OPEN_EVENT
     )
     client.get(url)
     with django_assert_num_queries(4):  # session, user with her staff record, participations, first year
@@ -349,14 +355,14 @@ def test_my_events_query_count_is_constant(client, anna, senior, django_assert_n
     for day in range(3, 12):
         _recommend(
             _in_next_month(day, capacity=3),
-            anna.employee,
+            staff_record(anna),
             senior,
             recommendation_reason=RecommendationReason.OPEN_EVENT,
         )
-        ParticipationFactory(event=_in_next_month(day, capacity=2), teacher=anna.employee)
+        ParticipationFactory(event=_in_next_month(day, capacity=2), teacher=staff_record(anna))
         ParticipationFactory(
             event=EventFactory(start=in_days(-day), status=EventStatus.HELD),
-            teacher=anna.employee,
+            teacher=staff_record(anna),
             status=ParticipationStatus.ATTENDED,
             sharing_due=timezone.localdate(),
         )
@@ -384,8 +390,8 @@ def test_my_events_lists_the_attended_events_of_one_academic_year(client, anna):
     day = max(year.start, timezone.localdate() - datetime.timedelta(days=1))
     this_year = datetime.datetime.combine(day, datetime.time(0, 30), tzinfo=tz)
     two_years_ago = this_year.replace(year=this_year.year - 2)
-    _attended(anna.employee, this_year, "Семинар этого года")
-    _attended(anna.employee, two_years_ago, "Семинар позапрошлого года")
+    _attended(staff_record(anna), this_year, "Семинар этого года")
+    _attended(staff_record(anna), two_years_ago, "Семинар позапрошлого года")
     client.force_login(anna)
     response = client.get(reverse("events:my"))
     content = response.content.decode()
@@ -403,7 +409,7 @@ def test_my_events_ignores_a_year_that_is_not_one(client, anna):
     year = AcademicYear.current()
     tz = timezone.get_current_timezone()
     _attended(
-        anna.employee,
+        staff_record(anna),
         datetime.datetime.combine(
             max(year.start, timezone.localdate() - datetime.timedelta(days=1)),
             datetime.time(0, 30),
@@ -427,7 +433,7 @@ def _follow_up(teacher):
 
 
 def test_teacher_closes_her_follow_up(client, anna):
-    participation = _follow_up(anna.employee)
+    participation = _follow_up(staff_record(anna))
     client.force_login(anna)
     assert "Литературная гостиная" in client.get(reverse("events:my")).content.decode()
     response = client.post(
@@ -448,7 +454,7 @@ def test_teacher_closes_her_follow_up(client, anna):
 
 
 def test_follow_up_needs_its_form_and_another_form_is_stored_empty(client, anna):
-    participation = _follow_up(anna.employee)
+    participation = _follow_up(staff_record(anna))
     client.force_login(anna)
     url = reverse("events:sharing", args=[participation.pk])
     data = {"done_on": timezone.localdate().isoformat(), "account": "Рассказала на прогулке"}
@@ -461,7 +467,7 @@ def test_follow_up_needs_its_form_and_another_form_is_stored_empty(client, anna)
 
 
 def test_follow_up_with_future_date_keeps_what_was_typed(client, anna):
-    participation = _follow_up(anna.employee)
+    participation = _follow_up(staff_record(anna))
     client.force_login(anna)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client.post(
@@ -477,7 +483,7 @@ def test_follow_up_with_future_date_keeps_what_was_typed(client, anna):
 
 
 def test_teacher_cannot_close_someone_elses_follow_up(client, anna, boris):
-    participation = _follow_up(boris.employee)
+    participation = _follow_up(staff_record(boris))
     client.force_login(anna)
     response = client.post(
         reverse("events:sharing", args=[participation.pk]),
@@ -505,11 +511,11 @@ def test_my_calendar_regenerates_the_address(client, anna):
 
 def test_dismissed_teacher_no_longer_sees_the_plan_nor_signs_up(client, anna):
     event = _in_next_month(5, capacity=5)
-    ParticipationFactory(event=_in_next_month(6), teacher=anna.employee)
-    feed = reverse("events:personal_ics", args=[calendar_token_get(employee=anna.employee).token])
+    ParticipationFactory(event=_in_next_month(6), teacher=staff_record(anna))
+    feed = reverse("events:personal_ics", args=[calendar_token_get(employee=staff_record(anna)).token])
     assert client.get(feed).status_code == 200
-    anna.employee.dismissal_date = timezone.localdate() - datetime.timedelta(days=1)
-    anna.employee.save()
+    staff_record(anna).dismissal_date = timezone.localdate() - datetime.timedelta(days=1)
+    staff_record(anna).save()
     client.force_login(anna)
     following = _next_month()
     assert client.get(reverse("events:month", args=[following.year, following.month])).status_code == 403
@@ -523,18 +529,18 @@ def test_dismissed_teacher_no_longer_sees_the_plan_nor_signs_up(client, anna):
 
 def test_events_visible_to_a_dismissed_teacher_are_none(anna, boris):
     _in_next_month(5)
-    anna.employee.dismissal_date = timezone.localdate()
-    anna.employee.save()
+    staff_record(anna).dismissal_date = timezone.localdate()
+    staff_record(anna).save()
     assert events_visible_to(anna).count() == 1  # her last working day: still hers
-    anna.employee.dismissal_date = timezone.localdate() - datetime.timedelta(days=1)
-    anna.employee.save()
+    staff_record(anna).dismissal_date = timezone.localdate() - datetime.timedelta(days=1)
+    staff_record(anna).save()
     assert not events_visible_to(anna).exists()
     assert events_visible_to(boris).count() == 1
 
 
 def test_calendar_lists_the_days_with_events_for_phones(client, anna):
     mine = _in_next_month(6, title="Мой семинар")
-    ParticipationFactory(event=mine, teacher=anna.employee)
+    ParticipationFactory(event=mine, teacher=staff_record(anna))
     other = _in_next_month(14, title="Вебинар ИМЦ")
     client.force_login(anna)
     following = _next_month()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from events.models import EventStatus, ParticipationRole, ParticipationStatus
 from reports.models import SelfReport
+from staff.access import staff_record
 from staff.dates import add_months
 from tests.browser_steps import axe_violations, new_page, sign_in
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
@@ -17,11 +18,11 @@ pytestmark = pytest.mark.browser
 
 
 def _world(anna):
-    anna.employee.sex = "female"
-    anna.employee.save()
+    staff_record(anna).sex = "female"
+    staff_record(anna).save()
     following = add_months(timezone.localdate().replace(day=1), 1)
     coming = EventFactory(title="Развитие речи в игре", capacity=10, is_open=True)
-    ParticipationFactory(event=coming, teacher=anna.employee, status=ParticipationStatus.SIGNED_UP)
+    ParticipationFactory(event=coming, teacher=staff_record(anna), status=ParticipationStatus.SIGNED_UP)
     held = EventFactory(
         title="Семинар «Игра»",
         start=in_days(-20),
@@ -32,14 +33,14 @@ def _world(anna):
     )
     shared = ParticipationFactory(
         event=held,
-        teacher=anna.employee,
+        teacher=staff_record(anna),
         status=ParticipationStatus.ATTENDED,
         role=ParticipationRole.SPEAKER,
         sharing_due=timezone.localdate() + datetime.timedelta(days=10),
     )
-    entry = approved_entry(anna.employee, title="Диплом конкурса")
-    submitted_entry(anna.employee, title="Грамота")
-    published_site(anna.employee, slug="antonova")
+    entry = approved_entry(staff_record(anna), title="Диплом конкурса")
+    submitted_entry(staff_record(anna), title="Грамота")
+    published_site(staff_record(anna), slug="antonova")
     return {"following": following, "coming": coming, "held": held, "sharing": shared, "entry": entry}
 
 
@@ -83,7 +84,7 @@ def test_teacher_public_and_print_pages_have_no_serious_axe_violations(live_serv
         teacher.goto(f"{live_server.url}{path}")
         found[path] = axe_violations(teacher)
     # Her self-report's print page (the self-report is started by the visit above).
-    report = SelfReport.objects.get(teacher=anna.employee)
+    report = SelfReport.objects.get(teacher=staff_record(anna))
     teacher.goto(f"{live_server.url}/reports/self-report/{report.pk}/print/")
     found["self-report print"] = axe_violations(teacher)
     failing = {path: v for path, v in found.items() if v}

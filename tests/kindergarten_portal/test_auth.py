@@ -13,6 +13,7 @@ from kindergarten_portal.access.auth import PortalBackend
 from kindergarten_portal.access.roles import is_head, is_senior_educator, is_teacher
 from kindergarten_portal.mail.outbox import PASSWORD_RESET
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
+from staff.access import staff_record
 from staff.services import accounts_create_for_teachers
 from tests.factories import PASSWORD, EmployeeFactory
 from tests.outbox import send_queued
@@ -198,7 +199,7 @@ def test_the_signed_in_user_comes_with_her_roles_and_staff_record_in_one_query(
     with django_assert_num_queries(1):
         user = backend.get_user(anna.pk)
         assert is_teacher(user) and not is_senior_educator(user) and not is_head(user)
-        assert user.employee.surname == "Антонова"
+        assert staff_record(user).surname == "Антонова"
     office = backend.get_user(senior.pk)
     with django_assert_num_queries(0):
         assert is_senior_educator(office) and not is_teacher(office)
@@ -215,6 +216,6 @@ def test_a_role_taken_away_counts_from_the_next_request(anna):
 
 def roles_context_employee(user):
     try:
-        return user.employee
+        return staff_record(user)
     except ObjectDoesNotExist:
         return None

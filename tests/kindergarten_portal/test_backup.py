@@ -16,6 +16,7 @@ from django.db import connection
 
 from events.models import ExternalParticipant
 from kindergarten_portal.files.backups import sha256
+from staff.access import staff_record
 from tests.events.factories import EventFactory, ExternalParticipantFactory, ParticipationFactory
 from tests.factories import teacher_user
 
@@ -72,7 +73,7 @@ def portal_with_data(settings):
     """A small portal: teachers, events, sign-ups, a colleague's registration and three uploads."""
     anna = teacher_user("anna", surname="Антонова")
     event = EventFactory(is_open=True, capacity=5)
-    ParticipationFactory(event=event, teacher=anna.employee)
+    ParticipationFactory(event=event, teacher=staff_record(anna))
     ExternalParticipantFactory(event=event)
     teacher_user("boris", surname="Борисова")
     default_storage.save(

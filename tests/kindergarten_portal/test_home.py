@@ -15,6 +15,7 @@ from reports.models import SelfReportStatus
 from reports.selectors.self_reports import self_report_deadline
 from reports.services import rating_build, self_report_get_or_create
 from staff import academic
+from staff.access import staff_record
 from staff.selectors import office_dues
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import CategoryDecisionFactory, EmployeeFactory, TrainingFactory
@@ -89,7 +90,7 @@ def _returned_entry(teacher, senior, title, comment):
 
 def _teacher_day(anna, boris, senior, n):
     """n of each thing that needs Anna: returned entries, follow-ups, recommendations, waiting places."""
-    teacher = anna.employee
+    teacher = staff_record(anna)
     for i in range(n):
         _returned_entry(teacher, senior, f"Диплом {i}", f"Нет печати на скане {i}")
         ParticipationFactory(
@@ -109,7 +110,7 @@ def _teacher_day(anna, boris, senior, n):
         full = EventFactory(title=f"Полный {i}", start=in_days(15 + i), capacity=1)
         ParticipationFactory(event=full)
         ParticipationFactory(
-            teacher=boris.employee,
+            teacher=staff_record(boris),
             event=full,
             status=ParticipationStatus.WAITING,
             status_changed_at=in_days(-3),
@@ -121,9 +122,9 @@ def _teacher_day(anna, boris, senior, n):
 
 def test_teacher_home_lists_what_needs_her_with_links(client, anna, boris, senior):
     _teacher_day(anna, boris, senior, 1)
-    older = _returned_entry(anna.employee, senior, "Старый диплом", "Не та дата")
+    older = _returned_entry(staff_record(anna), senior, "Старый диплом", "Не та дата")
     # returned later: shown first
-    newer = _returned_entry(anna.employee, senior, "Новый диплом", "Нет подписи")
+    newer = _returned_entry(staff_record(anna), senior, "Новый диплом", "Нет подписи")
     client.force_login(anna)
     response = client.get(reverse("home"))
     agenda = response.context["agenda"]
@@ -151,7 +152,7 @@ def test_teacher_home_shows_the_self_report_state_and_deadline(client, anna, set
     deadline = datetime.date(year.start_year + 1, 5, 31)
     assert response.context["agenda"]["self_report_deadline"] == deadline
     assert deadline.strftime("%d.%m.%Y") in response.content.decode()
-    report = self_report_get_or_create(teacher=anna.employee, year=current_year())
+    report = self_report_get_or_create(teacher=staff_record(anna), year=current_year())
     report.status = SelfReportStatus.RETURNED
     report.review_comment = "Добавьте выступления"
     report.save()
@@ -161,7 +162,7 @@ def test_teacher_home_shows_the_self_report_state_and_deadline(client, anna, set
 
 
 def test_teacher_home_says_her_dues_from_her_record(client, anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     decision = CategoryDecisionFactory(
         employee=teacher,
         decision_date=_today() - datetime.timedelta(days=400),
@@ -184,8 +185,8 @@ def test_teacher_with_nothing_to_do_is_told_so(client, anna):
 
 
 def test_dismissed_teacher_gets_no_agenda(client, anna):
-    anna.employee.dismissal_date = _today() - datetime.timedelta(days=1)
-    anna.employee.save()
+    staff_record(anna).dismissal_date = _today() - datetime.timedelta(days=1)
+    staff_record(anna).save()
     client.force_login(anna)
     assert "agenda" not in client.get(reverse("home")).context
 
@@ -193,7 +194,7 @@ def test_dismissed_teacher_gets_no_agenda(client, anna):
 def test_teacher_home_query_count_is_constant(client, anna, boris, senior, django_assert_num_queries):
     client.force_login(anna)
     _teacher_day(anna, boris, senior, 1)
-    self_report_get_or_create(teacher=anna.employee, year=current_year())
+    self_report_get_or_create(teacher=staff_record(anna), year=current_year())
     client.get(reverse("home"))
     # 10: session; user with her roles and staff record; her category decisions, conformity
     # decisions, leaves and courses (her attestation state); her mentors; her participations with
@@ -218,7 +219,7 @@ def test_teacher_home_query_count_is_constant(client, anna, boris, senior, djang
 
 def _office_day(anna, senior, n):
     for i in range(n):
-        submitted_entry(anna.employee, title=f"На проверке {i}")
+        submitted_entry(staff_record(anna), title=f"На проверке {i}")
         past = EventFactory(title=f"Без отметок {i}", start=in_days(-3 - i))
         ParticipationFactory(event=past, teacher=EmployeeFactory())
         EmployeeFactory(surname=f"Безкурсова{i}")  # no course on record: due now
@@ -227,10 +228,10 @@ def _office_day(anna, senior, n):
 def test_senior_home_counts_reviews_and_lists_unmarked_attendance(client, anna, boris, senior):
     _office_day(anna, senior, 2)
     marked = EventFactory(title="Отмечено", start=in_days(-4), status=EventStatus.HELD)
-    ParticipationFactory(event=marked, teacher=boris.employee, status=ParticipationStatus.ATTENDED)
+    ParticipationFactory(event=marked, teacher=staff_record(boris), status=ParticipationStatus.ATTENDED)
     EventFactory(title="Пусто", start=in_days(-4), status=EventStatus.HELD)
-    ParticipationFactory(teacher=boris.employee, event=EventFactory(title="Впереди"))  # not yet held
-    report = self_report_get_or_create(teacher=anna.employee, year=current_year())
+    ParticipationFactory(teacher=staff_record(boris), event=EventFactory(title="Впереди"))  # not yet held
+    report = self_report_get_or_create(teacher=staff_record(anna), year=current_year())
     report.status = SelfReportStatus.SUBMITTED
     report.save()
     client.force_login(senior)
@@ -250,12 +251,12 @@ def test_senior_home_counts_reviews_and_lists_unmarked_attendance(client, anna, 
 def test_office_dues_within_three_months_come_from_the_attestation_states(anna, boris):
     today = D(2026, 12, 7)
     soon = CategoryDecisionFactory(
-        employee=anna.employee, decision_date=D(2022, 5, 1), valid_until=D(2027, 4, 30)
+        employee=staff_record(anna), decision_date=D(2022, 5, 1), valid_until=D(2027, 4, 30)
     )
-    CategoryDecisionFactory(employee=boris.employee, decision_date=D(2024, 5, 1))  # no end date
-    _course(anna.employee, D(2026, 6, 1))
+    CategoryDecisionFactory(employee=staff_record(boris), decision_date=D(2024, 5, 1))  # no end date
+    _course(staff_record(anna), D(2026, 6, 1))
     # Boris's course is three years old on 20.01.2027: due within the three months.
-    _course(boris.employee, D(2024, 1, 20))
+    _course(staff_record(boris), D(2024, 1, 20))
     gone = EmployeeFactory(dismissal_date=D(2026, 12, 1))
     late = EmployeeFactory(surname="Просрочена", hire_date=D(2010, 9, 1))
     CategoryDecisionFactory(employee=late, decision_date=D(2021, 3, 15))  # ended 15.03.2026
@@ -264,8 +265,8 @@ def test_office_dues_within_three_months_come_from_the_attestation_states(anna, 
     rows = [(d.employee.pk, d.kind, d.action_date, d.overdue) for d in dues.rows]
     assert rows == [
         (late.pk, "conformity", D(2026, 3, 15), True),  # overdue first
-        (boris.employee.pk, "course", D(2027, 1, 20), False),
-        (anna.employee.pk, "category_ends", D(2027, 1, 30), False),  # the day to apply
+        (staff_record(boris).pk, "course", D(2027, 1, 20), False),
+        (staff_record(anna).pk, "category_ends", D(2027, 1, 30), False),  # the day to apply
     ]
     assert (dues.overdue_total, dues.total, dues.more) == (1, 3, 0)
     assert all(pk != gone.pk for pk, *_rest in rows)
@@ -291,7 +292,7 @@ def test_senior_home_query_count_is_constant(client, anna, senior, django_assert
 
 
 def test_head_home_shows_the_years_figures_and_the_latest_workbook(client, head, senior, anna, boris):
-    _course(anna.employee, _today() - datetime.timedelta(days=10))
+    _course(staff_record(anna), _today() - datetime.timedelta(days=10))
     client.force_login(head)
     response = client.get(reverse("home"))
     assert response.context["figures"].staff_total == 2
@@ -322,7 +323,7 @@ def test_head_home_query_count_is_constant(client, head, senior, django_assert_n
 
 
 def test_entries_awaiting_review_ignore_other_statuses(client, anna, senior):
-    EntryFactory(teacher=anna.employee, status=EntryStatus.DRAFT)
+    EntryFactory(teacher=staff_record(anna), status=EntryStatus.DRAFT)
     client.force_login(senior)
     assert client.get(reverse("home")).context["office"]["entries_to_review"] == 0
 
@@ -331,10 +332,13 @@ def test_a_recommended_event_she_waits_for_shows_her_place_on_home(client, anna,
     full = EventFactory(title="Рекомендован и полон", capacity=1)
     ParticipationFactory(event=full)
     ParticipationFactory(
-        teacher=boris.employee, event=full, status=ParticipationStatus.WAITING, status_changed_at=in_days(-3)
+        teacher=staff_record(boris),
+        event=full,
+        status=ParticipationStatus.WAITING,
+        status_changed_at=in_days(-3),
     )
     ParticipationFactory(
-        teacher=anna.employee,
+        teacher=staff_record(anna),
         event=full,
         status=ParticipationStatus.WAITING,
         status_changed_at=in_days(-2),
@@ -352,9 +356,9 @@ def test_a_recommended_event_she_waits_for_shows_her_place_on_home(client, anna,
 @pytest.mark.parametrize("sex,word", [("female", "записана"), ("male", "записан"), ("", "записан(а)")])
 def test_teacher_home_says_signed_up_in_her_gender(client, anna, sex, word):
     """Her home speaks of her as her record does («записана»), as her events and calendar do."""
-    anna.employee.sex = sex
-    anna.employee.save(update_fields=["sex"])
-    ParticipationFactory(teacher=anna.employee, event=EventFactory(start=in_days(5)))
+    staff_record(anna).sex = sex
+    staff_record(anna).save(update_fields=["sex"])
+    ParticipationFactory(teacher=staff_record(anna), event=EventFactory(start=in_days(5)))
     client.force_login(anna)
     html = client.get(reverse("home")).content.decode()
     assert f'<span class="badge text-bg-success">{word}</span>' in html

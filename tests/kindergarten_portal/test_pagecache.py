@@ -16,6 +16,7 @@ from events.models import EventStatus
 from events.services import calendar_token_get, certificate_issue
 from kindergarten_portal.caching.pagecache import VERSION_KEY, bump_public_pages
 from portfolios.models import MiniSite
+from staff.access import staff_record
 from tests.events.factories import EventFactory, ExternalParticipantFactory, in_days
 from tests.portfolios.factories import published_site
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def site(anna):
-    return published_site(anna.employee, slug="antonova")
+    return published_site(staff_record(anna), slug="antonova")
 
 
 def _site_url(site):
@@ -143,7 +144,7 @@ def test_files_reached_by_a_secret_address_are_not_stored(client, anna):
         "application/pdf",
         "private, no-store",
     )
-    token = calendar_token_get(employee=anna.employee).token
+    token = calendar_token_get(employee=staff_record(anna)).token
     ics = client.get(reverse("events:personal_ics", args=[token]))
     assert (ics.status_code, ics["Cache-Control"]) == (200, "private, no-store")
     assert b"BEGIN:VCALENDAR" in ics.content

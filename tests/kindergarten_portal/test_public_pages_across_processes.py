@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from portfolios.services import minisite_save
+from staff.access import staff_record
 from tests.factories import teacher_user
 from tests.kindergarten_portal.test_scale_out import Visitor, running_servers, server_env
 from tests.portfolios.factories import published_site
@@ -70,7 +71,7 @@ def test_a_mini_site_taken_down_is_gone_from_both_servers_at_once(servers, setti
     # The test process shares the servers' page cache, as a third process of the portal would.
     settings.CACHES = {**settings.CACHES, "pages": pages}
     user = teacher_user("anna", surname="Антонова")
-    site = published_site(user.employee, slug="antonova")
+    site = published_site(staff_record(user), slug="antonova")
     path = reverse("site:page", args=[site.slug])
     etags = []
     for base in bases:
@@ -83,7 +84,7 @@ def test_a_mini_site_taken_down_is_gone_from_both_servers_at_once(servers, setti
     assert etags[0] == etags[1]  # one page, kept once for both
 
     data = {key: getattr(site, key) for key in ("slug", "about", "credo", *type(site).PARTS)}
-    minisite_save(teacher=user.employee, by=user, data={**data, "published": False}, consent=False)
+    minisite_save(teacher=staff_record(user), by=user, data={**data, "published": False}, consent=False)
     taken_down = time.monotonic()
 
     for base in bases:

@@ -14,6 +14,7 @@ from events.services import recommend
 from kindergarten_portal.models import OutboxMessage, OutboxStatus
 from portfolios.models import StatusChange
 from portfolios.services import entry_approve
+from staff.access import staff_record
 from staff.models import Category, Employee
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.factories import CategoryDecisionFactory, EmployeeFactory
@@ -58,9 +59,9 @@ def test_send_notifications_twice_sends_each_mail_once(anna, senior):
         reason=RecommendationReason.OPEN_EVENT,
         recommended_by=senior,
     )
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
-    entry_approve(entry=submitted_entry(anna.employee, title="Грамота ГМО"), reviewer=senior)
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
+    entry_approve(entry=submitted_entry(staff_record(anna), title="Грамота ГМО"), reviewer=senior)
 
     with translation.override("en"):
         out = _run()
@@ -100,11 +101,11 @@ def test_send_notifications_retries_a_failed_send_next_run(settings):
 
 def test_a_decision_not_yet_told_before_the_outbox_is_sent_once(anna, senior):
     """StatusChange rows still waiting when the outbox arrived are queued by the next run."""
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
-    told = entry_approve(entry=submitted_entry(anna.employee, title="Уже сообщено"), reviewer=senior)
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
+    told = entry_approve(entry=submitted_entry(staff_record(anna), title="Уже сообщено"), reviewer=senior)
     StatusChange.objects.filter(entry=told).update(notified_at=timezone.now())
-    entry_approve(entry=submitted_entry(anna.employee, title="Ещё не сообщено"), reviewer=senior)
+    entry_approve(entry=submitted_entry(staff_record(anna), title="Ещё не сообщено"), reviewer=senior)
     _run()
     _run()
     assert [m.subject for m in mail.outbox] == ["Запись портфолио подтверждена: Ещё не сообщено"]

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from portfolios.models import EntryStatus, PortfolioEntry
+from staff.access import staff_record
 from tests.browser_steps import assert_accessible
 from tests.factories import PASSWORD
 from tests.portfolios.factories import published_site
@@ -26,7 +27,7 @@ def _sign_in(page, live_server, username):
 
 @pytest.mark.django_db(transaction=True)
 def test_phone_upload_submit_approve_and_publish(page, live_server, anna, senior, tmp_path):
-    published_site(anna.employee, slug="antonova")
+    published_site(staff_record(anna), slug="antonova")
     photo = tmp_path / "diploma.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), (250, 240, 200)).save(buffer, format="JPEG")

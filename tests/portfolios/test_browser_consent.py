@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from events.models import EventStatus, ParticipationStatus
 from portfolios.models import EntryKind, EntryStatus, MiniSite, PortfolioEntry
+from staff.access import staff_record
 from tests.browser_steps import assert_accessible, new_page, sign_in
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
 from tests.portfolios.factories import approved_entry
@@ -27,11 +28,11 @@ def test_teacher_shares_experience_and_withdraws_her_minisite_consent(live_serve
     )
     participation = ParticipationFactory(
         event=held,
-        teacher=anna.employee,
+        teacher=staff_record(anna),
         status=ParticipationStatus.ATTENDED,
         sharing_due=timezone.localdate() + datetime.timedelta(days=7),
     )
-    approved_entry(anna.employee, title="Диплом победителя")
+    approved_entry(staff_record(anna), title="Диплом победителя")
     teacher = new_page(new_context, phone=True)
     sign_in(teacher, live_server.url, "anna")
 

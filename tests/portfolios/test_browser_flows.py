@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from portfolios.models import EntryStatus, PortfolioEntry
+from staff.access import staff_record
 from tests.browser_steps import assert_accessible, new_page, open_menu_link, sign_in
 from tests.factories import UserFactory
 
@@ -20,7 +21,7 @@ COMMENT = "Укажите организатора конкурса, как в �
 @pytest.mark.django_db(transaction=True)
 def test_entry_returned_with_a_comment_fixed_and_approved(live_server, new_context, anna):
     senior = UserFactory(username="metodist", role=SENIOR_EDUCATOR)
-    published_site(anna.employee, slug="antonova")
+    published_site(staff_record(anna), slug="antonova")
 
     # The teacher adds the entry with a scan of the diploma and submits it.
     teacher = new_page(new_context, phone=True)

@@ -10,6 +10,7 @@ from kindergarten_portal.models import OutboxMessage
 from portfolios.models import StatusChange
 from portfolios.notifications import ENTRY_APPROVED, ENTRY_RETURNED, queue_due
 from portfolios.services import entry_approve, entry_return
+from staff.access import staff_record
 from tests.outbox import send_queued
 from tests.portfolios.factories import submitted_entry
 
@@ -28,22 +29,22 @@ class RefusingBackend(EmailBackend):
 
 def test_mail_links_are_absolute(anna, senior, settings):
     settings.PORTAL_BASE_URL = "https://portal.example.org/"
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
-    entry = entry_approve(entry=submitted_entry(anna.employee), reviewer=senior)
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
+    entry = entry_approve(entry=submitted_entry(staff_record(anna)), reviewer=senior)
     assert queue_due() == 1
     assert send_queued() == 1
     assert f"\nhttps://portal.example.org/portfolio/entries/{entry.pk}/" in mail.outbox[0].body
 
 
 def test_decisions_are_worded_by_their_templates(anna, senior):
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
     approved = entry_approve(
-        entry=submitted_entry(anna.employee, title="Диплом «Педагог года»"), reviewer=senior
+        entry=submitted_entry(staff_record(anna), title="Диплом «Педагог года»"), reviewer=senior
     )
     returned = entry_return(
-        entry=submitted_entry(anna.employee, title="Сертификат"),
+        entry=submitted_entry(staff_record(anna), title="Сертификат"),
         reviewer=senior,
         comment="Скан нечитаем & мелкий",
     )
@@ -61,11 +62,11 @@ def test_decisions_are_worded_by_their_templates(anna, senior):
 
 
 def test_a_decision_for_a_teacher_without_address_is_handled_and_nothing_queued(anna, senior):
-    anna.employee.email = ""
-    anna.employee.save()
+    staff_record(anna).email = ""
+    staff_record(anna).save()
     anna.email = ""
     anna.save()
-    entry_approve(entry=submitted_entry(anna.employee), reviewer=senior)
+    entry_approve(entry=submitted_entry(staff_record(anna)), reviewer=senior)
     assert queue_due() == 0
     assert not OutboxMessage.objects.exists()
     assert not StatusChange.objects.filter(notify=True, notified_at__isnull=True).exists()
@@ -73,12 +74,12 @@ def test_a_decision_for_a_teacher_without_address_is_handled_and_nothing_queued(
 
 def test_refused_recipient_is_left_for_retry_and_others_are_sent(anna, boris, senior, settings, caplog):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    anna.employee.email = REFUSED
-    anna.employee.save()
-    boris.employee.email = "boris@sad.example"
-    boris.employee.save()
-    entry_approve(entry=submitted_entry(anna.employee, title="Грамота Анны"), reviewer=senior)
-    entry_approve(entry=submitted_entry(boris.employee, title="Грамота Бориса"), reviewer=senior)
+    staff_record(anna).email = REFUSED
+    staff_record(anna).save()
+    staff_record(boris).email = "boris@sad.example"
+    staff_record(boris).save()
+    entry_approve(entry=submitted_entry(staff_record(anna), title="Грамота Анны"), reviewer=senior)
+    entry_approve(entry=submitted_entry(staff_record(boris), title="Грамота Бориса"), reviewer=senior)
 
     assert queue_due() == 2
     assert send_queued() == 1

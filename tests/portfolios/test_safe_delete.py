@@ -16,6 +16,7 @@ from reports.models import SelfReportStatus
 from reports.selectors.self_reports import self_report_content
 from reports.services import self_report_get_or_create
 from staff.academic import AcademicYear
+from staff.access import staff_record
 from staff.models import Training
 from tests.events.factories import EventFactory
 from tests.factories import CategoryDecisionFactory, TrainingFactory
@@ -35,7 +36,7 @@ def _attended_event(
 
 
 def test_deleting_an_event_keeps_its_approved_entries_marked_and_the_draft_report_total(anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     event = _attended_event(teacher)
     entry = PortfolioEntry.objects.get(teacher=teacher)
     assert (entry.item, entry.status) == (ReportItem.METHODOLOGICAL, EntryStatus.APPROVED)
@@ -59,7 +60,7 @@ def test_deleting_an_event_keeps_its_approved_entries_marked_and_the_draft_repor
 
 
 def test_deleting_a_course_or_a_decision_keeps_the_approved_entry(anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     training = TrainingFactory(employee=teacher, programme="ФГОС ДО: содержание и технологии")
     decision = CategoryDecisionFactory(employee=teacher, decision_date=datetime.date(2024, 3, 1))
     training.delete()
@@ -71,7 +72,7 @@ def test_deleting_a_course_or_a_decision_keeps_the_approved_entry(anna):
 
 
 def test_kept_entry_is_no_longer_synced_and_not_editable_by_the_teacher(anna, client):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     event = _attended_event(teacher)
     event.delete()
     kept = PortfolioEntry.objects.get()
@@ -82,17 +83,17 @@ def test_kept_entry_is_no_longer_synced_and_not_editable_by_the_teacher(anna, cl
 
 
 def test_entries_kept_on_delete_follow_the_cascade(anna, boris):
-    event = _attended_event(anna.employee)
+    event = _attended_event(staff_record(anna))
     Participation.objects.create(
         event=event,
-        teacher=boris.employee,
+        teacher=staff_record(boris),
         role=ParticipationRole.LISTENER,
         status=ParticipationStatus.ABSENT,
     )
-    other = _attended_event(boris.employee, title="Другое событие")
+    other = _attended_event(staff_record(boris), title="Другое событие")
     kept = entries_kept_on_delete([event])
     assert [(e.teacher, e.title) for e in kept] == [
-        (anna.employee, "Игра как форма организации детской жизни")
+        (staff_record(anna), "Игра как форма организации детской жизни")
     ]
     assert entries_kept_on_delete(Event.objects.filter(pk__in=[event.pk, other.pk])) != kept
     assert len(entries_kept_on_delete(Event.objects.all())) == 2
@@ -103,7 +104,7 @@ def test_entries_kept_on_delete_follow_the_cascade(anna, boris):
 
 
 def test_admin_delete_confirmation_names_the_entries_kept(client, senior, anna):
-    event = _attended_event(anna.employee)
+    event = _attended_event(staff_record(anna))
     client.force_login(senior)
     page = client.get(reverse("admin:events_event_delete", args=[event.pk])).content.decode()
     assert 'data-test="entries-kept"' in page
@@ -114,7 +115,7 @@ def test_admin_delete_confirmation_names_the_entries_kept(client, senior, anna):
 
 
 def test_admin_delete_selected_names_the_entries_kept(client, senior, anna):
-    training = TrainingFactory(employee=anna.employee, programme="Речевое развитие дошкольников")
+    training = TrainingFactory(employee=staff_record(anna), programme="Речевое развитие дошкольников")
     client.force_login(senior)
     page = client.post(
         reverse("admin:staff_training_changelist"),
@@ -132,7 +133,7 @@ def test_admin_delete_confirmation_without_derived_entries_says_nothing(client, 
 
 
 def test_kept_entries_still_count_for_the_year(anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     _attended_event(teacher).delete()
     year = AcademicYear(2025)
     assert PortfolioEntry.objects.approved().of_academic_year(year).filter(teacher=teacher).count() == 1

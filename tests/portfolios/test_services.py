@@ -17,12 +17,13 @@ from portfolios.services import (
     entry_update,
     minisite_save,
 )
+from staff.access import staff_record
 from tests.outbox import send_queued
 from tests.portfolios.factories import EntryFactory, submitted_entry, with_file
 
 
 def test_full_workflow_keeps_every_status_change(anna, senior):
-    entry = EntryFactory(teacher=anna.employee)
+    entry = EntryFactory(teacher=staff_record(anna))
     with_file(entry)
     entry = entry_submit(entry=entry, by=anna)
     assert entry.status == EntryStatus.SUBMITTED and entry.submitted_at
@@ -58,7 +59,7 @@ def test_full_workflow_keeps_every_status_change(anna, senior):
     ],
 )
 def test_disallowed_status_changes_refused(anna, senior, status, action):
-    entry = EntryFactory(teacher=anna.employee, status=status, approved_at="2025-10-01T10:00Z")
+    entry = EntryFactory(teacher=staff_record(anna), status=status, approved_at="2025-10-01T10:00Z")
     with_file(entry)
     with pytest.raises(ValidationError, match="cannot become"):
         if action == "approve":
@@ -73,7 +74,7 @@ def test_disallowed_status_changes_refused(anna, senior, status, action):
 
 
 def test_only_owner_submits_and_only_senior_reviews(anna, boris, head, senior):
-    entry = EntryFactory(teacher=anna.employee)
+    entry = EntryFactory(teacher=staff_record(anna))
     with_file(entry)
     with pytest.raises(PermissionDenied):
         entry_submit(entry=entry, by=boris)
@@ -86,19 +87,19 @@ def test_only_owner_submits_and_only_senior_reviews(anna, boris, head, senior):
 
 
 def test_submit_needs_evidence(anna):
-    entry = EntryFactory(teacher=anna.employee)
+    entry = EntryFactory(teacher=staff_record(anna))
     with pytest.raises(ValidationError, match="at least one evidence file"):
         entry_submit(entry=entry, by=anna)
 
 
 def test_return_needs_comment(anna, senior):
-    entry = submitted_entry(anna.employee)
+    entry = submitted_entry(staff_record(anna))
     with pytest.raises(ValidationError, match="should correct"):
         entry_return(entry=entry, reviewer=senior, comment="  ")
 
 
 def test_approved_entry_locked_for_teacher(anna, senior):
-    entry = submitted_entry(anna.employee)
+    entry = submitted_entry(staff_record(anna))
     entry_approve(entry=entry, reviewer=senior)
     data = {"title": "Другое"}
     with pytest.raises(ValidationError, match="no longer be changed"):
@@ -106,8 +107,8 @@ def test_approved_entry_locked_for_teacher(anna, senior):
 
 
 def test_bulk_review_decides_each_and_reports_refused(anna, boris, senior):
-    waiting = [submitted_entry(anna.employee), submitted_entry(boris.employee)]
-    draft = EntryFactory(teacher=anna.employee)
+    waiting = [submitted_entry(staff_record(anna)), submitted_entry(staff_record(boris))]
+    draft = EntryFactory(teacher=staff_record(anna))
     done, refused = entries_review(entries=[*waiting, draft], reviewer=senior, approve=True)
     assert done == 2 and refused == [draft]
     assert {e.status for e in waiting[0].__class__.objects.filter(pk__in=[w.pk for w in waiting])} == {
@@ -116,10 +117,10 @@ def test_bulk_review_decides_each_and_reports_refused(anna, boris, senior):
 
 
 def test_queue_due_mails_each_decision_once(anna, senior):
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
-    approved = submitted_entry(anna.employee, title="Диплом победителя")
-    returned = submitted_entry(anna.employee, title="Сертификат")
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
+    approved = submitted_entry(staff_record(anna), title="Диплом победителя")
+    returned = submitted_entry(staff_record(anna), title="Сертификат")
     entry_approve(entry=approved, reviewer=senior)
     entry_return(entry=returned, reviewer=senior, comment="Скан нечитаем")
     assert not OutboxMessage.objects.exists()  # nothing is queued inline
@@ -140,9 +141,9 @@ def test_queue_due_mails_each_decision_once(anna, senior):
 def test_send_notifications_command_also_sends_portfolio_decisions_once(anna, senior):
     from django.core.management import call_command
 
-    anna.employee.email = "anna@sad.example"
-    anna.employee.save()
-    entry_approve(entry=submitted_entry(anna.employee, title="Грамота ГМО"), reviewer=senior)
+    staff_record(anna).email = "anna@sad.example"
+    staff_record(anna).save()
+    entry_approve(entry=submitted_entry(staff_record(anna), title="Грамота ГМО"), reviewer=senior)
     for _run in range(2):
         call_command("send_notifications", stdout=io.StringIO())
         call_command("send_mail_queue", stdout=io.StringIO())
@@ -165,14 +166,14 @@ SITE = {
 
 def test_minisite_publishing_records_consent_with_its_version_and_time(anna):
     with pytest.raises(ValidationError) as refused:
-        minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=False)
+        minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=False)
     assert "consent" in refused.value.message_dict and not MiniSite.objects.exists()
     given = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True, now=given)
+    site = minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=True, now=given)
     assert (site.published, site.consent_at, site.consent_text_version) == (True, given, "2")
     later = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
     site = minisite_save(
-        teacher=anna.employee, by=anna, data={**SITE, "about": "Иначе"}, consent=True, now=later
+        teacher=staff_record(anna), by=anna, data={**SITE, "about": "Иначе"}, consent=True, now=later
     )
     site.refresh_from_db()
     assert (site.about, site.consent_at) == ("Иначе", given)  # same parts: the consent stands
@@ -180,31 +181,31 @@ def test_minisite_publishing_records_consent_with_its_version_and_time(anna):
 
 def test_minisite_changed_parts_record_the_consent_again(anna):
     given = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-    minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True, now=given)
+    minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=True, now=given)
     later = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
     data = {**SITE, "show_achievements": False}
-    site = minisite_save(teacher=anna.employee, by=anna, data=data, consent=True, now=later)
+    site = minisite_save(teacher=staff_record(anna), by=anna, data=data, consent=True, now=later)
     assert (site.published, site.consent_at, site.show_achievements) == (True, later, False)
 
 
 def test_minisite_withdrawn_consent_unpublishes_and_publishing_asks_again(anna):
-    minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
-    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=False)
+    minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=True)
+    site = minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=False)
     site.refresh_from_db()
     assert (site.published, site.consent_at, site.consent_text_version) == (False, None, "")
     with pytest.raises(ValidationError) as refused:
-        minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=False)
+        minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=False)
     assert "consent" in refused.value.message_dict
 
 
 def test_minisite_unpublished_clears_the_consent(anna):
-    minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
-    site = minisite_save(teacher=anna.employee, by=anna, data={**SITE, "published": False}, consent=True)
+    minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=True)
+    site = minisite_save(teacher=staff_record(anna), by=anna, data={**SITE, "published": False}, consent=True)
     assert (site.published, site.consent_at) == (False, None)
 
 
 def test_minisite_form_validates_consent_and_leaves_the_site_alone(anna):
-    site = MiniSite(teacher=anna.employee)
+    site = MiniSite(teacher=staff_record(anna))
     form = MiniSiteForm({**SITE, "show_photo": "on", "published": "on"}, instance=site)
     assert not form.is_valid() and "consent" in form.errors
     form = MiniSiteForm({**SITE, "show_photo": "on", "published": "on", "consent": "on"}, instance=site)
@@ -215,11 +216,11 @@ def test_minisite_form_validates_consent_and_leaves_the_site_alone(anna):
 
 def test_minisite_of_someone_else_is_refused(anna, boris):
     with pytest.raises(PermissionDenied):
-        minisite_save(teacher=anna.employee, by=boris, data=SITE, consent=True)
+        minisite_save(teacher=staff_record(anna), by=boris, data=SITE, consent=True)
 
 
 def test_minisite_form_shows_the_site_as_it_is(anna):
-    site = minisite_save(teacher=anna.employee, by=anna, data=SITE, consent=True)
+    site = minisite_save(teacher=staff_record(anna), by=anna, data=SITE, consent=True)
     form = MiniSiteForm(instance=site)
     assert (form["published"].value(), form["consent"].value(), form["slug"].value()) == (
         True,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portfolios.models import EntryStatus, EvidenceFile, MiniSite, PortfolioEntry, ReportItem, StatusChange
 from portfolios.views import REVIEW_PAGE_SIZE
 from staff.academic import AcademicYear
+from staff.access import staff_record
 from tests.factories import KindergartenGroupFactory, TrainingFactory, UserFactory, teacher_user
 from tests.portfolios.factories import (
     PDF_BYTES,
@@ -50,7 +51,11 @@ def test_add_entry_with_photo_then_preview_and_submit(client, anna):
     )
     entry = PortfolioEntry.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/portfolio/entries/{entry.pk}/"
-    assert (entry.teacher, entry.status, entry.result) == (anna.employee, EntryStatus.DRAFT, "prize_winner")
+    assert (entry.teacher, entry.status, entry.result) == (
+        staff_record(anna),
+        EntryStatus.DRAFT,
+        "prize_winner",
+    )
     files = list(entry.evidence_files.order_by("content_type"))
     assert [f.content_type for f in files] == ["application/pdf", "image/jpeg"]
     assert files[1].thumbnail and not files[0].thumbnail
@@ -106,13 +111,15 @@ def test_confirming_a_duplicate_without_the_file_saves_nothing_and_keeps_the_for
 
 def test_same_file_of_another_teacher_is_not_flagged(client, anna, boris):
     content = jpeg_bytes(color=(9, 9, 9))
-    with_file(EntryFactory(teacher=boris.employee), content)
+    with_file(EntryFactory(teacher=staff_record(boris)), content)
     client.force_login(anna)
     assert client.post("/portfolio/entries/add/", _form(files=upload("x.jpg", content))).status_code == 302
 
 
 def test_returned_entry_shows_comment_and_can_be_edited_and_resubmitted(client, anna):
-    entry = EntryFactory(teacher=anna.employee, status=EntryStatus.RETURNED, reviewer_comment="Добавьте скан")
+    entry = EntryFactory(
+        teacher=staff_record(anna), status=EntryStatus.RETURNED, reviewer_comment="Добавьте скан"
+    )
     with_file(entry)
     client.force_login(anna)
     page = client.get(f"/portfolio/?year={entry.academic_year}").content.decode()
@@ -125,7 +132,7 @@ def test_returned_entry_shows_comment_and_can_be_edited_and_resubmitted(client, 
 
 
 def test_approved_entry_cannot_be_edited_or_deleted(client, anna):
-    entry = approved_entry(anna.employee, title="Утверждено")
+    entry = approved_entry(staff_record(anna), title="Утверждено")
     client.force_login(anna)
     response = client.post(f"/portfolio/entries/{entry.pk}/edit/", _form(title="Подмена"))
     assert response.status_code == 302
@@ -135,7 +142,7 @@ def test_approved_entry_cannot_be_edited_or_deleted(client, anna):
 
 
 def test_teacher_cannot_change_or_delete_another_teachers_entry_or_file(client, anna, boris):
-    entry = EntryFactory(teacher=anna.employee, title="Моя запись")
+    entry = EntryFactory(teacher=staff_record(anna), title="Моя запись")
     evidence = with_file(entry)
     client.force_login(boris)
     assert client.post(f"/portfolio/entries/{entry.pk}/edit/", _form(title="Чужая")).status_code == 404
@@ -150,7 +157,7 @@ def test_teacher_cannot_change_or_delete_another_teachers_entry_or_file(client, 
 def test_owner_deletes_draft_file_and_it_leaves_the_disk(
     client, anna, settings, django_capture_on_commit_callbacks
 ):
-    evidence = with_file(EntryFactory(teacher=anna.employee))
+    evidence = with_file(EntryFactory(teacher=staff_record(anna)))
     paths = [settings.MEDIA_ROOT / evidence.file.name, settings.MEDIA_ROOT / evidence.thumbnail.name]
     assert all(p.exists() for p in paths)
     client.force_login(anna)
@@ -161,9 +168,9 @@ def test_owner_deletes_draft_file_and_it_leaves_the_disk(
 
 
 def test_portfolio_grouped_by_year_and_item(client, anna):
-    EntryFactory(teacher=anna.employee, title="Прошлый год", date=datetime.date(2025, 5, 1))
-    EntryFactory(teacher=anna.employee, title="Курсы", item="1.4", kind="course", date=DAY)
-    EntryFactory(teacher=anna.employee, title="Грамота", date=DAY)
+    EntryFactory(teacher=staff_record(anna), title="Прошлый год", date=datetime.date(2025, 5, 1))
+    EntryFactory(teacher=staff_record(anna), title="Курсы", item="1.4", kind="course", date=DAY)
+    EntryFactory(teacher=staff_record(anna), title="Грамота", date=DAY)
     client.force_login(anna)
     page = client.get(f"/portfolio/?year={YEAR}").content.decode()
     assert "Курсы" in page and "Грамота" in page and "Прошлый год" not in page
@@ -200,8 +207,8 @@ def test_entry_date_bounds_on_29_february():
 def test_year_selector_lists_only_years_with_entries_and_the_current_one(client, anna):
     # Entries saved before dates were checked: a year 1 date must not yield two thousand options.
     for day in (datetime.date(1, 1, 1), datetime.date(2019, 10, 1), DAY):
-        EntryFactory(teacher=anna.employee, date=day)
-    EntryFactory(teacher=anna.employee, date=datetime.date(2021, 10, 1), status=EntryStatus.WITHDRAWN)
+        EntryFactory(teacher=staff_record(anna), date=day)
+    EntryFactory(teacher=staff_record(anna), date=datetime.date(2021, 10, 1), status=EntryStatus.WITHDRAWN)
     client.force_login(anna)
     response = client.get("/portfolio/")
     assert [year.label for year in response.context["years"]] == sorted(
@@ -222,13 +229,13 @@ def _many_entries(teacher, n):
 
 def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries):
     client.force_login(anna)
-    _many_entries(anna.employee, 1)
+    _many_entries(staff_record(anna), 1)
     client.get(f"/portfolio/?year={YEAR}")
     # session, user with her record, her years, the year's entries with their file counts, mini-site
     with django_assert_num_queries(5):
         client.get(f"/portfolio/?year={YEAR}")
-    _many_entries(anna.employee, 6)
-    with_file(PortfolioEntry.objects.filter(teacher=anna.employee).first(), jpeg_bytes(color=(0, 9, 0)))
+    _many_entries(staff_record(anna), 6)
+    with_file(PortfolioEntry.objects.filter(teacher=staff_record(anna)).first(), jpeg_bytes(color=(0, 9, 0)))
     with django_assert_num_queries(5):
         response = client.get(f"/portfolio/?year={YEAR}")
     content = response.content.decode()
@@ -240,12 +247,12 @@ def test_portfolio_page_constant_queries(client, anna, django_assert_num_queries
 
 
 def test_review_queue_oldest_first_with_previews(client, anna, boris, senior):
-    older = submitted_entry(boris.employee, title="Старая")
+    older = submitted_entry(staff_record(boris), title="Старая")
     older.submitted_at = timezone.now() - datetime.timedelta(days=3)
     older.save()
     with_file(older)
-    with_file(submitted_entry(anna.employee, title="Новая"))
-    EntryFactory(teacher=anna.employee, title="Черновик")
+    with_file(submitted_entry(staff_record(anna), title="Новая"))
+    EntryFactory(teacher=staff_record(anna), title="Черновик")
     client.force_login(senior)
     page = client.get("/portfolio/review/").content.decode()
     assert page.index("Старая") < page.index("Новая") and "Черновик" not in page
@@ -254,19 +261,19 @@ def test_review_queue_oldest_first_with_previews(client, anna, boris, senior):
 
 def test_review_queue_constant_queries(client, anna, senior, django_assert_num_queries):
     client.force_login(senior)
-    with_file(submitted_entry(anna.employee))
+    with_file(submitted_entry(staff_record(anna)))
     client.get("/portfolio/review/")
     with django_assert_num_queries(5):  # the page's rows and the count of the whole queue
         client.get("/portfolio/review/")
     for _ in range(5):
-        with_file(submitted_entry(anna.employee), jpeg_bytes(color=(_, 5, 5)))
+        with_file(submitted_entry(staff_record(anna)), jpeg_bytes(color=(_, 5, 5)))
     with django_assert_num_queries(5):
         response = client.get("/portfolio/review/")
     assert response.content.decode().count('data-test="queue-entry"') == 6
 
 
 def test_review_approve_one_and_return_many(client, anna, boris, senior):
-    a, b, c = (submitted_entry(t.employee) for t in (anna, boris, anna))
+    a, b, c = (submitted_entry(staff_record(t)) for t in (anna, boris, anna))
     client.force_login(senior)
     client.post("/portfolio/review/decide/", {"entries": [a.pk], "action": "approve"})
     response = client.post(
@@ -285,7 +292,7 @@ def test_review_approve_one_and_return_many(client, anna, boris, senior):
 
 
 def test_teacher_and_head_cannot_review(client, anna, head):
-    entry = submitted_entry(anna.employee)
+    entry = submitted_entry(staff_record(anna))
     for user in (anna, head):
         client.force_login(user)
         assert (
@@ -297,7 +304,7 @@ def test_teacher_and_head_cannot_review(client, anna, head):
 
 
 def test_admin_bulk_actions(client, anna, senior):
-    a, b = submitted_entry(anna.employee), submitted_entry(anna.employee)
+    a, b = submitted_entry(staff_record(anna)), submitted_entry(staff_record(anna))
     client.force_login(senior)
     url = "/admin/portfolios/portfolioentry/"
     client.post(url, {"action": "approve_selected", "_selected_action": [a.pk]})
@@ -313,7 +320,7 @@ def test_admin_bulk_actions(client, anna, senior):
 
 
 def test_file_served_by_content_type_and_with_x_accel(client, anna, settings):
-    evidence = with_file(EntryFactory(teacher=anna.employee))
+    evidence = with_file(EntryFactory(teacher=staff_record(anna)))
     client.force_login(anna)
     response = client.get(f"/portfolio/files/{evidence.pk}/")
     assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
@@ -325,10 +332,10 @@ def test_file_served_by_content_type_and_with_x_accel(client, anna, settings):
 
 
 def test_files_served_sandboxed_and_kept_out_of_shared_caches(client, anna):
-    own = with_file(EntryFactory(teacher=anna.employee), PDF_BYTES, name="diploma.pdf")
+    own = with_file(EntryFactory(teacher=staff_record(anna)), PDF_BYTES, name="diploma.pdf")
     pupils = with_file(
         EntryFactory(
-            teacher=anna.employee,
+            teacher=staff_record(anna),
             item=ReportItem.PUPILS,
             kind="pupils_result",
             pupils_count=3,
@@ -354,8 +361,8 @@ def test_files_served_sandboxed_and_kept_out_of_shared_caches(client, anna):
 
 
 def test_public_file_becomes_404_when_unpublished_or_private(client, anna):
-    site = published_site(anna.employee, slug="anna")
-    entry = approved_entry(anna.employee)
+    site = published_site(staff_record(anna), slug="anna")
+    entry = approved_entry(staff_record(anna))
     evidence = with_file(entry)
     url = f"/portfolio/files/{evidence.pk}/"
     assert client.get(url).status_code == 200
@@ -370,7 +377,7 @@ def test_public_file_becomes_404_when_unpublished_or_private(client, anna):
 
 
 def test_guessing_file_ids_reveals_nothing(client, anna, boris):
-    files = [with_file(EntryFactory(teacher=anna.employee)) for _ in range(3)]
+    files = [with_file(EntryFactory(teacher=staff_record(anna))) for _ in range(3)]
     client.force_login(boris)
     for pk in [f.pk for f in files] + [max(f.pk for f in files) + 1]:
         assert client.get(f"/portfolio/files/{pk}/").status_code == 404
@@ -398,7 +405,7 @@ def test_publish_needs_consent_and_records_it(client, anna):
 
 
 def test_minisite_shows_only_approved_public_entries_and_no_contacts(client, anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     teacher.phone, teacher.email = "+7 900 123-45-67", "anna-private@example.org"
     teacher.save()
     published_site(teacher, slug="anna", about="Люблю свою работу")
@@ -424,21 +431,21 @@ def test_minisite_shows_only_approved_public_entries_and_no_contacts(client, ann
 
 
 def test_minisite_pages_constant_queries(client, anna, boris, django_assert_num_queries, no_page_cache):
-    published_site(anna.employee, slug="anna")
-    with_file(approved_entry(anna.employee))
+    published_site(staff_record(anna), slug="anna")
+    with_file(approved_entry(staff_record(anna)))
     with django_assert_num_queries(6):
         client.get("/t/anna/")
     with django_assert_num_queries(2):
         client.get("/t/")
     for i in range(5):
         with_file(
-            approved_entry(anna.employee, item=["2", "3.1"][i % 2], date=DAY.replace(year=2023 + i % 3)),
+            approved_entry(staff_record(anna), item=["2", "3.1"][i % 2], date=DAY.replace(year=2023 + i % 3)),
             jpeg_bytes(color=(0, i, 0)),
         )
-    published_site(boris.employee, slug="boris")
+    published_site(staff_record(boris), slug="boris")
     for i in range(3):
         user = teacher_user(f"t{i}")
-        published_site(user.employee, slug=f"t{i}")
+        published_site(staff_record(user), slug=f"t{i}")
     with django_assert_num_queries(6):
         response = client.get("/t/anna/")
     assert response.content.decode().count('data-test="public-entry"') == 6
@@ -450,8 +457,8 @@ def test_minisite_pages_constant_queries(client, anna, boris, django_assert_num_
 def test_photo_only_on_published_site(client, anna):
     from django.core.files.base import ContentFile
 
-    anna.employee.photo.save("p.jpg", ContentFile(jpeg_bytes()), save=True)
-    site = published_site(anna.employee, slug="anna")
+    staff_record(anna).photo.save("p.jpg", ContentFile(jpeg_bytes()), save=True)
+    site = published_site(staff_record(anna), slug="anna")
     assert client.get("/t/anna/photo/").status_code == 200
     site.show_photo = False
     site.save()
@@ -465,15 +472,15 @@ def test_dismissed_teachers_minisite_and_public_files_are_gone(client, anna, bor
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     from django.core.files.base import ContentFile
 
-    anna.employee.photo.save("p.jpg", ContentFile(jpeg_bytes()), save=False)
-    anna.employee.dismissal_date = yesterday
-    anna.employee.save()
-    published_site(anna.employee, slug="anna")
-    evidence = with_file(approved_entry(anna.employee, title="Победа Анны"))
+    staff_record(anna).photo.save("p.jpg", ContentFile(jpeg_bytes()), save=False)
+    staff_record(anna).dismissal_date = yesterday
+    staff_record(anna).save()
+    published_site(staff_record(anna), slug="anna")
+    evidence = with_file(approved_entry(staff_record(anna), title="Победа Анны"))
     # Boris leaves next month: he is still on staff and still public.
-    boris.employee.dismissal_date = timezone.localdate() + datetime.timedelta(days=30)
-    boris.employee.save()
-    published_site(boris.employee, slug="boris")
+    staff_record(boris).dismissal_date = timezone.localdate() + datetime.timedelta(days=30)
+    staff_record(boris).save()
+    published_site(staff_record(boris), slug="boris")
     index = client.get("/t/").content.decode()
     assert "/t/boris/" in index and "/t/anna/" not in index
     assert client.get("/t/boris/").status_code == 200
@@ -485,8 +492,8 @@ def test_dismissed_teachers_minisite_and_public_files_are_gone(client, anna, bor
 
 
 def test_owner_hides_and_shows_a_derived_entry(client, anna):
-    published_site(anna.employee, slug="anna")
-    training = TrainingFactory(employee=anna.employee, programme="Курсы ФОП ДО")
+    published_site(staff_record(anna), slug="anna")
+    training = TrainingFactory(employee=staff_record(anna), programme="Курсы ФОП ДО")
     entry = PortfolioEntry.objects.get(source_type="staff.training", source_id=training.pk)
     assert entry.is_public and "Курсы ФОП ДО" in client.get("/t/anna/").content.decode()
     client.force_login(anna)
@@ -506,7 +513,7 @@ def test_owner_hides_and_shows_a_derived_entry(client, anna):
 
 
 def test_owner_toggles_visibility_of_an_approved_entry_and_nothing_else(client, anna):
-    entry = approved_entry(anna.employee, title="Утверждено")
+    entry = approved_entry(staff_record(anna), title="Утверждено")
     client.force_login(anna)
     page = client.get(f"/portfolio/entries/{entry.pk}/").content.decode()
     assert 'data-test="toggle-public"' in page
@@ -518,7 +525,7 @@ def test_owner_toggles_visibility_of_an_approved_entry_and_nothing_else(client, 
 
 
 def test_only_the_owner_may_show_or_hide_an_entry(client, anna, boris, head, senior):
-    entry = approved_entry(anna.employee)
+    entry = approved_entry(staff_record(anna))
     url = reverse("portfolios:entry_visibility", args=[entry.pk])
     for user in (boris, head, senior):
         client.force_login(user)
@@ -537,7 +544,7 @@ def test_only_the_owner_may_show_or_hide_an_entry(client, anna, boris, head, sen
 
 
 def test_admin_entry_page_constant_queries_with_history(client, anna, senior, django_assert_num_queries):
-    entry = EntryFactory(teacher=anna.employee)
+    entry = EntryFactory(teacher=staff_record(anna))
     StatusChange.objects.create(entry=entry, from_status="", to_status="draft", by=anna)
     url = reverse("admin:portfolios_portfolioentry_change", args=[entry.pk])
     client.force_login(senior)
@@ -571,8 +578,8 @@ def _pupils_entry(teacher, **kwargs):
 
 
 def test_pupils_result_files_never_public_though_the_entry_is(client, anna, boris, head, senior):
-    published_site(anna.employee, slug="anna")
-    evidence = with_file(_pupils_entry(anna.employee))
+    published_site(staff_record(anna), slug="anna")
+    evidence = with_file(_pupils_entry(staff_record(anna)))
     urls = [f"/portfolio/files/{evidence.pk}/", f"/portfolio/files/{evidence.pk}/thumbnail/"]
     page = client.get("/t/anna/").content.decode()
     assert "Воспитанники — призёры конкурса чтецов" in page
@@ -607,7 +614,7 @@ def test_form_error_with_a_chosen_file_tells_to_choose_it_again(client, anna):
 
 
 def test_removing_an_attached_file_asks_first(client, anna):
-    entry = EntryFactory(teacher=anna.employee)
+    entry = EntryFactory(teacher=staff_record(anna))
     with_file(entry)
     client.force_login(anna)
     page = client.get(f"/portfolio/entries/{entry.pk}/edit/").content.decode()
@@ -655,8 +662,8 @@ def test_withdraw_button_unpublishes_at_once(client, anna):
 
 
 def test_minisite_shows_only_the_parts_consented_to(client, anna):
-    anna.employee.groups.add(KindergartenGroupFactory(name="Солнышко"))
-    approved_entry(anna.employee, title="Победа в конкурсе")
+    staff_record(anna).groups.add(KindergartenGroupFactory(name="Солнышко"))
+    approved_entry(staff_record(anna), title="Победа в конкурсе")
     client.force_login(anna)
     data = {"slug": "antonova", "about": "Люблю детей", "credo": "", "published": "on", "consent": "on"}
     client.post("/portfolio/mini-site/", {**data, "show_about": "on", "show_group": "on"})
@@ -682,11 +689,11 @@ def test_refused_upload_is_summarised_at_the_top_and_by_the_field(client, anna):
 
 
 def test_approved_entry_says_it_is_shown_not_that_it_will_be(client, anna):
-    entry = approved_entry(anna.employee, title="Утверждено")
+    entry = approved_entry(staff_record(anna), title="Утверждено")
     client.force_login(anna)
     page = client.get(f"/portfolio/entries/{entry.pk}/").content.decode()
     assert "Shown on the mini-site." in page and "once approved" not in page
-    draft = EntryFactory(teacher=anna.employee)
+    draft = EntryFactory(teacher=staff_record(anna))
     assert "once approved" in client.get(f"/portfolio/entries/{draft.pk}/").content.decode()
 
 
@@ -694,7 +701,7 @@ def test_shared_experience_entry_shows_the_account_to_the_reviewer(client, anna,
     from events.models import ParticipationStatus
     from tests.events.factories import ParticipationFactory
 
-    participation = ParticipationFactory(teacher=anna.employee, status=ParticipationStatus.ATTENDED)
+    participation = ParticipationFactory(teacher=staff_record(anna), status=ParticipationStatus.ATTENDED)
     day = timezone.localdate(participation.event.start)
     participation.sharing_due = participation.sharing_done = day
     participation.sharing_account = "Рассказала на педчасе 12 коллегам"
@@ -707,7 +714,7 @@ def test_shared_experience_entry_shows_the_account_to_the_reviewer(client, anna,
 
 
 def test_review_refused_for_every_entry_gives_one_message_not_two(client, anna, senior):
-    entry = approved_entry(anna.employee, title="Уже подтверждена")
+    entry = approved_entry(staff_record(anna), title="Уже подтверждена")
     client.force_login(senior)
     page = client.post(
         reverse("portfolios:review_decide"), {"entries": [entry.pk], "action": "approve"}, follow=True
@@ -717,7 +724,7 @@ def test_review_refused_for_every_entry_gives_one_message_not_two(client, anna, 
 
 def test_review_queue_is_shown_a_page_at_a_time(client, anna, senior):
     for n in range(REVIEW_PAGE_SIZE + 2):
-        submitted_entry(anna.employee, title=f"Запись {n:02d}")
+        submitted_entry(staff_record(anna), title=f"Запись {n:02d}")
     client.force_login(senior)
     response = client.get("/portfolio/review/")
     first = response.content.decode()
@@ -731,7 +738,7 @@ def test_review_queue_is_shown_a_page_at_a_time(client, anna, senior):
 
 
 def test_minisite_is_served_from_the_cache_until_it_changes(client, anna, django_assert_num_queries):
-    site = published_site(anna.employee, slug="anna", about="Работаю в младшей группе")
+    site = published_site(staff_record(anna), slug="anna", about="Работаю в младшей группе")
     assert "Работаю в младшей группе" in client.get("/t/anna/").content.decode()
     # From the shared cache: Redis costs no query, the database cache two (the version, the page).
     with django_assert_num_queries(0 if isinstance(caches["pages"], RedisCache) else 2):
@@ -739,8 +746,8 @@ def test_minisite_is_served_from_the_cache_until_it_changes(client, anna, django
     site.about = "Люблю музыку и театр"
     site.save()
     assert "Люблю музыку и театр" in client.get("/t/anna/").content.decode()
-    anna.employee.surname = "Андреева"
-    anna.employee.save()
+    staff_record(anna).surname = "Андреева"
+    staff_record(anna).save()
     assert "Андреева" in client.get("/t/").content.decode()
     site.published = False
     site.save()

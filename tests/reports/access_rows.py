@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from reports.services import rating_build, self_report_get_or_create
+from staff.access import staff_record
 from tests.reports.factories import current_year
 
 READERS_ONLY = dict(anonymous=302, anna=403, boris=403, head=200, senior=200)
@@ -26,7 +27,7 @@ def _build_workbook(personas):
 
 
 def _annas_report(personas):
-    return self_report_get_or_create(teacher=personas["anna"].employee, year=current_year())
+    return self_report_get_or_create(teacher=staff_record(personas["anna"]), year=current_year())
 
 
 def _report_url(name):

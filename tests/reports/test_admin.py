@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from reports.models import RatingBuild, SelfReport, SelfReportStatus
 from reports.services import rating_build, self_report_accept, self_report_get_or_create
+from staff.access import staff_record
 from tests.reports.factories import current_year
 
 
@@ -36,8 +37,8 @@ def _report(teacher):
 
 
 def test_accepted_self_report_cannot_be_deleted(admin_client, anna, boris, senior):
-    accepted = self_report_accept(report=_report(anna.employee), reviewer=senior)
-    submitted = _report(boris.employee)
+    accepted = self_report_accept(report=_report(staff_record(anna)), reviewer=senior)
+    submitted = _report(staff_record(boris))
     url = reverse("admin:reports_selfreport_delete", args=[accepted.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     # no bulk delete either, which would not look at the status

@@ -12,6 +12,7 @@ from kindergarten_portal.access.roles import HEAD, SENIOR_EDUCATOR
 from portfolios.models import ReportItem, Result
 from reports.models import RatingBuild
 from reports.services import rating_build
+from staff.access import staff_record
 from tests.browser_steps import assert_accessible
 from tests.factories import PASSWORD, UserFactory, teacher_user
 from tests.reports.factories import current_year
@@ -87,7 +88,7 @@ def test_reports_pages_fit_a_phone(live_server, browser):
         teacher = teacher_with_category(surname=f"{surname}{index}", name=name, patronymic=patronymic)
         entry(teacher, ReportItem.COMPETITIONS, level=Level.REGIONAL, result=Result.WINNER, day=today)
     entry(
-        anna.employee,
+        staff_record(anna),
         ReportItem.COMPETITIONS,
         level=Level.REGIONAL,
         result=Result.WINNER,

@@ -9,6 +9,7 @@ from events.models import Level
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from portfolios.models import ReportItem, Result
 from reports.models import SelfReport, SelfReportStatus
+from staff.access import staff_record
 from tests.browser_steps import new_page, open_menu_link, sign_in
 from tests.factories import UserFactory, teacher_user
 
@@ -23,7 +24,7 @@ def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, ne
     anna = teacher_user("anna", surname="Антонова")
     today = timezone.localdate()  # the report is the current academic year's
     entry(
-        anna.employee,
+        staff_record(anna),
         ReportItem.COMPETITIONS,
         level=Level.MUNICIPAL,
         result=Result.WINNER,
@@ -43,7 +44,7 @@ def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, ne
     expect(teacher.get_by_role("alert")).to_have_text("Самоотчёт отправлен старшему воспитателю.")
     expect(teacher.locator("[data-test=status]")).to_have_text("на проверке")
     expect(teacher.get_by_role("textbox")).to_have_count(0)  # under review: nothing to edit
-    report = SelfReport.objects.get(teacher=anna.employee)
+    report = SelfReport.objects.get(teacher=staff_record(anna))
     assert report.status == SelfReportStatus.SUBMITTED
     assert report.comments == {"3.3": "Готовилась к конкурсу полгода."}
     assert report.reflection == "Год прошёл продуктивно."
@@ -94,7 +95,7 @@ def test_self_report_submitted_returned_resubmitted_and_accepted(live_server, ne
     assert frozen["3.3"] == ["Конкурс «Воспитатель года»"]
 
     # An entry approved afterwards does not change the accepted report: it is frozen.
-    entry(anna.employee, ReportItem.COMPETITIONS, day=today, title="Конкурс чтецов")
+    entry(staff_record(anna), ReportItem.COMPETITIONS, day=today, title="Конкурс чтецов")
     teacher.reload()
     expect(teacher.locator("[data-test=status]")).to_have_text("принят")
     accepted_on = timezone.localtime(report.reviewed_at).strftime("%d.%m.%Y")

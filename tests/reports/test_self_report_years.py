@@ -16,6 +16,7 @@ from reports.services import (
     self_report_withdraw,
 )
 from staff import academic
+from staff.access import staff_record
 
 from .factories import current_year
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _submitted(teacher_user, year=None):
-    report = self_report_get_or_create(teacher=teacher_user.employee, year=year or current_year())
+    report = self_report_get_or_create(teacher=staff_record(teacher_user), year=year or current_year())
     self_report_save(report=report, by=teacher_user, comments={}, reflection="Итоги года")
     return self_report_submit(report=report, by=teacher_user)
 
@@ -73,7 +74,7 @@ def test_withdraw_is_refused_once_reviewed(anna, senior, decision):
 
 
 def test_withdraw_of_a_draft_is_refused(anna):
-    report = self_report_get_or_create(teacher=anna.employee, year=current_year())
+    report = self_report_get_or_create(teacher=staff_record(anna), year=current_year())
     with pytest.raises(ValidationError):
         self_report_withdraw(report=report, by=anna)
 
@@ -88,7 +89,7 @@ def test_only_the_owner_withdraws(anna, boris, senior):
 
 
 def test_a_report_of_an_earlier_year_cannot_be_withdrawn(anna):
-    report = _old_report(anna.employee, SelfReportStatus.SUBMITTED, submitted_at=timezone.now())
+    report = _old_report(staff_record(anna), SelfReportStatus.SUBMITTED, submitted_at=timezone.now())
     with pytest.raises(ValidationError):
         self_report_withdraw(report=report, by=anna)
     report.refresh_from_db()
@@ -134,9 +135,9 @@ def test_withdraw_after_review_says_why(client, anna, senior):
 
 
 def test_her_list_shows_every_year_newest_first(client, anna, boris):
-    old = _old_report(anna.employee, SelfReportStatus.ACCEPTED, reviewed_at=timezone.now())
-    this = self_report_get_or_create(teacher=anna.employee, year=current_year())
-    _old_report(boris.employee, SelfReportStatus.ACCEPTED, reviewed_at=timezone.now())
+    old = _old_report(staff_record(anna), SelfReportStatus.ACCEPTED, reviewed_at=timezone.now())
+    this = self_report_get_or_create(teacher=staff_record(anna), year=current_year())
+    _old_report(staff_record(boris), SelfReportStatus.ACCEPTED, reviewed_at=timezone.now())
     client.force_login(anna)
     response = client.get(reverse("reports:my_self_reports"))
     assert [r.pk for r in response.context["reports"]] == [this.pk, old.pk]
@@ -146,7 +147,7 @@ def test_her_list_shows_every_year_newest_first(client, anna, boris):
 def test_her_list_query_count_is_constant(client, anna, django_assert_num_queries):
     client.force_login(anna)
     url = reverse("reports:my_self_reports")
-    self_report_get_or_create(teacher=anna.employee, year=current_year())
+    self_report_get_or_create(teacher=staff_record(anna), year=current_year())
     client.get(url)
     with django_assert_num_queries(3) as one:
         client.get(url)
@@ -154,7 +155,7 @@ def test_her_list_query_count_is_constant(client, anna, django_assert_num_querie
         year = academic_year_ensure(
             year=academic.AcademicYear(academic.AcademicYear.current().start_year - back)
         )
-        SelfReport.objects.create(teacher=anna.employee, academic_year=year)
+        SelfReport.objects.create(teacher=staff_record(anna), academic_year=year)
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["reports"]) == 6
@@ -162,7 +163,7 @@ def test_her_list_query_count_is_constant(client, anna, django_assert_num_querie
 
 @pytest.mark.parametrize("status", [SelfReportStatus.DRAFT, SelfReportStatus.RETURNED])
 def test_an_earlier_year_is_read_only_for_her(client, anna, status):
-    report = _old_report(anna.employee, status)
+    report = _old_report(staff_record(anna), status)
     client.force_login(anna)
     page = client.get(reverse("reports:self_report", args=[report.pk]))
     assert page.status_code == 200

@@ -23,6 +23,7 @@ from reports.models import (
 )
 from reports.services import rating_build, self_report_get_or_create
 from staff import academic
+from staff.access import staff_record
 from staff.models import Category
 from tests.factories import EmployeeFactory, TrainingFactory
 
@@ -218,7 +219,7 @@ def test_scoring_table_is_explained_in_the_admin(client, senior):
 
 @pytest.fixture
 def annas_year(anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     entry(teacher, ReportItem.METHODOLOGICAL, level=Level.MUNICIPAL, title="Выступление на ГМО", day=_today())
     entry(teacher, ReportItem.AWARDS, level=Level.REGIONAL, title="Грамота министерства", day=_today())
     return teacher
@@ -408,7 +409,7 @@ def test_self_report_list_query_count_does_not_grow(client, senior, django_asser
 
 def test_self_report_list_shows_every_teacher_on_the_staff(client, head, anna, boris):
     year = current_year()
-    _submitted(anna.employee)
+    _submitted(staff_record(anna))
     left_before = teacher_with_category(
         surname="Ушедшая", dismissal_date=year.start - datetime.timedelta(days=1)
     )
@@ -434,7 +435,7 @@ def test_self_report_list_chooses_the_year(client, head, anna, boris):
     AcademicYear.objects.create(start_year=current.start_year - 2)  # nothing in it: not offered
     built = AcademicYear.objects.create(start_year=current.start_year - 3)
     rating_build(year=built, workbook=False)
-    old = self_report_get_or_create(teacher=anna.employee, year=last)
+    old = self_report_get_or_create(teacher=staff_record(anna), year=last)
     client.force_login(head)
 
     response = client.get(reverse("reports:self_reports"))

@@ -3,11 +3,12 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from staff.access import staff_record
 from tests.factories import EmployeeFactory, TrainingFactory, pdf_bytes
 
 
 def _employee_of(user):
-    return user.employee
+    return staff_record(user)
 
 
 def _photo_of_anna(personas):

@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
+from staff.access import staff_record
 from staff.models import Category, EducationLevel
 from tests.browser_steps import assert_accessible
 from tests.factories import PASSWORD, CategoryDecisionFactory, EmployeeFactory, UserFactory, teacher_user
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_teacher_signs_in_and_sees_her_page_in_russian(live_server, page):
     anna = teacher_user("anna", surname="Антонова")
     CategoryDecisionFactory(
-        employee=anna.employee, category=Category.FIRST, decision_date=datetime.date(2024, 5, 20)
+        employee=staff_record(anna), category=Category.FIRST, decision_date=datetime.date(2024, 5, 20)
     )
 
     page.set_viewport_size({"width": 390, "height": 844})  # a phone

@@ -12,6 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from events.forms import EventPhotoForm
+from staff.access import staff_record
 from staff.images import photo_prepare
 from staff.models import Employee
 from tests.factories import png_claiming
@@ -63,7 +64,7 @@ def test_staff_photo_bomb_refused_and_nothing_stored(client, anna, settings, wid
     body = response.content.decode()
     assert message in body
     assert 'value="+7 912 000-11-22"' in body
-    employee = Employee.objects.get(pk=anna.employee.pk)
+    employee = Employee.objects.get(pk=staff_record(anna).pk)
     assert not employee.photo and employee.phone == ""
     assert _stored_files(settings) == []
 
@@ -119,7 +120,7 @@ def test_heic_staff_photo_stored_as_jpeg(client, anna):
     upload = SimpleUploadedFile("IMG_0002.HEIC", _heic(), "image/heic")
     response = client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": "", "photo": upload})
     assert response.status_code == 302
-    with Image.open(Employee.objects.get(pk=anna.employee.pk).photo.path) as stored:
+    with Image.open(Employee.objects.get(pk=staff_record(anna).pk).photo.path) as stored:
         assert stored.format == "JPEG" and stored.size == (64, 48)
 
 
@@ -201,7 +202,7 @@ def test_heavy_picture_refused_while_another_process_decodes_one(client, anna, s
     body = response.content.decode()
     assert "Сейчас обрабатываются другие большие изображения, поэтому «big.jpg» не принято." in body
     assert 'value="+7 912 000-11-22"' in body  # what she typed is kept
-    employee = Employee.objects.get(pk=anna.employee.pk)
+    employee = Employee.objects.get(pk=staff_record(anna).pk)
     assert not employee.photo and employee.phone == ""
     assert _stored_files(settings) == []
 
@@ -209,7 +210,7 @@ def test_heavy_picture_refused_while_another_process_decodes_one(client, anna, s
     photo = SimpleUploadedFile("big.jpg", _phone_jpeg(), "image/jpeg")
     response = client.post(url, {"phone": "+7 912 000-11-22", "email": "", "photo": photo})
     assert response.status_code == 302
-    assert Employee.objects.get(pk=anna.employee.pk).photo
+    assert Employee.objects.get(pk=staff_record(anna).pk).photo
 
 
 def test_small_picture_does_not_wait_for_the_heavy_slot(settings, decoding_slot_held):

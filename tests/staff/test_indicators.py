@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from staff.access import staff_record
 from staff.indicators import rounded_shares, self_evaluation_indicators
 from staff.models import Category, EducationLevel, Position, TrainingKind
 from tests.factories import (
@@ -354,7 +355,7 @@ def test_xlsx_has_the_same_figures(client, senior):
 
 
 def test_birth_date_is_on_no_public_page_and_not_on_her_own_page(client, anna, boris):
-    employee = anna.employee
+    employee = staff_record(anna)
     employee.birth_date = D(1987, 11, 23)
     employee.save()
     site = published_site(employee, slug="antonova")

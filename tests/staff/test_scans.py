@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from staff.access import staff_record
 from staff.models import Training
 from tests.factories import EmployeeFactory, TrainingFactory, pdf_bytes
 from tests.portfolios.factories import jpeg_bytes
@@ -76,7 +77,7 @@ def test_pdf_and_photo_scans_stored_under_a_random_name(client, senior):
 
 
 def test_scan_view_answers_the_teacher_and_the_office_with_safe_headers(client, anna, boris, senior, head):
-    training = TrainingFactory(employee=anna.employee, end_date=datetime.date(2025, 1, 24))
+    training = TrainingFactory(employee=staff_record(anna), end_date=datetime.date(2025, 1, 24))
     training.scan.save("a1b2.pdf", ContentFile(pdf_bytes()), save=True)
     url = reverse("staff:training_scan", args=[training.pk])
     assert url == f"/staff/trainings/{training.pk}/scan/"
@@ -96,7 +97,7 @@ def test_scan_view_answers_the_teacher_and_the_office_with_safe_headers(client, 
 
 
 def test_training_without_scan_or_missing_file_is_404(client, anna):
-    training = TrainingFactory(employee=anna.employee)
+    training = TrainingFactory(employee=staff_record(anna))
     client.force_login(anna)
     assert client.get(reverse("staff:training_scan", args=[training.pk])).status_code == 404
     Training.objects.filter(pk=training.pk).update(scan="staff/certificates/gone.pdf")
@@ -104,14 +105,14 @@ def test_training_without_scan_or_missing_file_is_404(client, anna):
 
 
 def test_admin_and_my_page_link_the_view_not_the_media_url(client, senior, head, anna):
-    training = TrainingFactory(employee=anna.employee)
+    training = TrainingFactory(employee=staff_record(anna))
     training.scan.save("c3d4.pdf", ContentFile(pdf_bytes()), save=True)
     view_url = reverse("staff:training_scan", args=[training.pk])
     pages = [
         (senior, reverse("admin:staff_training_change", args=[training.pk])),
-        (senior, reverse("admin:staff_employee_change", args=[anna.employee.pk])),
+        (senior, reverse("admin:staff_employee_change", args=[staff_record(anna).pk])),
         (head, reverse("admin:staff_training_change", args=[training.pk])),
-        (head, reverse("admin:staff_employee_change", args=[anna.employee.pk])),
+        (head, reverse("admin:staff_employee_change", args=[staff_record(anna).pk])),
         (anna, reverse("staff:my_page")),
     ]
     for user, page_url in pages:

@@ -4,13 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
+from staff.access import staff_record
 from staff.models import Employee
 from staff.services import employee_contacts_save
 from tests.portfolios.factories import jpeg_bytes
 
 
 def test_contacts_saved_from_data_and_email_mirrored_to_account(anna):
-    employee = anna.employee
+    employee = staff_record(anna)
     employee_contacts_save(
         employee=employee,
         phone="+7 912 000-11-22",
@@ -30,7 +31,7 @@ def test_contacts_saved_from_data_and_email_mirrored_to_account(anna):
 
 
 def test_contacts_with_a_bad_email_refused_and_nothing_saved(anna):
-    employee = anna.employee
+    employee = staff_record(anna)
     with pytest.raises(ValidationError) as refused:
         employee_contacts_save(employee=employee, phone="+7 912 000-11-22", email="not-an-address")
     assert list(refused.value.message_dict) == ["email"]

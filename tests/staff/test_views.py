@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from staff.access import staff_record
 from staff.dates import add_months, add_years
 from staff.models import Category, Employee, Position, TrainingKind
 from tests.factories import (
@@ -35,7 +36,7 @@ def jpeg_bytes(size=(1600, 1200), exif_orientation=None):
 
 
 def test_my_page_shows_her_record_in_russian(client, anna):
-    employee = anna.employee
+    employee = staff_record(anna)
     CategoryDecisionFactory(
         employee=employee, category=Category.HIGHEST, decision_date=datetime.date(2024, 3, 1)
     )
@@ -65,7 +66,7 @@ def test_my_page_in_english_after_switching_language(client, anna):
 
 def test_my_page_query_count_does_not_grow_with_history(client, anna, django_assert_num_queries):
     client.force_login(anna)
-    employee = anna.employee
+    employee = staff_record(anna)
     TrainingFactory(employee=employee)
     MentorshipFactory(mentor=employee)
     client.get(reverse("staff:my_page"))
@@ -95,7 +96,7 @@ def test_teacher_edits_only_contacts(client, anna):
         },
     )
     assert response.status_code == 302
-    employee = Employee.objects.get(pk=anna.employee.pk)
+    employee = Employee.objects.get(pk=staff_record(anna).pk)
     assert employee.phone == "+7 912 000-11-22"
     assert employee.position == Position.EDUCATOR
     assert employee.surname == "Антонова"
@@ -107,7 +108,7 @@ def test_photo_upload_is_resized_and_rotated(client, anna, settings):
     upload = SimpleUploadedFile("IMG_0001.jpg", jpeg_bytes((1600, 1200), exif_orientation=6), "image/jpeg")
     response = client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": "", "photo": upload})
     assert response.status_code == 302
-    employee = Employee.objects.get(pk=anna.employee.pk)
+    employee = Employee.objects.get(pk=staff_record(anna).pk)
     with Image.open(employee.photo.path) as stored:
         assert stored.format == "JPEG"
         assert stored.size == (300, 400)  # turned upright by EXIF, longest side 400
@@ -129,7 +130,7 @@ def test_bad_photo_is_refused_and_typed_contacts_are_kept(client, anna, name, co
     body = response.content.decode()
     assert "изображение" in body or "фотографией" in body
     assert 'value="+7 999 123"' in body
-    employee = Employee.objects.get(pk=anna.employee.pk)
+    employee = Employee.objects.get(pk=staff_record(anna).pk)
     assert not employee.photo and employee.phone == ""
 
 
@@ -139,7 +140,7 @@ def test_oversized_photo_is_refused(client, anna, settings):
     upload = SimpleUploadedFile("big.jpg", jpeg_bytes((50, 50)), "image/jpeg")
     body = client.post(reverse("staff:my_contacts_edit"), {"photo": upload}).content.decode()
     assert "Файл «big.jpg» больше 0 МБ" in body
-    assert not Employee.objects.get(pk=anna.employee.pk).photo
+    assert not Employee.objects.get(pk=staff_record(anna).pk).photo
 
 
 def test_home_page_shows_role_specific_links(client, anna, senior, head):
@@ -176,14 +177,14 @@ def test_phone_must_look_like_a_phone_and_input_is_kept(client, anna):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'value="abc"' in body and 'value="a@sad.ru"' in body
-    assert Employee.objects.get(pk=anna.employee.pk).phone == ""
+    assert Employee.objects.get(pk=staff_record(anna).pk).phone == ""
 
 
 def test_current_photo_is_shown_and_can_be_removed(client, anna):
     client.force_login(anna)
     upload = SimpleUploadedFile("me.jpg", jpeg_bytes((100, 100)), "image/jpeg")
     client.post(reverse("staff:my_contacts_edit"), {"photo": upload})
-    employee = Employee.objects.get(pk=anna.employee.pk)
+    employee = Employee.objects.get(pk=staff_record(anna).pk)
     body = client.get(reverse("staff:my_contacts_edit")).content.decode()
     assert reverse("staff:photo", args=[employee.pk]) in body and "/media/" not in body
     client.post(reverse("staff:my_contacts_edit"), {"phone": "", "email": "", "remove_photo": "on"})
@@ -202,7 +203,7 @@ def test_my_page_says_what_to_do_and_by_when(client, anna, time_machine):
     # A literal day: on the 29th–31st four months on and three back is not one month on.
     time_machine.move_to(datetime.datetime(2026, 12, 15, 10, tzinfo=timezone.get_current_timezone()))
     today = timezone.localdate()
-    employee = anna.employee
+    employee = staff_record(anna)
     # Granted before 01.09.2023; the decision set its end four months from now.
     CategoryDecisionFactory(
         employee=employee,
@@ -228,7 +229,7 @@ def test_my_page_says_what_to_do_and_by_when(client, anna, time_machine):
 
 
 def test_my_page_words_in_english(client, anna):
-    employee = anna.employee
+    employee = staff_record(anna)
     employee.hire_date = datetime.date(2016, 9, 1)
     employee.save()
     ConformityDecisionFactory(employee=employee, decision_date=datetime.date(2024, 10, 7))
@@ -247,7 +248,7 @@ def test_my_page_words_in_english(client, anna):
 
 def test_my_page_says_the_category_has_no_term(client, anna):
     CategoryDecisionFactory(
-        employee=anna.employee, category=Category.HIGHEST, decision_date=datetime.date(2023, 9, 1)
+        employee=staff_record(anna), category=Category.HIGHEST, decision_date=datetime.date(2023, 9, 1)
     )
     client.force_login(anna)
     client.post(reverse("set_language"), {"language": "en", "next": "/staff/me/"})
@@ -261,5 +262,5 @@ def test_phone_inputs_are_tel(client, anna, senior):
     page = client.get(reverse("staff:my_contacts_edit")).content.decode()
     assert re.search(r'<input type="tel" name="phone"', page)
     client.force_login(senior)
-    page = client.get(reverse("admin:staff_employee_change", args=[anna.employee.pk])).content.decode()
+    page = client.get(reverse("admin:staff_employee_change", args=[staff_record(anna).pk])).content.decode()
     assert re.search(r'<input type="tel" name="phone"', page)
