@@ -320,7 +320,8 @@ def events_of_teacher_calendar(*, teacher):
 
 
 def organizations_with_membership(*, on=None):
-    """Organizations annotated with `is_member` (a membership period covers `on`, default today)."""
+    """Organizations annotated with `is_member` (a membership period covers `on`, default today), by
+    name: a query with GROUP BY keeps no model ordering, and the organizer autocomplete pages it."""
     on = on or timezone.localdate()
     return Organization.objects.annotate(
         active_periods=Count(
@@ -328,7 +329,7 @@ def organizations_with_membership(*, on=None):
             filter=Q(memberships__joined__lte=on)
             & (Q(memberships__left__isnull=True) | Q(memberships__left__gte=on)),
         )
-    )
+    ).order_by("name", "pk")
 
 
 def certificates_with_holders():
