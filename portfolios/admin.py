@@ -88,6 +88,7 @@ class PortfolioEntryAdmin(
         "submitted_at",
         "approved_by",
         "approved_at",
+        "confirmed_by",
         "source_type",
         "source_id",
         "source_deleted",
@@ -103,6 +104,7 @@ class PortfolioEntryAdmin(
                     "reviewer_comment",
                     "submitted_at",
                     ("approved_by", "approved_at"),
+                    "confirmed_by",
                     ("source_type", "source_id", "source_deleted"),
                 ]
             },

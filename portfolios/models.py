@@ -157,6 +157,27 @@ class PortfolioEntry(models.Model):
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True, editable=False)
     # The source record was deleted: the approved entry is kept as it was, with the source's text.
     source_deleted = models.BooleanField(_("source deleted"), default=False, editable=False)
+    # A teacher who moved carries chosen approved entries from her old kindergarten to her new one
+    # without a second review (services.entries_carry): the copy names the kindergarten that
+    # verified it, «подтверждено: <kindergarten>», and the entry it was copied from.
+    confirmed_by = models.ForeignKey(
+        "kindergarten_portal.Organization",
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_copies",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -181,6 +202,11 @@ class PortfolioEntry(models.Model):
                 condition=~Q(status="approved") | Q(approved_at__isnull=False),
                 name="portfolio_entry_approved_has_time",
             ),
+            models.UniqueConstraint(
+                fields=["teacher", "carried_from"],
+                condition=Q(carried_from__isnull=False),
+                name="portfolio_entry_carried_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["teacher", "date"]),
@@ -197,6 +223,13 @@ class PortfolioEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def status_label(self):
+        """Her status as the badges read it: a carried entry names the kindergarten that confirmed it."""
+        if self.status == EntryStatus.APPROVED and self.confirmed_by_id:
+            return _("Confirmed: %(kindergarten)s") % {"kindergarten": self.confirmed_by.name}
+        return capfirst(self.get_status_display())
 
     def clean(self):
         errors = {}

@@ -1,6 +1,7 @@
 """Reads of portfolio data shared by the teacher's pages, the review queue, the mini-site and reports."""
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django_scopes import scopes_disabled
 
 from events.models import Participation
 from staff.academic import AcademicYear
@@ -36,9 +37,40 @@ def portfolio_of(*, teacher, year: AcademicYear):
         .of_academic_year(year)
         .exclude(status=EntryStatus.WITHDRAWN)
         .annotate(files_count=Count("evidence_files"))
+        .select_related("confirmed_by")
         .order_by("date", "pk")
     )
     return group_by_item(entries)
+
+
+def earlier_entries(*, teacher):
+    """The approved entries of the teacher's earlier staff records (a kindergarten she left, hers
+    through her account), newest first, with the kindergarten that verified each and `carried`: she
+    has carried it to `teacher`, her current record, already. Her old kindergartens are outside the
+    request's scope: a deliberate read across kindergartens, of her own rows only (the queryset is
+    made unscoped; it is read where it is paged)."""
+    with scopes_disabled():
+        return (
+            PortfolioEntry.objects.filter(
+                teacher__user_id=teacher.user_id, status=EntryStatus.APPROVED, teacher__user__isnull=False
+            )
+            .exclude(teacher=teacher)
+            .select_related("teacher__organization", "confirmed_by")
+            .annotate(
+                files_count=Count("evidence_files"),
+                carried=Exists(
+                    PortfolioEntry._base_manager.filter(teacher=teacher, carried_from=OuterRef("pk"))
+                ),
+            )
+            .order_by("-date", "-pk")
+        )
+
+
+def has_earlier_records(*, teacher) -> bool:
+    """Whether her account has staff records of kindergartens she left (so entries she may carry)."""
+    if teacher.user_id is None:
+        return False
+    return Employee._base_manager.filter(user_id=teacher.user_id).exclude(pk=teacher.pk).exists()
 
 
 def review_queue():

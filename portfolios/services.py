@@ -242,6 +242,57 @@ def entry_set_public(*, entry, by, is_public: bool) -> PortfolioEntry:
 # ---------------------------------------------------------------- mini-site
 
 
+@transaction.atomic
+def entries_carry(*, teacher, entries, by) -> list[PortfolioEntry]:
+    """Carry chosen approved entries of her earlier staff records (`selectors.earlier_entries`) to
+    `teacher`, her current record, as the product owner decided: approved without a second review,
+    marked with the kindergarten that verified them (`confirmed_by`); their files are named, not
+    copied (a stored file stays while any row names it). An entry carried before is left out.
+    Returns the new entries."""
+    carried = []
+    for original in entries:
+        if (
+            original.teacher.user_id != teacher.user_id
+            or original.teacher_id == teacher.pk
+            or original.status != EntryStatus.APPROVED
+            or getattr(original, "carried", False)
+        ):
+            raise PermissionDenied
+        verifier = original.confirmed_by or original.teacher.organization
+        copy = PortfolioEntry(
+            teacher=teacher,
+            **{name: getattr(original, name) for name in ENTRY_FIELDS},
+            status=EntryStatus.APPROVED,
+            submitted_at=original.submitted_at,
+            approved_at=original.approved_at,
+            confirmed_by=verifier,
+            carried_from=original,
+        )
+        copy.save()
+        StatusChange.objects.create(
+            entry=copy,
+            from_status="",
+            to_status=EntryStatus.APPROVED,
+            by=by,
+            comment=_("Carried from %(kindergarten)s, where it was confirmed.")
+            % {"kindergarten": verifier.name},
+        )
+        EvidenceFile.objects.bulk_create(
+            EvidenceFile(
+                entry=copy,
+                file=evidence.file.name,
+                thumbnail=evidence.thumbnail.name,
+                content_type=evidence.content_type,
+                original_name=evidence.original_name,
+                size=evidence.size,
+                sha256=evidence.sha256,
+            )
+            for evidence in EvidenceFile._base_manager.filter(entry=original).order_by("pk")
+        )
+        carried.append(copy)
+    return carried
+
+
 def minisite_save(*, teacher, by, data: dict, consent: bool, now=None) -> MiniSite:
     """Create or change the teacher's mini-site and return it.
 

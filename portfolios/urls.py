@@ -6,6 +6,7 @@ app_name = "portfolios"
 urlpatterns = [
     path("", views.my_portfolio, name="my_portfolio"),
     path("entries/add/", views.entry_add, name="entry_add"),
+    path("entries/carry/", views.carry, name="carry"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/submit/", views.entry_submit_view, name="entry_submit"),

@@ -28,6 +28,8 @@ from .access import (
 from .forms import BulkReviewForm, EntryForm, MiniSiteForm, ReturnForm, suggested_slug
 from .models import EntryStatus, MiniSite
 from .selectors import (
+    earlier_entries,
+    has_earlier_records,
     minisite_public_entries,
     minisite_teacher,
     minisites_published,
@@ -37,6 +39,7 @@ from .selectors import (
     sharing_account_of,
 )
 from .services import (
+    entries_carry,
     entries_review,
     entry_create,
     entry_delete,
@@ -48,6 +51,7 @@ from .services import (
 )
 
 REVIEW_PAGE_SIZE = 20  # entries with their scans per page of the review queue
+CARRY_PAGE_SIZE = 50  # entries of her earlier kindergartens per page
 
 
 # ---------------------------------------------------------------- the teacher's portfolio
@@ -74,7 +78,14 @@ def my_portfolio(request):
     return render(
         request,
         "portfolios/my_portfolio.html",
-        {"teacher": teacher, "years": years, "year": year, "groups": groups, "site": site},
+        {
+            "teacher": teacher,
+            "years": years,
+            "year": year,
+            "groups": groups,
+            "site": site,
+            "has_earlier": has_earlier_records(teacher=teacher),
+        },
     )
 
 
@@ -267,6 +278,44 @@ def review_decide(request):
 
 
 # ---------------------------------------------------------------- the mini-site
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def carry(request):
+    """A teacher who moved carries chosen approved entries of the kindergartens she left to her
+    portfolio here, confirmed by them (no second review). Only her own earlier entries are listed
+    and accepted; an entry carried before cannot be chosen again."""
+    teacher = self_service_teacher(request.user)
+    entries = earlier_entries(teacher=teacher)
+    if request.method == "POST":
+        chosen = {int(value) for value in request.POST.getlist("entry") if value.isdigit()}
+        mine = list(entries.filter(pk__in=chosen))
+        if len(mine) != len(chosen):
+            raise Http404  # not one of her earlier entries
+        picked = [entry for entry in mine if not entry.carried]
+        if not chosen:
+            messages.error(request, _("Choose the entries to carry."))
+        elif not picked:
+            messages.info(request, _("These entries are in your portfolio already."))
+        else:
+            entries_carry(teacher=teacher, entries=picked, by=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d entry carried to your portfolio.",
+                    "%(count)d entries carried to your portfolio.",
+                    len(picked),
+                )
+                % {"count": len(picked)},
+            )
+            return redirect("portfolios:carry")
+    page = page_of(request, entries, CARRY_PAGE_SIZE)
+    for entry in page:
+        entry.files_label = ngettext("%(counter)s file", "%(counter)s files", entry.files_count) % {
+            "counter": entry.files_count
+        }
+    return render(request, "portfolios/carry.html", {"teacher": teacher, "page_obj": page})
 
 
 @login_required

@@ -398,6 +398,21 @@ class EmployeeAdmin(
                     "names": ", ".join(f"{e.short_name} ({username})" for e, username in result.created),
                 },
             )
+        if result.linked:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d account of a teacher who moved here linked (her login and password stay): "
+                    "%(names)s.",
+                    "%(count)d accounts of teachers who moved here linked (their logins and passwords stay): "
+                    "%(names)s.",
+                    len(result.linked),
+                )
+                % {
+                    "count": len(result.linked),
+                    "names": ", ".join(f"{e.short_name} ({username})" for e, username in result.linked),
+                },
+            )
         for employee, reason in result.skipped:
             messages.warning(request, f"{employee.short_name}: {reason}")
 

@@ -60,7 +60,8 @@ def employee_contacts_save(
 
 @dataclass
 class AccountsResult:
-    created: list = field(default_factory=list)
+    created: list = field(default_factory=list)  # (employee, username)
+    linked: list = field(default_factory=list)  # (employee, username): a teacher who moved here
     skipped: list = field(default_factory=list)  # (employee, reason)
 
 
@@ -74,11 +75,37 @@ def _username_for(employee, taken):
     return candidate
 
 
+def _account_by_email(email):
+    """The one account with this e-mail (any case), or None; "many" if there are several."""
+    from django.contrib.auth import get_user_model
+
+    found = list(get_user_model().objects.filter(email__iexact=email)[:2])
+    if len(found) > 1:
+        return "many"
+    return found[0] if found else None
+
+
+def _may_move_here(user) -> bool:
+    """An account that may be linked to a new staff record: a teacher's whose every staff record has
+    a dismissal date (she left, or is leaving, another kindergarten or this one), never an office's
+    or the city administrator's."""
+    from kindergarten_portal.models import Role
+
+    if user.is_superuser or Role.objects.filter(user=user).exists():
+        return False
+    records = Employee._base_manager.filter(user=user)  # every kindergarten's: she moves between them
+    return records.exists() and not records.filter(dismissal_date__isnull=True).exists()
+
+
 def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
     """Give each selected employee without an account a Teacher sign-in and e-mail her a link.
 
     The link is Django's password-reset link, so the office never sees or sends a password.
-    Employees who already have an account, or have no e-mail, are skipped with a reason.
+    A teacher who moved here keeps her account: when the staff record's e-mail is that of a
+    teacher's account whose every staff record has a dismissal date, that account is linked (her
+    login and password stay) and she is told so by e-mail. Employees who already have an account,
+    have no e-mail, or whose e-mail belongs to another account that cannot move are skipped with a
+    reason (which never says whose the other account is).
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -97,7 +124,21 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
         if not employee.email:
             result.skipped.append((employee, _("no e-mail on the staff record")))
             continue
+        existing = _account_by_email(employee.email)
+        if existing is not None and (existing == "many" or not _may_move_here(existing)):
+            result.skipped.append(
+                (employee, _("another account has this e-mail; write to the city administrator"))
+            )
+            continue
         with transaction.atomic():
+            if existing is not None:
+                employee.user = existing
+                employee.full_clean(exclude=[f.name for f in Employee._meta.fields if f.name != "user"])
+                employee.save(update_fields=["user"])
+                existing.groups.add(teacher_group)
+                _queue_account_linked(user=existing, employee=employee, request=request)
+                result.linked.append((employee, existing.username))
+                continue
             username = _username_for(employee, taken)
             taken.add(username)
             user = User.objects.create_user(
@@ -113,6 +154,25 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
             _queue_account_created(user=user, request=request)
         result.created.append((employee, username))
     return result
+
+
+def _queue_account_linked(*, user, employee, request):
+    """Tell a teacher who moved that her account now signs her in to her new kindergarten's pages,
+    and where to carry her approved entries from the old one."""
+    from django.urls import reverse
+
+    path = reverse("portfolios:carry")
+    outbox_queue(
+        kind="staff.account_linked",
+        key=f"account_linked:{employee.pk}",
+        recipient=employee.mail_address,
+        template="account_linked",
+        context={
+            "user": user,
+            "kindergarten": employee.organization,
+            "url": request.build_absolute_uri(path) if request else absolute_url(path),
+        },
+    )
 
 
 def _queue_account_created(*, user, request):

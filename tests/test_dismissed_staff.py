@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from staff.access import current_teacher, self_service_teacher
+from staff.access import current_teacher, self_service_teacher, staff_record
 from staff.models import Employee
 from tests.portfolios.factories import EntryFactory
 from tests.test_access_matrix import MATRIX, _row_id
@@ -52,6 +52,7 @@ def test_the_list_holds_every_apps_self_service():
         "portfolios:entry_add",
         "portfolios:entry_submit",
         "portfolios:minisite_edit",
+        "portfolios:carry",
         "reports:my_self_report",
         "reports:self_report",
     } <= names
@@ -83,11 +84,11 @@ def test_a_dismissal_today_or_ahead_changes_nothing_yet(client, personas, name, 
 
 
 def test_the_office_still_sees_her_records(client, anna, senior):
-    entry = EntryFactory(teacher=anna.employee, title="Диплом конкурса «Педагог года»")
+    entry = EntryFactory(teacher=staff_record(anna), title="Диплом конкурса «Педагог года»")
     _dismiss(anna, datetime.date(2026, 5, 31))
     client.force_login(senior)
     assert "Педагог года" in client.get(reverse("portfolios:entry_detail", args=[entry.pk])).content.decode()
-    change = client.get(reverse("admin:staff_employee_change", args=[anna.employee.pk]))
+    change = client.get(reverse("admin:staff_employee_change", args=[staff_record(anna).pk]))
     assert change.status_code == 200 and "Антонова" in change.content.decode()
     assert client.get(reverse("admin:portfolios_portfolioentry_change", args=[entry.pk])).status_code == 200
 
@@ -110,9 +111,9 @@ def test_her_mini_site_is_gone(client, personas):
 def test_current_teacher_on_a_date(anna):
     _dismiss(anna, datetime.date(2026, 5, 31))
     anna.refresh_from_db()
-    assert current_teacher(anna, on=datetime.date(2026, 5, 30)) == anna.employee
+    assert current_teacher(anna, on=datetime.date(2026, 5, 30)) == staff_record(anna)
     # Her last working day: her own pages (her certificates) are still hers.
-    assert current_teacher(anna, on=datetime.date(2026, 5, 31)) == anna.employee
+    assert current_teacher(anna, on=datetime.date(2026, 5, 31)) == staff_record(anna)
     assert current_teacher(anna, on=datetime.date(2026, 6, 1)) is None
     with pytest.raises(PermissionDenied, match="31.05.2026"):
         self_service_teacher(anna)

@@ -56,6 +56,7 @@ KIND_LABELS = {
     "events.certificates_link": _("link to a dismissed teacher's certificates"),
     "staff.attestation_reminder": _("attestation reminder"),
     "staff.account_created": _("new account"),
+    "staff.account_linked": _("account linked to a new kindergarten"),
     "kindergarten_portal.kindergarten_created": _("new kindergarten's senior educator"),
     "staff.results_name_consent_notice": _("names in event results need consent"),
     "portfolios.entry_approved": _("portfolio entry approved"),

@@ -128,6 +128,7 @@ def test_every_kind_of_message_the_apps_queue_has_a_name():
         events_mail.CERTIFICATES_LINK,
         staff_mail.ATTESTATION_REMINDER,
         "staff.account_created",
+        "staff.account_linked",
         kindergartens.KIND,
         "staff.results_name_consent_notice",  # queued once by migration staff 0009
         portfolio_mail.ENTRY_APPROVED,

@@ -6,6 +6,7 @@ public entries on a published mini-site (anything else is a 404, indistinguishab
 
 from django.urls import reverse
 
+from staff.access import staff_record
 from tests.portfolios.factories import EntryFactory, approved_entry, published_site, with_file
 
 SIGNED_IN_ONLY = dict(anonymous=302, anna=200, boris=200, head=404, senior=404)
@@ -23,7 +24,7 @@ ADMIN_WRITE = dict(anonymous=302, anna=302, boris=302, head=403, senior=200)
 
 
 def _anna_draft(personas):
-    return EntryFactory(teacher=personas["anna"].employee)
+    return EntryFactory(teacher=staff_record(personas["anna"]))
 
 
 def _entry_url(name):
@@ -43,19 +44,19 @@ def _anna_private_thumb(personas):
 
 
 def _anna_public_file(personas):
-    teacher = personas["anna"].employee
+    teacher = staff_record(personas["anna"])
     published_site(teacher, slug="anna")
     return reverse("portfolios:evidence_file", args=[with_file(approved_entry(teacher)).pk])
 
 
 def _anna_public_thumb(personas):
-    teacher = personas["anna"].employee
+    teacher = staff_record(personas["anna"])
     published_site(teacher, slug="anna")
     return reverse("portfolios:evidence_thumbnail", args=[with_file(approved_entry(teacher)).pk])
 
 
 def _anna_approved_unpublished_file(personas):
-    teacher = personas["anna"].employee
+    teacher = staff_record(personas["anna"])
     return reverse("portfolios:evidence_file", args=[with_file(approved_entry(teacher)).pk])
 
 
@@ -64,7 +65,7 @@ def _anna_file_delete(personas):
 
 
 def _anna_site(personas):
-    published_site(personas["anna"].employee, slug="anna")
+    published_site(staff_record(personas["anna"]), slug="anna")
     return reverse("site:page", args=["anna"])
 
 
@@ -73,7 +74,7 @@ def _anna_site_photo(personas):
 
     from tests.portfolios.factories import jpeg_bytes
 
-    teacher = personas["anna"].employee
+    teacher = staff_record(personas["anna"])
     teacher.photo.save("a.jpg", ContentFile(jpeg_bytes()), save=True)
     published_site(teacher, slug="anna")
     return reverse("site:photo", args=["anna"])
@@ -86,6 +87,7 @@ def _admin_entry_change(personas):
 ROWS = [
     ("portfolios:my_portfolio", "/portfolio/", SIGNED_IN_ONLY),
     ("portfolios:entry_add", "/portfolio/entries/add/", SIGNED_IN_ONLY),
+    ("portfolios:carry", "/portfolio/entries/carry/", SIGNED_IN_ONLY),
     ("portfolios:entry_detail", _entry_url("portfolios:entry_detail"), READ_OWN),
     ("portfolios:entry_edit", _entry_url("portfolios:entry_edit"), TEACHER_OWN),
     ("portfolios:entry_submit", _entry_url("portfolios:entry_submit"), POST_OWN),

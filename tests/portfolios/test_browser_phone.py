@@ -17,6 +17,7 @@ from portfolios.derived import entries_sync_for_source
 from portfolios.models import EntryStatus, ReportItem
 from reports.services import self_report_get_or_create
 from staff.academic import AcademicYear
+from staff.access import staff_record
 from staff.models import Sex
 from tests.browser_steps import PHONE, assert_accessible, new_page, sign_in
 from tests.events.factories import EventFactory, ParticipationFactory, in_days
@@ -67,7 +68,7 @@ def _measure(page, name):
 
 @pytest.mark.django_db(transaction=True)
 def test_teacher_pages_fit_a_phone(live_server, new_context, anna):
-    teacher = anna.employee
+    teacher = staff_record(anna)
     teacher.sex = Sex.FEMALE
     teacher.save()
     returned = EntryFactory(
@@ -157,3 +158,45 @@ def test_teacher_pages_fit_a_phone(live_server, new_context, anna):
     expect(page.locator("#past")).to_contain_text("выступающая")
     page.goto(f"{live_server.url}{pages['self-report']}")
     expect(page.locator("[data-item='3.2']")).to_contain_text("проведение консультации")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_teacher_who_moved_carries_entries_on_her_phone(live_server, new_context, anna, berezka):
+    """Anna left our kindergarten and works at «Берёзка» now: on her phone she ticks an approved
+    entry of her old portfolio and finds it in her new one, confirmed by our kindergarten."""
+    from kindergarten_portal.access.roles import SENIOR_EDUCATOR
+    from staff.services import accounts_create_for_teachers
+    from tests.factories import EmployeeFactory, UserFactory
+
+    old = staff_record(anna)
+    ours = old.organization
+    kept = approved_entry(old, title=LONG_TITLE, date=timezone.localdate() - datetime.timedelta(days=30))
+    with_file(kept)
+    approved_entry(
+        old, title="Публикация в сборнике ИМЦ", date=timezone.localdate() - datetime.timedelta(days=40)
+    )
+    old.dismissal_date = timezone.localdate() - datetime.timedelta(days=1)
+    old.save(update_fields=["dismissal_date"])
+    UserFactory(username="metodist2", role=SENIOR_EDUCATOR, role__kindergarten=berezka)
+    new = EmployeeFactory(
+        surname="Антонова", sex=Sex.FEMALE, organization=berezka, email=anna.email or "anna@example.org"
+    )
+    if not anna.email:
+        anna.email = new.email
+        anna.save(update_fields=["email"])
+    assert accounts_create_for_teachers(employees=[new]).linked
+
+    page = new_page(new_context, phone=True)
+    sign_in(page, live_server.url, "anna")
+    page.goto(f"{live_server.url}{reverse('portfolios:my_portfolio')}")
+    page.get_by_role("link", name="Записи с прежнего места работы").click()
+    expect(page.locator("[data-test=earlier-entry]")).to_have_count(2)
+    _measure(page, "carry")
+    page.get_by_label(LONG_TITLE).check()
+    page.get_by_role("button", name="Перенести в моё портфолио").click()
+    expect(page.locator(".alert-success")).to_contain_text("В портфолио перенесена 1 запись.")
+    expect(page.get_by_label(LONG_TITLE)).to_be_disabled()
+    page.goto(f"{live_server.url}{reverse('portfolios:my_portfolio')}")
+    entry = page.locator("[data-test=entry]", has_text=LONG_TITLE)
+    expect(entry.locator("[data-test=status]")).to_have_text(f"Подтверждено: {ours.name}")
+    _measure(page, "portfolio-carried")
