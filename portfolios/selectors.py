@@ -66,13 +66,6 @@ def earlier_entries(*, teacher):
         )
 
 
-def has_earlier_records(*, teacher) -> bool:
-    """Whether her account has staff records of kindergartens she left (so entries she may carry)."""
-    if teacher.user_id is None:
-        return False
-    return Employee._base_manager.filter(user_id=teacher.user_id).exclude(pk=teacher.pk).exists()
-
-
 def review_queue():
     """Submitted entries, oldest submission first, with teacher and evidence files (for previews)."""
     return (

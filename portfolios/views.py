@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kindergarten_portal.access.employment import has_left_a_kindergarten
 from kindergarten_portal.access.roles import is_senior_educator, role_required
 from kindergarten_portal.caching.pagecache import cached_public_page
 from kindergarten_portal.files.media import NO_STORE, PRIVATE, file_response
@@ -29,7 +30,6 @@ from .forms import BulkReviewForm, EntryForm, MiniSiteForm, ReturnForm, suggeste
 from .models import EntryStatus, MiniSite
 from .selectors import (
     earlier_entries,
-    has_earlier_records,
     minisite_public_entries,
     minisite_teacher,
     minisites_published,
@@ -84,7 +84,7 @@ def my_portfolio(request):
             "year": year,
             "groups": groups,
             "site": site,
-            "has_earlier": has_earlier_records(teacher=teacher),
+            "has_earlier": has_left_a_kindergarten(request.user),
         },
     )
 

@@ -30,8 +30,9 @@ class PortalBackend(ModelBackend):
             office = (
                 Role.objects.filter(user=OuterRef("pk")).order_by("organization_id").values("organization_id")
             )
-            # Her staff record: the current one joined (one at most, by its constraint), and whether
-            # she has any, for a former teacher (dismissed everywhere) whose last one is read apart.
+            # Her staff record: the current one joined (one at most, by its constraint); whether she
+            # has any, for a former teacher (dismissed everywhere) whose last one is read apart; and
+            # whether she has one with a dismissal date (a kindergarten she left: entries to carry).
             records = user_model.employments.field.model._base_manager
             user = (
                 user_model._default_manager.annotate(
@@ -44,6 +45,7 @@ class PortalBackend(ModelBackend):
                     **roles,
                     office_kindergarten=Subquery(office[:1]),
                     has_records=Exists(records.filter(user=OuterRef("pk"))),
+                    had_records=Exists(records.filter(user=OuterRef("pk"), dismissal_date__isnull=False)),
                 )
                 .get(pk=user_id)
             )

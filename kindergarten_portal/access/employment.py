@@ -29,3 +29,14 @@ def current_employment(user):
         pass
     user._current_employment = _records(user).first()
     return user._current_employment
+
+
+def has_left_a_kindergarten(user) -> bool:
+    """Whether the account has a staff record with a dismissal date: a kindergarten she left (or is
+    leaving), whose approved entries she may carry. Read with the user by the sign-in backend."""
+    if not user.is_authenticated:
+        return False
+    try:
+        return user.had_records
+    except AttributeError:
+        return _records(user).filter(dismissal_date__isnull=False).exists()
