@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from kindergarten_portal.access.employment import staff_records
 from kindergarten_portal.access.roles import ROLE_LABELS
 from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, AgreeingMessagesMixin
 from kindergarten_portal.lists.admin_lists import LongListMixin
@@ -121,7 +122,7 @@ def office_accounts(user, users):
     chosen); never a superuser."""
     kindergartens = kindergartens_of(user)
     roles = Role.objects.filter(user=OuterRef("pk"))
-    records = users.model.employments.field.model._base_manager.filter(user=OuterRef("pk"))
+    records = staff_records(users.model).filter(user=OuterRef("pk"))
     current_elsewhere = records.filter(dismissal_date__isnull=True).exclude(organization__in=kindergartens)
     return users.exclude(is_superuser=True).filter(
         (Exists(records.filter(organization__in=kindergartens)) & ~Exists(current_elsewhere))

@@ -285,6 +285,13 @@ class PortfolioEntry(models.Model):
         return not self.is_derived and self.status in (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
     @property
+    def files_label(self) -> str:
+        """«3 файла»: the count of her files, where the list read it (`files_count`, an annotation)."""
+        return ngettext("%(counter)s file", "%(counter)s files", self.files_count) % {
+            "counter": self.files_count
+        }
+
+    @property
     def facts(self) -> str:
         """The entry's facts in one line, as its lists show them: «12.03.2026 · Публикация ·
         Муниципальный · ИМЦ · 72 часа». Worked out here, once per row, instead of a template

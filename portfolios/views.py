@@ -69,11 +69,8 @@ def my_portfolio(request):
         years = sorted({*years, year}, reverse=True)
     groups = portfolio_of(teacher=teacher, year=year)
     for _item, entries in groups:
-        for entry in entries:  # each row's link and file count worked out once, not in the template
+        for entry in entries:  # each row's link worked out once, not in the template
             entry.url = reverse("portfolios:entry_detail", args=[entry.pk])
-            entry.files_label = ngettext("%(counter)s file", "%(counter)s files", entry.files_count) % {
-                "counter": entry.files_count
-            }
     site = MiniSite.objects.filter(teacher=teacher).first()
     return render(
         request,
@@ -311,10 +308,6 @@ def carry(request):
             )
             return redirect("portfolios:carry")
     page = page_of(request, entries, CARRY_PAGE_SIZE)
-    for entry in page:
-        entry.files_label = ngettext("%(counter)s file", "%(counter)s files", entry.files_count) % {
-            "counter": entry.files_count
-        }
     return render(request, "portfolios/carry.html", {"teacher": teacher, "page_obj": page})
 
 

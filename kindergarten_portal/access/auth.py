@@ -5,7 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 
-from kindergarten_portal.access.employment import current_employment
+from kindergarten_portal.access.employment import current_employment, staff_records
 from kindergarten_portal.access.roles import ROLE_LABELS
 from kindergarten_portal.models import Role
 
@@ -30,10 +30,10 @@ class PortalBackend(ModelBackend):
             office = (
                 Role.objects.filter(user=OuterRef("pk")).order_by("organization_id").values("organization_id")
             )
-            # Her staff record: the current one joined (one at most, by its constraint); whether she
-            # has any, for a former teacher (dismissed everywhere) whose last one is read apart; and
-            # whether she has one with a dismissal date (a kindergarten she left: entries to carry).
-            records = user_model.employments.field.model._base_manager
+            # Her staff record: the current one joined (one at most, by its constraint), and whether
+            # she has one with a dismissal date: a kindergarten she left (entries to carry) and, with
+            # no current one, a former teacher, whose last record is read apart.
+            records = staff_records(user_model)
             user = (
                 user_model._default_manager.annotate(
                     current_record=FilteredRelation(
@@ -44,7 +44,6 @@ class PortalBackend(ModelBackend):
                 .annotate(
                     **roles,
                     office_kindergarten=Subquery(office[:1]),
-                    has_records=Exists(records.filter(user=OuterRef("pk"))),
                     had_records=Exists(records.filter(user=OuterRef("pk"), dismissal_date__isnull=False)),
                 )
                 .get(pk=user_id)
@@ -52,7 +51,7 @@ class PortalBackend(ModelBackend):
         except user_model.DoesNotExist:
             return None
         current = getattr(user, "current_record", None)  # set by the join only when it found one
-        if current is not None or not user.has_records:
+        if current is not None or not user.had_records:
             user._current_employment = current
         else:
             current_employment(user)  # a former teacher's last record: read once, kept on the user

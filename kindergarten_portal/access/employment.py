@@ -8,12 +8,18 @@ Part of the ground: it reads the staff model through the account's relation, imp
 from django.db.models import F
 
 
+def staff_records(user_model):
+    """Every kindergarten's staff records, unscoped: the sign-in reads them before the request's scope
+    opens (the scope is chosen from them), and an account moves between kindergartens."""
+    return user_model.employments.field.model._base_manager
+
+
 def _records(user):
-    """Her staff records, every kindergarten's (unscoped: the sign-in reads them before the request's
-    scope opens, and the scope is chosen from them), the one she works under first."""
-    model = type(user).employments.field.model
-    return model._base_manager.filter(user=user).order_by(
-        F("dismissal_date").desc(nulls_first=True), F("hire_date").desc(nulls_last=True), "-pk"
+    """Her staff records, the one she works under first."""
+    return (
+        staff_records(type(user))
+        .filter(user=user)
+        .order_by(F("dismissal_date").desc(nulls_first=True), F("hire_date").desc(nulls_last=True), "-pk")
     )
 
 
