@@ -75,16 +75,6 @@ def _username_for(employee, taken):
     return candidate
 
 
-def _account_by_email(email):
-    """The one account with this e-mail (any case), or None; "many" if there are several."""
-    from django.contrib.auth import get_user_model
-
-    found = list(get_user_model().objects.filter(email__iexact=email)[:2])
-    if len(found) > 1:
-        return "many"
-    return found[0] if found else None
-
-
 def _may_move_here(user) -> bool:
     """An account that may be linked to a new staff record: a teacher's whose every staff record has
     a dismissal date (she left, or is leaving, another kindergarten or this one), never an office's
@@ -124,8 +114,9 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
         if not employee.email:
             result.skipped.append((employee, _("no e-mail on the staff record")))
             continue
-        existing = _account_by_email(employee.email)
-        if existing is not None and (existing == "many" or not _may_move_here(existing)):
+        same_email = list(User.objects.filter(email__iexact=employee.email)[:2])
+        existing = same_email[0] if same_email else None
+        if same_email and (len(same_email) > 1 or not _may_move_here(existing)):
             result.skipped.append(
                 (employee, _("another account has this e-mail; write to the city administrator"))
             )
@@ -156,6 +147,11 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
     return result
 
 
+def _link(path, request):
+    """An e-mail's link: on the address the office's request came to, else PORTAL_BASE_URL's."""
+    return request.build_absolute_uri(path) if request else absolute_url(path)
+
+
 def _queue_account_linked(*, user, employee, request):
     """Tell a teacher who moved that her account now signs her in to her new kindergarten's pages,
     and where to carry her approved entries from the old one."""
@@ -170,7 +166,7 @@ def _queue_account_linked(*, user, employee, request):
         context={
             "user": user,
             "kindergarten": employee.organization,
-            "url": request.build_absolute_uri(path) if request else absolute_url(path),
+            "url": _link(path, request),
         },
     )
 
@@ -183,7 +179,7 @@ def _queue_account_created(*, user, request):
         key=f"account_created:{user.pk}",
         recipient=user.email,
         template="account_created",
-        context={"user": user, "url": request.build_absolute_uri(path) if request else absolute_url(path)},
+        context={"user": user, "url": _link(path, request)},
         set_password_for=user,
     )
 
