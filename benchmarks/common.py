@@ -55,3 +55,60 @@ def settle():
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
+
+
+def entry_facts(rng, *, item, title, date, levels, results):
+    """The facts of a made-up portfolio entry of self-report item `item`, as that item asks them: a
+    level except for the courses and categories (1.1–1.4), a result for competitions (3.3, 4), 72
+    hours for a course, pupils for their results; `levels` and `results` are the choices' values."""
+    from portfolios.models import EntryKind
+
+    return {
+        "item": item,
+        "kind": EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
+        "title": title,
+        "date": date,
+        "level": rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
+        "result": rng.choice(results) if item in ("3.3", "4") else "",
+        "hours": 72 if item == "1.4" else None,
+        "pupils_count": 5 if item == "4" else None,
+        "competition": "Конкурс" if item == "4" else "",
+        "organizer": "ИМЦ",
+    }
+
+
+def staff_history(employees, *, batch_size):
+    """The staff records a city's teachers carry beside their entries: a category for nine in ten
+    (highest, first, conformity in turn, decided 2022–2025) and a 72/36/24-hour course in 2024 each."""
+    import datetime
+
+    from staff.models import Category, CategoryDecision, Training, TrainingKind
+
+    categories = [Category.HIGHEST, Category.FIRST, Category.CONFORMITY]
+    CategoryDecision.objects.bulk_create(
+        [
+            CategoryDecision(
+                employee=e,
+                category=categories[i % 3],
+                decision_date=datetime.date(2022 + i % 4, 3, 1),
+                valid_until=datetime.date(2027 + i % 4, 3, 1),
+            )
+            for i, e in enumerate(employees)
+            if i % 10
+        ],
+        batch_size=batch_size,
+    )
+    Training.objects.bulk_create(
+        [
+            Training(
+                employee=e,
+                kind=TrainingKind.COURSE,
+                programme="Современные образовательные технологии в ДОО",
+                hours=[24, 36, 72][i % 3],
+                start_date=datetime.date(2024, 1, 10),
+                end_date=datetime.date(2024, 1, 24),
+            )
+            for i, e in enumerate(employees)
+        ],
+        batch_size=batch_size,
+    )

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 # benchmarks/common.py (the scripts run from this folder)
-from common import build_demo, django_on_postgres, settle
+from common import build_demo, django_on_postgres, entry_facts, settle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_office")
@@ -77,7 +77,7 @@ def grow(rng):
     )
     from kindergarten_portal.access.roles import TEACHER
     from kindergarten_portal.models import Organization, OrganizationKind, OutboxMessage, OutboxStatus
-    from portfolios.models import EntryKind, EntryStatus, EvidenceFile, PortfolioEntry, ReportItem, Result
+    from portfolios.models import EntryStatus, EvidenceFile, PortfolioEntry, ReportItem, Result
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
     from staff.academic import AcademicYear
@@ -324,16 +324,14 @@ def grow(rng):
                 batch.append(
                     PortfolioEntry(
                         teacher_id=rng.choice(entry_teachers),
-                        item=item,
-                        kind=EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
-                        title=f"Запись портфолио {year.label} №{n}",
-                        date=year.start + datetime.timedelta(days=rng.randrange(300)),
-                        level=rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
-                        result=rng.choice(results) if item in ("3.3", "4") else "",
-                        hours=72 if item == "1.4" else None,
-                        pupils_count=5 if item == "4" else None,
-                        competition="Конкурс" if item == "4" else "",
-                        organizer="ИМЦ",
+                        **entry_facts(
+                            rng,
+                            item=item,
+                            title=f"Запись портфолио {year.label} №{n}",
+                            date=year.start + datetime.timedelta(days=rng.randrange(300)),
+                            levels=levels,
+                            results=results,
+                        ),
                         is_public=n % 3 == 0,
                         status=EntryStatus.SUBMITTED if submitted else EntryStatus.APPROVED,
                         submitted_at=now - datetime.timedelta(minutes=n) if submitted else None,

@@ -39,7 +39,7 @@ import urllib.request
 from pathlib import Path
 
 # benchmarks/common.py (the scripts run from this folder)
-from common import build_demo, django_on_postgres, settle
+from common import build_demo, django_on_postgres, entry_facts, settle, staff_history
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench_pages")
@@ -140,7 +140,7 @@ def grow_to_network(today):
         ParticipationStatus,
     )
     from kindergarten_portal.models import Organization, OrganizationKind
-    from portfolios.models import EntryKind, EntryStatus, MiniSite, PortfolioEntry, ReportItem, Result
+    from portfolios.models import EntryStatus, MiniSite, PortfolioEntry, ReportItem, Result
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
     from staff.academic import AcademicYear
@@ -240,16 +240,14 @@ def grow_to_network(today):
                 entries.append(
                     PortfolioEntry(
                         teacher_id=teacher,
-                        item=item,
-                        kind=EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
-                        title=f"Запись портфолио {year.label} №{n}",
-                        date=year.start + datetime.timedelta(days=rng.randrange(365)),
-                        level=rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
-                        result=rng.choice(results) if item in ("3.3", "4") else "",
-                        hours=72 if item == "1.4" else None,
-                        pupils_count=5 if item == "4" else None,
-                        competition="Конкурс" if item == "4" else "",
-                        organizer="ИМЦ",
+                        **entry_facts(
+                            rng,
+                            item=item,
+                            title=f"Запись портфолио {year.label} №{n}",
+                            date=year.start + datetime.timedelta(days=rng.randrange(365)),
+                            levels=levels,
+                            results=results,
+                        ),
                         is_public=True,
                         status=EntryStatus.SUBMITTED if submitted else EntryStatus.APPROVED,
                         submitted_at=now - datetime.timedelta(days=n) if submitted else None,
@@ -302,11 +300,11 @@ def grow_to_city(count):
         ParticipationStatus,
     )
     from kindergarten_portal.models import Organization, OrganizationKind
-    from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, Result
+    from portfolios.models import EntryStatus, PortfolioEntry, ReportItem, Result
     from reports.models import SelfReport, SelfReportStatus
     from reports.services import academic_year_ensure, rating_build
     from staff.academic import AcademicYear
-    from staff.models import Category, CategoryDecision, Employee, Position, Training, TrainingKind
+    from staff.models import Employee, Position
 
     rng = random.Random(2027)
     now = timezone.now()
@@ -338,34 +336,7 @@ def grow_to_city(count):
         ],
         batch_size=BATCH,
     )
-    categories = [Category.HIGHEST, Category.FIRST, Category.CONFORMITY]
-    CategoryDecision.objects.bulk_create(
-        [
-            CategoryDecision(
-                employee=e,
-                category=categories[i % 3],
-                decision_date=datetime.date(2022 + i % 4, 3, 1),
-                valid_until=datetime.date(2027 + i % 4, 3, 1),
-            )
-            for i, e in enumerate(employees)
-            if i % 10
-        ],
-        batch_size=BATCH,
-    )
-    Training.objects.bulk_create(
-        [
-            Training(
-                employee=e,
-                kind=TrainingKind.COURSE,
-                programme="Современные образовательные технологии в ДОО",
-                hours=[24, 36, 72][i % 3],
-                start_date=datetime.date(2024, 1, 10),
-                end_date=datetime.date(2024, 1, 24),
-            )
-            for i, e in enumerate(employees)
-        ],
-        batch_size=BATCH,
-    )
+    staff_history(employees, batch_size=BATCH)
     current = AcademicYear.current()
     years = [AcademicYear(current.start_year - k) for k in range(YEARS)]
     formats = [f.value for f in EventFormat]
@@ -432,16 +403,14 @@ def grow_to_city(count):
                 batch.append(
                     PortfolioEntry(
                         teacher=teacher,
-                        item=item,
-                        kind=EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
-                        title=f"Запись портфолио {year.label} №{n}",
-                        date=year.start + datetime.timedelta(days=rng.randrange(365)),
-                        level=rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
-                        result=rng.choice(results) if item in ("3.3", "4") else "",
-                        hours=72 if item == "1.4" else None,
-                        pupils_count=5 if item == "4" else None,
-                        competition="Конкурс" if item == "4" else "",
-                        organizer="ИМЦ",
+                        **entry_facts(
+                            rng,
+                            item=item,
+                            title=f"Запись портфолио {year.label} №{n}",
+                            date=year.start + datetime.timedelta(days=rng.randrange(365)),
+                            levels=levels,
+                            results=results,
+                        ),
                         is_public=True,
                         status=EntryStatus.APPROVED,
                         approved_at=now,

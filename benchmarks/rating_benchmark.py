@@ -36,7 +36,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from common import django_on_postgres, settle  # benchmarks/common.py (the scripts run from this folder)
+from common import (  # benchmarks/common.py (the scripts run from this folder)
+    django_on_postgres,
+    entry_facts,
+    settle,
+    staff_history,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kp_bench")
@@ -57,9 +62,9 @@ def populate(recreate):
 
     from events.models import Level
     from kindergarten_portal.models import Organization, OrganizationKind
-    from portfolios.models import EntryKind, EntryStatus, PortfolioEntry, ReportItem, Result
+    from portfolios.models import EntryStatus, PortfolioEntry, ReportItem, Result
     from staff.academic import AcademicYear
-    from staff.models import Category, CategoryDecision, Employee, Position, Training, TrainingKind
+    from staff.models import Employee, Position
 
     have = PortfolioEntry.objects.count()
     placed = Employee.objects.filter(organization__slug__startswith="bench-").count()
@@ -99,34 +104,7 @@ def populate(recreate):
         ],
         batch_size=BATCH,
     )
-    categories = [Category.HIGHEST, Category.FIRST, Category.CONFORMITY]
-    CategoryDecision.objects.bulk_create(
-        [
-            CategoryDecision(
-                employee=e,
-                category=categories[i % 3],
-                decision_date=datetime.date(2022 + i % 4, 3, 1),
-                valid_until=datetime.date(2027 + i % 4, 3, 1),
-            )
-            for i, e in enumerate(employees)
-            if i % 10
-        ],
-        batch_size=BATCH,
-    )
-    Training.objects.bulk_create(
-        [
-            Training(
-                employee=e,
-                kind=TrainingKind.COURSE,
-                programme="Современные образовательные технологии в ДОО",
-                hours=[24, 36, 72][i % 3],
-                start_date=datetime.date(2024, 1, 10),
-                end_date=datetime.date(2024, 1, 24),
-            )
-            for i, e in enumerate(employees)
-        ],
-        batch_size=BATCH,
-    )
+    staff_history(employees, batch_size=BATCH)
     items = [i.value for i in ReportItem]
     levels = [lv.value for lv in Level]
     results = [r.value for r in Result]
@@ -137,24 +115,23 @@ def populate(recreate):
         batch = []
         for _n in range(min(BATCH, ENTRIES - offset)):
             item = rng.choice(items)
-            competition = item in ("3.3", "4")
             batch.append(
                 PortfolioEntry(
                     teacher_id=rng.choice(ids),
-                    item=item,
-                    kind=EntryKind.PUPILS_RESULT if item == "4" else EntryKind.OTHER,
-                    title=f"Запись портфолио {offset + _n}",
-                    date=start + datetime.timedelta(days=rng.randrange(365)),
-                    level=rng.choice(levels) if item not in ("1.1", "1.2", "1.3", "1.4") else "",
-                    result=rng.choice(results) if competition else "",
-                    hours=rng.choice([16, 36, 72, 144]) if item == "1.4" else None,
-                    pupils_count=5 if item == "4" else None,
-                    competition="Конкурс" if item == "4" else "",
-                    organizer="ИМЦ",
+                    **entry_facts(
+                        rng,
+                        item=item,
+                        title=f"Запись портфолио {offset + _n}",
+                        date=start + datetime.timedelta(days=rng.randrange(365)),
+                        levels=levels,
+                        results=results,
+                    ),
                     status=EntryStatus.APPROVED,
                     approved_at=now,
                 )
             )
+            if item == "1.4":  # this benchmark's courses run 16 to 144 hours
+                batch[-1].hours = rng.choice([16, 36, 72, 144])
         PortfolioEntry.objects.bulk_create(batch)
     settle()
     print(f"created {TEACHERS} teachers, {ENTRIES} entries in {time.perf_counter() - started:.1f} s")
