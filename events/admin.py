@@ -4,6 +4,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -384,9 +385,9 @@ class OrganizerKindFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(organizer__is_own=True)
+            return queryset.filter(organizer=F("host"))
         if self.value() == "no":
-            return queryset.filter(organizer__is_own=False)
+            return queryset.exclude(organizer=F("host"))
         return queryset
 
 
@@ -720,7 +721,7 @@ class EventAdmin(
     def sign_in_sheet_view(self, request, object_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        event = get_object_or_404(Event.objects.select_related("organizer"), pk=object_id)
+        event = get_object_or_404(Event.objects.select_related("organizer", "host"), pk=object_id)
         participations, externals = sign_in_sheet_rows(event=event)
         content = documents.sign_in_sheet_pdf(event=event, participations=participations, externals=externals)
         return documents.pdf_response(content, f"sign-in-sheet-{event.pk}.pdf")

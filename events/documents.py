@@ -24,7 +24,6 @@ from kindergarten_portal.typography import inner_quotes
 from staff.models import Sex
 
 from .models import ParticipationRole
-from .selectors import own_kindergarten
 
 FONT = "DejaVu"
 FONT_FILES = {"": "vendor/dejavu/DejaVuSans.ttf", "B": "vendor/dejavu/DejaVuSans-Bold.ttf"}
@@ -111,11 +110,11 @@ def _hours(event):
     return f"{hours.normalize():f}".replace(".", ",") + " ч."
 
 
-def _new_pdf(orientation, own):
+def _new_pdf(orientation, creator):
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     for style, name in FONT_FILES.items():
         pdf.add_font(FONT, style, finders.find(name))
-    pdf.set_creator(own.name)
+    pdf.set_creator(creator)
     return pdf
 
 
@@ -152,15 +151,16 @@ def certificate_holder_short(certificate):
     return initials_and_surname(certificate.external_participant.full_name)
 
 
-def _certificate_page(pdf, certificate, url, own):
+def _certificate_page(pdf, certificate, url):
     full_name, sex, role = _holder(certificate)
     event = certificate_event(certificate)
+    issuer = event.host  # the kindergarten that held the event issues its certificates
     lead, predicate, role_words = certificate_wording(sex=sex, role=role)
     pdf.add_page()
     pdf.set_line_width(0.8)
     pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
     pdf.set_y(18)
-    _line(pdf, own.name, 11)
+    _line(pdf, issuer.name, 11)
     pdf.ln(6)
     _line(pdf, "СЕРТИФИКАТ УЧАСТНИКА", 28, "B", 14)
     _line(pdf, f"№ {certificate.number}", 12)
@@ -189,7 +189,7 @@ def _certificate_page(pdf, certificate, url, own):
     pdf.cell(90, 4, url, align="R")
     pdf.set_font(FONT, "", 12)
     pdf.set_xy(22, bottom - 18)
-    head = own.head_name or " " * 20
+    head = issuer.head_name or " " * 20
     pdf.cell(0, 6, f"Заведующий ____________________ {head}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_x(22)
     issued = timezone.localtime(certificate.issued_at)
@@ -198,16 +198,15 @@ def _certificate_page(pdf, certificate, url, own):
 
 def certificates_pdf(certificates, *, request) -> bytes:
     """One PDF with a page per certificate (A4 landscape). The certificates come with their
-    participation (teacher, event, organizer) or external participant (event, organizer) loaded.
-    Our kindergarten's name and head come from its record (`own_kindergarten`)."""
-    own = own_kindergarten()
+    participation (teacher, event, organizer, host) or external participant (event, organizer, host)
+    loaded. Each names the kindergarten that held the event and its head, from its record."""
     with translation.override("ru"):
-        pdf = _new_pdf("L", own)
+        pdf = _new_pdf("L", certificate_event(certificates[0]).host.name if certificates else "")
         pdf.set_margins(24, 18, 24)  # inside the frame
         pdf.set_auto_page_break(False)
         pdf.set_title("Сертификаты участника")
         for certificate in certificates:
-            _certificate_page(pdf, certificate, absolute_url(request, verification_path(certificate)), own)
+            _certificate_page(pdf, certificate, absolute_url(request, verification_path(certificate)))
         return bytes(pdf.output())
 
 
@@ -215,16 +214,17 @@ def certificates_pdf(certificates, *, request) -> bytes:
 
 
 def sign_in_sheet_pdf(*, event, participations, externals) -> bytes:
-    """The sign-in sheet (лист регистрации) of an event: teachers signed up (of our kindergarten,
-    named from its record) and external registrants with a column to sign, then WALK_IN_ROWS blank rows."""
-    own = own_kindergarten()
+    """The sign-in sheet (лист регистрации) of an event, headed by the kindergarten that holds it:
+    teachers signed up (each with her kindergarten, its record loaded) and external registrants with a
+    column to sign, then WALK_IN_ROWS blank rows."""
+    host = event.host
     with translation.override("ru"):
-        pdf = _new_pdf("P", own)
+        pdf = _new_pdf("P", host.name)
         pdf.set_margins(15, 15, 15)
         pdf.set_auto_page_break(True, margin=15)
         pdf.set_title(f"Лист регистрации — {event.title}")
         pdf.add_page()
-        _line(pdf, own.name, 9)
+        _line(pdf, host.name, 9)
         pdf.ln(3)
         _line(pdf, "ЛИСТ РЕГИСТРАЦИИ УЧАСТНИКОВ", 15, "B", 8)
         _line(pdf, f"«{inner_quotes(event.title)}»", 12, "B", 6)
@@ -243,7 +243,7 @@ def sign_in_sheet_pdf(*, event, participations, externals) -> bytes:
         rows = [
             (
                 p.teacher.full_name,
-                ", ".join(filter(None, [str(own), p.teacher.get_position_display()])),
+                ", ".join(filter(None, [str(p.teacher.organization), p.teacher.get_position_display()])),
             )
             for p in participations
         ]

@@ -23,7 +23,6 @@ from .models import (
     ParticipationStatus,
     RecommendationReason,
 )
-from .selectors import own_kindergarten
 
 
 class EventFilterForm(forms.Form):
@@ -86,7 +85,7 @@ class ExternalRegistrationForm(forms.ModelForm):
         fields = ["full_name", "organization", "position", "email", "consent"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, operator, **kwargs):
         super().__init__(*args, **kwargs)
         # 152-FZ art. 9: the consent names the operator, the purpose, the data and the term.
         self.fields["consent"].label = format_html(
@@ -97,7 +96,7 @@ class ExternalRegistrationForm(forms.ModelForm):
                 "the sign-in sheet. The data are kept for %(days)s after the event and then removed; "
                 "I can withdraw the consent by writing to the operator."
             )
-            % {"operator": own_kindergarten().name, "days": days(settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS)},
+            % {"operator": operator, "days": days(settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS)},
             reverse("privacy"),
             _("Privacy policy"),
         )

@@ -339,7 +339,9 @@ class Event(models.Model):
 
     @property
     def is_external(self):
-        return not self.organizer.is_own
+        """Organized by someone other than its host kindergarten (a partner, the city's centre, another
+        kindergarten): a teacher who attended it shares the experience at home."""
+        return self.organizer_id != self.host_id
 
     # The two below read the annotations of selectors.with_places().
 

@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from kindergarten_portal.access.employment import current_employment
 from kindergarten_portal.models import GENERIC_KINDERGARTEN_NAME, Organization, OrganizationKind
 from staff.academic import AcademicYear
 from staff.models import Employee
@@ -23,13 +25,33 @@ from .models import (
 
 
 def own_kindergarten() -> Organization:
-    """Our kindergarten: the organization marked as one's own, whose name, short name, address and
-    head print on the month's plan, sign-in sheets, certificates and consent texts. Without one on
-    record, an unsaved organization with a generic name and no head. One query a call."""
+    """Our kindergarten: the organization marked as one's own, the first on the portal (its own
+    addresses serve it). Without one on record, an unsaved organization with a generic name and no head.
+    One query a call."""
     own = Organization.objects.own()
     if own is None:
         own = Organization(name=GENERIC_KINDERGARTEN_NAME, kind=OrganizationKind.KINDERGARTEN, is_own=True)
     return own
+
+
+def kindergarten_of(user) -> Organization:
+    """The kindergarten a signed-in user works in, whose name her printed plan carries: her office's
+    (her `Role`), else her current staff record's; ours for the city administrator. One query."""
+    pk = getattr(user, "office_kindergarten", None)
+    if pk is None:
+        employee = current_employment(user)
+        pk = employee.organization_id if employee is not None else None
+    return Organization.objects.get(pk=pk) if pk is not None else own_kindergarten()
+
+
+def personal_data_operator(kindergarten=None) -> str:
+    """The operator of personal data the consent texts and the privacy policy name (152-FZ): the body
+    that runs the portal (the setting PERSONAL_DATA_OPERATOR, for a portal of several kindergartens),
+    else the kindergarten whose people or event the text is about (ours by default), which then
+    processes them itself."""
+    if settings.PERSONAL_DATA_OPERATOR:
+        return settings.PERSONAL_DATA_OPERATOR
+    return (kindergarten or own_kindergarten()).name
 
 
 # What teachers see in the plan: drafts stay with the office.
@@ -274,7 +296,9 @@ def published_results_lean():
 def published_results():
     """Held events whose results are published, newest first, with photos, co-organizers and
     the teachers who took part (attended)."""
-    attended = Participation.objects.filter(status=ParticipationStatus.ATTENDED).select_related("teacher")
+    attended = Participation.objects.filter(status=ParticipationStatus.ATTENDED).select_related(
+        "teacher__organization"
+    )
     return published_results_lean().prefetch_related(
         "photos",
         "co_organizers",
@@ -282,17 +306,17 @@ def published_results():
     )
 
 
-def name_participants_publicly(events, *, on, kindergarten: str):
+def name_participants_publicly(events, *, on):
     """Give each attended participation of `events` (from `published_results`) its `public_name`:
     her full name where she consented to it and is not dismissed on `on`, else her position and
-    kindergarten («воспитатель МБДОУ «Детский сад № 12»»), never a name (152-FZ art. 10.1)."""
+    her kindergarten («воспитатель МБДОУ «Детский сад № 12»»), never a name (152-FZ art. 10.1)."""
     for event in events:
         for participation in event.attended_participations:
             teacher = participation.teacher
             if teacher.name_is_public(on):
                 participation.public_name = teacher.full_name
             else:
-                participation.public_name = f"{teacher.get_position_display()} {kindergarten}"
+                participation.public_name = f"{teacher.get_position_display()} {teacher.organization.name}"
     return events
 
 
@@ -333,11 +357,13 @@ def organizations_with_membership(*, on=None):
 
 
 def certificates_with_holders():
-    """Certificates with their holder, event and organizer loaded (what the PDF and pages read)."""
+    """Certificates with their holder, event, organizer and host loaded (what the PDF and pages read)."""
     return EventCertificate.objects.select_related(
         "participation__teacher",
         "participation__event__organizer",
+        "participation__event__host",
         "external_participant__event__organizer",
+        "external_participant__event__host",
     )
 
 
@@ -369,7 +395,7 @@ def sign_in_sheet_rows(*, event):
     holding a place (signed up or attended) by surname, then everyone registered on the public page."""
     participations = (
         Participation.objects.filter(event=event, status__in=PLACE_TAKING)
-        .select_related("teacher")
+        .select_related("teacher__organization")
         .order_by("teacher__surname", "teacher__name", "pk")
     )
     externals = ExternalParticipant.objects.filter(event=event).order_by("created_at", "pk")

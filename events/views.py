@@ -171,7 +171,7 @@ def month_print(request, year, month):
             "year": year,
             "month": month,
             "events": events,
-            "kindergarten": selectors.own_kindergarten(),
+            "kindergarten": selectors.kindergarten_of(request.user),
             "now": timezone.now(),
         },
     )
@@ -474,7 +474,9 @@ def _over_rate_limit(request, event):
 @require_http_methods(["GET", "POST"])
 def open_event_detail(request, pk):
     event = get_object_or_404(selectors.with_places(selectors.public_open_events()), pk=pk)
-    form = ExternalRegistrationForm(request.POST or None)
+    form = ExternalRegistrationForm(
+        request.POST or None, operator=selectors.personal_data_operator(event.host)
+    )
     status = 200
     if request.method == "POST":
         if _over_rate_limit(request, event):
@@ -536,9 +538,7 @@ results_feed = public_page(cached_public_page()(ResultsFeed()))
 @cached_public_page("page")
 def results(request):
     page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
-    events = selectors.name_participants_publicly(
-        list(page), on=timezone.localdate(), kindergarten=selectors.own_kindergarten().name
-    )
+    events = selectors.name_participants_publicly(list(page), on=timezone.localdate())
     return render(request, "events/results.html", {"events": events, "page_obj": page})
 
 
@@ -546,9 +546,7 @@ def results(request):
 @cached_public_page()
 def result_detail(request, pk):
     event = get_object_or_404(selectors.published_results(), pk=pk)
-    selectors.name_participants_publicly(
-        [event], on=timezone.localdate(), kindergarten=selectors.own_kindergarten().name
-    )
+    selectors.name_participants_publicly([event], on=timezone.localdate())
     return render(request, "events/result_detail.html", {"event": event})
 
 
@@ -570,7 +568,7 @@ def my_results_name_consent(request):
     form = ResultsNameConsentForm(
         request.POST if request.method == "POST" else None,  # an unticked box posts nothing
         initial={"consent": bool(employee.results_name_consent_at)},
-        operator=selectors.own_kindergarten().name,
+        operator=selectors.personal_data_operator(employee.organization),
     )
     if request.method == "POST" and form.is_valid():
         given = form.cleaned_data["consent"]

@@ -66,14 +66,16 @@ class Organization(models.Model):
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
     is_own = models.BooleanField(
-        _("our kindergarten"), default=False, help_text=_("Events it organizes are internal ones.")
+        _("our kindergarten"),
+        default=False,
+        help_text=_("The first kindergarten on the portal: the portal's own addresses serve it."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     head_name = models.CharField(
         _("head"),
         max_length=255,
         blank=True,
-        help_text=_("Our kindergarten: the head who signs certificates, e.g. Сидорова Е. В."),
+        help_text=_("A kindergarten on the portal: the head who signs its certificates, e.g. Сидорова Е. В."),
     )
     contact_person = models.CharField(_("contact person"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

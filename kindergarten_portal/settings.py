@@ -301,6 +301,10 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", "127.0.0.1,::1")
 # Absolute links in e-mails (password resets take the host from the request; notices sent by cron
 # have no request), e.g. https://portal.sad12.ru
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+# The operator of personal data (152-FZ) named in the consent texts and the privacy policy: the body
+# that runs a portal of several kindergartens (the municipal education body or the city's centre),
+# e.g. «МКУ «Информационно-методический центр»»; empty: our kindergarten runs the portal itself.
+PERSONAL_DATA_OPERATOR = os.environ.get("PERSONAL_DATA_OPERATOR", "")
 # Set to e.g. /protected-media/ when nginx serves checked files via X-Accel-Redirect (see docs/production.md).
 PORTFOLIO_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTFOLIO_X_ACCEL_REDIRECT_PREFIX", "")
 # Larger images are refused before decoding (decompression bombs); 60 MP admits a 50 MP phone photo.

@@ -119,7 +119,7 @@ def privacy(request):
         request,
         "privacy.html",
         {
-            "operator": events_selectors.own_kindergarten().name,
+            "operator": events_selectors.personal_data_operator(),
             "keep_days": days(settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS),
         },
     )

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from events.selectors import own_kindergarten
+from events.selectors import personal_data_operator
 from kindergarten_portal.typography import inner_quotes
 from staff.images import uploads_budget_check
 
@@ -212,7 +212,10 @@ class MiniSiteForm(forms.ModelForm):
             "kindergarten's teachers and their work to parents and colleagues. The consent is valid until "
             "I withdraw it; I can withdraw it here at any time, and the page is then taken down at once. "
             "(Consent text, version %(version)s.)"
-        ) % {"operator": own_kindergarten().name, "version": MINISITE_CONSENT_VERSION}
+        ) % {
+            "operator": personal_data_operator(site.teacher.organization),
+            "version": MINISITE_CONSENT_VERSION,
+        }
 
     def clean(self):
         cleaned = super().clean()

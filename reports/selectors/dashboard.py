@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -297,7 +298,7 @@ def gratitude_list(year: academic.AcademicYear):
             event__start__gte=start,
             event__start__lte=end,
         )
-        .filter(Q(event__organizer__is_own=True) | Q(event__level=Level.MUNICIPAL))
+        .filter(Q(event__organizer=F("event__host")) | Q(event__level=Level.MUNICIPAL))
         .select_related("teacher", "event__organizer")
         .order_by("teacher__surname", "teacher__name", "event__start")
     )

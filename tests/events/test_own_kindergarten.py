@@ -22,6 +22,7 @@ from kindergarten_portal.models import GENERIC_KINDERGARTEN_NAME, Organization, 
 from portfolios.forms import MiniSiteForm
 from portfolios.models import MiniSite
 from staff.access import staff_record
+from staff.models import Employee
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, our_kindergarten
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,10 @@ def _printed(client, anna, senior, event, participation, coming):
     client.force_login(anna)
     plan = client.get(reverse("events:month_print", args=[2026, 10])).content.decode()
     certificate = _pdf_text(client.get(reverse("events:my_certificate", args=[participation.pk])))
-    site = MiniSite(teacher=staff_record(anna))
+    # Her record read afresh, as each request's sign-in reads it (the fixture's user keeps its first read).
+    site = MiniSite(
+        teacher=Employee._base_manager.select_related("organization").get(pk=staff_record(anna).pk)
+    )
     minisite_consent = str(MiniSiteForm(instance=site).fields["consent"].label)
     client.force_login(senior)
     sheet = _pdf_text(client.get(reverse("admin:events_event_sign_in_sheet", args=[event.pk])))
