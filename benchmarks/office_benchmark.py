@@ -290,7 +290,11 @@ def grow(rng):
     attended = [p for p in participations if p.status == ParticipationStatus.ATTENDED][::3]
     certificates = [
         EventCertificate(
-            participation=p, check_code=secrets.token_hex(4), token=secrets.token_hex(16), issued_at=now
+            participation=p,
+            check_code=secrets.token_hex(4),
+            token=secrets.token_hex(16),
+            issued_at=now,
+            issued_by=kindergarten,
         )
         for p in attended
     ] + [
@@ -299,6 +303,7 @@ def grow(rng):
             check_code=secrets.token_hex(4),
             token=secrets.token_hex(16),
             issued_at=now,
+            issued_by=kindergarten,
         )
         for x in externals
         if x.attended

@@ -154,7 +154,7 @@ def certificate_holder_short(certificate):
 def _certificate_page(pdf, certificate, url):
     full_name, sex, role = _holder(certificate)
     event = certificate_event(certificate)
-    issuer = event.host  # the kindergarten that held the event issues its certificates
+    issuer = certificate.issued_by  # the kindergarten that held the event
     lead, predicate, role_words = certificate_wording(sex=sex, role=role)
     pdf.add_page()
     pdf.set_line_width(0.8)
@@ -198,10 +198,10 @@ def _certificate_page(pdf, certificate, url):
 
 def certificates_pdf(certificates, *, request) -> bytes:
     """One PDF with a page per certificate (A4 landscape). The certificates come with their
-    participation (teacher, event, organizer, host) or external participant (event, organizer, host)
-    loaded. Each names the kindergarten that held the event and its head, from its record."""
+    participation (teacher, event, organizer) or external participant (event, organizer) and issuing
+    kindergarten loaded. Each names the kindergarten that held the event and its head, from its record."""
     with translation.override("ru"):
-        pdf = _new_pdf("L", certificate_event(certificates[0]).host.name if certificates else "")
+        pdf = _new_pdf("L", certificates[0].issued_by.name if certificates else "")
         pdf.set_margins(24, 18, 24)  # inside the frame
         pdf.set_auto_page_break(False)
         pdf.set_title("Сертификаты участника")

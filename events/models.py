@@ -536,7 +536,9 @@ class EventCertificate(models.Model):
     The number is fixed when the row is made (the issue year and the row's id, which is never
     reused), so printing it again gives the same number. `check_code` goes into the verification
     address beside the number, so certificates cannot be looked up by counting numbers; `token`
-    is the secret download address of an external participant's certificate.
+    is the secret download address of an external participant's certificate. `issued_by` is the
+    kindergarten that held the event (its host when issued): the certificate names it and its head,
+    and it is that kindergarten's row.
     """
 
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, editable=False)
@@ -561,6 +563,11 @@ class EventCertificate(models.Model):
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    issued_by = kindergarten_key("certificates_issued", _("issued by"))
+
+    # Read only within the request's kindergartens (see kindergarten_portal.tenancy); the public
+    # pages (its check page, the download links) read it at the portal's addresses city-wide.
+    objects = kindergarten_manager("issued_by")
 
     class Meta:
         ordering = ["pk"]

@@ -357,13 +357,13 @@ def organizations_with_membership(*, on=None):
 
 
 def certificates_with_holders():
-    """Certificates with their holder, event, organizer and host loaded (what the PDF and pages read)."""
+    """Certificates with their holder, event, organizer and issuing kindergarten loaded (what the PDF
+    and pages read)."""
     return EventCertificate.objects.select_related(
+        "issued_by",
         "participation__teacher",
         "participation__event__organizer",
-        "participation__event__host",
         "external_participant__event__organizer",
-        "external_participant__event__host",
     )
 
 

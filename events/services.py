@@ -614,7 +614,10 @@ def calendar_token_regenerate(*, employee) -> CalendarToken:
 
 
 def _new_certificate(now, **holder):
-    certificate = EventCertificate.objects.create(issued_at=now, **holder, **EventCertificate.new_secrets())
+    (holder_row,) = holder.values()
+    certificate = EventCertificate.objects.create(
+        issued_at=now, issued_by_id=holder_row.event.host_id, **holder, **EventCertificate.new_secrets()
+    )
     # The number is the id's: fixed once, never reused, the same whenever it is printed again.
     certificate.number = certificate.format_number()
     certificate.save(update_fields=["number"])
@@ -684,11 +687,21 @@ def event_certificates_issue(*, event, now=None) -> list[EventCertificate]:
         ).values_list("pk", flat=True)
         made = EventCertificate.objects.bulk_create(
             [
-                EventCertificate(issued_at=now, participation_id=pk, **EventCertificate.new_secrets())
+                EventCertificate(
+                    issued_at=now,
+                    issued_by_id=event.host_id,
+                    participation_id=pk,
+                    **EventCertificate.new_secrets(),
+                )
                 for pk in participations
             ]
             + [
-                EventCertificate(issued_at=now, external_participant_id=pk, **EventCertificate.new_secrets())
+                EventCertificate(
+                    issued_at=now,
+                    issued_by_id=event.host_id,
+                    external_participant_id=pk,
+                    **EventCertificate.new_secrets(),
+                )
                 for pk in externals
             ]
         )

@@ -99,9 +99,8 @@ def canary_kindergarten(personas):
     guest = ExternalParticipantFactory(
         event=event, full_name=f"{MARK} Гостья", organization=MARK, position=MARK, attended=True
     )
-    # A certificate is the kindergarten's through its holder (it has no scoped manager of its own).
     EventCertificate.objects.create(
-        external_participant=guest, revoked_reason=MARK, **EventCertificate.new_secrets()
+        external_participant=guest, issued_by=berezka, revoked_reason=MARK, **EventCertificate.new_secrets()
     )
     EventPhoto.objects.create(event=event, image=ContentFile(jpeg_bytes(), name="canary.jpg"), caption=MARK)
     start = timezone.localtime(event.start)

@@ -13,12 +13,10 @@ import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 from django_scopes import scope
 from django_scopes.exceptions import ScopeError
 
-from events.models import EventCertificate, ExternalParticipant, Participation
 from tests.canary import canary_kindergarten
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +32,8 @@ def _owned(model):
     return False
 
 
-# A certificate has no scoped manager: it is its holder's (a participation, an external participant).
 OWNED = sorted(
-    (model for model in admin.site._registry if _owned(model) or model is EventCertificate),
-    key=lambda model: model._meta.label,
+    (model for model in admin.site._registry if _owned(model)), key=lambda model: model._meta.label
 )
 
 
@@ -51,13 +47,6 @@ def _theirs(model, canary):
     if model is get_user_model():
         return {canary["vera"].pk, canary["metodist2"].pk}
     with scope(organization=[canary["berezka"].pk]):
-        if model is EventCertificate:
-            return set(
-                EventCertificate.objects.filter(
-                    Q(participation__in=Participation.objects.values("pk"))
-                    | Q(external_participant__in=ExternalParticipant.objects.values("pk"))
-                ).values_list("pk", flat=True)
-            )
         return set(model._default_manager.values_list("pk", flat=True))
 
 

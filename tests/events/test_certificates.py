@@ -293,9 +293,12 @@ def test_certificate_is_of_exactly_one_participant(anna):
             external_participant=external,
             check_code="a",
             token="a",
+            issued_by=participation.event.host,
         )
     with pytest.raises(IntegrityError), transaction.atomic():
-        EventCertificate.objects.create(number="x-2", check_code="b", token="b")
+        EventCertificate.objects.create(
+            number="x-2", check_code="b", token="b", issued_by=participation.event.host
+        )
 
 
 def test_my_events_links_the_certificate_of_an_attended_event(client, anna):
