@@ -75,16 +75,26 @@ def _username_for(employee, taken):
     return candidate
 
 
-def _may_move_here(user) -> bool:
-    """An account that may be linked to a new staff record: a teacher's whose every staff record has
-    a dismissal date (she left, or is leaving, another kindergarten or this one), never an office's
-    or the city administrator's."""
+def _why_not_here(user, today):
+    """Why an account may not be linked to a new staff record ("" when it may): it may be a teacher's
+    whose every staff record has a dismissal date, today or earlier (she has left another
+    kindergarten or this one); never an office's or the city administrator's. While a dismissal
+    date is still ahead she works there until then: linking waits for that day, so that she works
+    under one record at a time. The reasons never say whose the account is."""
     from kindergarten_portal.models import Role
 
+    another = _("another account has this e-mail; write to the city administrator")
     if user.is_superuser or Role.objects.filter(user=user).exists():
-        return False
+        return another
     records = Employee._base_manager.filter(user=user)  # every kindergarten's: she moves between them
-    return records.exists() and not records.filter(dismissal_date__isnull=True).exists()
+    if not records.exists() or records.filter(dismissal_date__isnull=True).exists():
+        return another
+    if records.filter(dismissal_date__gt=today).exists():
+        return _(
+            "the account with this e-mail is still in use at another kindergarten until the dismissal date "
+            "there; run this again on that day"
+        )
+    return ""
 
 
 def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
@@ -92,8 +102,8 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
 
     The link is Django's password-reset link, so the office never sees or sends a password.
     A teacher who moved here keeps her account: when the staff record's e-mail is that of a
-    teacher's account whose every staff record has a dismissal date, that account is linked (her
-    login and password stay) and she is told so by e-mail. Employees who already have an account,
+    teacher's account whose every staff record has a dismissal date, today or earlier, that account is
+    linked (her login and password stay) and she is told so by e-mail. Employees who already have an account,
     have no e-mail, or whose e-mail belongs to another account that cannot move are skipped with a
     reason (which never says whose the other account is).
     """
@@ -116,10 +126,14 @@ def accounts_create_for_teachers(*, employees, request=None) -> AccountsResult:
             continue
         same_email = list(User.objects.filter(email__iexact=employee.email)[:2])
         existing = same_email[0] if same_email else None
-        if same_email and (len(same_email) > 1 or not _may_move_here(existing)):
+        if len(same_email) > 1:
             result.skipped.append(
                 (employee, _("another account has this e-mail; write to the city administrator"))
             )
+            continue
+        why_not = _why_not_here(existing, timezone.localdate()) if existing is not None else ""
+        if why_not:
+            result.skipped.append((employee, why_not))
             continue
         with transaction.atomic():
             if existing is not None:

@@ -9,6 +9,7 @@ import datetime
 import os
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -230,3 +231,27 @@ def test_the_carry_page_reads_a_constant_number_of_queries(
     with django_assert_num_queries(CARRY_QUERIES):
         page = client.get(reverse("portfolios:carry"))
     assert len(page.context["page_obj"]) == 1 + more
+
+
+def test_her_account_waits_for_her_dismissal_date_there(client, anna, berezka, metodist2):
+    """Leaving K1 at the end of next week, she is linked to K2's record on that day, not before:
+    until then she works under her K1 record."""
+    leaving = _today() + datetime.timedelta(days=10)
+    _leave(anna, on=leaving)
+    new = _new_record(berezka, anna)
+    page = _link(client, metodist2, new).content.decode()
+    new.refresh_from_db()
+    assert new.user_id is None
+    assert (
+        "ещё действует в другом детском саду до даты увольнения там; запустите действие снова в этот день"
+        in page
+    )
+    assert "Солнышко" not in page and leaving.strftime("%d.%m.%Y") not in page  # neither whose nor when
+    assert not OutboxMessage.objects.filter(kind="staff.account_linked").exists()
+
+    with time_machine.travel(
+        timezone.make_aware(datetime.datetime.combine(leaving, datetime.time(9))), tick=False
+    ):
+        _link(client, metodist2, new)
+    new.refresh_from_db()
+    assert new.user_id == anna.pk
