@@ -23,7 +23,7 @@ from kindergarten_portal.caching.pagecache import cached_public_page
 from kindergarten_portal.files.media import NO_STORE, file_response
 from kindergarten_portal.lists.pagination import page_of
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
-from kindergarten_portal.tenancy import public_page
+from kindergarten_portal.tenancy import public_list, public_page
 from kindergarten_portal.typography import gendered as gendered_message
 from kindergarten_portal.typography import inner_quotes
 from staff.academic import AcademicYear
@@ -455,7 +455,7 @@ def certificate_verify(request, number, code):
     )
 
 
-@public_page
+@public_list
 @cached_public_page()
 def open_events(request):
     events = list(selectors.upcoming_open_events())
@@ -524,17 +524,17 @@ def open_registered(request, pk):
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
-@public_page
+@public_list
 @cached_public_page()
 def open_ics(request):
     return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
 
 
 # The results' Atom feed: a public page like the list it follows.
-results_feed = public_page(cached_public_page()(ResultsFeed()))
+results_feed = public_list(cached_public_page()(ResultsFeed()))
 
 
-@public_page
+@public_list
 @cached_public_page("page")
 def results(request):
     page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)

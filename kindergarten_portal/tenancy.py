@@ -84,8 +84,8 @@ def kindergartens_of(user):
     for a teacher; none for an account with neither. Read with the user by the sign-in backend
     (`office_kindergarten`, her current staff record): no query of its own.
 
-    An anonymous visitor reads the public pages, which show only what is public and, until the pages
-    per kindergarten (/k/<slug>/) scope them by their address, every kindergarten's."""
+    An anonymous visitor reads the public pages, which open their own scope (`public_page`,
+    `public_list`) and show only what is public."""
     if not user.is_authenticated or user.is_superuser:
         return None
     ids = set()
@@ -146,21 +146,35 @@ class KindergartenCommand(BaseCommand):
 
 
 def public_page(view):
-    """A page anyone may open, by its address or its secret link (open events, results, mini-sites,
-    certificates, a calendar's feed): it shows every visitor the same, signed in or not, and what it
-    reads is public by its own filter or its link. At a kindergarten's address (/k/<slug>/…, the
-    `kindergarten` of the URL) it reads that kindergarten's rows; at the portal's own addresses it
-    reads the city's, deliberately."""
+    """A public page of one thing, by its one address or its secret link (an open event, a result, a
+    mini-site, a certificate and its check, a personal calendar's feed): it shows every visitor the
+    same, signed in or not, and what it reads is public by its own filter or its link, whichever
+    kindergarten's it is: it reads the city's rows, deliberately."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with scopes_disabled():
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def public_list(view):
+    """A public list (open events and their calendar feed, results and their feed, the mini-sites'
+    index): it shows every visitor the same, and reads one kindergarten's public rows — at its
+    address (/k/<slug>/…, the `kindergarten` of the URL) that kindergarten's; at the portal's own
+    addresses our kindergarten's (the first on the portal), which they served before there were
+    several. A city-wide list comes with the city plan (NETWORK.md, decision 11)."""
 
     @wraps(view)
     def wrapper(request, *args, kindergarten=None, **kwargs):
         if kindergarten is None:
-            with scopes_disabled():
-                return view(request, *args, **kwargs)
-        organization = Organization.objects.filter(slug=kindergarten).first()
-        if organization is None:
-            raise Http404(_("No kindergarten has this address on the portal."))
-        with scope(**{KINDERGARTEN: [organization.pk]}):
+            organization = Organization.objects.own()
+        else:
+            organization = Organization.objects.filter(slug=kindergarten).first()
+            if organization is None:
+                raise Http404(_("No kindergarten has this address on the portal."))
+        with scope(**{KINDERGARTEN: [organization.pk] if organization is not None else []}):
             return view(request, *args, **kwargs)
 
     return wrapper

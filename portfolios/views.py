@@ -15,7 +15,7 @@ from kindergarten_portal.access.roles import is_senior_educator, role_required
 from kindergarten_portal.caching.pagecache import cached_public_page
 from kindergarten_portal.files.media import NO_STORE, PRIVATE, file_response
 from kindergarten_portal.lists.pagination import page_of
-from kindergarten_portal.tenancy import public_page
+from kindergarten_portal.tenancy import public_list, public_page
 from staff.academic import AcademicYear
 from staff.access import self_service_teacher
 
@@ -351,7 +351,7 @@ def minisite_edit(request):
     return render(request, "portfolios/minisite_form.html", {"form": form, "site": site})
 
 
-@public_page
+@public_list
 @cached_public_page()
 def site_index(request):
     return render(request, "portfolios/site_index.html", {"sites": list(minisites_published())})

@@ -255,7 +255,10 @@ def test_a_kindergartens_own_address_shows_its_public_pages_only(client, first, 
     own = Organization.objects.own()
     page = _names(client.get(reverse("k:open_list", kwargs={"kindergarten": own.slug})))
     assert ours.title in page and theirs.title not in page
-    # The portal's own address keeps the city's list, as before; an unknown address is missing.
-    page = _names(client.get(reverse("events:open_list")))
-    assert ours.title in page and theirs.title in page
+    # The portal's own addresses keep serving our kindergarten (the first), as before there were
+    # several; each event's own page opens by its one address, whoever hosts it.
+    for name in ("events:open_list", "events:open_ics"):
+        listed = _names(client.get(reverse(name)))
+        assert "Солнышка" in listed and "Берёзки" not in listed, name
+    assert theirs.title in _names(client.get(reverse("events:open_detail", args=[theirs.pk])))
     assert client.get("/k/nowhere/events/open/").status_code == 404
