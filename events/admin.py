@@ -22,7 +22,7 @@ from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMi
 from kindergarten_portal.models import NetworkMembership, Organization, overlap_error
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
-from kindergarten_portal.tenancy import KindergartenRecordMixin, office_kindergarten
+from kindergarten_portal.tenancy import KindergartenRecordMixin, kindergarten_of, office_kindergarten
 from kindergarten_portal.typography import full_stop, inner_quotes
 from staff.admin import EmployeeAdmin as StaffEmployeeAdmin
 from staff.dates import add_months
@@ -569,7 +569,8 @@ class EventAdmin(
     )
     def export_plan(self, request, queryset):
         events = queryset.select_related("organizer", "series", "direction").order_by("start", "pk")
-        return xlsx_response(plan_workbook(events), f"plan-{timezone.localdate():%Y-%m-%d}.xlsx")
+        content = plan_workbook(events, kindergarten=kindergarten_of(request.user))
+        return xlsx_response(content, f"plan-{timezone.localdate():%Y-%m-%d}.xlsx")
 
     @admin.action(description=_("Copy selected events (as drafts)"), permissions=["add"])
     def copy_events(self, request, queryset):

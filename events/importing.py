@@ -252,8 +252,9 @@ def event_import_template() -> bytes:
     )
 
 
-def plan_workbook(events) -> bytes:
-    """The events as a plan workbook in the import's own layout: importing it back changes nothing."""
+def plan_workbook(events, *, kindergarten=None) -> bytes:
+    """The events as a plan workbook in the import's own layout: importing it back changes nothing.
+    `kindergarten` names whose plan it is (its properties and the foot of each printed page)."""
     rows = []
     for event in events:
         start = timezone.localtime(event.start)
@@ -282,7 +283,7 @@ def plan_workbook(events) -> bytes:
             ]
         )
     headers = [str(c.label) for c in PLAN_COLUMNS]
-    workbook = new_workbook(_("Plan"))
+    workbook = new_workbook(_("Plan"), kindergarten=kindergarten)
     # Sixteen columns print on two A4 landscape pages side by side, the title on each: the text
     # columns wrap to fit them.
     widths = print_widths(fitted_widths(headers, rows), headers, wrap=PLAN_TEXT_COLUMNS, rows=rows, pages=2)

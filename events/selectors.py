@@ -7,7 +7,6 @@ from django.db.models import Case, Count, IntegerField, Min, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kindergarten_portal.access.employment import current_employment
 from kindergarten_portal.models import GENERIC_KINDERGARTEN_NAME, Organization, OrganizationKind
 from staff.academic import AcademicYear
 from staff.models import Employee
@@ -32,16 +31,6 @@ def own_kindergarten() -> Organization:
     if own is None:
         own = Organization(name=GENERIC_KINDERGARTEN_NAME, kind=OrganizationKind.KINDERGARTEN, is_own=True)
     return own
-
-
-def kindergarten_of(user) -> Organization:
-    """The kindergarten a signed-in user works in, whose name her printed plan carries: her office's
-    (her `Role`), else her current staff record's; ours for the city administrator. One query."""
-    pk = getattr(user, "office_kindergarten", None)
-    if pk is None:
-        employee = current_employment(user)
-        pk = employee.organization_id if employee is not None else None
-    return Organization.objects.get(pk=pk) if pk is not None else own_kindergarten()
 
 
 def personal_data_operator(kindergarten=None) -> str:

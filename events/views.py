@@ -23,7 +23,7 @@ from kindergarten_portal.caching.pagecache import cached_public_page
 from kindergarten_portal.files.media import NO_STORE, file_response
 from kindergarten_portal.lists.pagination import page_of
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
-from kindergarten_portal.tenancy import public_list, public_page
+from kindergarten_portal.tenancy import kindergarten_of, public_list, public_page
 from kindergarten_portal.typography import gendered as gendered_message
 from kindergarten_portal.typography import inner_quotes
 from staff.academic import AcademicYear
@@ -135,7 +135,8 @@ def month_xlsx(request, year, month):
     """The month's plan as a workbook in the import's own layout (imported back, it changes nothing)."""
     _month_or_404(year, month)
     events = selectors.events_of_month(year=year, month=month)
-    return xlsx_response(plan_workbook(events), f"plan-{year}-{month:02d}.xlsx")
+    content = plan_workbook(events, kindergarten=kindergarten_of(request.user))
+    return xlsx_response(content, f"plan-{year}-{month:02d}.xlsx")
 
 
 @login_required
@@ -171,7 +172,7 @@ def month_print(request, year, month):
             "year": year,
             "month": month,
             "events": events,
-            "kindergarten": selectors.kindergarten_of(request.user),
+            "kindergarten": kindergarten_of(request.user) or selectors.own_kindergarten(),
             "now": timezone.now(),
         },
     )

@@ -27,6 +27,19 @@ def office_kindergarten(user):
     return Organization.objects.own_or_create()
 
 
+def kindergarten_of(user):
+    """The kindergarten a signed-in user works in, whose name her printed plan and workbooks carry:
+    her office's (her `Role`), else her current staff record's; ours for the city administrator
+    (None while none is on record). One query."""
+    pk = getattr(user, "office_kindergarten", None)
+    if pk is None:
+        employee = current_employment(user)
+        pk = employee.organization_id if employee is not None else None
+    if pk is None:
+        return Organization.objects.own()
+    return Organization.objects.get(pk=pk)
+
+
 class KindergartenRecordMixin:
     """ModelAdmin mixin for a model a kindergarten owns; `kindergarten_field` names its key
     (`organization`, or `host` for events and series)."""

@@ -398,7 +398,11 @@ def rating_workbook(build: RatingBuild, out=None):
     figures = dashboard_figures(
         year=build.academic_year, as_of=build.as_of, teacher_ids=[r.teacher_id for r in rows]
     )
-    wb = new_workbook(_("Category-rating summary %(year)s") % {"year": build.academic_year.label}, out)
+    wb = new_workbook(
+        _("Category-rating summary %(year)s") % {"year": build.academic_year.label},
+        out,
+        kindergarten=build.organization,
+    )
     _rating_sheet(wb, build, rows)
     _summary_sheet(wb, rows)
     _criteria_sheet(wb, rows)
@@ -454,7 +458,7 @@ def self_report_workbook(report: SelfReport) -> bytes:
         [_("Academic year"), report.academic_year.label],
         [_("Status"), str(report.get_status_display())],
     ]
-    wb = new_workbook()
+    wb = new_workbook(kindergarten=report.teacher.organization)
     widths = print_widths(
         fitted_widths(headers, values),
         headers,

@@ -17,7 +17,7 @@ from kindergarten_portal.admin_messages import FEMININE, MASCULINE, NEUTER, Agre
 from kindergarten_portal.lists.admin_lists import LongListMixin, RelatedSearchMixin
 from kindergarten_portal.sheets.imports import ImportAdminMixin
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
-from kindergarten_portal.tenancy import KindergartenRecordMixin
+from kindergarten_portal.tenancy import KindergartenRecordMixin, kindergarten_of
 
 from .dates import add_months
 from .exports import attestation_calendar_workbook, staff_workbook
@@ -376,7 +376,9 @@ class EmployeeAdmin(
 
     @admin.action(description=_("Export selected staff to Excel"), permissions=["view"])
     def export_xlsx(self, request, queryset):
-        content = staff_workbook(queryset.order_by("surname", "name", "patronymic"))
+        content = staff_workbook(
+            queryset.order_by("surname", "name", "patronymic"), kindergarten=kindergarten_of(request.user)
+        )
         stamp = timezone.localdate().strftime("%Y-%m-%d")
         return xlsx_response(content, f"staff-{stamp}.xlsx")
 
@@ -479,7 +481,8 @@ class EmployeeAdmin(
     def calendar_xlsx_view(self, request):
         rows, month = self._calendar_rows(request)
         stamp = (month or timezone.localdate()).strftime("%Y-%m" if month else "%Y-%m-%d")
-        return xlsx_response(attestation_calendar_workbook(rows), f"attestation-calendar-{stamp}.xlsx")
+        content = attestation_calendar_workbook(rows, kindergarten=kindergarten_of(request.user))
+        return xlsx_response(content, f"attestation-calendar-{stamp}.xlsx")
 
 
 @admin.register(KindergartenGroup)

@@ -15,7 +15,7 @@ from kindergarten_portal.sheets.xlsx_out import (
 from .selectors import attestation_state
 
 
-def staff_workbook(employees) -> bytes:
+def staff_workbook(employees, *, kindergarten=None) -> bytes:
     """One sheet: the given employees (rows from `employees_with_dues`) with categories and dues."""
     headers = [
         (_("Full name"), 34),
@@ -58,7 +58,7 @@ def staff_workbook(employees) -> bytes:
                 employee.email,
             ]
         )
-    wb = new_workbook()
+    wb = new_workbook(kindergarten=kindergarten)
     titles = [title for title, _width in headers]
     # The text columns wrap so that the list prints one page wide, or two side by side where long
     # names, courses and e-mails leave too little to wrap (kindergarten_portal.sheets.xlsx_out).
@@ -78,7 +78,7 @@ def staff_workbook(employees) -> bytes:
     return workbook_bytes(wb)
 
 
-def attestation_calendar_workbook(dues) -> bytes:
+def attestation_calendar_workbook(dues, *, kindergarten=None) -> bytes:
     """One sheet: the attestation calendar's rows (staff.selectors.attestation_calendar)."""
     headers = [
         (_("Full name"), 34),
@@ -108,7 +108,7 @@ def attestation_calendar_workbook(dues) -> bytes:
     widths = print_widths(
         [max(width, header_floor(title)) for title, width in headers], titles, wrap=(0, 1, 4, 5), rows=rows
     )
-    wb = new_workbook()
+    wb = new_workbook(kindergarten=kindergarten)
     sheet = Sheet(wb, _("Attestation calendar"), titles, widths, centered={2, 3, 6})
     for row in rows:
         sheet.append(row)
@@ -116,9 +116,9 @@ def attestation_calendar_workbook(dues) -> bytes:
     return workbook_bytes(wb)
 
 
-def self_evaluation_workbook(evaluation) -> bytes:
+def self_evaluation_workbook(evaluation, *, kindergarten=None) -> bytes:
     """One sheet named with the date: the self-evaluation staff indicators (a `SelfEvaluation`)."""
-    wb = new_workbook()
+    wb = new_workbook(kindergarten=kindergarten)
     sheet = Sheet(
         wb,
         _("Self-evaluation %(date)s") % {"date": date_format(evaluation.on, "d.m.Y")},

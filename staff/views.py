@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from kindergarten_portal.access.roles import can_read_everything, role_required
 from kindergarten_portal.files.media import NO_STORE, file_response
 from kindergarten_portal.sheets.xlsx_out import xlsx_response
+from kindergarten_portal.tenancy import kindergarten_of
 
 from .access import get_employee_for_user, get_training_for_user, self_service_teacher
 from .exports import self_evaluation_workbook
@@ -71,7 +72,10 @@ def self_evaluation_xlsx(request):
     if on is None:
         raise Http404(_("Choose a valid date."))
     filename = _("Self-evaluation %(date)s.xlsx") % {"date": on.strftime("%d.%m.%Y")}
-    return xlsx_response(self_evaluation_workbook(self_evaluation_indicators(on=on)), filename)
+    content = self_evaluation_workbook(
+        self_evaluation_indicators(on=on), kindergarten=kindergarten_of(request.user)
+    )
+    return xlsx_response(content, filename)
 
 
 def _self_evaluation_date(request):

@@ -7,12 +7,16 @@ Our kindergarten (K1) is «№ 12» with its head Петрова; «Берёзк
 teacher vera (who did not consent to her name in results) and its senior educator metodist2."""
 
 import datetime
+import html
 import io
+import re
+import zipfile
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from events.models import EventCertificate, EventStatus, Participation
@@ -20,9 +24,11 @@ from events.services import attendance_mark
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
 from portfolios.forms import MiniSiteForm
 from portfolios.models import MiniSite
+from reports.services import rating_build
 from staff.access import staff_record
 from tests.events.factories import EventFactory, OrganizationFactory, ParticipationFactory, our_kindergarten
 from tests.factories import UserFactory, teacher_user
+from tests.reports.factories import current_year
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +143,28 @@ def test_its_own_events_are_internal_and_a_partners_external(client, berezka, pa
     internal = client.get(changelist, {"internal": "yes"}).context["cl"].result_list
     external = client.get(changelist, {"internal": "no"}).context["cl"].result_list
     assert set(internal) == {paper["held"], paper["coming"]} and list(external) == [partners]
+
+
+def _whose(content):
+    """Whose a workbook says it is: its properties' company, and each sheet's printed foot (centre)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        company = re.search(r"<Company>(.*?)</Company>", archive.read("docProps/app.xml").decode())
+    feet = {ws.title: ws.oddFooter.center.text for ws in load_workbook(io.BytesIO(content)).worksheets}
+    return (html.unescape(company.group(1)) if company else None), feet
+
+
+@time_machine.travel(NOW, tick=False)
+def test_its_workbooks_say_whose_they_are(client, berezka, paper):
+    """A head forwards them upward, one of a city's: each names its kindergarten on every printed page."""
+    client.force_login(paper["senior2"])
+    plan = client.get(reverse("events:month_xlsx", args=[2026, 10])).content
+    staff = client.post(
+        reverse("admin:staff_employee_changelist"),
+        {"action": "export_xlsx", "_selected_action": [staff_record(paper["vera"]).pk]},
+    ).content
+    build = rating_build(year=current_year(), by=paper["senior2"], organization=berezka)
+    rating = build.workbook.read()
+    for content in (plan, staff, rating):
+        company, feet = _whose(content)
+        assert company == berezka.name
+        assert feet and all(foot == berezka.name for foot in feet.values()), feet

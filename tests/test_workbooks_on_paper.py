@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from events.models import Event, EventFormat, Level
+from kindergarten_portal.models import Organization
 from kindergarten_portal.sheets.xlsx_out import MIN_PRINT_SCALE
 from portfolios.models import ReportItem, Result
 from reports.models import SelfReport
@@ -164,6 +165,7 @@ def _sheets(content):
         words = {word for row in rows for value in row if isinstance(value, str) for word in value.split()}
         words |= chart_words | set(ws.title.split())
         words.update((ws.oddHeader.center.text or "").split())
+        words.update((ws.oddFooter.center.text or "").split())  # whose workbook it is
         across = len(ws.col_breaks.brk) + 1
         first_column = [row[0] for row in rows if isinstance(row[0], str)]
         headers = [str(v) for v in rows[0] if v is not None]
@@ -186,6 +188,8 @@ def test_every_workbook_prints_legibly(name, kindergarten, client, soffice, tmp_
     by_sheet = {}
     for page in pages:
         (title,) = [text for text in page.footer if text in sheets]  # the footer names the sheet
+        if "template" not in name:  # and whose it is (a blank import template is no one's)
+            assert Organization.objects.own().name in page.footer, (name, page.footer)
         by_sheet.setdefault(title, []).append(page)
     assert list(by_sheet) == list(sheets)
     figures = []

@@ -66,12 +66,16 @@ class Workbook:
     """An XlsxWriter workbook being written (into `out`, or into memory), with its cell formats
     made once each."""
 
-    def __init__(self, title=None, out=None):
+    def __init__(self, title=None, out=None, kindergarten=None):
         self.out = out
         self.buffer = io.BytesIO() if out is None else None
         self.book = xlsxwriter.Workbook(self.buffer if out is None else out, WORKBOOK_OPTIONS)
-        if title:
-            self.book.set_properties({"title": str(title)})
+        # Whose workbook it is (forwarded upward, one of a city's): in its properties and at the foot
+        # of every printed page.
+        self.kindergarten = getattr(kindergarten, "name", None) or str(kindergarten or "")  # its full name
+        properties = {"title": str(title or ""), "company": self.kindergarten}
+        if any(properties.values()):
+            self.book.set_properties({key: value for key, value in properties.items() if value})
         self.formats = {}
 
     def format(self, number_format=None, align="", bold=False, header=False):
@@ -100,9 +104,10 @@ ALIGNMENTS = {
 }
 
 
-def new_workbook(title=None, out=None) -> Workbook:
-    """An empty workbook for `Sheet`s, written into `out` (a binary file) when given."""
-    return Workbook(title, out)
+def new_workbook(title=None, out=None, *, kindergarten=None) -> Workbook:
+    """An empty workbook for `Sheet`s, written into `out` (a binary file) when given; `kindergarten`
+    (an organization or its name) names whose it is, in its properties and on every printed page."""
+    return Workbook(title, out, kindergarten)
 
 
 def workbook_bytes(workbook: Workbook, out=None) -> bytes | None:
@@ -331,9 +336,10 @@ class Sheet:
         self.ws.freeze_panes(1, 0)
         self.ws.set_paper(9)  # A4
         self.ws.set_margins(**MARGINS)
-        self.ws.set_footer(
-            f'&L&"{FONT_NAME}"&{FONT_SIZE}&A&R&"{FONT_NAME}"&{FONT_SIZE}&P / &N', {"margin": 0.3}
-        )
+        # The sheet's name, whose workbook it is and the page: «Рейтинг   МБДОУ № 7   1 / 3».
+        font = f'&"{FONT_NAME}"&{FONT_SIZE}'
+        whose = f"&C{font}" + workbook.kindergarten.replace("&", "&&") if workbook.kindergarten else ""
+        self.ws.set_footer(f"&L{font}&A{whose}&R{font}&P / &N", {"margin": 0.3})
         if repeat_header:
             self.ws.repeat_rows(0)
         self._set_up_page()
