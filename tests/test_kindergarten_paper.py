@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from events.models import EventCertificate, EventStatus, Participation
-from events.services import attendance_mark
+from events.services import attendance_mark, external_attendance_mark
 from kindergarten_portal.access.roles import SENIOR_EDUCATOR
+from kindergarten_portal.models import OutboxMessage
 from portfolios.forms import MiniSiteForm
 from portfolios.models import MiniSite
 from reports.services import rating_build
@@ -168,3 +169,28 @@ def test_its_workbooks_say_whose_they_are(client, berezka, paper):
         company, feet = _whose(content)
         assert company == berezka.name
         assert feet and all(foot == berezka.name for foot in feet.values()), feet
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_partners_mails_name_the_kindergarten_holding_the_event(client, paper):
+    """A colleague from outside registers for «Берёзка»'s open event and later gets her certificate:
+    both mails say who holds it."""
+    page = reverse("events:open_detail", args=[paper["coming"].pk])
+    client.post(
+        page,
+        {
+            "full_name": "Смирнова Ольга Ивановна",
+            "organization": "МБДОУ № 15",
+            "position": "воспитатель",
+            "email": "olga@example.org",
+            "consent": "on",
+        },
+    )
+    registered = OutboxMessage.objects.get(kind="events.registration")
+    assert "Проводит: МБДОУ «Детский сад № 7 «Берёзка»»" in registered.body and "№ 12" not in registered.body
+
+    external = paper["coming"].external_participants.get()
+    with time_machine.travel(paper["coming"].start + datetime.timedelta(hours=1), tick=False):
+        external_attendance_mark(externals=[external])
+    sent = OutboxMessage.objects.get(kind="events.external_certificate")
+    assert "кем выдан: МБДОУ «Детский сад № 7 «Берёзка»»" in sent.body and "№ 12" not in sent.body
