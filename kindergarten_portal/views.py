@@ -120,6 +120,7 @@ def privacy(request):
         "privacy.html",
         {
             "operator": events_selectors.personal_data_operator(),
+            "city_operator": bool(settings.PERSONAL_DATA_OPERATOR),
             "keep_days": days(settings.EXTERNAL_PERSONAL_DATA_KEEP_DAYS),
         },
     )

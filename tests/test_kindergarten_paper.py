@@ -118,11 +118,13 @@ def test_consents_name_the_kindergarten_until_the_portal_has_an_operator(client,
     settings.PERSONAL_DATA_OPERATOR = ""
     for text in (registration(), minisite()):
         assert "Берёзка" in text and "№ 12" not in text
+    assert 'id="entrusted"' not in client.get(reverse("privacy")).content.decode()
 
     settings.PERSONAL_DATA_OPERATOR = "МКУ «Информационно-методический центр»"
     privacy = client.get(reverse("privacy")).content.decode()
     for text in (registration(), minisite(), privacy):
         assert "Информационно-методический центр" in text and "Берёзка" not in text and "№ 12" not in text
+    assert "поручает ему обработку персональных данных своих сотрудников по договору (ч. 3 ст. 6 152-ФЗ)" in privacy
 
 
 @time_machine.travel(NOW, tick=False)
