@@ -2,7 +2,10 @@
 with its own senior educator (metodist2), head (head2) and teachers (vera, galina and two more), so
 that both offices have a year to look at: staff with categories, a group, entries verified by its
 office, a published mini-site, self-reports, an event it hosts with its teachers signed up, and its
-rating. Everything is made through the services the pages use, in «Берёзка»'s scope; safe to run again.
+rating; and a teacher who moved (nina): she worked in our kindergarten until the end of the last
+academic year, where her entries were approved, and now works in «Берёзка» with the same account, one
+entry carried over («Подтверждено: <our kindergarten>»). Everything is made through the services the
+pages use, in each kindergarten's scope; safe to run again.
 
 It lives in `reports`, the top of the dependency chain, so it may use every app.
 """
@@ -21,7 +24,8 @@ from kindergarten_portal.models import NetworkMembership, Organization, Organiza
 from kindergarten_portal.tenancy import KINDERGARTEN
 from portfolios.demo import attach_scan
 from portfolios.models import EntryKind, PortfolioEntry, ReportItem
-from portfolios.services import entry_approve, entry_create, entry_submit, minisite_save
+from portfolios.selectors import earlier_entries
+from portfolios.services import entries_carry, entry_approve, entry_create, entry_submit, minisite_save
 from staff import academic
 from staff.dates import add_years, working_day
 from staff.demo import DEMO_PASSWORD
@@ -34,7 +38,7 @@ from staff.models import (
     Position,
     Sex,
 )
-from staff.services import employee_email_sync
+from staff.services import accounts_create_for_teachers, employee_email_sync
 
 from .models import RatingBuild, SelfReportStatus
 from .services import academic_year_ensure, rating_build, self_report_accept, self_report_get_or_create
@@ -63,6 +67,14 @@ ENTRIES = [
      "municipal", "", "ГМО воспитателей"),
 ]  # fmt: skip
 REFLECTION = "Год экологического воспитания: тропа, огород на окне и конкурс рисунков с родителями."
+# The teacher who moved from our kindergarten to «Берёзка» (NETWORK.md, decision 1).
+MOVED = ("nina", "Ковалёва", "Нина", "Сергеевна")
+MOVED_ENTRIES = [
+    (ReportItem.METHODOLOGICAL, EntryKind.SPEECH, "Выступление на педсовете «Игры с песком и водой»",
+     "institutional", "", "Педсовет ДОУ"),
+    (ReportItem.COMPETITIONS, EntryKind.COMPETITION_RESULT, "Городской конкурс «Весенняя капель»",
+     "municipal", "winner", "ИМЦ"),
+]  # fmt: skip
 
 
 def kindergarten(today):
@@ -224,10 +236,73 @@ def _reports(teachers, senior, today, now):
         rating_build(year=year, by=senior, today=today, organization=teachers[0].organization)
 
 
+def _moved_teacher(berezka, today):
+    """Нина Сергеевна worked in our kindergarten until the last academic year ended (her two entries
+    approved by its office) and was hired by «Берёзка» the next day: its office linked her account by
+    her e-mail, and she carried one entry over. Made only once."""
+    username, surname, name, patronymic = MOVED
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        return
+    left = academic.AcademicYear.of(today).start - datetime.timedelta(days=1)  # 31 August
+    email = f"{username}@berezka-demo.ru"
+    ours = Organization.objects.own()
+    person = {"surname": surname, "name": name, "patronymic": patronymic, "sex": Sex.FEMALE, "email": email}
+    with scope(**{KINDERGARTEN: [ours.pk]}):
+        user = User.objects.create_user(
+            username, email=email, password=DEMO_PASSWORD, first_name=name, last_name=surname
+        )
+        user.groups.add(Group.objects.get(name=TEACHER))
+        old = Employee.objects.create(
+            organization=ours,
+            user=user,
+            position=Position.EDUCATOR,
+            education_level=EducationLevel.HIGHER,
+            experience_start=add_years(left, -7),
+            hire_date=add_years(left, -4),
+            **person,
+        )
+        senior = User.objects.get(username="metodist")
+        for index, (item, kind, title, level, result, organizer) in enumerate(MOVED_ENTRIES):
+            data = {
+                "item": item,
+                "kind": kind,
+                "title": title,
+                "date": working_day(left - datetime.timedelta(days=90 + 60 * index), backward=True),
+                "level": level,
+                "result": result,
+                "organizer": organizer,
+                "hours": None,
+                "pupils_count": None,
+                "competition": "",
+                "is_public": False,
+            }
+            entry = entry_create(teacher=old, data=data, by=user)
+            attach_scan(entry)
+            entry_submit(entry=entry, by=user)
+            entry_approve(entry=entry, reviewer=senior)
+        old.dismissal_date = left
+        old.save(update_fields=["dismissal_date"])
+    with scope(**{KINDERGARTEN: [berezka.pk]}):
+        new = Employee.objects.create(
+            organization=berezka,
+            position=Position.EDUCATOR,
+            education_level=EducationLevel.HIGHER,
+            experience_start=add_years(left, -7),
+            hire_date=left + datetime.timedelta(days=1),
+            **person,
+        )
+        accounts_create_for_teachers(employees=[new])
+        new.refresh_from_db()
+        first = earlier_entries(teacher=new).order_by("date", "pk").first()
+        entries_carry(teacher=new, entries=[first], by=user)
+
+
 def build(*, today):
     """Make «Берёзка» and its year (or find them); returns the kindergarten."""
     berezka = kindergarten(today)
     now = timezone.now()
+    _moved_teacher(berezka, today)
     with scope(**{KINDERGARTEN: [berezka.pk]}):
         office = {
             role: _account(username, first, last, role, berezka) for username, first, last, role in OFFICE
@@ -244,6 +319,8 @@ def build(*, today):
 
 def sign_ins():
     """(role, username) of the network demo's people, for the seed's greeting."""
-    return [(role, username) for username, _first, _last, role in OFFICE] + [
-        (TEACHER, username) for username, *_rest in TEACHERS if username
-    ]
+    return (
+        [(role, username) for username, _first, _last, role in OFFICE]
+        + [(TEACHER, username) for username, *_rest in TEACHERS if username]
+        + [(TEACHER, MOVED[0])]
+    )
