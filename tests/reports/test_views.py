@@ -388,6 +388,8 @@ def test_print_page_lists_every_item(client, anna, annas_year):
     for item in ReportItem:
         assert f'data-item="{item.value}"' in html
     assert "data-print" in html  # static/js/portal.js opens the print dialog
+    # Whose report it is on paper: her kindergarten (one of a city's) above the title.
+    assert f'id="kindergarten-name">{annas_year.organization.name}</p>' in html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html  # fits a phone
 
 
