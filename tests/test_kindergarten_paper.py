@@ -124,7 +124,10 @@ def test_consents_name_the_kindergarten_until_the_portal_has_an_operator(client,
     privacy = client.get(reverse("privacy")).content.decode()
     for text in (registration(), minisite(), privacy):
         assert "Информационно-методический центр" in text and "Берёзка" not in text and "№ 12" not in text
-    assert "поручает ему обработку персональных данных своих сотрудников по договору (ч. 3 ст. 6 152-ФЗ)" in privacy
+    assert (
+        "поручает ему обработку персональных данных своих сотрудников по договору (ч. 3 ст. 6 152-ФЗ)"
+        in privacy
+    )
 
 
 @time_machine.travel(NOW, tick=False)
