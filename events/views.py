@@ -456,8 +456,8 @@ def certificate_verify(request, number, code):
     )
 
 
-@public_list
 @cached_public_page()
+@public_list
 def open_events(request):
     events = list(selectors.upcoming_open_events())
     return render(request, "events/open_list.html", {"events": events, "now": timezone.now()})
@@ -525,18 +525,18 @@ def open_registered(request, pk):
     return render(request, "events/open_registered.html", {"event": event, "email": email})
 
 
-@public_list
 @cached_public_page()
+@public_list
 def open_ics(request):
     return calendar_response(request, selectors.open_calendar_events(), name=_("Open events"), public=True)
 
 
-# The results' Atom feed: a public page like the list it follows.
-results_feed = public_list(cached_public_page()(ResultsFeed()))
+# The results' Atom feed: a public list like the one it follows.
+results_feed = cached_public_page()(public_list(ResultsFeed()))
 
 
-@public_list
 @cached_public_page("page")
+@public_list
 def results(request):
     page = page_of(request, selectors.published_results(), RESULTS_PAGE_SIZE)
     events = selectors.name_participants_publicly(list(page), on=timezone.localdate())

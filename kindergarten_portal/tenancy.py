@@ -177,7 +177,8 @@ def public_list(view):
     index): it shows every visitor the same, and reads one kindergarten's public rows — at its
     address (/k/<slug>/…, the `kindergarten` of the URL) that kindergarten's; at the portal's own
     addresses our kindergarten's (the first on the portal), which they served before there were
-    several. A city-wide list comes with the city plan (NETWORK.md, decision 11)."""
+    several. A city-wide list comes with the city plan (NETWORK.md, decision 11). Under
+    `cached_public_page` (its key is the address): a page served from the cache reads nothing."""
 
     @wraps(view)
     def wrapper(request, *args, kindergarten=None, **kwargs):

@@ -351,8 +351,8 @@ def minisite_edit(request):
     return render(request, "portfolios/minisite_form.html", {"form": form, "site": site})
 
 
-@public_list
 @cached_public_page()
+@public_list
 def site_index(request):
     return render(request, "portfolios/site_index.html", {"sites": list(minisites_published())})
 
