@@ -154,26 +154,36 @@ def _staff(today, berezka):
     return teachers
 
 
+def _submitted_entry(teacher, row, *, on, public=False):
+    """Her entry of one row of ENTRIES or MOVED_ENTRIES dated `on`, with the scan of its diploma or
+    certificate, sent for review."""
+    item, kind, title, level, result, organizer = row
+    data = {
+        "item": item,
+        "kind": kind,
+        "title": title,
+        "date": working_day(on, backward=True),
+        "level": level,
+        "result": result,
+        "organizer": organizer,
+        "hours": None,
+        "pupils_count": None,
+        "competition": "",
+        "is_public": public,
+    }
+    entry = entry_create(teacher=teacher, data=data, by=teacher.user)
+    attach_scan(entry)
+    entry_submit(entry=entry, by=teacher.user)
+    return entry
+
+
 def _entries(teacher, senior, today):
     if PortfolioEntry.objects.filter(teacher=teacher, source_type="").exists():
         return  # her own entries are made (those derived from her records come by themselves)
-    for index, (item, kind, title, level, result, organizer) in enumerate(ENTRIES):
-        data = {
-            "item": item,
-            "kind": kind,
-            "title": title,
-            "date": working_day(today - datetime.timedelta(days=20 + 15 * index), backward=True),
-            "level": level,
-            "result": result,
-            "organizer": organizer,
-            "hours": None,
-            "pupils_count": None,
-            "competition": "",
-            "is_public": index == 1,  # the competition diploma on her mini-site
-        }
-        entry = entry_create(teacher=teacher, data=data, by=teacher.user)
-        attach_scan(entry)  # the diploma or certificate she scanned
-        entry_submit(entry=entry, by=teacher.user)
+    for index, row in enumerate(ENTRIES):
+        on = today - datetime.timedelta(days=20 + 15 * index)
+        # the competition diploma on her mini-site
+        entry = _submitted_entry(teacher, row, on=on, public=index == 1)
         if index < 2:
             entry_approve(entry=entry, reviewer=senior)
 
@@ -247,50 +257,31 @@ def _moved_teacher(berezka, today):
     left = academic.AcademicYear.of(today).start - datetime.timedelta(days=1)  # 31 August
     email = f"{username}@berezka-demo.ru"
     ours = Organization.objects.own()
-    person = {"surname": surname, "name": name, "patronymic": patronymic, "sex": Sex.FEMALE, "email": email}
+    person = {
+        "surname": surname,
+        "name": name,
+        "patronymic": patronymic,
+        "sex": Sex.FEMALE,
+        "email": email,
+        "position": Position.EDUCATOR,
+        "education_level": EducationLevel.HIGHER,
+        "experience_start": add_years(left, -7),
+    }
     with scope(**{KINDERGARTEN: [ours.pk]}):
         user = User.objects.create_user(
             username, email=email, password=DEMO_PASSWORD, first_name=name, last_name=surname
         )
         user.groups.add(Group.objects.get(name=TEACHER))
-        old = Employee.objects.create(
-            organization=ours,
-            user=user,
-            position=Position.EDUCATOR,
-            education_level=EducationLevel.HIGHER,
-            experience_start=add_years(left, -7),
-            hire_date=add_years(left, -4),
-            **person,
-        )
+        old = Employee.objects.create(organization=ours, user=user, hire_date=add_years(left, -4), **person)
         senior = User.objects.get(username="metodist")
-        for index, (item, kind, title, level, result, organizer) in enumerate(MOVED_ENTRIES):
-            data = {
-                "item": item,
-                "kind": kind,
-                "title": title,
-                "date": working_day(left - datetime.timedelta(days=90 + 60 * index), backward=True),
-                "level": level,
-                "result": result,
-                "organizer": organizer,
-                "hours": None,
-                "pupils_count": None,
-                "competition": "",
-                "is_public": False,
-            }
-            entry = entry_create(teacher=old, data=data, by=user)
-            attach_scan(entry)
-            entry_submit(entry=entry, by=user)
+        for index, row in enumerate(MOVED_ENTRIES):
+            entry = _submitted_entry(old, row, on=left - datetime.timedelta(days=90 + 60 * index))
             entry_approve(entry=entry, reviewer=senior)
         old.dismissal_date = left
         old.save(update_fields=["dismissal_date"])
     with scope(**{KINDERGARTEN: [berezka.pk]}):
         new = Employee.objects.create(
-            organization=berezka,
-            position=Position.EDUCATOR,
-            education_level=EducationLevel.HIGHER,
-            experience_start=add_years(left, -7),
-            hire_date=left + datetime.timedelta(days=1),
-            **person,
+            organization=berezka, hire_date=left + datetime.timedelta(days=1), **person
         )
         accounts_create_for_teachers(employees=[new])
         new.refresh_from_db()
